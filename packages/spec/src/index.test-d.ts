@@ -1,0 +1,31 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { Activation, GradientTransformation, ParamTree, Regularizer, Tensor } from "./index.js";
+
+describe("@descent/spec interfaces", () => {
+  it("a plain object with shape, dtype and data is a Tensor (structural, no classes)", () => {
+    const plain = { shape: [2] as const, dtype: "float32" as const, data: new Float32Array(2) };
+    expectTypeOf(plain).toExtend<Tensor>();
+    expectTypeOf({ shape: [2], dtype: "int8", data: new Int8Array(2) }).not.toExtend<Tensor>();
+  });
+
+  it("parameter trees nest by name", () => {
+    const tensor: Tensor = { shape: [1], dtype: "float64", data: new Float64Array(1) };
+    expectTypeOf({ layer1: { weights: tensor, bias: tensor } }).toExtend<ParamTree>();
+    expectTypeOf({ layer1: 3 }).not.toExtend<ParamTree>();
+  });
+
+  it("gradient transformations keep their state type through update", () => {
+    type Counter = { readonly count: number };
+    const counter: GradientTransformation<Counter> = {
+      init: () => ({ count: 0 }),
+      update: (gradients, state) => ({ updates: gradients, state: { count: state.count + 1 } }),
+    };
+    expectTypeOf(counter.init({})).toEqualTypeOf<Counter>();
+    expectTypeOf(counter.update({}, { count: 0 }, {}).state).toEqualTypeOf<Counter>();
+  });
+
+  it("activations and regularizers are plain values", () => {
+    expectTypeOf<Activation["derivative"]>().parameters.toEqualTypeOf<[number, number]>();
+    expectTypeOf<Regularizer["penalty"]>().returns.toEqualTypeOf<number>();
+  });
+});

@@ -1,0 +1,85 @@
+import type { Shape } from "@descent/spec";
+import { formatShape, ShapeError, ValueError } from "./errors.js";
+
+/**
+ * Number of elements of a shape: the product of its sizes (1 for a scalar).
+ *
+ * @example sizeOf([2, 3]) // 6
+ */
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const dimension of shape) size *= dimension;
+  return size;
+}
+
+/**
+ * Row-major strides of a shape: `strides[i] = ∏_{j>i} shape[j]`.
+ *
+ * @example stridesOf([2, 3, 4]) // [12, 4, 1]
+ */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = stride;
+    stride *= shape[axis]!;
+  }
+  return strides;
+}
+
+/** Throws a {@link ValueError} unless every size is a non-negative integer. */
+export function assertValidShape(op: string, shape: Shape): void {
+  for (const dimension of shape) {
+    if (!Number.isInteger(dimension) || dimension < 0) {
+      throw new ValueError(
+        op,
+        `shape ${formatShape(shape)} has size ${dimension}: every size must be a non-negative integer`,
+      );
+    }
+  }
+}
+
+/**
+ * Resolves a possibly negative axis (`-1` = last) against a rank.
+ *
+ * @throws {@link ValueError} when the axis is outside `[-rank, rank)`.
+ */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ValueError(
+      op,
+      `axis ${axis} is out of range for a tensor of rank ${rank}: use an integer in [${-rank}, ${rank - 1}]`,
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * The NumPy broadcast of two shapes: aligned from the right, sizes must be equal or 1.
+ *
+ * @example broadcastShapes("add", [4, 1], [3]) // [4, 3]
+ * @throws {@link ShapeError} naming both shapes and the axis that disagrees.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  const result = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const sizeA = a[a.length - rank + i] ?? 1;
+    const sizeB = b[b.length - rank + i] ?? 1;
+    if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) {
+      throw new ShapeError(
+        op,
+        `${formatShape(a)} and ${formatShape(b)} do not broadcast: axis ${i - rank} has sizes ${sizeA} ≠ ${sizeB} (sizes must be equal or 1)`,
+      );
+    }
+    result[i] = sizeA === 1 ? sizeB : sizeA;
+  }
+  return result;
+}
+
+/** True when two shapes are equal size by size. */
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,26 @@
+/**
+ * `@descent/tensor`: dense float32/float64 tensors, their math, and the kernels that make it fast.
+ *
+ * @packageDocumentation
+ */
+
+export type { DType, Shape } from "@descent/spec";
+export { allocate, assertDType, DEFAULT_DTYPE, dtypeOf, resultDType } from "./core/dtype.js";
+export { DescentError, DTypeError, formatShape, ShapeError, ValueError } from "./core/errors.js";
+export {
+  assertValidShape,
+  broadcastShapes,
+  normalizeAxis,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+} from "./core/shape.js";
+export { type NestedArray, Tensor } from "./core/tensor.js";
+export * from "./creation/index.js";
+export * from "./elementwise/index.js";
+export { formatTensor } from "./format/format.js";
+export * from "./kernels/index.js";
+export * from "./linalg/index.js";
+export * from "./random/index.js";
+export * from "./reductions/index.js";
+export * from "./shape-ops/index.js";

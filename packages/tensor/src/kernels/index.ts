@@ -1,0 +1,3 @@
+export { jsKernels } from "./js-kernels.js";
+export type { Kernels } from "./kernels.js";
+export { getKernels, setKernels } from "./registry.js";

@@ -1,0 +1,28 @@
+/**
+ * The small internal interface every compute backend implements. Ops in `@descent/tensor` call
+ * the active backend through it, so a faster implementation (WebAssembly SIMD, threads) replaces
+ * a kernel without touching any public API.
+ *
+ * All arrays are row-major and contiguous; `transposeA` means the kernel reads `A` as its transpose
+ * (the buffer holds a `[k, m]` matrix).
+ */
+export interface Kernels {
+  /** Identifier written into benchmark reports, e.g. `"js"`, `"wasm-simd128×2"`. */
+  readonly name: string;
+  /**
+   * General matrix product `C = α·op(A)·op(B) + β·C` for `op(A): [m, k]`, `op(B): [k, n]`, `C: [m, n]`.
+   * When `beta` is 0, `C` is overwritten (its old contents, even NaN, are ignored).
+   */
+  gemm(
+    transposeA: boolean,
+    transposeB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array | Float64Array,
+    b: Float32Array | Float64Array,
+    beta: number,
+    c: Float32Array | Float64Array,
+  ): void;
+}
