@@ -32,7 +32,7 @@ const packageJson = {
   main: "./dist/index.cjs",
   module: "./dist/index.js",
   types: "./dist/index.d.cts",
-  files: ["dist", "src", "!src/**/*.test.ts"],
+  files: ["dist", "src", "!src/**/*.test.ts", "!src/**/*.test-d.ts", "!src/**/__fixtures__"],
   repository: { type: "git", url: "git+https://github.com/descent-ml/descent.git", directory },
   keywords: ["machine-learning", "deep-learning", "gradient-descent", "backpropagation"],
   engines: { node: ">=20" },
