@@ -1,0 +1,101 @@
+import type { DType, Tensor as TensorLike } from "@descent/spec";
+import { DTypeError, formatShape, ShapeError, ValueError } from "../core/errors.js";
+import { assertValidShape, sizeOf } from "../core/shape.js";
+
+/*
+ * Input checks shared by the creation, random and shape-ops families. Internal: not re-exported
+ * from the package, so the public surface stays the one of the contract.
+ */
+
+/**
+ * Throws unless `value` is a tensor-like object (`shape`, `dtype`, `data` consistent with each other).
+ * Structural on purpose: a `Tensor` from a duplicate install of this package must be accepted.
+ */
+export function assertTensorLike(op: string, value: unknown, name = "input"): asserts value is TensorLike {
+  if (typeof value !== "object" || value === null) {
+    throw new ValueError(
+      op,
+      `${name} is ${describe(value)}: pass a tensor (an object with shape, dtype, data)`,
+    );
+  }
+  const candidate = value as Partial<TensorLike>;
+  const data = candidate.data;
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(candidate.shape)) {
+    throw new ValueError(
+      op,
+      `${name} is not a tensor (it needs a shape array and Float32Array/Float64Array data): create one with tensor(values)`,
+    );
+  }
+  if (candidate.dtype !== "float32" && candidate.dtype !== "float64") {
+    throw new DTypeError(
+      op,
+      `${name} has dtype ${JSON.stringify(candidate.dtype)}: use "float32" or "float64"`,
+    );
+  }
+  if (data.length !== sizeOf(candidate.shape)) {
+    throw new ShapeError(
+      op,
+      `${name} has shape ${formatShape(candidate.shape)} (${sizeOf(candidate.shape)} elements) but ${data.length} data elements: build it with tensor(values, shape)`,
+    );
+  }
+}
+
+/** Throws unless `shape` is an array of non-negative integer sizes. */
+export function assertShapeArgument(op: string, shape: unknown, name = "shape"): asserts shape is number[] {
+  if (!Array.isArray(shape)) {
+    throw new ValueError(op, `${name} is ${describe(shape)}: pass an array of sizes such as [2, 3]`);
+  }
+  for (const size of shape) {
+    if (typeof size !== "number") {
+      throw new ValueError(
+        op,
+        `${name} [${shape.map(describe).join(",")}] holds ${describe(size)}: every size must be a non-negative integer`,
+      );
+    }
+  }
+  assertValidShape(op, shape);
+}
+
+/** Throws a {@link ValueError} unless `value` is a non-negative integer; returns it. */
+export function assertCount(op: string, value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new ValueError(op, `${name} is ${describe(value)}: use a non-negative integer`);
+  }
+  return value;
+}
+
+/** Throws a {@link ValueError} unless `value` is a finite number; returns it. */
+export function assertFinite(op: string, value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ValueError(op, `${name} is ${describe(value)}: use a finite number`);
+  }
+  return value;
+}
+
+/** Throws a {@link ValueError} unless `value` is a number (NaN and ±Infinity are numbers the caller chose). */
+export function assertNumber(op: string, value: unknown, name: string): number {
+  if (typeof value !== "number") {
+    throw new ValueError(op, `${name} is ${describe(value)}: use a number`);
+  }
+  return value;
+}
+
+/** The dtype to use: `dtype` after validation, or `fallback` when omitted. */
+export function resolveDType(op: string, dtype: unknown, fallback: DType): DType {
+  if (dtype === undefined) return fallback;
+  if (dtype !== "float32" && dtype !== "float64") {
+    throw new DTypeError(op, `dtype ${describe(dtype)} is not supported: use "float32" or "float64"`);
+  }
+  return dtype;
+}
+
+/** A short, safe description of any value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "function") return "a function";
+  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+}
