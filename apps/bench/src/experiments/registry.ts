@@ -1,0 +1,8 @@
+import type { Experiment } from "../experiment.js";
+import { history } from "./history.js";
+
+/** Every experiment, in report order. Adding a table = one file and one line here. */
+export const experiments: readonly Experiment<unknown>[] = [history];
+
+/** The ids accepted by `--only`. */
+export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);

@@ -1,0 +1,69 @@
+import type { Report } from "@descent/spec";
+import { z } from "zod";
+
+const finiteNumber = z
+  .number()
+  .refine(Number.isFinite, { message: "must be a finite number (no NaN or Infinity)" });
+const cell = z.union([finiteNumber, z.string(), z.boolean(), z.null()]);
+
+const plotSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  kind: z.enum(["line", "scatter", "bar", "heatmap"]),
+  xLabel: z.string(),
+  yLabel: z.string(),
+  xScale: z.enum(["linear", "log"]).optional(),
+  yScale: z.enum(["linear", "log"]).optional(),
+  series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([finiteNumber, finiteNumber])) })),
+});
+
+const tableSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    title: z.string().min(1),
+    question: z.string().min(1),
+    columns: z.array(z.object({ name: z.string().min(1), unit: z.string() })).min(1),
+    rows: z.array(z.array(cell)),
+    finding: z.string().min(1),
+    plots: z.array(plotSchema),
+  })
+  .superRefine((table, context) => {
+    table.rows.forEach((row, index) => {
+      if (row.length !== table.columns.length) {
+        context.addIssue({
+          code: "custom",
+          path: ["rows", index],
+          message: `row has ${row.length} cells but the table has ${table.columns.length} columns`,
+        });
+      }
+    });
+  });
+
+/** The schema of `report.json` (its TypeScript type is `Report` in `@descent/spec`). */
+export const reportSchema = z.object({
+  meta: z.object({
+    seed: z.number().int(),
+    mode: z.enum(["tiny", "quick", "full"]),
+    nodeVersion: z.string(),
+    cpuModel: z.string(),
+    cpuCores: z.number().int().positive(),
+    gitCommit: z.string().nullable(),
+    date: z.string(),
+    durationsSeconds: z.record(z.string(), finiteNumber),
+  }),
+  tables: z.array(tableSchema),
+});
+
+/**
+ * Validates a report before it is written.
+ *
+ * @throws Error listing every problem with its path (e.g. `tables.3.rows.2.4: must be a finite number`).
+ */
+export function validateReport(report: Report): Report {
+  const result = reportSchema.safeParse(report);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`report.json does not match its schema:\n  ${problems.join("\n  ")}`);
+  }
+  return report;
+}

@@ -1,0 +1,53 @@
+import type { Report, ReportTable } from "@descent/spec";
+import { formatCell } from "./markdown.js";
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function tableToHtml(table: ReportTable, svgs: ReadonlyMap<string, string>): string {
+  const header = table.columns
+    .map(
+      (column) =>
+        `<th>${escapeHtml(column.name)}${column.unit ? ` <small>(${escapeHtml(column.unit)})</small>` : ""}</th>`,
+    )
+    .join("");
+  const body = table.rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(formatCell(cell))}</td>`).join("")}</tr>`)
+    .join("\n");
+  const plots = table.plots
+    .map((plot) => `<figure>${svgs.get(`${table.id}-${plot.id}`) ?? ""}</figure>`)
+    .join("\n");
+  return `<section id="${escapeHtml(table.id)}">
+<h2>${escapeHtml(table.title)}</h2>
+<p class="question">${escapeHtml(table.question)}</p>
+<p class="finding"><strong>Finding:</strong> ${escapeHtml(table.finding)}</p>
+<div class="scroll"><table><thead><tr>${header}</tr></thead><tbody>
+${body}
+</tbody></table></div>
+${plots}
+</section>`;
+}
+
+/** A self-contained HTML report: styles and SVG plots inline, no scripts, no CDN. */
+export function reportToHtml(report: Report, svgs: ReadonlyMap<string, string>): string {
+  const { meta } = report;
+  const navigation = report.tables
+    .map((table) => `<a href="#${escapeHtml(table.id)}">${escapeHtml(table.id)}</a>`)
+    .join(" · ");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>descent-bench report</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.scroll{overflow-x:auto}
+.finding{background:#eef6ee;padding:.5rem;border-left:4px solid #4a4}.question{font-style:italic}
+figure{margin:1rem 0}nav{margin-bottom:1rem}
+</style></head><body>
+<h1>descent-bench report</h1>
+<p>Measured ${escapeHtml(meta.date)} in <b>${meta.mode}</b> mode, seed ${meta.seed}, on ${escapeHtml(meta.cpuModel)} (${meta.cpuCores} cores), Node ${escapeHtml(meta.nodeVersion)}, commit ${escapeHtml(meta.gitCommit ?? "unknown")}. Every number comes from this run.</p>
+<nav>${navigation}</nav>
+${report.tables.map((table) => tableToHtml(table, svgs)).join("\n")}
+</body></html>
+`;
+}
