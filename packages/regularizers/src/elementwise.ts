@@ -1,0 +1,61 @@
+import type { ParamTree, Regularizer } from "@descent/spec";
+import { Tensor } from "@descent/tensor";
+import { resolveSelection, type SelectionOptions } from "./selection.js";
+import { allocateLike, forEachLeaf, mapLeaves, parameterAt, zerosLikeTensor } from "./tree.js";
+
+/**
+ * A regularizer that is a sum over selected weights of an element-wise penalty. Besides the
+ * {@link Regularizer} interface it can add its gradient into existing gradients without building
+ * a separate gradient tree ({@link asTransform} uses that).
+ */
+export interface ElementwiseRegularizer extends Regularizer {
+  /** The parameters this regularizer touches, by path. */
+  selects(path: readonly string[]): boolean;
+  /** `gradients + ∂R/∂θ`, keyed like `gradients` (unselected leaves are returned as they are). */
+  addGradientTo(gradients: ParamTree, params: ParamTree): ParamTree;
+}
+
+/** The per-tensor kernels of an element-wise penalty: tight loops over one tensor's data. */
+export interface ElementwiseKernels {
+  /** `Σᵢ r(wᵢ)` accumulated in float64. */
+  penalty(weights: Float32Array | Float64Array): number;
+  /** `target[i] += r'(weights[i])` for every `i`. */
+  accumulateGradient(weights: Float32Array | Float64Array, target: Float32Array | Float64Array): void;
+}
+
+/** Builds an {@link ElementwiseRegularizer} from its kernels and selection. */
+export function createElementwiseRegularizer(
+  name: string,
+  kernels: ElementwiseKernels,
+  options: SelectionOptions | undefined,
+): ElementwiseRegularizer {
+  const selects = resolveSelection(name, options);
+  return {
+    name,
+    selects,
+    penalty(params) {
+      let total = 0;
+      forEachLeaf(params, (tensor, path) => {
+        if (selects(path)) total += kernels.penalty(tensor.data);
+      });
+      return total;
+    },
+    gradient(params) {
+      return mapLeaves(params, (tensor, path) => {
+        const gradient = zerosLikeTensor(tensor);
+        if (selects(path)) kernels.accumulateGradient(tensor.data, gradient.data);
+        return gradient;
+      });
+    },
+    addGradientTo(gradients, params) {
+      return mapLeaves(gradients, (gradient, path) => {
+        if (!selects(path)) return gradient;
+        const parameter = parameterAt(name, params, path, gradient.shape);
+        const sum = allocateLike(gradient.data);
+        sum.set(gradient.data);
+        kernels.accumulateGradient(parameter.data, sum);
+        return new Tensor(sum, gradient.shape);
+      });
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type {
+  GradientTransformation,
+  Regularizer,
+  ScalarOrSchedule,
+  Tensor as TensorLike,
+} from "@descent/spec";
+import { Tensor, ValueError } from "@descent/tensor";
+import type { ElementwiseRegularizer } from "./elementwise.js";
+import { type ParameterMask, resolveSelection, type SelectionOptions } from "./selection.js";
+import { allocateLike, mapLeaves, parameterAt } from "./tree.js";
+import { assertNonNegative } from "./validate.js";
+
+/** State of a transformation that keeps none (JSON: `{}`). */
+export type EmptyState = Readonly<Record<string, never>>;
+
+/** State of a transformation that counts its steps (to evaluate a learning-rate schedule). */
+export interface StepState {
+  /** Number of `update` calls so far (0-based step of the next call). */
+  readonly step: number;
+}
+
+/**
+ * A regularizer as a gradient transformation: `updates = gradients + ∂R/∂θ`.
+ *
+ * Where it sits in a chain decides what it means. First in the chain, before Adam-style scaling,
+ * `asTransform(l2(λ))` is *coupled* L2 (PyTorch `Adam(weight_decay=λ)`): the decay is rescaled by
+ * Adam's per-parameter step sizes. For AdamW-style decay, use {@link decoupledWeightDecay} after
+ * the scaling instead.
+ *
+ * @example
+ * ```ts
+ * // coupled L2 + Adam, with the optimizers package:
+ * const optimizer = chain(asTransform(l2(1e-4)), scaleByAdam(), scaleByLearningRate(1e-3));
+ * ```
+ */
+export function asTransform(regularizer: Regularizer): GradientTransformation<EmptyState> {
+  const fused = (regularizer as Partial<ElementwiseRegularizer>).addGradientTo;
+  return {
+    init: () => ({}),
+    update(gradients, state, params) {
+      if (typeof fused === "function") return { updates: fused(gradients, params), state };
+      const penaltyGradients = regularizer.gradient(params);
+      const updates = mapLeaves(gradients, (gradient, path) => {
+        const extra = parameterAt(regularizer.name, penaltyGradients, path, gradient.shape);
+        const sum = allocateLike(gradient.data);
+        for (let i = 0; i < sum.length; i++) sum[i] = gradient.data[i]! + extra.data[i]!;
+        return new Tensor(sum, gradient.shape);
+      });
+      return { updates, state };
+    },
+  };
+}
+
+/** Options of {@link decoupledWeightDecay}. */
+export interface DecoupledWeightDecayOptions extends SelectionOptions {
+  /**
+   * When given, the transform goes LAST in the chain (after the learning-rate scaling) and adds
+   * `-learningRate · rate · w` to the deltas: PyTorch's `AdamW` (`w ← w − lr·λ·w − lr·adam`).
+   * When absent, it goes after Adam scaling and BEFORE the learning-rate scaling and adds
+   * `rate · w` (optax `add_decayed_weights`), so the chain's learning rate multiplies it.
+   */
+  readonly learningRate?: ScalarOrSchedule;
+  /** Optax's name for `include`: a tree of booleans or a predicate on names. Do not pass both. */
+  readonly mask?: ParameterMask;
+}
+
+/**
+ * Decoupled weight decay (Loshchilov & Hutter, AdamW) as a gradient transformation.
+ *
+ * Without `learningRate`: `updates ← updates + rate · w` — place it after the adaptive scaling and
+ * before the learning-rate scaling (optax order: `chain(scaleByAdam(), decoupledWeightDecay(λ),
+ * scaleByLearningRate(η))`, giving `w ← w − η(adam + λw)`).
+ *
+ * With `learningRate: η` (number or schedule): `updates ← updates − η · rate · w` — place it last
+ * (`chain(scaleByAdam(), scaleByLearningRate(η), decoupledWeightDecay(λ, { learningRate: η }))`).
+ *
+ * Either way the decay is not divided by Adam's `√v̂`, unlike `asTransform(l2(λ))` before Adam.
+ * Touches the parameters chosen by `mask` / `include` / `exclude` (default: weight-like names, see
+ * {@link isWeightParameter}; PyTorch's AdamW decays everything: pass `include: allParameters`).
+ *
+ * @param rate `λ ≥ 0`.
+ * @example
+ * ```ts
+ * const decay = decoupledWeightDecay(0.01, { learningRate: 1e-3 });
+ * let state = decay.init(params);
+ * ({ updates, state } = decay.update(updates, state, params));
+ * ```
+ */
+export function decoupledWeightDecay(
+  rate: number,
+  options: DecoupledWeightDecayOptions = {},
+): GradientTransformation<StepState> {
+  const op = "decoupledWeightDecay";
+  assertNonNegative(op, "rate", rate);
+  if (options.mask !== undefined && options.include !== undefined) {
+    throw new ValueError(op, "got both mask and include: they mean the same thing, pass one");
+  }
+  const selects = resolveSelection(op, {
+    include: options.mask ?? options.include,
+    exclude: options.exclude,
+  });
+  const learningRate = options.learningRate;
+  validateLearningRate(op, learningRate);
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const factor = learningRate === undefined ? rate : -rate * learningRateAt(op, learningRate, state.step);
+      const result = mapLeaves(updates, (update, path) => {
+        if (!selects(path)) return update;
+        const weights = parameterAt(op, params, path, update.shape).data;
+        const out = allocateLike(update.data);
+        for (let i = 0; i < out.length; i++) out[i] = update.data[i]! + factor * weights[i]!;
+        return new Tensor(out, update.shape);
+      });
+      return { updates: result, state: { step: state.step + 1 } };
+    },
+  };
+}
+
+/** Options of {@link proximalL1}. */
+export interface ProximalL1Options extends SelectionOptions {
+  /** The learning rate `η` of the step this prox follows (number or schedule): threshold `τ = η·λ`. */
+  readonly learningRate: ScalarOrSchedule;
+}
+
+/**
+ * Proximal L1 step (soft-thresholding, ISTA): place it LAST in a chain, after the learning-rate
+ * scaling, instead of adding `l1` to the loss.
+ *
+ * With `z = w + update` the tentative new weight and `τ = learningRate · strength`:
+ * `w_new = sign(z) · max(|z| − τ, 0)`, returned as the delta `w_new − w`. Every weight whose
+ * tentative value lies in `[−τ, τ]` — in particular one the L1 pull would carry across zero —
+ * becomes exactly `0` (the delta is `−w`, and `w + (−w)` is exactly `0` in floating point).
+ *
+ * @param strength `λ ≥ 0` of the penalty `λ‖w‖₁`.
+ * @example
+ * ```ts
+ * const optimizer = chain(scaleByLearningRate(0.1), proximalL1(1e-3, { learningRate: 0.1 }));
+ * ```
+ */
+export function proximalL1(strength: number, options: ProximalL1Options): GradientTransformation<StepState> {
+  const op = "proximalL1";
+  assertNonNegative(op, "strength", strength);
+  if (options?.learningRate === undefined) {
+    throw new ValueError(op, "options.learningRate is required: the threshold is learningRate · strength");
+  }
+  validateLearningRate(op, options.learningRate);
+  const selects = resolveSelection(op, options);
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const threshold = strength * learningRateAt(op, options.learningRate, state.step);
+      const result = mapLeaves(updates, (update, path) => {
+        if (!selects(path)) return update;
+        const weights = parameterAt(op, params, path, update.shape).data;
+        const delta = update.data;
+        const out = allocateLike(delta);
+        for (let i = 0; i < out.length; i++) {
+          const w = weights[i]!;
+          const z = w + delta[i]!;
+          if (z > threshold) out[i] = z - threshold - w;
+          else if (z < -threshold) out[i] = z + threshold - w;
+          else if (!Number.isNaN(z)) out[i] = -w;
+          else out[i] = z;
+        }
+        return new Tensor(out, update.shape);
+      });
+      return { updates: result, state: { step: state.step + 1 } };
+    },
+  };
+}
+
+/**
+ * Soft-thresholding, the proximal operator of `τ‖w‖₁`: `sign(w) · max(|w| − τ, 0)`.
+ *
+ * Values in `[−τ, τ]` become exactly `0`.
+ *
+ * @example
+ * ```ts
+ * softThreshold(tensor([-2, -0.5, 0.3, 3]), 1).toArray(); // [-1, 0, 0, 2]
+ * ```
+ */
+export function softThreshold(tensor: TensorLike, threshold: number): Tensor {
+  assertNonNegative("softThreshold", "threshold", threshold);
+  const input = tensor.data;
+  const out = allocateLike(input);
+  for (let i = 0; i < out.length; i++) {
+    const w = input[i]!;
+    out[i] = w > threshold ? w - threshold : w < -threshold ? w + threshold : Number.isNaN(w) ? w : 0;
+  }
+  return new Tensor(out, tensor.shape);
+}
+
+function validateLearningRate(op: string, learningRate: ScalarOrSchedule | undefined): void {
+  if (learningRate === undefined || typeof learningRate === "function") return;
+  assertNonNegative(op, "learningRate", learningRate);
+}
+
+function learningRateAt(op: string, learningRate: ScalarOrSchedule, step: number): number {
+  if (typeof learningRate === "number") return learningRate;
+  const value = learningRate(step);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(
+      op,
+      `the learning-rate schedule returned ${String(value)} at step ${step}: it must return a finite number ≥ 0`,
+    );
+  }
+  return value;
+}
