@@ -1,0 +1,6 @@
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsMetadata,
+} from "./safetensors.js";

@@ -1,0 +1,302 @@
+import type { Tensor as TensorLike } from "@descent/spec";
+import { DTypeError, formatShape, Tensor, ValueError } from "@descent/tensor";
+
+/** The string-to-string map stored under `__metadata__` in a safetensors header. */
+export type SafetensorsMetadata = Record<string, string>;
+
+/** The result of {@link decodeSafetensors}: tensors by name (in file order) and the free-form metadata. */
+export interface DecodedSafetensors {
+  readonly tensors: Record<string, Tensor>;
+  readonly metadata: SafetensorsMetadata;
+}
+
+/** Largest header accepted, as in the reference implementation (guards against absurd allocations). */
+const MAX_HEADER_BYTES = 100_000_000;
+const METADATA_KEY = "__metadata__";
+const BYTES_PER_ELEMENT = { F32: 4, F64: 8 } as const;
+type SafetensorsDType = keyof typeof BYTES_PER_ELEMENT;
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const textEncoder = new TextEncoder();
+
+/**
+ * Encodes named tensors into the safetensors format (https://github.com/huggingface/safetensors).
+ *
+ * Layout: `u64 little-endian N` · `N bytes of JSON header` (padded with spaces so the data starts on an
+ * 8-byte boundary) · `data`. The header maps each name to `{ dtype: "F32" | "F64", shape, data_offsets:
+ * [begin, end] }` (byte offsets into the data, end exclusive) plus `__metadata__`, a string-to-string map.
+ * float64 tensors are stored first so every tensor is aligned to its element size.
+ *
+ * @example
+ * const bytes = encodeSafetensors({ "dense_1.bias": zeros([10]) }, { format: "descent" });
+ */
+export function encodeSafetensors(
+  tensors: Readonly<Record<string, TensorLike>>,
+  metadata: SafetensorsMetadata = {},
+): Uint8Array {
+  const op = "encodeSafetensors";
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== "string") {
+      throw new ValueError(
+        op,
+        `metadata "${key}" is a ${typeof value}: safetensors metadata values must be strings`,
+      );
+    }
+  }
+  const names = Object.keys(tensors);
+  if (names.includes(METADATA_KEY)) {
+    throw new ValueError(op, `"${METADATA_KEY}" is reserved for metadata and cannot name a tensor`);
+  }
+  // Stable: float64 first (8-byte alignment), then float32, each group in the given order.
+  const ordered = [
+    ...names.filter((name) => tensors[name]!.dtype === "float64"),
+    ...names.filter((name) => tensors[name]!.dtype !== "float64"),
+  ];
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header[METADATA_KEY] = metadata;
+  let offset = 0;
+  for (const name of ordered) {
+    const tensor = tensors[name]!;
+    const dtype = toSafetensorsDType(op, name, tensor);
+    const byteLength = tensor.data.length * BYTES_PER_ELEMENT[dtype];
+    header[name] = { dtype, shape: [...tensor.shape], data_offsets: [offset, offset + byteLength] };
+    offset += byteLength;
+  }
+  let headerBytes = textEncoder.encode(JSON.stringify(header));
+  const padding = (8 - ((8 + headerBytes.length) % 8)) % 8;
+  if (padding > 0) {
+    const padded = new Uint8Array(headerBytes.length + padding).fill(0x20);
+    padded.set(headerBytes);
+    headerBytes = padded;
+  }
+  const output = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(output.buffer);
+  view.setUint32(0, headerBytes.length % 2 ** 32, true);
+  view.setUint32(4, Math.floor(headerBytes.length / 2 ** 32), true);
+  output.set(headerBytes, 8);
+  const dataStart = 8 + headerBytes.length;
+  for (const name of ordered) {
+    const tensor = tensors[name]!;
+    const [begin] = (header[name] as { data_offsets: [number, number] }).data_offsets;
+    writeElements(tensor.data, output, dataStart + begin);
+  }
+  return output;
+}
+
+/**
+ * Decodes a safetensors file, validating the whole header before any tensor is built: header length,
+ * JSON, every field's type, dtype (`F32`/`F64`), shape, byte size, and that the data offsets tile the
+ * data section exactly (no overlap, gap, or byte out of range). Tensors are copied out of `bytes`.
+ *
+ * @throws {@link ValueError} naming the field, what was found and what was expected.
+ * @example
+ * const { tensors, metadata } = decodeSafetensors(bytes);
+ */
+export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
+  const op = "decodeSafetensors";
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(op, `expected a Uint8Array, got ${describe(bytes)}`);
+  }
+  if (bytes.length < 8) {
+    throw new ValueError(
+      op,
+      `file is ${bytes.length} bytes: too short for the 8-byte header length (truncated or not a safetensors file)`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw new ValueError(
+      op,
+      `header length is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed (not a safetensors file?)`,
+    );
+  }
+  if (8 + headerLength > bytes.length) {
+    throw new ValueError(
+      op,
+      `header length says ${headerLength} bytes but only ${bytes.length - 8} follow the length field: the file is truncated`,
+    );
+  }
+  let headerText: string;
+  try {
+    headerText = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+  } catch {
+    throw new ValueError(op, "header is not valid UTF-8");
+  }
+  if (!headerText.startsWith("{")) {
+    throw new ValueError(
+      op,
+      `header must be a JSON object starting with "{", found ${JSON.stringify(headerText.slice(0, 20))}`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(headerText);
+  } catch (error) {
+    throw new ValueError(op, `header is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new ValueError(op, `header must be a JSON object, found ${describe(header)}`);
+  }
+  const dataLength = bytes.length - 8 - headerLength;
+  const metadata = readMetadata(op, (header as Record<string, unknown>)[METADATA_KEY]);
+  const entries: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] =
+    [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === METADATA_KEY) continue;
+    entries.push({ name, ...readEntry(op, name, raw) });
+  }
+  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expectedBegin = 0;
+  for (const entry of byOffset) {
+    if (entry.begin < expectedBegin) {
+      throw new ValueError(
+        op,
+        `tensor "${entry.name}": data_offsets [${entry.begin}, ${entry.end}] overlap the previous tensor (which ends at byte ${expectedBegin})`,
+      );
+    }
+    if (entry.begin > expectedBegin) {
+      throw new ValueError(
+        op,
+        `tensor "${entry.name}": data_offsets begin at ${entry.begin} but the previous tensor ends at ${expectedBegin}: the data section has a gap`,
+      );
+    }
+    if (entry.end > dataLength) {
+      throw new ValueError(
+        op,
+        `tensor "${entry.name}": data_offsets end at byte ${entry.end} but the data section has ${dataLength} bytes: the file is truncated or the offsets are out of range`,
+      );
+    }
+    expectedBegin = entry.end;
+  }
+  if (expectedBegin !== dataLength) {
+    throw new ValueError(
+      op,
+      `the tensors cover ${expectedBegin} bytes but the data section has ${dataLength}: ${dataLength - expectedBegin} trailing bytes belong to no tensor`,
+    );
+  }
+  const dataStart = bytes.byteOffset + 8 + headerLength;
+  const tensors = Object.fromEntries(
+    entries.map((entry) => {
+      const size = (entry.end - entry.begin) / BYTES_PER_ELEMENT[entry.dtype];
+      const data = entry.dtype === "F64" ? new Float64Array(size) : new Float32Array(size);
+      readElements(bytes.buffer, dataStart + entry.begin, data);
+      return [entry.name, new Tensor(data, entry.shape)];
+    }),
+  );
+  return { tensors, metadata };
+}
+
+function readMetadata(op: string, raw: unknown): SafetensorsMetadata {
+  if (raw === undefined) return {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ValueError(op, `"${METADATA_KEY}" must be an object of strings, found ${describe(raw)}`);
+  }
+  const metadata: SafetensorsMetadata = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== "string") {
+      throw new ValueError(op, `"${METADATA_KEY}.${key}" must be a string, found ${describe(value)}`);
+    }
+    metadata[key] = value;
+  }
+  return metadata;
+}
+
+function readEntry(
+  op: string,
+  name: string,
+  raw: unknown,
+): { dtype: SafetensorsDType; shape: number[]; begin: number; end: number } {
+  const where = `tensor "${name}"`;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ValueError(
+      op,
+      `${where} must be an object { dtype, shape, data_offsets }, found ${describe(raw)}`,
+    );
+  }
+  const entry = raw as Record<string, unknown>;
+  for (const key of Object.keys(entry)) {
+    if (key !== "dtype" && key !== "shape" && key !== "data_offsets") {
+      throw new ValueError(
+        op,
+        `${where} has an unknown field "${key}": expected only dtype, shape, data_offsets`,
+      );
+    }
+  }
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== "string")
+    throw new ValueError(op, `${where}: field "dtype" is missing or not a string`);
+  if (dtype !== "F32" && dtype !== "F64") {
+    throw new DTypeError(op, `${where}: dtype "${dtype}" is not supported: descent reads "F32" and "F64"`);
+  }
+  if (!Array.isArray(shape) || !shape.every(isSize)) {
+    throw new ValueError(
+      op,
+      `${where}: field "shape" must be an array of non-negative integers, found ${JSON.stringify(shape)}`,
+    );
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) {
+    throw new ValueError(
+      op,
+      `${where}: field "data_offsets" must be [begin, end] with non-negative integers, found ${JSON.stringify(offsets)}`,
+    );
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end < begin)
+    throw new ValueError(op, `${where}: data_offsets [${begin}, ${end}] end before they begin`);
+  let elements = 1;
+  for (const size of shape as number[]) elements *= size;
+  const expectedBytes = elements * BYTES_PER_ELEMENT[dtype];
+  if (end - begin !== expectedBytes) {
+    throw new ValueError(
+      op,
+      `${where}: shape ${formatShape(shape as number[])} of ${dtype} needs ${expectedBytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+    );
+  }
+  return { dtype, shape: shape as number[], begin, end };
+}
+
+function isSize(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function toSafetensorsDType(op: string, name: string, tensor: TensorLike): SafetensorsDType {
+  if (tensor.dtype === "float32" && tensor.data instanceof Float32Array) return "F32";
+  if (tensor.dtype === "float64" && tensor.data instanceof Float64Array) return "F64";
+  throw new DTypeError(
+    op,
+    `tensor "${name}" has dtype ${JSON.stringify(tensor.dtype)}: only float32 and float64 can be saved`,
+  );
+}
+
+function writeElements(data: Float32Array | Float64Array, output: Uint8Array, byteOffset: number): void {
+  if (littleEndian) {
+    output.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), byteOffset);
+    return;
+  }
+  const view = new DataView(output.buffer, output.byteOffset + byteOffset, data.byteLength);
+  if (data instanceof Float64Array)
+    for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i]!, true);
+  else for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
+}
+
+function readElements(
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  target: Float32Array | Float64Array,
+): void {
+  if (littleEndian) {
+    new Uint8Array(target.buffer).set(new Uint8Array(buffer, byteOffset, target.byteLength));
+    return;
+  }
+  const view = new DataView(buffer, byteOffset, target.byteLength);
+  if (target instanceof Float64Array)
+    for (let i = 0; i < target.length; i++) target[i] = view.getFloat64(i * 8, true);
+  else for (let i = 0; i < target.length; i++) target[i] = view.getFloat32(i * 4, true);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,122 @@
+import type { Tensor as TensorLike } from "@descent/spec";
+import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+
+/** Number of samples (axis 0) of a metric input, checking both inputs agree. */
+export function sampleCount(op: string, predictions: TensorLike, targets: TensorLike): number {
+  if (predictions.shape.length === 0 || targets.shape.length === 0) {
+    throw new ShapeError(op, "predictions and targets need a batch axis: got a scalar");
+  }
+  const count = predictions.shape[0]!;
+  if (targets.shape[0] !== count) {
+    throw new ShapeError(
+      op,
+      `predictions ${formatShape(predictions.shape)} and targets ${formatShape(targets.shape)} have different numbers of samples (${count} ≠ ${targets.shape[0]})`,
+    );
+  }
+  if (count === 0)
+    throw new ValueError(op, "predictions and targets are empty: a metric needs at least one sample");
+  return count;
+}
+
+/** Columns per sample: 1 for `[N]` and `[N, 1]`, `C` for `[N, C]`. Rank > 2 is rejected. */
+export function columnsOf(op: string, name: string, tensor: TensorLike): number {
+  if (tensor.shape.length === 1) return 1;
+  if (tensor.shape.length === 2) return tensor.shape[1]!;
+  throw new ShapeError(op, `${name} of shape ${formatShape(tensor.shape)}: expected [N] or [N, C]`);
+}
+
+/** Index of the largest of `count` values starting at `offset` (the first one on ties; NaN wins, so it shows). */
+export function argmaxRow(data: Float32Array | Float64Array, offset: number, count: number): number {
+  let best = 0;
+  let bestValue = data[offset]!;
+  for (let j = 1; j < count; j++) {
+    const value = data[offset + j]!;
+    if (value > bestValue || (Number.isNaN(value) && !Number.isNaN(bestValue))) {
+      best = j;
+      bestValue = value;
+    }
+  }
+  return best;
+}
+
+/**
+ * Integer class labels from targets: `[N]` or `[N, 1]` integer labels are read as they are; `[N, C]`
+ * one-hot (or probability) rows give their argmax.
+ */
+export function targetClasses(op: string, targets: TensorLike, count: number): Int32Array {
+  const columns = columnsOf(op, "targets", targets);
+  const labels = new Int32Array(count);
+  const data = targets.data;
+  if (columns === 1) {
+    for (let i = 0; i < count; i++) {
+      const value = data[i]!;
+      if (!Number.isInteger(value) || value < 0) {
+        throw new ValueError(
+          op,
+          `target ${i} is ${value}: class labels must be non-negative integers (or pass one-hot rows [N, C])`,
+        );
+      }
+      labels[i] = value;
+    }
+  } else {
+    for (let i = 0; i < count; i++) labels[i] = argmaxRow(data, i * columns, columns);
+  }
+  return labels;
+}
+
+/** Predicted classes: the argmax of `[N, C]` scores, or `score ≥ threshold` for `[N]` / `[N, 1]` binary scores. */
+export function predictedClasses(
+  op: string,
+  predictions: TensorLike,
+  count: number,
+  threshold: number,
+): Int32Array {
+  const columns = columnsOf(op, "predictions", predictions);
+  const classes = new Int32Array(count);
+  const data = predictions.data;
+  if (columns === 1) {
+    for (let i = 0; i < count; i++) {
+      const value = data[i]!;
+      if (Number.isNaN(value))
+        throw new ValueError(op, `prediction ${i} is NaN: the model output is not finite`);
+      classes[i] = value >= threshold ? 1 : 0;
+    }
+  } else {
+    for (let i = 0; i < count; i++) classes[i] = argmaxRow(data, i * columns, columns);
+  }
+  return classes;
+}
+
+/**
+ * Scores of the positive class for binary ranking metrics: `[N]` / `[N, 1]` scores as they are, the
+ * second column of `[N, 2]`.
+ */
+export function positiveScores(op: string, predictions: TensorLike, count: number): Float64Array {
+  const columns = columnsOf(op, "predictions", predictions);
+  if (columns > 2) {
+    throw new ShapeError(
+      op,
+      `predictions ${formatShape(predictions.shape)} have ${columns} classes: ${op} is binary (pass one column of scores, or compute it one-vs-rest per class)`,
+    );
+  }
+  const scores = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const value = predictions.data[columns === 2 ? i * 2 + 1 : i]!;
+    if (Number.isNaN(value))
+      throw new ValueError(op, `prediction ${i} is NaN: the model output is not finite`);
+    scores[i] = value;
+  }
+  return scores;
+}
+
+/** Binary labels (0/1) from `[N]` / `[N, 1]` labels or `[N, 2]` one-hot rows. */
+export function binaryTargets(op: string, targets: TensorLike, count: number): Uint8Array {
+  const labels = targetClasses(op, targets, count);
+  const result = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    if (labels[i]! > 1)
+      throw new ValueError(op, `target ${i} is class ${labels[i]}: ${op} expects binary labels 0 or 1`);
+    result[i] = labels[i]!;
+  }
+  return result;
+}
