@@ -1,0 +1,150 @@
+import type { Shape, Tensor as TensorLike } from "@descent/spec";
+import { allocate } from "../core/dtype.js";
+import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
+import { Tensor } from "../core/tensor.js";
+import { assertOperand, type NumericArray, operandDType } from "./operands.js";
+
+/**
+ * The three contiguous loops of one binary op `out = f(a, b)`. Each op writes its own loops (no
+ * per-element closure), and the driver below picks the loop: whole arrays when the shapes match, a
+ * scalar loop when one side has one element, and rows of the broadcast otherwise.
+ */
+export interface BinaryKernel {
+  /** `out[o + i] = f(a[ao + i], b[bo + i])` for `i < count`. */
+  both(
+    out: NumericArray,
+    o: number,
+    a: NumericArray,
+    ao: number,
+    b: NumericArray,
+    bo: number,
+    count: number,
+  ): void;
+  /** `out[o + i] = f(a[ao + i], s)`. */
+  left(out: NumericArray, o: number, a: NumericArray, ao: number, s: number, count: number): void;
+  /** `out[o + i] = f(s, b[bo + i])`. */
+  right(out: NumericArray, o: number, s: number, b: NumericArray, bo: number, count: number): void;
+}
+
+/**
+ * Applies `kernel` to `a` and `b` with NumPy broadcasting; numbers are scalars of the tensor's dtype.
+ * Result dtype: float64 if any tensor operand is float64, else float32.
+ */
+export function binary(
+  op: string,
+  kernel: BinaryKernel,
+  a: TensorLike | number,
+  b: TensorLike | number,
+): Tensor {
+  assertOperand(op, a, "the first operand");
+  assertOperand(op, b, "the second operand");
+  const dtype = operandDType(a, b);
+  if (typeof a === "number") {
+    if (typeof b === "number") {
+      const out = allocate(dtype, 1);
+      kernel.right(out, 0, a, Float64Array.of(b), 0, 1);
+      return new Tensor(out, []);
+    }
+    const out = allocate(dtype, b.data.length);
+    kernel.right(out, 0, a, b.data, 0, out.length);
+    return new Tensor(out, b.shape);
+  }
+  if (typeof b === "number") {
+    const out = allocate(dtype, a.data.length);
+    kernel.left(out, 0, a.data, 0, b, out.length);
+    return new Tensor(out, a.shape);
+  }
+  if (shapesEqual(a.shape, b.shape)) {
+    const out = allocate(dtype, a.data.length);
+    kernel.both(out, 0, a.data, 0, b.data, 0, out.length);
+    return new Tensor(out, a.shape);
+  }
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = allocate(dtype, sizeOf(shape));
+  // With one element on a side, the other side's data already is the result's layout.
+  if (b.data.length === 1) kernel.left(out, 0, a.data, 0, b.data[0]!, out.length);
+  else if (a.data.length === 1) kernel.right(out, 0, a.data[0]!, b.data, 0, out.length);
+  else if (out.length > 0) broadcastRows(kernel, shape, a, b, out);
+  return new Tensor(out, shape);
+}
+
+/**
+ * A broadcast collapsed to as few axes as possible: size-1 axes dropped, neighbours merged when both
+ * operands walk them contiguously. Strides are 0 on broadcast axes.
+ */
+export interface CollapsedBroadcast {
+  readonly sizes: number[];
+  readonly strides: number[][];
+}
+
+/** Collapses the broadcast of `shapes` into `shape` (see {@link CollapsedBroadcast}). */
+export function collapseBroadcast(shape: Shape, shapes: readonly Shape[]): CollapsedBroadcast {
+  const rank = shape.length;
+  const aligned = shapes.map((operandShape) => {
+    const strides = new Array<number>(rank).fill(0);
+    let stride = 1;
+    for (let axis = operandShape.length - 1; axis >= 0; axis--) {
+      const size = operandShape[axis]!;
+      strides[axis + rank - operandShape.length] = size === 1 ? 0 : stride;
+      stride *= size;
+    }
+    return strides;
+  });
+  const sizes: number[] = [];
+  const strides: number[][] = shapes.map(() => []);
+  for (let axis = 0; axis < rank; axis++) {
+    const size = shape[axis]!;
+    if (size === 1) continue;
+    const last = sizes.length - 1;
+    const mergeable =
+      last >= 0 && aligned.every((operand, index) => strides[index]![last] === operand[axis]! * size);
+    if (mergeable) {
+      sizes[last]! *= size;
+      for (let index = 0; index < aligned.length; index++) strides[index]![last] = aligned[index]![axis]!;
+    } else {
+      sizes.push(size);
+      for (let index = 0; index < aligned.length; index++) strides[index]!.push(aligned[index]![axis]!);
+    }
+  }
+  if (sizes.length === 0) {
+    sizes.push(1);
+    for (const operandStrides of strides) operandStrides.push(0);
+  }
+  return { sizes, strides };
+}
+
+/** The general path: an odometer over the outer axes, one contiguous kernel call per innermost row. */
+function broadcastRows(
+  kernel: BinaryKernel,
+  shape: Shape,
+  a: TensorLike,
+  b: TensorLike,
+  out: NumericArray,
+): void {
+  const { sizes, strides } = collapseBroadcast(shape, [a.shape, b.shape]);
+  const stridesA = strides[0]!;
+  const stridesB = strides[1]!;
+  const last = sizes.length - 1;
+  const inner = sizes[last]!;
+  // The innermost collapsed axis has stride 1 on the operand that spans it and 0 on the other.
+  const innerA = stridesA[last]!;
+  const innerB = stridesB[last]!;
+  const counters = new Array<number>(last).fill(0);
+  const dataA = a.data;
+  const dataB = b.data;
+  let offsetA = 0;
+  let offsetB = 0;
+  for (let offset = 0; offset < out.length; offset += inner) {
+    if (innerA !== 0 && innerB !== 0) kernel.both(out, offset, dataA, offsetA, dataB, offsetB, inner);
+    else if (innerA !== 0) kernel.left(out, offset, dataA, offsetA, dataB[offsetB]!, inner);
+    else kernel.right(out, offset, dataA[offsetA]!, dataB, offsetB, inner);
+    for (let axis = last - 1; axis >= 0; axis--) {
+      offsetA += stridesA[axis]!;
+      offsetB += stridesB[axis]!;
+      if (++counters[axis]! < sizes[axis]!) break;
+      offsetA -= stridesA[axis]! * sizes[axis]!;
+      offsetB -= stridesB[axis]! * sizes[axis]!;
+      counters[axis] = 0;
+    }
+  }
+}
