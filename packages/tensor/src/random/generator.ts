@@ -46,7 +46,27 @@ const JUMP = [0x8764000b, 0xf542d2d3, 0x6fa035c3, 0x77f2db5b] as const;
  * random.next() === a;          // true
  * ```
  */
-export class Random implements RandomGenerator {
+export interface Random extends RandomGenerator {
+  /**
+   * An independent generator for a separate purpose (one per layer, per worker, …).
+   *
+   * The child continues this generator's current stream; this generator jumps 2^64 steps ahead
+   * (the xoshiro jump polynomial), so the two streams never overlap within 2^64 draws. Forking is
+   * deterministic: the same seed and the same sequence of calls give the same children. The child
+   * keeps this generator's `seed`.
+   *
+   * @example
+   * ```ts
+   * const random = createRandom(42);
+   * const forLayer1 = random.fork();
+   * const forLayer2 = random.fork();
+   * ```
+   */
+  fork(): Random;
+}
+
+/** The xoshiro128** implementation behind {@link createRandom}; exported only as the {@link Random} interface. */
+class Xoshiro128StarStar implements Random {
   /** The seed this generator (or the generator it was forked from) was created with. */
   readonly seed: number;
   private s0: number;
@@ -54,18 +74,13 @@ export class Random implements RandomGenerator {
   private s2: number;
   private s3: number;
 
-  /** Use {@link createRandom}; this constructor takes an already validated seed and state. */
-  private constructor(seed: number, state: readonly number[]) {
+  /** Takes an already validated seed and state; see {@link createRandom}. */
+  constructor(seed: number, state: readonly number[]) {
     this.seed = seed;
     this.s0 = state[0]! | 0;
     this.s1 = state[1]! | 0;
     this.s2 = state[2]! | 0;
     this.s3 = state[3]! | 0;
-  }
-
-  /** @internal Creates the generator for a validated seed; see {@link createRandom}. */
-  static fromSeed(seed: number): Random {
-    return new Random(seed, seedState(seed));
   }
 
   /**
@@ -139,23 +154,9 @@ export class Random implements RandomGenerator {
     this.s3 = state[3]! | 0;
   }
 
-  /**
-   * An independent generator for a separate purpose (one per layer, per worker, …).
-   *
-   * The child continues this generator's current stream; this generator jumps 2^64 steps ahead
-   * (the xoshiro jump polynomial), so the two streams never overlap within 2^64 draws. Forking is
-   * deterministic: the same seed and the same sequence of calls give the same children. The child
-   * keeps this generator's {@link Random.seed}.
-   *
-   * @example
-   * ```ts
-   * const random = createRandom(42);
-   * const forLayer1 = random.fork();
-   * const forLayer2 = random.fork();
-   * ```
-   */
+  /** See {@link Random.fork}: the child takes the current state, this generator jumps 2^64 steps. */
   fork(): Random {
-    const child = new Random(this.seed, this.getState());
+    const child = new Xoshiro128StarStar(this.seed, this.getState());
     this.jump();
     return child;
   }
@@ -203,7 +204,7 @@ export function createRandom(seed: number): Random {
       `seed ${describe(seed)} is not a safe integer: pass an integer in [-(2^53 - 1), 2^53 - 1], e.g. createRandom(42)`,
     );
   }
-  return Random.fromSeed(seed);
+  return new Xoshiro128StarStar(seed, seedState(seed));
 }
 
 function seedState(seed: number): number[] {

@@ -6,5 +6,5 @@ export {
   type UniformOptions,
   uniform,
 } from "./distributions.js";
-export { createRandom, Random } from "./generator.js";
+export { createRandom, type Random } from "./generator.js";
 export { permutation, randomInteger, shuffle } from "./sampling.js";
