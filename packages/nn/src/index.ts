@@ -5,6 +5,9 @@
  * @packageDocumentation
  */
 
+export * as initializers from "./initializers/index.js";
 export * from "./io/index.js";
+export * from "./layers/index.js";
+export * as losses from "./losses/index.js";
 export * as metrics from "./metrics/index.js";
 export { cloneTree, countParameters, flattenTree, mapTree, unflattenTree } from "./tree/tree.js";

@@ -1,0 +1,25 @@
+import type { Shape } from "@descent/spec";
+
+/** Fan-in and fan-out of a weight tensor. */
+export interface Fans {
+  readonly fanIn: number;
+  readonly fanOut: number;
+}
+
+/**
+ * Fans of a weight tensor laid out as descent's layers store weights, inputs before outputs:
+ * dense `[in, out]` → `(in, out)`; conv2d `[kh, kw, inChannels, outChannels]` → `(kh·kw·in, kh·kw·out)`
+ * (the receptive field multiplies both, as TensorFlow and PyTorch). A vector `[n]` has `(n, n)`; a scalar `(1, 1)`.
+ *
+ * @example computeFans([784, 128]) // { fanIn: 784, fanOut: 128 }
+ */
+export function computeFans(shape: Shape): Fans {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  let receptiveField = 1;
+  for (let axis = 0; axis < shape.length - 2; axis++) receptiveField *= shape[axis]!;
+  return {
+    fanIn: shape[shape.length - 2]! * receptiveField,
+    fanOut: shape[shape.length - 1]! * receptiveField,
+  };
+}

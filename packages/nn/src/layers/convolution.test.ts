@@ -1,0 +1,113 @@
+import { checkGradient } from "@descent/autodiff";
+import type { Tensor as TensorLike } from "@descent/spec";
+import { createRandom } from "@descent/tensor";
+import { describe, expect, it } from "vitest";
+import { conv2d, maxPool2d } from "./index.js";
+import { closeTo, randomTensor, t64 } from "./test-helpers.js";
+
+const expectOk = (check: { ok: boolean; message: string }) => expect(check.ok, check.message).toBe(true);
+
+/** Direct convolution by the definition, for reference. */
+function naiveConv(
+  x: TensorLike,
+  w: TensorLike,
+  b: TensorLike,
+  stride: [number, number],
+  pad: [number, number],
+  out: [number, number],
+): number[] {
+  const [n, h, width, c] = x.shape as number[];
+  const [kh, kw, , o] = w.shape as number[];
+  const result: number[] = [];
+  for (let s = 0; s < n!; s++)
+    for (let i = 0; i < out[0]; i++)
+      for (let j = 0; j < out[1]; j++)
+        for (let oc = 0; oc < o!; oc++) {
+          let total = b.data[oc]!;
+          for (let ky = 0; ky < kh!; ky++)
+            for (let kx = 0; kx < kw!; kx++)
+              for (let ic = 0; ic < c!; ic++) {
+                const y = i * stride[0] + ky - pad[0];
+                const xx = j * stride[1] + kx - pad[1];
+                if (y < 0 || y >= h! || xx < 0 || xx >= width!) continue;
+                total +=
+                  x.data[((s * h! + y) * width! + xx) * c! + ic]! *
+                  w.data[((ky * kw! + kx) * c! + ic) * o! + oc]!;
+              }
+          result.push(total);
+        }
+  return result;
+}
+
+describe("conv2d (NHWC, im2col + GEMM)", () => {
+  const x = randomTensor([2, 5, 6, 3]);
+
+  it("matches the definition with valid padding", () => {
+    const layer = conv2d(3, 4, [3, 2]);
+    const params = layer.init(createRandom(1), "float64");
+    (params.bias as TensorLike).data.set([0.1, -0.2, 0.3, 0.4]);
+    const y = layer.apply(params, x).value;
+    expect(y.shape).toEqual([2, 3, 5, 4]);
+    expect(
+      closeTo(
+        y,
+        naiveConv(x, params.weights as TensorLike, params.bias as TensorLike, [1, 1], [0, 0], [3, 5]),
+      ),
+    ).toBe(true);
+    expect(layer.outputShape([5, 6, 3])).toEqual([3, 5, 4]);
+  });
+
+  it("matches the definition with same padding and stride 2 (TensorFlow's padding split)", () => {
+    const layer = conv2d(3, 2, 3, { padding: "same", strides: 2 });
+    const params = layer.init(createRandom(2), "float64");
+    const y = layer.apply(params, x).value;
+    // out = ⌈5/2⌉ × ⌈6/2⌉ = 3 × 3; padding total 2 (rows: 1 before), 1 (columns: 0 before).
+    expect(y.shape).toEqual([2, 3, 3, 2]);
+    expect(
+      closeTo(
+        y,
+        naiveConv(x, params.weights as TensorLike, params.bias as TensorLike, [2, 2], [1, 0], [3, 3]),
+      ),
+    ).toBe(true);
+  });
+
+  it("has correct gradients for weights, bias and input", () => {
+    for (const options of [{}, { padding: "same" as const, strides: 2 }]) {
+      const layer = conv2d(3, 2, 3, options);
+      const params = layer.init(createRandom(3), "float64");
+      expectOk(
+        checkGradient((i) => layer.apply(i.params, i.x), { params, x: randomTensor([2, 4, 5, 3], 4) }),
+      );
+    }
+  });
+
+  it("rejects non-NHWC inputs and bad options", () => {
+    const layer = conv2d(3, 2, 3);
+    const params = layer.init(createRandom(0));
+    expect(() => layer.apply(params, randomTensor([2, 3, 5, 5]))).toThrow(
+      /expected NHWC images \[batch, height, width, 3\]/,
+    );
+    expect(() => layer.apply(params, randomTensor([1, 2, 2, 3]))).toThrow(/smaller than the window 3/);
+    expect(() => conv2d(3, 2, 0)).toThrow(/kernelSize is 0/);
+  });
+});
+
+describe("maxPool2d", () => {
+  it("takes the max of each window, per channel", () => {
+    // One 4×4 image, 1 channel.
+    const image = t64([1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16], [1, 4, 4, 1]);
+    expect(Array.from(maxPool2d(2).apply({}, image).value.data)).toEqual([4, 8, 12, 16]);
+    const same = maxPool2d(3, { strides: 2, padding: "same" }).apply({}, image).value;
+    expect(same.shape).toEqual([1, 2, 2, 1]);
+    // Padding 1 goes after (TensorFlow): windows rows 0–2 and 2–3, columns 0–2 and 2–3.
+    expect(Array.from(same.data)).toEqual([13, 14, 15, 16]);
+    const twoChannels = t64([1, -1, 2, -2, 3, -3, 4, -4], [1, 2, 2, 2]);
+    expect(Array.from(maxPool2d(2).apply({}, twoChannels).value.data)).toEqual([4, -1]);
+  });
+
+  it("routes the gradient to the winner", () => {
+    for (const options of [{}, { strides: 1 as const, padding: "same" as const }]) {
+      expectOk(checkGradient((x) => maxPool2d(2, options).apply({}, x), randomTensor([2, 4, 5, 3], 7)));
+    }
+  });
+});

@@ -1,0 +1,304 @@
+import { customOp, type Operand, type Traced } from "@descent/autodiff";
+import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import {
+  allocate,
+  formatShape,
+  getKernels,
+  resultDType,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from "@descent/tensor";
+import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
+import {
+  columnsToImage,
+  imageToColumns,
+  maxPoolForward,
+  type Padding,
+  type WindowGeometry,
+  windowAxis,
+  windowGeometry,
+} from "./kernels/windows.js";
+import { inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
+import type { Layer, Params } from "./types.js";
+
+/** A window size or stride: one number for both axes, or `[height, width]`. */
+export type Size2d = number | readonly [number, number];
+
+function pair(op: string, label: string, value: Size2d): [number, number] {
+  const result: [number, number] = typeof value === "number" ? [value, value] : [value[0], value[1]];
+  if (!result.every((size) => Number.isInteger(size) && size >= 1)) {
+    throw new ValueError(
+      op,
+      `${label} is ${JSON.stringify(value)}: use a positive integer or [height, width]`,
+    );
+  }
+  return result;
+}
+
+function checkImages(op: string, shape: readonly number[], channels: number | undefined): void {
+  if (shape.length !== 4 || (channels !== undefined && shape[3] !== channels)) {
+    throw new ShapeError(
+      op,
+      `input ${formatShape(shape)} does not fit: expected NHWC images [batch, height, width, ${channels ?? "channels"}]`,
+    );
+  }
+}
+
+/** Options of {@link conv2d}. */
+export interface Conv2dOptions {
+  /** Step of the window, one number or `[height, width]`. Default 1. */
+  readonly strides?: Size2d;
+  /** `"valid"` (default: only full windows) or `"same"` (zero padding so `out = ⌈in / stride⌉`, as TensorFlow). */
+  readonly padding?: Padding;
+  readonly useBias?: boolean;
+  /** Initializer of `weights` `[kh, kw, in, out]`. Default Glorot uniform (fans include the receptive field). */
+  readonly weightsInitializer?: Initializer;
+  readonly biasInitializer?: Initializer;
+  readonly name?: string;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as every framework) over **NHWC** images `[batch, height, width,
+ * channels]` — TensorFlow's layout, chosen because im2col then needs no transpose: the windows become
+ * the rows of a `[batch·outH·outW, kh·kw·in]` matrix and one GEMM with the kernel `[kh, kw, in, out]`
+ * (read as `[kh·kw·in, out]`) gives the NHWC output directly.
+ *
+ * `y[n, i, j, o] = b[o] + Σ_{ky, kx, c} x[n, i·sh + ky − pt, j·sw + kx − pl, c] · W[ky, kx, c, o]`
+ *
+ * Backward: `∂W = colsᵀ·g`, `∂b = Σ g`, and (only when the input needs it) `∂x = col2im(g·Wᵀ)`.
+ * Parameters `{ weights: [kh, kw, in, out], bias: [out] }`.
+ *
+ * @example
+ * const layer = conv2d(1, 8, 3, { padding: "same" }); // [n, 28, 28, 1] → [n, 28, 28, 8]
+ */
+export function conv2d(
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size2d,
+  options: Conv2dOptions = {},
+): Layer {
+  const op = "conv2d";
+  for (const [label, size] of [
+    ["inChannels", inChannels],
+    ["outChannels", outChannels],
+  ] as const) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValueError(op, `${label} is ${size}: use a positive integer`);
+  }
+  const kernel = pair(op, "kernelSize", kernelSize);
+  const strides = pair(op, "strides", options.strides ?? 1);
+  const padding = options.padding ?? "valid";
+  if (padding !== "valid" && padding !== "same") {
+    throw new ValueError(op, `padding ${JSON.stringify(padding)}: use "valid" or "same"`);
+  }
+  const useBias = options.useBias ?? true;
+  const weightsInitializer = options.weightsInitializer ?? glorotUniform();
+  const biasInitializer = options.biasInitializer ?? zeros();
+  const weightShape = [kernel[0], kernel[1], inChannels, outChannels];
+  // The im2col matrix of the latest forward, reused by its backward (recomputed if the input differs).
+  const columnsCache = new WeakMap<object, Float32Array | Float64Array>();
+
+  const geometryOf = (x: TensorLike) => windowGeometry(op, x.shape, kernel, strides, padding);
+  const columnsOf = (x: TensorLike, g: WindowGeometry, dtype: DType, reuse: boolean) => {
+    const cached = reuse ? columnsCache.get(x) : undefined;
+    if (cached !== undefined && cached instanceof Float64Array === (dtype === "float64")) return cached;
+    const columns = allocate(
+      dtype,
+      g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels,
+    );
+    imageToColumns(inDType(x, dtype).data, g, columns);
+    return columns;
+  };
+
+  const forward = (x: Tensor, weights: Tensor, bias?: Tensor): TensorLike => {
+    const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
+    const g = geometryOf(x);
+    const columns = columnsOf(x, g, dtype, false);
+    columnsCache.set(x, columns);
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const depth = g.kernelHeight * g.kernelWidth * g.channels;
+    const output = allocate(dtype, rows * outChannels);
+    getKernels().gemm(
+      false,
+      false,
+      rows,
+      outChannels,
+      depth,
+      1,
+      columns,
+      inDType(weights, dtype).data,
+      0,
+      output,
+    );
+    if (bias) {
+      const b = bias.data;
+      for (let offset = 0; offset < output.length; offset += outChannels) {
+        for (let o = 0; o < outChannels; o++) output[offset + o]! += b[o]!;
+      }
+    }
+    return new Tensor(output, [g.batch, g.outHeight, g.outWidth, outChannels]);
+  };
+
+  const backward = (withInputGradient: boolean, cotangent: Tensor, inputs: readonly Tensor[]) => {
+    const [x, weights, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
+    const dtype = cotangent.dtype;
+    const g = geometryOf(x);
+    const columns = columnsOf(x, g, dtype, true);
+    columnsCache.delete(x);
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const depth = g.kernelHeight * g.kernelWidth * g.channels;
+    const kernels = getKernels();
+    const weightsGradient = allocate(dtype, depth * outChannels);
+    kernels.gemm(true, false, depth, outChannels, rows, 1, columns, cotangent.data, 0, weightsGradient);
+    const gradients: (TensorLike | null)[] = [null, new Tensor(weightsGradient, weights.shape)];
+    if (withInputGradient) {
+      const columnsGradient = allocate(dtype, rows * depth);
+      kernels.gemm(
+        false,
+        true,
+        rows,
+        depth,
+        outChannels,
+        1,
+        cotangent.data,
+        inDType(weights, dtype).data,
+        0,
+        columnsGradient,
+      );
+      const inputGradient = allocate(dtype, x.data.length);
+      columnsToImage(columnsGradient, g, inputGradient);
+      gradients[0] = new Tensor(inputGradient, x.shape);
+    }
+    if (bias) {
+      const biasGradient = allocate(dtype, outChannels);
+      const data = cotangent.data;
+      for (let offset = 0; offset < data.length; offset += outChannels) {
+        for (let o = 0; o < outChannels; o++) biasGradient[o]! += data[offset + o]!;
+      }
+      gradients.push(new Tensor(biasGradient, bias.shape));
+    }
+    return gradients;
+  };
+
+  const withInput = customOp({
+    name: op,
+    forward: (x, w, b) => forward(x!, w!, b),
+    backward: (cotangent, _output, inputs) => backward(true, cotangent, inputs),
+  });
+  const withoutInput = customOp({
+    name: op,
+    forward: (x, w, b) => forward(x!, w!, b),
+    backward: (cotangent, _output, inputs) => backward(false, cotangent, inputs),
+  });
+
+  return {
+    type: op,
+    name: options.name,
+    hasParams: true,
+    hasState: false,
+    config: {
+      type: op,
+      name: options.name,
+      inChannels,
+      outChannels,
+      kernelSize: kernel,
+      strides,
+      padding,
+      useBias,
+    },
+    init(random: RandomGenerator, dtype?: DType): ParamTree {
+      const weights = weightsInitializer(random, weightShape, dtype);
+      return useBias ? { weights, bias: biasInitializer(random, [outChannels], dtype) } : { weights };
+    },
+    initState: () => ({}),
+    apply(params: Params, input: Operand): Traced {
+      const weights = params.weights as Operand | undefined;
+      const bias = params.bias as Operand | undefined;
+      if (weights === undefined || (useBias && bias === undefined)) {
+        throw new ValueError(op, "parameters are missing weights or bias: pass the tree made by init()");
+      }
+      checkImages(op, tensorOfOperand(input).shape, inChannels);
+      const conv = isTrackedOperand(input) ? withInput : withoutInput;
+      return useBias ? conv(input, weights, bias!) : conv(input, weights);
+    },
+    outputShape(inputShape) {
+      checkImages(op, [1, ...inputShape], inChannels);
+      const [outHeight] = windowAxis(op, inputShape[0]!, kernel[0], strides[0], padding);
+      const [outWidth] = windowAxis(op, inputShape[1]!, kernel[1], strides[1], padding);
+      return [outHeight, outWidth, outChannels];
+    },
+  };
+}
+
+/** Options of {@link maxPool2d}. */
+export interface MaxPool2dOptions {
+  /** Step of the window. Default: the pool size (non-overlapping windows). */
+  readonly strides?: Size2d;
+  /** `"valid"` (default) or `"same"`; padding never wins the max. */
+  readonly padding?: Padding;
+  readonly name?: string;
+}
+
+/**
+ * 2-D max pooling over NHWC images: each output is the largest input of its window, per channel.
+ * Backward routes the gradient to the winning input (the first one on ties). No parameters.
+ *
+ * `y[n, i, j, c] = max_{ky, kx} x[n, i·sh + ky − pt, j·sw + kx − pl, c]`
+ *
+ * @example
+ * maxPool2d(2) // [n, 28, 28, 8] → [n, 14, 14, 8]
+ */
+export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Layer {
+  const op = "maxPool2d";
+  const pool = pair(op, "poolSize", poolSize);
+  const strides = pair(op, "strides", options.strides ?? pool);
+  const padding = options.padding ?? "valid";
+  if (padding !== "valid" && padding !== "same") {
+    throw new ValueError(op, `padding ${JSON.stringify(padding)}: use "valid" or "same"`);
+  }
+  // Winner indices of each forward output, for its backward.
+  const winners = new WeakMap<object, Int32Array>();
+  const run = (x: TensorLike) => {
+    const g = windowGeometry(op, x.shape, pool, strides, padding);
+    const size = g.batch * g.outHeight * g.outWidth * g.channels;
+    const output = allocate(x.dtype, size);
+    const argmax = new Int32Array(size);
+    maxPoolForward(x.data, g, output, argmax);
+    return { output: new Tensor(output, [g.batch, g.outHeight, g.outWidth, g.channels]), argmax };
+  };
+  const pooling = customOp({
+    name: op,
+    forward(x) {
+      const { output, argmax } = run(x!);
+      winners.set(output, argmax);
+      return output;
+    },
+    backward(cotangent, output, [x]) {
+      const argmax = winners.get(output) ?? run(x!).argmax;
+      const gradient = allocate(cotangent.dtype, x!.data.length);
+      const g = cotangent.data;
+      for (let i = 0; i < g.length; i++) gradient[argmax[i]!]! += g[i]!;
+      return [new Tensor(gradient, x!.shape)];
+    },
+  });
+  return {
+    type: op,
+    name: options.name,
+    hasParams: false,
+    hasState: false,
+    config: { type: op, name: options.name, poolSize: pool, strides, padding },
+    init: () => ({}),
+    initState: () => ({}),
+    apply(_params, input) {
+      checkImages(op, tensorOfOperand(input).shape, undefined);
+      return pooling(input);
+    },
+    outputShape(inputShape) {
+      checkImages(op, [1, ...inputShape], undefined);
+      const [outHeight] = windowAxis(op, inputShape[0]!, pool[0], strides[0], padding);
+      const [outWidth] = windowAxis(op, inputShape[1]!, pool[1], strides[1], padding);
+      return [outHeight, outWidth, inputShape[2]!];
+    },
+  };
+}

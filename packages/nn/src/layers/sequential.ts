@@ -1,0 +1,162 @@
+import type { Operand, Traced } from "@descent/autodiff";
+import type { DType, ParamTree, RandomGenerator } from "@descent/spec";
+import { createRandom, formatShape, ValueError } from "@descent/tensor";
+import { countParameters } from "../tree/tree.js";
+import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
+
+/** A model: a layer made of layers, with conveniences for whole-model use. */
+export interface Model extends Layer {
+  /** The layers, in order. */
+  readonly layers: readonly Layer[];
+  /** The parameter-tree name of each layer (`dense_1`, `dense_2`, … unless named by the user). */
+  readonly layerNames: readonly string[];
+  /**
+   * Initial parameters, `{ dense_1: { weights, bias }, … }`, drawn from `random` (a generator, or a seed
+   * for `createRandom`). Layers draw in order, so the same seed gives the same parameters.
+   */
+  init(random?: RandomGenerator | number, dtype?: DType): ParamTree;
+  /** The output and the updated non-trainable state (batch-norm running statistics) of a pass. */
+  applyWithState(
+    params: Params,
+    input: Operand,
+    options?: ApplyOptions,
+  ): { output: Traced; state: ParamTree };
+  /** A table of layers with their output shapes (for a per-sample `inputShape`) and parameter counts. */
+  summary(inputShape?: readonly number[], params?: ParamTree): string;
+}
+
+/**
+ * Chains layers: the output of each is the input of the next. Parameters and state are named per layer
+ * (`type_<n>`, counting from 1 per type, or the layer's own `name`), e.g.
+ * `{ dense_1: { weights, bias }, dense_2: { weights, bias } }`; layers without parameters take no entry.
+ *
+ * @example
+ * const model = sequential([dense(784, 128), activation(relu()), dense(128, 10)]);
+ * const params = model.init(42);
+ * const logits = model.apply(params, inputs, { training: false }).value; // [batch, 10]
+ */
+export function sequential(layers: readonly Layer[], options: { readonly name?: string } = {}): Model {
+  if (!Array.isArray(layers) || layers.length === 0) {
+    throw new ValueError("sequential", "expected a non-empty array of layers");
+  }
+  const counters = new Map<string, number>();
+  const layerNames = layers.map((layer, index) => {
+    if (typeof layer?.apply !== "function") {
+      throw new ValueError("sequential", `layer ${index} is not a layer (no apply function)`);
+    }
+    if (layer.name !== undefined) return layer.name;
+    const count = (counters.get(layer.type) ?? 0) + 1;
+    counters.set(layer.type, count);
+    return `${layer.type}_${count}`;
+  });
+  const seen = new Set<string>();
+  for (const name of layerNames) {
+    if (seen.has(name))
+      throw new ValueError("sequential", `two layers are named "${name}": give each a unique name`);
+    if (name.includes(".") || name.startsWith("@") || name === "") {
+      throw new ValueError(
+        "sequential",
+        `layer name "${name}" must be non-empty, without "." and not start with "@"`,
+      );
+    }
+    seen.add(name);
+  }
+  const hasParams = layers.some((layer) => layer.hasParams);
+  const hasState = layers.some((layer) => layer.hasState);
+
+  const run = (
+    params: Params,
+    input: Operand,
+    options: ApplyOptions,
+    newState?: Record<string, ParamTree>,
+  ): Traced => {
+    let output: Operand = input;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const name = layerNames[i]!;
+      const layerParams = params[name] as Params | undefined;
+      if (layer.hasParams && layerParams === undefined) {
+        throw new ValueError(
+          "sequential",
+          `parameters have no entry "${name}" (found ${Object.keys(params).join(", ") || "none"}): pass the tree made by model.init()`,
+        );
+      }
+      const layerState = options.state?.[name] as ParamTree | undefined;
+      output = layer.apply(layerParams ?? {}, output, {
+        training: options.training ?? false,
+        random: options.random,
+        state: layerState,
+        onState:
+          newState === undefined || !layer.hasState
+            ? undefined
+            : (state: ParamTree) => {
+                newState[name] = state;
+              },
+      });
+    }
+    return output as Traced;
+  };
+
+  const model: Model = {
+    type: "sequential",
+    name: options.name,
+    hasParams,
+    hasState,
+    layers,
+    layerNames,
+    get config(): LayerConfig {
+      return { type: "sequential", name: options.name, layers: layers.map((layer) => layer.config) };
+    },
+    init(random: RandomGenerator | number = 0, dtype?: DType): ParamTree {
+      const generator = typeof random === "number" ? createRandom(random) : random;
+      const params: Record<string, ParamTree> = {};
+      layers.forEach((layer, i) => {
+        if (layer.hasParams) params[layerNames[i]!] = layer.init(generator, dtype);
+      });
+      return params;
+    },
+    initState(dtype?: DType): ParamTree {
+      const state: Record<string, ParamTree> = {};
+      layers.forEach((layer, i) => {
+        if (layer.hasState) state[layerNames[i]!] = layer.initState(dtype);
+      });
+      return state;
+    },
+    apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      if (!applyOptions.onState || !hasState) return run(params, input, applyOptions);
+      const { output, state } = model.applyWithState(params, input, applyOptions);
+      applyOptions.onState(state);
+      return output;
+    },
+    applyWithState(params: Params, input: Operand, applyOptions: ApplyOptions = {}) {
+      const newState: Record<string, ParamTree> = { ...(applyOptions.state as Record<string, ParamTree>) };
+      const output = run(params, input, applyOptions, newState);
+      return { output, state: newState };
+    },
+    outputShape(inputShape: readonly number[]): number[] {
+      let shape = [...inputShape];
+      for (const layer of layers) shape = layer.outputShape(shape);
+      return shape;
+    },
+    summary(inputShape?: readonly number[], params?: ParamTree): string {
+      const values = params ?? model.init(0);
+      let shape = inputShape ? [...inputShape] : undefined;
+      const rows = layers.map((layer, i) => {
+        shape = shape ? layer.outputShape(shape) : undefined;
+        const entry = values[layerNames[i]!] as ParamTree | undefined;
+        return [
+          layerNames[i]!,
+          layer.type,
+          shape ? formatShape(["batch" as unknown as number, ...shape]) : "?",
+          String(entry ? countParameters(entry) : 0),
+        ];
+      });
+      const header = ["layer", "type", "output shape", "parameters"];
+      const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
+      const line = (cells: string[]) =>
+        cells.map((cell, c) => (c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ");
+      return [line(header), ...rows.map(line), `total parameters: ${countParameters(values)}`].join("\n");
+    },
+  };
+  return model;
+}

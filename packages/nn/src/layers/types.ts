@@ -1,0 +1,54 @@
+import type { Operand, Traced } from "@descent/autodiff";
+import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+
+/**
+ * Parameters as a layer receives them: plain tensors (inference) or traced values (inside
+ * `valueAndGrad`, during training), nested by layer name.
+ */
+export interface Params {
+  readonly [name: string]: Traced | TensorLike | Params;
+}
+
+/** JSON that describes a layer, enough to rebuild it with {@link layerFromConfig}. */
+export interface LayerConfig {
+  readonly type: string;
+  readonly name?: string;
+  readonly [option: string]: unknown;
+}
+
+/** Options of {@link Layer.apply}. */
+export interface ApplyOptions {
+  /** Training mode: dropout drops, batch normalization uses batch statistics. Default `false` (inference). */
+  readonly training?: boolean;
+  /** Randomness for training-mode layers (dropout). Required when such a layer runs in training mode. */
+  readonly random?: RandomGenerator;
+  /** Non-trainable state (batch-norm running statistics), keyed like the layer's own state. */
+  readonly state?: ParamTree;
+  /** Receives the layer's updated state after a training-mode pass (batch-norm running statistics). */
+  readonly onState?: (state: ParamTree) => void;
+}
+
+/**
+ * A layer: a function of (parameters, input), plus how to make its initial parameters and state.
+ * A layer holds no parameters itself, so one layer value can serve many parameter sets.
+ */
+export interface Layer {
+  /** Kind of layer, e.g. `"dense"`; names parameters (`dense_1`) and saved architectures. */
+  readonly type: string;
+  /** Name chosen by the user (overrides the `type_index` name given by `sequential`). */
+  readonly name: string | undefined;
+  /** Whether {@link init} returns parameters (layers without any are skipped in the parameter tree). */
+  readonly hasParams: boolean;
+  /** Whether {@link initState} returns non-trainable state. */
+  readonly hasState: boolean;
+  /** JSON description: `layerFromConfig(layer.config)` rebuilds the layer. */
+  readonly config: LayerConfig;
+  /** Initial trainable parameters (`{}` when the layer has none), drawn from `random`. */
+  init(random: RandomGenerator, dtype?: DType): ParamTree;
+  /** Initial non-trainable state (`{}` when the layer has none). */
+  initState(dtype?: DType): ParamTree;
+  /** The layer's output for a batch of inputs. */
+  apply(params: Params, input: Operand, options?: ApplyOptions): Traced;
+  /** Per-sample output shape for a per-sample input shape (batch axis excluded); throws when the input does not fit. */
+  outputShape(inputShape: readonly number[]): number[];
+}
