@@ -1,0 +1,81 @@
+import type { GradientTransformation, Tensor as TensorLike } from "@descent/spec";
+import { gradientLeaves, nextStateData, updatesTree } from "../core/leaves.js";
+import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
+
+/** State of {@link applyIfFinite}: skip counters and the inner state (untouched by a skipped step). */
+export interface ApplyIfFiniteState<Inner> {
+  /** Steps skipped since the start. */
+  readonly skippedSteps: number;
+  /** Steps skipped in a row, up to and including the last one (0 after a finite step). */
+  readonly consecutiveSkippedSteps: number;
+  /** Whether the last step's gradients were all finite. */
+  readonly lastStepFinite: boolean;
+  readonly inner: Inner;
+}
+
+/**
+ * Skips any step whose gradients hold a NaN or ±Infinity: such a step returns zero updates and leaves the
+ * inner state as it was (moments are not polluted), and the skip is counted in the state. Otherwise it is
+ * `transform`'s step. (The gradients are checked, as PyTorch's `GradScaler` does, before the inner update runs.)
+ *
+ * @example
+ * ```ts
+ * const optimizer = applyIfFinite(adam({ learningRate: 1e-3 }));
+ * // … state.skippedSteps counts the steps dropped for non-finite gradients.
+ * ```
+ */
+export function applyIfFinite<Inner>(
+  transform: GradientTransformation<Inner>,
+): GradientTransformation<ApplyIfFiniteState<Inner>> {
+  const op = "applyIfFinite";
+  return builtin<ApplyIfFiniteState<Inner>>({
+    init: (params) => ({
+      skippedSteps: 0,
+      consecutiveSkippedSteps: 0,
+      lastStepFinite: true,
+      inner: transform.init(params),
+    }),
+    update: (gradients, state, params) => {
+      const leaves = gradientLeaves(op, gradients);
+      if (!allFinite(leaves.flat.leaves)) {
+        return {
+          updates: updatesTree(
+            leaves,
+            leaves.flat.leaves.map((leaf) => nextStateData(leaf)),
+          ),
+          state: {
+            skippedSteps: state.skippedSteps + 1,
+            consecutiveSkippedSteps: state.consecutiveSkippedSteps + 1,
+            lastStepFinite: false,
+            inner: state.inner,
+          },
+        };
+      }
+      const { result, fresh } = runTransform(
+        transform,
+        gradients,
+        state.inner,
+        params,
+        canOverwrite(gradients),
+      );
+      return {
+        updates: fresh ? markFresh(result.updates) : result.updates,
+        state: {
+          skippedSteps: state.skippedSteps,
+          consecutiveSkippedSteps: 0,
+          lastStepFinite: true,
+          inner: result.state,
+        },
+      };
+    },
+  });
+}
+
+function allFinite(leaves: readonly TensorLike[]): boolean {
+  for (const leaf of leaves) {
+    const values = leaf.data;
+    // x − x is 0 for every finite x and NaN for NaN and ±Infinity.
+    for (let i = 0; i < values.length; i++) if (values[i]! - values[i]! !== 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,47 @@
+import type { GradientTransformation } from "@descent/spec";
+import { builtin } from "../core/ownership.js";
+import { flatten, leavesLike, unflatten } from "../tree/flat.js";
+import { type Mask, resolveMask, selectLeaves } from "./mask.js";
+
+/** State of {@link masked}: the inner transformation's state, over the selected leaves only. */
+export interface MaskedState<Inner> {
+  readonly inner: Inner;
+}
+
+/**
+ * Applies `transform` only to the leaves `mask` selects; the other leaves' updates pass through unchanged:
+ * `updates[p] = mask(p) ? T(g)[p] : g[p]`. The inner transformation sees (and keeps state for) the
+ * selected subtree only, so masked-out parameters cost no memory.
+ *
+ * @param mask - a predicate `(path, tensor) => boolean` on the name path, or a tree of booleans.
+ * @example
+ * ```ts
+ * // Weight decay everywhere except on biases:
+ * const decay = masked(addDecayedWeights(1e-2), (path) => path.at(-1) !== "bias");
+ * ```
+ */
+export function masked<Inner>(
+  transform: GradientTransformation<Inner>,
+  mask: Mask,
+): GradientTransformation<MaskedState<Inner>> {
+  const op = "masked";
+  return builtin({
+    init: (params) => {
+      const flat = flatten(params, op, "params");
+      return { inner: transform.init(selectLeaves(flat, resolveMask(op, mask, flat))) };
+    },
+    update: (gradients, state, params) => {
+      const flat = flatten(gradients, op, "gradients");
+      const selected = resolveMask(op, mask, flat);
+      const selectedGradients = selectLeaves(flat, selected);
+      const paramLeaves = leavesLike(op, flat, "gradients", params, "params");
+      const selectedParams = selectLeaves({ ...flat, leaves: paramLeaves }, selected);
+      const result = transform.update(selectedGradients, state.inner, selectedParams);
+      const innerFlat = flatten(selectedGradients, op, "gradients");
+      const innerUpdates = leavesLike(op, innerFlat, "selected gradients", result.updates, "inner updates");
+      let next = 0;
+      const leaves = flat.leaves.map((leaf, k) => (selected[k] ? innerUpdates[next++]! : leaf));
+      return { updates: unflatten(flat.structure, leaves), state: { inner: result.state } };
+    },
+  });
+}

@@ -1,0 +1,79 @@
+import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { Tensor, ValueError } from "@descent/tensor";
+import { type FlatTree, flatten, leavesLike, unflatten } from "../tree/flat.js";
+import { canOverwrite, markFresh, outputData } from "./ownership.js";
+
+/** The gradients of one update taken apart, with where to write each leaf's result. */
+export interface GradientLeaves {
+  readonly flat: FlatTree;
+  readonly overwrite: boolean;
+}
+
+/** Takes the gradients apart for an element-wise transform. */
+export function gradientLeaves(op: string, gradients: ParamTree): GradientLeaves {
+  return { flat: flatten(gradients, op, "gradients"), overwrite: canOverwrite(gradients) };
+}
+
+/** The leaves of a state tree, checked against the gradients (same names, same shapes). */
+export function stateLeaves(
+  op: string,
+  gradients: GradientLeaves,
+  tree: ParamTree,
+  name: string,
+): TensorLike[] {
+  return leavesLike(op, gradients.flat, "gradients", tree, name);
+}
+
+/** Output array for the update of leaf `k`. */
+export function updateData(gradients: GradientLeaves, k: number): Float32Array | Float64Array {
+  return outputData(gradients.flat.leaves[k]!, gradients.overwrite);
+}
+
+/** A new array shaped and typed like the state leaf `leaf`, for its next value. */
+export function nextStateData(leaf: TensorLike): Float32Array | Float64Array {
+  return leaf.dtype === "float64" ? new Float64Array(leaf.data.length) : new Float32Array(leaf.data.length);
+}
+
+/**
+ * Rebuilds the updates tree, marked fresh (all its arrays are new or were handed over) unless `fresh`
+ * is false (a leaf passed through from an input the transform may not overwrite).
+ */
+export function updatesTree(
+  gradients: GradientLeaves,
+  data: readonly (Float32Array | Float64Array)[],
+  fresh = true,
+): ParamTree {
+  const { flat } = gradients;
+  const tree = unflatten(
+    flat.structure,
+    data.map((values, k) => wrap(values, flat.leaves[k]!)),
+  );
+  return fresh ? markFresh(tree) : tree;
+}
+
+/** Rebuilds a state tree with the gradients' structure. */
+export function stateTree(
+  gradients: GradientLeaves,
+  data: readonly (Float32Array | Float64Array)[],
+): ParamTree {
+  const { flat } = gradients;
+  return unflatten(
+    flat.structure,
+    data.map((values, k) => new Tensor(values, flat.leaves[k]!.shape)),
+  );
+}
+
+function wrap(values: Float32Array | Float64Array, leaf: TensorLike): TensorLike {
+  return values === leaf.data ? leaf : new Tensor(values, leaf.shape);
+}
+
+/** A state tree an option requires (e.g. AMSGrad's maximum); `null` means the state was made with other options. */
+export function requireStateTree(op: string, tree: ParamTree | null, name: string): ParamTree {
+  if (tree === null) {
+    throw new ValueError(
+      op,
+      `${name} is null but this transform's options need it: pass a state made by the same transform's init (or deserialized with it as template)`,
+    );
+  }
+  return tree;
+}

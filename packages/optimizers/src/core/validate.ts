@@ -1,0 +1,89 @@
+import type { ScalarOrSchedule } from "@descent/spec";
+import { ValueError } from "@descent/tensor";
+
+function show(value: unknown): string {
+  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+}
+
+/** `value` must be a finite number ≥ 0 (learning rates, weight decay, …). */
+export function requireNonNegative(op: string, name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(op, `${name} = ${show(value)} is outside [0, ∞): pass a finite number ≥ 0`);
+  }
+  return value;
+}
+
+/** `value` must be a finite number > 0 (ε, norms, …). */
+export function requirePositive(op: string, name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ValueError(op, `${name} = ${show(value)} is outside (0, ∞): pass a finite number > 0`);
+  }
+  return value;
+}
+
+/** `value` must lie in [0, 1) (β coefficients, decay rates, momentum). */
+export function requireUnitInterval(op: string, name: string, value: number): number {
+  if (typeof value !== "number" || !(value >= 0 && value < 1)) {
+    throw new ValueError(op, `${name} = ${show(value)} is outside [0, 1): pass a number like 0.9`);
+  }
+  return value;
+}
+
+/** `value` must be a finite number (any sign). */
+export function requireFinite(op: string, name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ValueError(op, `${name} = ${show(value)} is not a finite number: pass a finite number`);
+  }
+  return value;
+}
+
+/** `value` must be an integer ≥ `minimum`. */
+export function requireInteger(op: string, name: string, value: number, minimum: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < minimum) {
+    throw new ValueError(
+      op,
+      `${name} = ${show(value)} is outside the integers ≥ ${minimum}: pass a whole number ≥ ${minimum}`,
+    );
+  }
+  return value;
+}
+
+/** A boolean option. */
+export function requireBoolean(op: string, name: string, value: boolean): boolean {
+  if (typeof value !== "boolean") {
+    throw new ValueError(op, `${name} = ${show(value)} is not a boolean: pass true or false`);
+  }
+  return value;
+}
+
+/** A number ≥ 0 or a schedule (checked when evaluated, see {@link evaluateNonNegative}). */
+export function requireScalarOrSchedule(op: string, name: string, value: ScalarOrSchedule): ScalarOrSchedule {
+  if (typeof value === "function") return value;
+  return requireNonNegative(op, name, value);
+}
+
+/** Value of a number-or-schedule at `step`, which must be a finite number ≥ 0 (a schedule is checked at every step). */
+export function evaluateNonNegative(op: string, name: string, value: ScalarOrSchedule, step: number): number {
+  if (typeof value === "number") return value;
+  const result = value(step);
+  if (typeof result !== "number" || !Number.isFinite(result) || result < 0) {
+    throw new ValueError(
+      op,
+      `the ${name} schedule returned ${show(result)} at step ${step}: a ${name} must be a finite number ≥ 0, fix the schedule`,
+    );
+  }
+  return result;
+}
+
+/** Rejects option names the function does not know (catches `lr` for `learningRate` and other typos). */
+export function rejectUnknownOptions(op: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      const hint = key === "lr" ? " (use learningRate)" : "";
+      throw new ValueError(
+        op,
+        `unknown option ${JSON.stringify(key)}${hint}: known options are ${known.join(", ")}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { applyUpdates } from "../tree/tree.js";
+import { deserializeState, type JsonValue, serializeState } from "./serialize.js";
+
+/** A stateful convenience around a gradient transformation; everything it holds is in `params` and `state`. */
+export interface Optimizer<State> {
+  /** The transformation being run. */
+  readonly transform: GradientTransformation<State>;
+  /** The current parameters. */
+  readonly params: ParamTree;
+  /** The current optimizer state: plain data keyed by parameter name (save it with {@link Optimizer.saveState}). */
+  readonly state: State;
+  /** One step: `state, updates = transform.update(gradients, state, params)`, `params ← params + updates`. Returns the new params. */
+  step(gradients: ParamTree): ParamTree;
+  /** `serializeState(state)`: JSON-safe, restores bit for bit. */
+  saveState(): JsonValue;
+  /** Restores a state saved by {@link Optimizer.saveState} (checked against this optimizer's own state first). */
+  loadState(saved: JsonValue): void;
+  /** Replaces the parameters (e.g. after loading a model); the state is kept. */
+  setParams(params: ParamTree): void;
+}
+
+/**
+ * Wraps a transformation and parameters into an object with `step(gradients)`. It holds nothing that
+ * `params` and `saveState()` do not show: saving both and loading them resumes training bit-identically.
+ *
+ * @example
+ * ```ts
+ * const optimizer = createOptimizer(adam({ learningRate: 1e-3 }), params);
+ * for (const batch of batches) optimizer.step(gradientsOf(optimizer.params, batch));
+ * const checkpoint = JSON.stringify({ optimizer: optimizer.saveState() });
+ * ```
+ */
+export function createOptimizer<State>(
+  transform: GradientTransformation<State>,
+  params: ParamTree,
+): Optimizer<State> {
+  let currentParams = params;
+  let currentState = transform.init(params);
+  return {
+    transform,
+    get params() {
+      return currentParams;
+    },
+    get state() {
+      return currentState;
+    },
+    step(gradients) {
+      const { updates, state } = transform.update(gradients, currentState, currentParams);
+      currentParams = applyUpdates(currentParams, updates);
+      currentState = state;
+      return currentParams;
+    },
+    saveState() {
+      return serializeState(currentState);
+    },
+    loadState(saved) {
+      currentState = deserializeState(saved, transform.init(currentParams));
+    },
+    setParams(next) {
+      currentParams = next;
+    },
+  };
+}

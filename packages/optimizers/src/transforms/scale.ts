@@ -1,0 +1,99 @@
+import type { GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
+import { Tensor } from "@descent/tensor";
+import { builtin, canOverwrite, markFresh, outputData } from "../core/ownership.js";
+import type { EmptyState } from "../core/types.js";
+import {
+  evaluateNonNegative,
+  rejectUnknownOptions,
+  requireBoolean,
+  requireFinite,
+  requireScalarOrSchedule,
+} from "../core/validate.js";
+import { flatten, unflatten } from "../tree/flat.js";
+
+/** State of {@link scaleByLearningRate}: the number of updates done so far (the schedule's step). */
+export interface ScaleByLearningRateState {
+  readonly count: number;
+}
+
+/** `factor · gradients` in one pass, into the gradients' own arrays when the chain allows it. */
+export function scaleTree(op: string, gradients: ParamTree, factor: number): ParamTree {
+  const flat = flatten(gradients, op, "gradients");
+  const overwrite = canOverwrite(gradients);
+  const leaves = flat.leaves.map((leaf) => {
+    const input = leaf.data;
+    const output = outputData(leaf, overwrite);
+    for (let i = 0; i < input.length; i++) output[i] = factor * input[i]!;
+    return overwrite ? leaf : new Tensor(output, leaf.shape);
+  });
+  return markFresh(unflatten(flat.structure, leaves));
+}
+
+/**
+ * Passes the gradients through unchanged: `updates = g`. Stateless.
+ *
+ * @example
+ * ```ts
+ * const noDecay = weightDecay > 0 ? addDecayedWeights(weightDecay) : identity();
+ * ```
+ */
+export function identity(): GradientTransformation<EmptyState> {
+  return builtin({
+    init: () => ({}),
+    update: (gradients, state) => ({ updates: gradients, state }),
+  });
+}
+
+/**
+ * Multiplies the updates by a constant: `updates = factor · g`. Stateless.
+ *
+ * @example
+ * ```ts
+ * const ascent = chain(scaleByAdam(), scale(+1e-3)); // gradient *ascent*
+ * ```
+ */
+export function scale(factor: number): GradientTransformation<EmptyState> {
+  requireFinite("scale", "factor", factor);
+  return builtin({
+    init: () => ({}),
+    update: (gradients, state) => ({ updates: scaleTree("scale", gradients, factor), state }),
+  });
+}
+
+/**
+ * Multiplies the updates by minus the learning rate: `updates = −η_t · g`, where `η_t` is the
+ * number or the schedule's value at step `t` (0 for the first update). The step count lives in the state.
+ * Put it last in a chain: everything before it computes a direction, this turns it into a descent step.
+ *
+ * @param learningRate - η ≥ 0, or a schedule `(step) => η` (checked at every step).
+ * @param options.flipSign - negate (default `true`, for descent); `false` gives `updates = +η_t · g`.
+ * @example
+ * ```ts
+ * const optimizer = chain(scaleByAdam(), scaleByLearningRate(cosineDecay({ initialValue: 1e-3, decaySteps: 1000 })));
+ * ```
+ */
+export function scaleByLearningRate(
+  learningRate: ScalarOrSchedule,
+  options: { readonly flipSign?: boolean } = {},
+): GradientTransformation<ScaleByLearningRateState> {
+  const op = "scaleByLearningRate";
+  rejectUnknownOptions(op, options, ["flipSign"]);
+  return learningRateStep(op, learningRate, requireBoolean(op, "flipSign", options.flipSign ?? true));
+}
+
+/** {@link scaleByLearningRate} reporting errors (a negative scheduled value, …) under the optimizer's name `op`. */
+export function learningRateStep(
+  op: string,
+  learningRate: ScalarOrSchedule,
+  flipSign = true,
+): GradientTransformation<ScaleByLearningRateState> {
+  requireScalarOrSchedule(op, "learningRate", learningRate);
+  const sign = flipSign ? -1 : 1;
+  return builtin({
+    init: () => ({ count: 0 }),
+    update: (gradients, state) => {
+      const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
+      return { updates: scaleTree(op, gradients, sign * rate), state: { count: state.count + 1 } };
+    },
+  });
+}
