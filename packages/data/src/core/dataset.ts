@@ -40,7 +40,14 @@ export function createDataset(fields: DatasetFields): Dataset {
   return dataset;
 }
 
-/** Number of samples of a dataset: `inputs.shape[0]`. */
+/**
+ * Number of samples of a dataset: `inputs.shape[0]`.
+ *
+ * @example
+ * ```ts
+ * sampleCount(circle({ count: 300 })); // 300
+ * ```
+ */
 export function sampleCount(dataset: Dataset): number {
   return rowCountOf(dataset.inputs);
 }
@@ -137,6 +144,10 @@ export function classCounts(dataset: Dataset): number[] {
  * Class indices of `[n]` or `[n, 1]` targets as an `Int32Array`.
  *
  * @throws {@link ValueError} when targets are not one value per sample or a value is not a non-negative integer.
+ * @example
+ * ```ts
+ * classLabelsOf("myOp", dataset.targets); // Int32Array [0, 1, 1, …]
+ * ```
  */
 export function classLabelsOf(op: string, targets: TensorLike): Int32Array {
   const n = rowCountOf(targets);

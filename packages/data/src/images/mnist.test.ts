@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Tensor } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { classCounts, createDataset } from "../core/dataset.js";
+import { packageDirectory } from "../node/files.js";
 import { loadMnist } from "../node/load-mnist.js";
 import { mnistFromDigits, readNumberArrayJson } from "./mnist.js";
 
@@ -103,5 +106,16 @@ describe("mnistFromDigits and the JSON reader", () => {
     expect(() => readNumberArrayJson(encode('{"data":["x"]}'), "d.json")).toThrow(
       /d\.json: expected \{"data": \[numbers…\]\}/,
     );
+  });
+});
+
+describe("the fast MNIST JSON reader on the package's own files", () => {
+  it("gives exactly the values JSON.parse gives", () => {
+    const path = join(packageDirectory("test", "mnist"), "src", "digits", "5.json");
+    const bytes = readFileSync(path);
+    const expected = Float32Array.from(JSON.parse(bytes.toString("utf8")).data as number[]);
+    const actual = readNumberArrayJson(bytes, path);
+    expect(actual.length).toBe(863 * 784);
+    expect(actual).toEqual(expected);
   });
 });

