@@ -1,1 +1,2 @@
-export {};
+export { type MatmulOptions, matmul } from "./matmul.js";
+export { dot, outer } from "./products.js";
