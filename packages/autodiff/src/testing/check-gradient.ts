@@ -1,0 +1,161 @@
+import { createRandom, stridesOf, type Tensor, Tensor as TensorClass, uniform } from "@descent/tensor";
+import type { TracedOf } from "../api/types.js";
+import { valueAndGrad } from "../api/value-and-grad.js";
+import { constant, isTraced, type Operand, type Traced } from "../core/traced.js";
+import { mapTree } from "../core/tree.js";
+import { mul } from "../ops/elementwise-binary.js";
+import { sum } from "../ops/reductions.js";
+
+/** Options of {@link checkGradient}. */
+export interface CheckGradientOptions {
+  /** Relative finite-difference step: element `x` moves by `h = step·max(1, |x|)`. Default `1e-6`. */
+  readonly step?: number;
+  /** Allowed absolute error. Default `1e-6`. */
+  readonly absoluteTolerance?: number;
+  /** Allowed error relative to `max(|analytic|, |numeric|)`. Default `1e-5`. */
+  readonly relativeTolerance?: number;
+  /** Seed of the fixed random weights that reduce a non-scalar output to a scalar. Default 0. */
+  readonly seed?: number;
+}
+
+/** One element's comparison in a {@link GradientCheck}. */
+export interface GradientCheckElement {
+  /** Which input, as a path in the input tree (`"layer1.weights"`, `"[0]"`; `""` for a lone tensor). */
+  readonly path: string;
+  /** Row-major index of the element in its input. */
+  readonly flatIndex: number;
+  /** The element's multi-index, e.g. `[1, 2]`. */
+  readonly index: readonly number[];
+  /** Gradient from backpropagation. */
+  readonly analytic: number;
+  /** Gradient from central differences. */
+  readonly numeric: number;
+  /** `|analytic - numeric|`. */
+  readonly absoluteError: number;
+  /** `|analytic - numeric| / max(|analytic|, |numeric|)` (0 when both are 0). */
+  readonly relativeError: number;
+}
+
+/** Result of {@link checkGradient}. */
+export interface GradientCheck {
+  /** True when every element is within `absoluteTolerance + relativeTolerance·max(|analytic|, |numeric|)`. */
+  readonly ok: boolean;
+  /** Number of elements compared. */
+  readonly checked: number;
+  /** The element furthest outside (or closest to) the tolerance; `null` when there are no elements. */
+  readonly worst: GradientCheckElement | null;
+  /** One line for a test failure or a log: the worst element and the verdict. */
+  readonly message: string;
+}
+
+/**
+ * Checks the gradients backpropagation computes for `fn` against central finite differences, in
+ * float64 (the inputs are cast to float64 first; `fn` should not cast them back).
+ *
+ * `numericᵢ = (f(x + hᵢ) - f(x - hᵢ)) / 2h`, compared element by element with `∂f/∂xᵢ`.
+ *
+ * `inputs` is a tensor or a tree of tensors (`fn` receives it traced). A non-scalar output is reduced
+ * to `Σ wⱼ·f(x)ⱼ` with fixed random weights `wⱼ ∈ [0.5, 1.5)`, so every output element is exercised.
+ * Stay away from kinks (relu at 0, ties of max): there the two sides disagree by design.
+ *
+ * @example
+ * ```ts
+ * const check = checkGradient((x) => sum(tanh(x)), tensor([0.3, -1.2]));
+ * check.ok; // true
+ * check.message; // "checkGradient ok: worst element input[1] …"
+ * ```
+ */
+export function checkGradient<Input>(
+  fn: (inputs: TracedOf<Input>) => Operand,
+  inputs: Input,
+  options: CheckGradientOptions = {},
+): GradientCheck {
+  const step = options.step ?? 1e-6;
+  const absoluteTolerance = options.absoluteTolerance ?? 1e-6;
+  const relativeTolerance = options.relativeTolerance ?? 1e-5;
+  const seed = options.seed ?? 0;
+
+  const leaves: { path: string; tensor: Tensor }[] = [];
+  const input64 = mapTree("checkGradient", inputs, (leaf, path) => {
+    const value = isTraced(leaf) ? leaf.value : leaf;
+    const tensor = new TensorClass(Float64Array.from(value.data), value.shape);
+    leaves.push({ path, tensor });
+    return tensor;
+  });
+
+  let weights: Tensor | undefined;
+  const scalarFunction = (x: unknown): Traced | Operand => {
+    const output = fn(x as TracedOf<Input>);
+    if (typeof output === "number" || output.shape.reduce((a, b) => a * b, 1) === 1) return output;
+    weights ??= uniform(createRandom(seed), output.shape, { low: 0.5, high: 1.5, dtype: "float64" });
+    return sum(mul(output, weights));
+  };
+
+  const analyticTree = valueAndGrad(scalarFunction)(input64 as never).gradients as unknown;
+  const analytic: Tensor[] = [];
+  mapTree("checkGradient", analyticTree, (leaf) => analytic.push(leaf as Tensor));
+
+  const constants = mapTree("checkGradient", input64, (leaf) => constant(leaf as Tensor));
+  const evaluate = (): number => {
+    const output = scalarFunction(constants);
+    return typeof output === "number" ? output : (isTraced(output) ? output.value : output).data[0]!;
+  };
+
+  let checked = 0;
+  let worst: GradientCheckElement | null = null;
+  let worstScore = -1;
+  let ok = true;
+  leaves.forEach(({ path, tensor }, leafIndex) => {
+    const data = tensor.data;
+    const gradient = analytic[leafIndex]!.data;
+    for (let i = 0; i < data.length; i++) {
+      const original = data[i]!;
+      const h = step * Math.max(1, Math.abs(original));
+      const plus = original + h;
+      const minus = original - h;
+      data[i] = plus;
+      const above = evaluate();
+      data[i] = minus;
+      const below = evaluate();
+      data[i] = original;
+      const numeric = (above - below) / (plus - minus);
+      const value = gradient[i]!;
+      const absoluteError = Math.abs(value - numeric);
+      const scale = Math.max(Math.abs(value), Math.abs(numeric));
+      const relativeError = scale === 0 ? 0 : absoluteError / scale;
+      const ratio = absoluteError / (absoluteTolerance + relativeTolerance * scale);
+      const score = Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : ratio;
+      if (score > 1) ok = false;
+      checked++;
+      if (score > worstScore) {
+        worstScore = score;
+        worst = {
+          path,
+          flatIndex: i,
+          index: multiIndex(i, tensor.shape),
+          analytic: value,
+          numeric,
+          absoluteError,
+          relativeError,
+        };
+      }
+    }
+  });
+  return { ok, checked, worst, message: describe(ok, worst, absoluteTolerance, relativeTolerance) };
+}
+
+function multiIndex(flatIndex: number, shape: readonly number[]): number[] {
+  return stridesOf(shape).map((stride, axis) => Math.floor(flatIndex / stride) % shape[axis]!);
+}
+
+function describe(
+  ok: boolean,
+  worst: GradientCheckElement | null,
+  absoluteTolerance: number,
+  relativeTolerance: number,
+): string {
+  const verdict = ok ? "checkGradient ok" : "checkGradient FAILED";
+  if (worst === null) return `${verdict}: no elements to check`;
+  const name = `${worst.path === "" ? "input" : worst.path}[${worst.index.join(",")}]`;
+  return `${verdict}: worst element ${name} (flat ${worst.flatIndex}): analytic ${worst.analytic}, numeric ${worst.numeric}, absolute error ${worst.absoluteError.toExponential(2)}, relative error ${worst.relativeError.toExponential(2)} (tolerance ${absoluteTolerance} + ${relativeTolerance}·|gradient|)`;
+}

@@ -1,0 +1,11 @@
+/**
+ * `@descent/autodiff/testing`: check gradients against finite differences.
+ *
+ * @packageDocumentation
+ */
+export {
+  type CheckGradientOptions,
+  checkGradient,
+  type GradientCheck,
+  type GradientCheckElement,
+} from "./check-gradient.js";
