@@ -21,13 +21,20 @@ function idx(dimensions: number[], values: number[], type = 0x08): Uint8Array {
   return bytes;
 }
 
-/** A folder with the four Fashion-MNIST files: 3 train and 2 test images of 2×2 pixels. */
+/** `count` 28×28 images whose first four pixels are `firstPixels[image]`, the rest 0. */
+function images(firstPixels: number[][]): number[] {
+  const values: number[] = [];
+  for (const pixels of firstPixels) values.push(...pixels, ...new Array(784 - pixels.length).fill(0));
+  return values;
+}
+
+/** A folder with the four Fashion-MNIST files: 3 train and 2 test images of 28×28 pixels. */
 function fixtureDirectory(overrides: Record<string, Uint8Array> = {}): string {
   const directory = mkdtempSync(join(tmpdir(), "descent-fashion-"));
   const files: Record<string, Uint8Array> = {
-    "train-images-idx3-ubyte.gz": gzipSync(idx([3, 2, 2], [0, 255, 51, 102, 1, 2, 3, 4, 5, 6, 7, 8])),
+    "train-images-idx3-ubyte.gz": gzipSync(idx([3, 28, 28], images([[0, 255, 51, 102], [1, 2], [3]]))),
     "train-labels-idx1-ubyte.gz": gzipSync(idx([3], [9, 0, 4])),
-    "t10k-images-idx3-ubyte.gz": gzipSync(idx([2, 2, 2], [255, 255, 255, 255, 0, 0, 0, 0])),
+    "t10k-images-idx3-ubyte.gz": gzipSync(idx([2, 28, 28], images([[255, 255], [0]]))),
     "t10k-labels-idx1-ubyte.gz": gzipSync(idx([2], [1, 2])),
     ...overrides,
   };
@@ -65,19 +72,20 @@ describe("parseIdx", () => {
 describe("loadFashionMnist on fixture files made here", () => {
   it("reads valid .gz files: pixels / 255, labels, class names, counts", () => {
     const split = loadFashionMnist({ directory: fixtureDirectory() });
-    expect(split.train.inputs.shape).toEqual([3, 4]);
+    expect(split.train.inputs.shape).toEqual([3, 784]);
     expect(split.train.inputs.data[1]).toBe(1);
     expect(split.train.inputs.data[2]).toBeCloseTo(0.2, 6);
     expect(Array.from(split.train.targets.data)).toEqual([9, 0, 4]);
     expect(split.train.classNames![9]).toBe("Ankle boot");
-    expect(split.test.inputs.shape).toEqual([2, 4]);
+    expect(split.test.inputs.shape).toEqual([2, 784]);
+    expect(split.train.inputs.data[784]).toBeCloseTo(1 / 255, 7);
     const firstTwo = loadFashionMnist({ directory: fixtureDirectory(), trainCount: 2, testCount: 1 });
-    expect(firstTwo.train.inputs.shape).toEqual([2, 4]);
+    expect(firstTwo.train.inputs.shape).toEqual([2, 784]);
     expect(Array.from(firstTwo.test.targets.data)).toEqual([1]);
   });
 
   it("a truncated .gz file: error names the file and says it is truncated", () => {
-    const whole = gzipSync(idx([3, 2, 2], new Array(12).fill(7)));
+    const whole = gzipSync(idx([3, 28, 28], images([[7], [7], [7]])));
     const directory = fixtureDirectory({
       "train-images-idx3-ubyte.gz": whole.subarray(0, whole.length - 10),
     });
@@ -120,11 +128,11 @@ describe("loadFashionMnist on fixture files made here", () => {
 
   it("uncompressed files are read too", () => {
     const directory = mkdtempSync(join(tmpdir(), "descent-fashion-plain-"));
-    writeFileSync(join(directory, "train-images-idx3-ubyte"), idx([1, 1, 1], [255]));
+    writeFileSync(join(directory, "train-images-idx3-ubyte"), idx([1, 28, 28], images([[255]])));
     writeFileSync(join(directory, "train-labels-idx1-ubyte"), idx([1], [3]));
-    writeFileSync(join(directory, "t10k-images-idx3-ubyte"), idx([1, 1, 1], [0]));
+    writeFileSync(join(directory, "t10k-images-idx3-ubyte"), idx([1, 28, 28], images([[0]])));
     writeFileSync(join(directory, "t10k-labels-idx1-ubyte"), idx([1], [4]));
-    expect(Array.from(loadFashionMnist({ directory }).train.inputs.data)).toEqual([1]);
+    expect(loadFashionMnist({ directory }).train.inputs.data[0]).toBe(1);
   });
 
   it("missing files: the error lists them and says how to get them", () => {

@@ -21,9 +21,10 @@ export const FASHION_MNIST_CLASS_NAMES: readonly string[] = Object.freeze([
 /**
  * An image dataset from an IDX image array `[n, rows, columns]` and an IDX label array `[n]`:
  * inputs `[count, rows · columns]` float32 with pixel `/ 255` in `[0, 1]`, targets `[count]` float32 class indices.
- * The first `count` samples are taken (default: all).
+ * The first `count` samples are taken (default: all). With `imageSize`, images must be `[rows, columns]` = `imageSize`.
  *
- * @throws {@link DataError} when the counts of images and labels differ, a label is ≥ `classNames.length`, or `count` is too large.
+ * @throws {@link DataError} when the counts of images and labels differ, the image size is not `imageSize`,
+ *   a label is ≥ `classNames.length`, or `count` is too large.
  * @example
  * ```ts
  * const ds = imageDatasetFromIdx("fashion-mnist/train", images, labels, FASHION_MNIST_CLASS_NAMES, 1000);
@@ -35,6 +36,7 @@ export function imageDatasetFromIdx(
   labels: IdxArray,
   classNames: readonly string[],
   count?: number,
+  imageSize?: readonly [rows: number, columns: number],
 ): Dataset {
   const [n = 0, rows = 0, columns = 0] = images.dimensions;
   if (images.dimensions.length !== 3 || labels.dimensions.length !== 1) {
@@ -47,6 +49,12 @@ export function imageDatasetFromIdx(
     throw new DataError(
       "imageDatasetFromIdx",
       `${name}: ${n} images but ${labels.dimensions[0]} labels: the image and label files do not belong together`,
+    );
+  }
+  if (imageSize && (rows !== imageSize[0] || columns !== imageSize[1])) {
+    throw new DataError(
+      "imageDatasetFromIdx",
+      `${name}: images are ${rows}×${columns} where ${imageSize[0]}×${imageSize[1]} are expected: these are not the right files`,
     );
   }
   const take = count ?? n;

@@ -71,6 +71,7 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSpli
       read("trainLabels", 1),
       FASHION_MNIST_CLASS_NAMES,
       options.trainCount,
+      [28, 28],
     ),
     test: imageDatasetFromIdx(
       "fashion-mnist/test",
@@ -78,6 +79,7 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSpli
       read("testLabels", 1),
       FASHION_MNIST_CLASS_NAMES,
       options.testCount,
+      [28, 28],
     ),
   };
 }
