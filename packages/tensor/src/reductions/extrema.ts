@@ -19,16 +19,22 @@ export function extremaLayout(
     for (let o = 0; o < outer; o++) {
       let best = -sign * Infinity;
       const end = (o + 1) * reduced;
-      // Number.isNaN catches NaN; once best is NaN, no comparison replaces it.
+      // `!(value <= best)` is true for a larger value and for NaN; the first NaN ends the slice.
       if (sign === 1) {
         for (let index = o * reduced; index < end; index++) {
           const value = source[index]!;
-          if (value > best || Number.isNaN(value)) best = value;
+          if (!(value <= best)) {
+            best = value;
+            if (Number.isNaN(value)) break;
+          }
         }
       } else {
         for (let index = o * reduced; index < end; index++) {
           const value = source[index]!;
-          if (value < best || Number.isNaN(value)) best = value;
+          if (!(value >= best)) {
+            best = value;
+            if (Number.isNaN(value)) break;
+          }
         }
       }
       results[o] = best;
