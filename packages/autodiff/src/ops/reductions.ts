@@ -17,8 +17,9 @@ export type Axis = number | readonly number[];
  */
 export function sum(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("sum", axis, input.shape.length);
-  return record("sum", T.sum(input, axis, keepDims), [x], (g) => [expandTo(g, input.shape, axes)]);
+  return record("sum", T.sum(input, axis, keepDims), [x], (g) => [
+    expandTo(g, input.shape, reducedAxes("sum", axis, input.shape.length)),
+  ]);
 }
 
 /**
@@ -30,11 +31,11 @@ export function sum(x: Operand, axis?: Axis, keepDims = false): Traced {
  */
 export function mean(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("mean", axis, input.shape.length);
-  const count = reducedCount(input.shape, axes);
-  return record("mean", T.mean(input, axis, keepDims), [x], (g) => [
-    mul(expandTo(g, input.shape, axes), 1 / count),
-  ]);
+  return record("mean", T.mean(input, axis, keepDims), [x], (g) => {
+    const axes = reducedAxes("mean", axis, input.shape.length);
+    // Scale before broadcasting: the cotangent is the smaller tensor.
+    return [expandTo(mul(g, 1 / reducedCount(input.shape, axes)), input.shape, axes)];
+  });
 }
 
 /**
@@ -46,10 +47,10 @@ export function mean(x: Operand, axis?: Axis, keepDims = false): Traced {
  */
 export function max(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("max", axis, input.shape.length);
-  return record("max", T.max(input, axis, keepDims), [x], (g, [x], y) => [
-    mul(expandTo(g, input.shape, axes), extremumShare(x!, y, axes)),
-  ]);
+  return record("max", T.max(input, axis, keepDims), [x], (g, [x], y) => {
+    const axes = reducedAxes("max", axis, input.shape.length);
+    return [mul(reshape(g, keptShape(input.shape, axes)), extremumShare(x!, y, axes))];
+  });
 }
 
 /**
@@ -61,10 +62,10 @@ export function max(x: Operand, axis?: Axis, keepDims = false): Traced {
  */
 export function min(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("min", axis, input.shape.length);
-  return record("min", T.min(input, axis, keepDims), [x], (g, [x], y) => [
-    mul(expandTo(g, input.shape, axes), extremumShare(x!, y, axes)),
-  ]);
+  return record("min", T.min(input, axis, keepDims), [x], (g, [x], y) => {
+    const axes = reducedAxes("min", axis, input.shape.length);
+    return [mul(reshape(g, keptShape(input.shape, axes)), extremumShare(x!, y, axes))];
+  });
 }
 
 /** `[xᵢ = extremum] / count of ties`, a constant. */
@@ -85,10 +86,11 @@ function extremumShare(x: Operand, extremum: Operand, axes: readonly number[]): 
  */
 export function logSumExp(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("logSumExp", axis, input.shape.length);
-  return record("logSumExp", T.logSumExp(input, axis, keepDims), [x], (g, [x], y) => [
-    mul(expandTo(g, input.shape, axes), exp(sub(x!, reshape(y, keptShape(input.shape, axes))))),
-  ]);
+  return record("logSumExp", T.logSumExp(input, axis, keepDims), [x], (g, [x], y) => {
+    const axes = reducedAxes("logSumExp", axis, input.shape.length);
+    const kept = keptShape(input.shape, axes);
+    return [mul(reshape(g, kept), exp(sub(x!, reshape(y, kept))))];
+  });
 }
 
 /**
@@ -100,8 +102,8 @@ export function logSumExp(x: Operand, axis?: Axis, keepDims = false): Traced {
  */
 export function prod(x: Operand, axis?: Axis, keepDims = false): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("prod", axis, input.shape.length);
   return record("prod", T.prod(input, axis, keepDims), [x], (g, [x]) => {
+    const axes = reducedAxes("prod", axis, input.shape.length);
     // y/xᵢ fails where xᵢ = 0, so count the zeros of each product: with none, ∏_{j≠i} = ∏'/xᵢ where
     // ∏' is the product of the non-zero elements; with one, the zero gets ∏' and the others 0; with more, all get 0.
     const value = tensorOf(x!);
@@ -114,6 +116,6 @@ export function prod(x: Operand, axis?: Axis, keepDims = false): Traced {
       mul(productOfNonZero, T.equal(zeros, 1)),
       mul(div(productOfNonZero, nonZero), T.equal(zeros, 0)),
     );
-    return [mul(expandTo(g, input.shape, axes), others)];
+    return [mul(reshape(g, keptShape(input.shape, axes)), others)];
   });
 }

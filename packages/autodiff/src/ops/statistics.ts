@@ -2,7 +2,7 @@ import * as T from "@descent/tensor";
 import { ValueError } from "@descent/tensor";
 import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
 import { add, div, mul, sub } from "./elementwise-binary.js";
-import { expandTo, keptShape, reducedAxes, reducedCount } from "./reduce-axes.js";
+import { keptShape, reducedAxes, reducedCount } from "./reduce-axes.js";
 import { type Axis, mean, sum } from "./reductions.js";
 import { reshape } from "./shape-ops.js";
 
@@ -21,11 +21,11 @@ export interface VarianceOptions {
  */
 export function variance(x: Operand, axis?: Axis, keepDims = false, options: VarianceOptions = {}): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("variance", axis, input.shape.length);
-  const divisor = reducedCount(input.shape, axes) - (options.correction ?? 0);
-  return record("variance", T.variance(input, axis, keepDims, options), [x], (g, [x]) => [
-    mul(expandTo(g, input.shape, axes), mul(sub(x!, mean(x!, axes, true)), 2 / divisor)),
-  ]);
+  return record("variance", T.variance(input, axis, keepDims, options), [x], (g, [x]) => {
+    const axes = reducedAxes("variance", axis, input.shape.length);
+    const divisor = reducedCount(input.shape, axes) - (options.correction ?? 0);
+    return [mul(reshape(mul(g, 2 / divisor), keptShape(input.shape, axes)), sub(x!, mean(x!, axes, true)))];
+  });
 }
 
 /**
@@ -42,15 +42,16 @@ export function standardDeviation(
   options: VarianceOptions = {},
 ): Traced {
   const input = tensorOf(x);
-  const axes = reducedAxes("standardDeviation", axis, input.shape.length);
-  const divisor = reducedCount(input.shape, axes) - (options.correction ?? 0);
   const forward = T.standardDeviation(input, axis, keepDims, options);
   return record("standardDeviation", forward, [x], (g, [x], y) => {
-    const sigma = reshape(y, keptShape(input.shape, axes));
+    const axes = reducedAxes("standardDeviation", axis, input.shape.length);
+    const divisor = reducedCount(input.shape, axes) - (options.correction ?? 0);
+    const kept = keptShape(input.shape, axes);
+    const sigma = reshape(y, kept);
     // NOTE: σ = 0 (all elements equal) has no derivative; use 0 there rather than 0/0 = NaN.
     const safeSigma = add(sigma, T.equal(tensorOf(sigma), 0));
-    const share = div(sub(x!, mean(x!, axes, true)), mul(safeSigma, divisor));
-    return [mul(expandTo(g, input.shape, axes), share)];
+    const scale = div(reshape(g, kept), mul(safeSigma, divisor));
+    return [mul(scale, sub(x!, mean(x!, axes, true)))];
   });
 }
 
@@ -76,16 +77,16 @@ export function norm(x: Operand, options: NormOptions = {}): Traced {
   if (order !== 1 && order !== 2 && order !== "inf") {
     throw new ValueError("norm", `order ${String(order)} is not supported: use 1, 2 or "inf"`);
   }
-  const axes = reducedAxes("norm", options.axis, input.shape.length);
   return record("norm", T.norm(input, options), [x], (g, [x], y) => {
+    const axes = reducedAxes("norm", options.axis, input.shape.length);
     const value = tensorOf(x!);
-    const spread = expandTo(g, input.shape, axes);
+    const spread = reshape(g, keptShape(input.shape, axes));
     // NOTE: sign(0) = 0 gives the subgradient 0 at x = 0 for orders 1 and ∞, as abs'(0) = 0.
     if (order === 1) return [mul(spread, T.sign(value))];
     const kept = reshape(y, keptShape(input.shape, axes));
     if (order === 2) {
       // NOTE: ‖x‖ = 0 only when x = 0: dividing by ‖x‖ + 1 there gives 0 instead of 0/0 = NaN.
-      return [mul(spread, div(x!, add(kept, T.equal(tensorOf(kept), 0))))];
+      return [mul(div(spread, add(kept, T.equal(tensorOf(kept), 0))), x!)];
     }
     const isExtremum = T.equal(T.abs(value), tensorOf(kept));
     const share = T.div(T.mul(T.sign(value), isExtremum), T.sum(isExtremum, axes, true));

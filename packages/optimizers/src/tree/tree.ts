@@ -41,7 +41,7 @@ export function mapTree<Leaf>(
  * @throws `ShapeError` naming the first path where the keys or shapes differ.
  * @example
  * ```ts
- * const dots = zipTrees(gradients, params, (g, p) => g.data.reduce((s, x, i) => s + x * p.data[i], 0));
+ * const dots = zipTrees(gradients, params, (g, p) => Array.from(g.data).reduce((s, x, i) => s + x * p.data[i], 0));
  * ```
  */
 export function zipTrees<Leaf>(

@@ -1,3 +1,14 @@
 export { jsKernels } from "./js-kernels.js";
 export type { Kernels } from "./kernels.js";
-export { getKernels, setKernels } from "./registry.js";
+export {
+  availableKernels,
+  getKernels,
+  type InitKernelsOptions,
+  initKernels,
+  type KernelInfo,
+  type KernelName,
+  kernelInfo,
+  setKernels,
+  setThreadCount,
+  useKernels,
+} from "./registry.js";

@@ -1,17 +1,139 @@
 import { ValueError } from "../core/errors.js";
 import { jsKernels } from "./js-kernels.js";
 import type { Kernels } from "./kernels.js";
+import type { WasmEngine } from "./wasm/engine.js";
+import { type WasmVariant, wasmSupport } from "./wasm/support.js";
+import {
+  compileWasmKernels,
+  compileWasmKernelsAsync,
+  type WasmKernels,
+} from "./wasm/wasm-kernels.js";
+import { availableCores, loadWorkerSupport } from "./wasm/worker-pool.js";
 
-let active: Kernels = jsKernels;
+/** Built-in kernel sets, fastest last: pure JavaScript, WebAssembly SIMD128, WebAssembly relaxed SIMD. */
+export type KernelName = "js" | WasmVariant;
 
-/** The kernels every op uses now. */
+/** What runs the math now. */
+export interface KernelInfo {
+  /** The active kernels' name: `"js"`, `"wasm-simd"`, `"wasm-relaxed-simd"`, or a custom set's name. */
+  readonly name: string;
+  /** Threads a large float32 GEMM uses (the calling thread included); 1 for JavaScript kernels. */
+  readonly threads: number;
+  /** Whether the active kernels use relaxed SIMD (fused multiply-add, one rounding per step). */
+  readonly relaxedSimd: boolean;
+  /** Built-in kernels this runtime supports, slowest first. */
+  readonly available: readonly KernelName[];
+}
+
+/** Options of {@link initKernels}. */
+export interface InitKernelsOptions {
+  /** Kernels to use; default: the fastest available (or the `DESCENT_KERNELS` environment variable). */
+  readonly kernels?: KernelName;
+  /** Threads for large GEMMs; default: `DESCENT_THREADS`, else min(2, cores). */
+  readonly threads?: number;
+}
+
+let active: Kernels | undefined;
+let threadCount: number | undefined;
+const compiled = new Map<WasmVariant, WasmKernels>();
+
+function environment(name: string): string | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function defaultThreadCount(): number {
+  const fromEnvironment = environment("DESCENT_THREADS");
+  if (fromEnvironment !== undefined) return validThreadCount("DESCENT_THREADS", Number(fromEnvironment));
+  return Math.max(1, Math.min(2, availableCores()));
+}
+
+function validThreadCount(op: string, count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new ValueError(op, `thread count must be an integer from 1 to 64, got ${count}`);
+  }
+  return count;
+}
+
+function threads(): number {
+  threadCount ??= defaultThreadCount();
+  return threadCount;
+}
+
+/** The built-in kernels this runtime supports, slowest first. */
+export function availableKernels(): KernelName[] {
+  const support = wasmSupport();
+  const names: KernelName[] = ["js"];
+  if (support.simd) names.push("wasm-simd");
+  if (support.relaxedSimd) names.push("wasm-relaxed-simd");
+  return names;
+}
+
+function checkedName(op: string, name: string): KernelName {
+  const available = availableKernels();
+  if ((available as string[]).includes(name)) return name as KernelName;
+  const known = ["js", "wasm-simd", "wasm-relaxed-simd"];
+  const fix = known.includes(name)
+    ? name === "wasm-relaxed-simd"
+      ? "this runtime lacks relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use 'wasm-simd'"
+      : "this runtime lacks WebAssembly SIMD; use 'js'"
+    : `expected one of ${known.map((known) => `'${known}'`).join(", ")}`;
+  throw new ValueError(op, `kernels '${name}' unavailable: ${fix}`);
+}
+
+function preferredName(op: string): KernelName {
+  const forced = environment("DESCENT_KERNELS");
+  if (forced !== undefined) return checkedName(`${op} (DESCENT_KERNELS)`, forced);
+  const available = availableKernels();
+  return available[available.length - 1]!;
+}
+
+function engineOf(kernels: Kernels): WasmEngine | undefined {
+  for (const wasm of compiled.values()) if (wasm === kernels) return wasm.engine;
+  return undefined;
+}
+
+function activate(kernels: Kernels): Kernels {
+  for (const [variant, wasm] of compiled) {
+    if (wasm !== kernels) {
+      wasm.engine.terminate();
+      compiled.delete(variant);
+    }
+  }
+  const engine = engineOf(kernels);
+  if (engine !== undefined) engine.threads = threads();
+  active = kernels;
+  return kernels;
+}
+
+function compileSync(name: KernelName): Kernels {
+  if (name === "js") return jsKernels;
+  let kernels = compiled.get(name);
+  if (kernels === undefined) {
+    kernels = compileWasmKernels(name);
+    compiled.set(name, kernels);
+  }
+  return kernels;
+}
+
+function selectDefault(): Kernels {
+  const name = preferredName("getKernels");
+  try {
+    return activate(compileSync(name));
+  } catch {
+    // A browser main thread may refuse synchronous compilation: run JavaScript until `initKernels` resolves.
+    return activate(jsKernels);
+  }
+}
+
+/** The kernels every op uses now; on first call, the fastest this runtime supports (see {@link useKernels}). */
 export function getKernels(): Kernels {
-  return active;
+  return active ?? selectDefault();
 }
 
 /**
- * Replaces the active kernels (e.g. with a WebAssembly backend). Results stay equal within float32
- * rounding whichever kernels run.
+ * Replaces the active kernels (e.g. with a custom backend). Results stay equal within float32 rounding
+ * whichever kernels run.
  *
  * @example setKernels(jsKernels) // force the pure-JavaScript reference kernels
  */
@@ -19,5 +141,58 @@ export function setKernels(kernels: Kernels): void {
   if (typeof kernels?.gemm !== "function") {
     throw new ValueError("setKernels", "expected an object implementing the Kernels interface (name, gemm)");
   }
-  active = kernels;
+  activate(kernels);
+}
+
+/**
+ * Switches to built-in kernels by name, compiling them synchronously; throws a `ValueError` naming the fix
+ * when this runtime cannot run them. In a browser's main thread prefer `await initKernels({ kernels })`.
+ *
+ * @example useKernels("wasm-simd") // plain SIMD128 even where relaxed SIMD is available
+ */
+export function useKernels(name: KernelName): Kernels {
+  return activate(compileSync(checkedName("useKernels", name)));
+}
+
+/**
+ * Compiles (asynchronously) and activates the chosen or fastest kernels, starts their worker threads and
+ * resolves when everything runs. Optional in Node (kernels also start lazily); call it once in browsers.
+ *
+ * @example const info = await initKernels(); // { name: "wasm-relaxed-simd", threads: 2, ... }
+ */
+export async function initKernels(options: InitKernelsOptions = {}): Promise<KernelInfo> {
+  if (options.threads !== undefined) threadCount = validThreadCount("initKernels", options.threads);
+  const name = options.kernels === undefined ? preferredName("initKernels") : checkedName("initKernels", options.kernels);
+  await loadWorkerSupport();
+  if (name !== "js" && !compiled.has(name)) compiled.set(name, await compileWasmKernelsAsync(name));
+  const kernels = activate(name === "js" ? jsKernels : compiled.get(name)!);
+  await engineOf(kernels)?.startWorkers();
+  return kernelInfo();
+}
+
+/**
+ * Sets how many threads large float32 GEMMs use (calling thread included). Results are bit-identical for
+ * every count; only the speed changes. Default min(2, cores), or the `DESCENT_THREADS` environment variable.
+ *
+ * @example setThreadCount(1) // keep all work on the calling thread
+ */
+export function setThreadCount(count: number): void {
+  threadCount = validThreadCount("setThreadCount", count);
+  for (const kernels of compiled.values()) kernels.engine.threads = threadCount;
+}
+
+/**
+ * Describes the active kernels: name, threads, whether relaxed SIMD runs, and what else is available.
+ *
+ * @example kernelInfo() // { name: "wasm-simd", threads: 2, relaxedSimd: false, available: ["js", "wasm-simd"] }
+ */
+export function kernelInfo(): KernelInfo {
+  const kernels = getKernels();
+  const engine = engineOf(kernels);
+  return {
+    name: kernels.name,
+    threads: engine?.effectiveThreads ?? 1,
+    relaxedSimd: engine?.variant === "wasm-relaxed-simd",
+    available: availableKernels(),
+  };
 }
