@@ -18,7 +18,7 @@ export {
 export { type NestedArray, Tensor } from "./core/tensor.js";
 export * from "./creation/index.js";
 export * from "./elementwise/index.js";
-export { formatTensor, type FormatOptions } from "./format/format.js";
+export { type FormatOptions, formatTensor } from "./format/format.js";
 export * from "./kernels/index.js";
 export * from "./linalg/index.js";
 export * from "./random/index.js";
