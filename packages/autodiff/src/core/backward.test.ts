@@ -129,10 +129,24 @@ describe("backpropagation", () => {
 
   it("refuses plain gradients that would drop a dependency on an enclosing differentiation", () => {
     const outer = (x: Traced) => sum(grad((y: Traced) => sum(mul(x, y)))(tensor([1])));
-    expect(() => grad(outer)(tensor([2]))).toThrow(/pass the inputs as traced values/);
+    expect(() => grad(outer)(tensor([2]))).toThrow(
+      /pass the inputs traced \(e\.g\. grad\(f\)\(stopGradient\(x\)\)\)/,
+    );
     // Passing the inner input traced makes the inner gradient traced: d/dx (d/dy x·y) = 1.
     const fixed = (x: Traced) => sum(grad((y: Traced) => sum(mul(x, y)))(stopGradient(tensor([1]))));
     expect(grad(fixed)(tensor([2])).toArray()).toEqual([1]);
+  });
+
+  it("refuses a traced value kept from an earlier call, saying to store .value", () => {
+    let kept: Traced | undefined;
+    const f = grad((x: Traced) => {
+      const doubled = mul(x, 2);
+      const total = kept === undefined ? sum(doubled) : sum(mul(doubled, kept));
+      kept = doubled;
+      return total;
+    });
+    expect(f(tensor([1])).toArray()).toEqual([2]);
+    expect(() => f(tensor([1]))).toThrow(/kept from an earlier call .* keep \.value/);
   });
 
   it("gives the same gradient as a hand derivation for a small network loss", () => {

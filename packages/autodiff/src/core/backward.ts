@@ -152,6 +152,6 @@ function conform(
 function foreignValueError(caller: string, node: Traced): ValueError {
   return new ValueError(
     caller,
-    `the function uses a value traced by another differentiation (an input of an enclosing valueAndGrad, shape ${formatShape(node.shape)}) while its own inputs are plain tensors, so plain gradients would drop that dependency: pass the inputs as traced values (e.g. grad(f)(stopGradient(x))) to get traced gradients`,
+    `the function uses a value (shape ${formatShape(node.shape)}) traced by another differentiation — an enclosing valueAndGrad, or a traced value kept from an earlier call — while its own inputs are plain tensors, so plain gradients would drop that dependency: keep .value (a plain tensor) of values you store between calls, or, inside an enclosing valueAndGrad, pass the inputs traced (e.g. grad(f)(stopGradient(x))) to get traced gradients`,
   );
 }
