@@ -16,7 +16,24 @@ export interface ActivationKernels {
   ): void;
 }
 
-/** Assembles an {@link ElementwiseActivation} from its name, resolved options and kernels. */
+/**
+ * Assembles an {@link ElementwiseActivation} from its name, resolved options and kernels: the way to
+ * add your own activation with the same `apply` / `compute` / `toJSON` as the built-in ones.
+ *
+ * `forward` must compute `output[i] = value(input[i])` and `backward`
+ * `gradientInput[i] = gradientOutput[i] · derivative(input[i], output[i])`.
+ *
+ * @example
+ * ```ts
+ * const square = defineActivation("square", {}, {
+ *   value: (x) => x * x,
+ *   derivative: (x) => 2 * x,
+ *   forward(input, output) { for (let i = 0; i < input.length; i++) output[i] = input[i] * input[i]; },
+ *   backward(input, _output, g, gi) { for (let i = 0; i < input.length; i++) gi[i] = g[i] * 2 * input[i]; },
+ * });
+ * square.apply(x); // differentiable
+ * ```
+ */
 export function defineActivation<Options extends object>(
   name: string,
   options: Required<Options>,

@@ -3,6 +3,7 @@ import type { Activation } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { defineActivation } from "./define.js";
 import { applyActivation } from "./differentiable.js";
 import { celu, elu, selu } from "./exponential.js";
 import { gelu, mish, silu } from "./gated.js";
@@ -164,5 +165,29 @@ describe("softmax / logSoftmax gradients", () => {
       expect([activation.name, Number.isFinite(value.item())]).toEqual([activation.name, true]);
       expect([activation.name, gradients.toArray()]).toEqual([activation.name, gradient]);
     }
+  });
+});
+
+describe("defineActivation", () => {
+  it("a user-defined activation gets apply, compute and toJSON", () => {
+    const square = defineActivation(
+      "square",
+      {},
+      {
+        value: (x) => x * x,
+        derivative: (x) => 2 * x,
+        forward(input, output) {
+          for (let i = 0; i < input.length; i++) output[i] = input[i]! * input[i]!;
+        },
+        backward(input, _output, gradientOutput, gradientInput) {
+          for (let i = 0; i < input.length; i++) gradientInput[i] = gradientOutput[i]! * 2 * input[i]!;
+        },
+      },
+    );
+    expect(square.compute(f64([3, -2])).toArray()).toEqual([9, 4]);
+    expect(valueAndGrad((x: Traced) => sum(square.apply(x)))(f64([3, -2])).gradients.toArray()).toEqual([
+      6, -4,
+    ]);
+    expect(square.toJSON()).toEqual({ name: "square", options: {} });
   });
 });

@@ -23,7 +23,20 @@ export interface ElementwiseKernels {
   accumulateGradient(weights: Float32Array | Float64Array, target: Float32Array | Float64Array): void;
 }
 
-/** Builds an {@link ElementwiseRegularizer} from its kernels and selection. */
+/**
+ * Builds an {@link ElementwiseRegularizer} `R(θ) = Σ_selected Σᵢ r(wᵢ)` from its per-tensor kernels
+ * and selection: the way to add your own penalty with name-based selection and the fused
+ * {@link asTransform} path.
+ *
+ * @example
+ * ```ts
+ * // R(w) = λ Σ w⁴ / 4, gradient λ w³
+ * const quartic = createElementwiseRegularizer("quartic", {
+ *   penalty(w) { let s = 0; for (let i = 0; i < w.length; i++) s += w[i] ** 4; return (0.01 * s) / 4; },
+ *   accumulateGradient(w, target) { for (let i = 0; i < w.length; i++) target[i] += 0.01 * w[i] ** 3; },
+ * }, {});
+ * ```
+ */
 export function createElementwiseRegularizer(
   name: string,
   kernels: ElementwiseKernels,

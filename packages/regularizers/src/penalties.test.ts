@@ -2,9 +2,10 @@ import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ElementwiseRegularizer } from "./elementwise.js";
+import { createElementwiseRegularizer, type ElementwiseRegularizer } from "./elementwise.js";
 import { elasticNet, l1, l2 } from "./penalties.js";
 import { allParameters } from "./selection.js";
+import { asTransform } from "./transforms.js";
 
 function f64(values: number[], shape: number[] = [values.length]): Tensor {
   return new Tensor(Float64Array.from(values), shape);
@@ -119,5 +120,29 @@ describe("penalties", () => {
     expect(() => l2(0.1, { convention: "double" as never })).toThrow(
       'l2: convention "double" is not supported',
     );
+  });
+});
+
+describe("createElementwiseRegularizer", () => {
+  it("builds a custom penalty with selection and the fused transform path", () => {
+    const quartic = createElementwiseRegularizer(
+      "quartic",
+      {
+        penalty(w) {
+          let s = 0;
+          for (let i = 0; i < w.length; i++) s += w[i]! ** 4;
+          return s / 4;
+        },
+        accumulateGradient(w, target) {
+          for (let i = 0; i < w.length; i++) target[i]! += w[i]! ** 3;
+        },
+      },
+      {},
+    );
+    const params = { weights: f64([2, -1]), bias: f64([3]) };
+    expect(quartic.penalty(params)).toBe(4.25);
+    const { updates } = asTransform(quartic).update({ weights: f64([1, 1]), bias: f64([1]) }, {}, params);
+    expect(Array.from(leaf(updates, "weights").data)).toEqual([9, 0]);
+    expect(Array.from(leaf(updates, "bias").data)).toEqual([1]);
   });
 });
