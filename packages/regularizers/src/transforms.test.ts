@@ -1,9 +1,16 @@
 import type { GradientTransformation, ParamTree, Regularizer, Tensor as TensorLike } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { l1, l2 } from "./penalties.js";
 import { allParameters } from "./selection.js";
-import { asTransform, decoupledWeightDecay, proximalL1, softThreshold } from "./transforms.js";
+import {
+  asTransform,
+  decoupledWeightDecay,
+  type EmptyState,
+  proximalL1,
+  type StepState,
+  softThreshold,
+} from "./transforms.js";
 import { mapLeaves } from "./tree.js";
 
 const f64 = (values: number[]) => new Tensor(Float64Array.from(values), [values.length]);
@@ -258,5 +265,14 @@ describe("proximal L1", () => {
   it("requires a learning rate", () => {
     expect(() => proximalL1(0.1, {} as never)).toThrow("proximalL1: options.learningRate is required");
     expect(() => proximalL1(-0.1, { learningRate: 1 })).toThrow("proximalL1: strength -0.1");
+  });
+});
+
+describe("types", () => {
+  it("the transforms are GradientTransformations of the spec with plain-data state", () => {
+    expectTypeOf(decoupledWeightDecay(0.1)).toMatchTypeOf<GradientTransformation<StepState>>();
+    expectTypeOf(proximalL1(0.1, { learningRate: 0.1 })).toMatchTypeOf<GradientTransformation<StepState>>();
+    expectTypeOf(asTransform(l2(0.1))).toMatchTypeOf<GradientTransformation<EmptyState>>();
+    expectTypeOf<StepState>().toEqualTypeOf<{ readonly step: number }>();
   });
 });
