@@ -2,8 +2,10 @@ import { tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { grad } from "../api/value-and-grad.js";
-import type { Operand, Traced } from "../core/traced.js";
+import { isTraced, type Operand, stopGradient, type Traced } from "../core/traced.js";
 import { expectGradientsMatch, RUNS, randomTensor, seedArbitrary, shapeArbitrary } from "../test-helpers.js";
+import { cast } from "./cast.js";
+import { mul } from "./elementwise-binary.js";
 import {
   abs,
   cos,
@@ -61,6 +63,34 @@ describe("element-wise unary gradients", () => {
 
   it("reciprocal and log also hold for negative inputs", () => {
     expectGradientsMatch((x) => reciprocal(x), randomTensor(3, [4], { low: -3, high: -0.3 }));
+  });
+});
+
+describe("cast and Traced", () => {
+  it("cast converts the gradient back to the input's dtype", () => {
+    const gradient = grad((x: Traced) => sum(mul(cast(x, "float64"), tensor([0.1], undefined, "float64"))))(
+      tensor([1, 2], undefined, "float32"),
+    );
+    expect(gradient.dtype).toBe("float32");
+    expect(gradient.toArray()).toEqual([Math.fround(0.1), Math.fround(0.1)]);
+    // Through float32 the finite differences would be rounding noise: check a float64 round trip.
+    expectGradientsMatch((x) => square(cast(x, "float64")), tensor([0.5, -0.25], undefined, "float64"));
+  });
+
+  it("a Traced names its op, shape and dtype; constants are not tracked", () => {
+    const t = exp(tensor([[1, 2]]));
+    expect(isTraced(t)).toBe(true);
+    expect(isTraced(tensor([1]))).toBe(false);
+    expect(t.tracked).toBe(false);
+    expect(t.op).toBe("constant");
+    expect(`${stopGradient(t)}`).toBe("Traced(constant, shape=[1,2], dtype=float32)");
+    let inside = "";
+    grad((x: Traced) => {
+      const y = exp(x);
+      inside = `${y} ${y.tracked} ${y.size} ${y.rank}`;
+      return sum(y);
+    })(tensor([[1, 2]]));
+    expect(inside).toBe("Traced(exp, shape=[1,2], dtype=float32) true 2 2");
   });
 });
 
