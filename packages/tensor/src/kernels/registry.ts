@@ -3,11 +3,7 @@ import { jsKernels } from "./js-kernels.js";
 import type { Kernels } from "./kernels.js";
 import type { WasmEngine } from "./wasm/engine.js";
 import { type WasmVariant, wasmSupport } from "./wasm/support.js";
-import {
-  compileWasmKernels,
-  compileWasmKernelsAsync,
-  type WasmKernels,
-} from "./wasm/wasm-kernels.js";
+import { compileWasmKernels, compileWasmKernelsAsync, type WasmKernels } from "./wasm/wasm-kernels.js";
 import { availableCores, loadWorkerSupport } from "./wasm/worker-pool.js";
 
 /** Built-in kernel sets, fastest last: pure JavaScript, WebAssembly SIMD128, WebAssembly relaxed SIMD. */
@@ -38,7 +34,9 @@ let threadCount: number | undefined;
 const compiled = new Map<WasmVariant, WasmKernels>();
 
 function environment(name: string): string | undefined {
-  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+    name
+  ];
   return value === undefined || value === "" ? undefined : value;
 }
 
@@ -162,7 +160,10 @@ export function useKernels(name: KernelName): Kernels {
  */
 export async function initKernels(options: InitKernelsOptions = {}): Promise<KernelInfo> {
   if (options.threads !== undefined) threadCount = validThreadCount("initKernels", options.threads);
-  const name = options.kernels === undefined ? preferredName("initKernels") : checkedName("initKernels", options.kernels);
+  const name =
+    options.kernels === undefined
+      ? preferredName("initKernels")
+      : checkedName("initKernels", options.kernels);
   await loadWorkerSupport();
   if (name !== "js" && !compiled.has(name)) compiled.set(name, await compileWasmKernelsAsync(name));
   const kernels = activate(name === "js" ? jsKernels : compiled.get(name)!);

@@ -1,0 +1,171 @@
+// Packed, register-blocked single-precision GEMM: C ← α·op(A)·op(B) + β·C, shared by every thread.
+//
+// A job (described by the driver in the control words of layout.ts) is a list of chunks that threads claim
+// with an atomic counter: first the chunks that pack op(A) and op(B) into MR-row / NR-column slivers, then
+// the compute chunks (a block of MR-row panels × a block of NR-column panels of C). Whoever claims a chunk,
+// every element of C is computed by the same instruction sequence (the same micro-kernel over the same KC
+// blocks in the same order), so results are bit-identical for any thread count.
+
+import {
+  A_ADDRESS,
+  ALPHA,
+  B_ADDRESS,
+  BETA,
+  C_ADDRESS,
+  CHUNK_COLUMN_PANELS,
+  CHUNK_ROW_PANELS,
+  CHUNKS_BY_THREAD,
+  COLUMN_BLOCKS,
+  DONE,
+  K,
+  KC,
+  M,
+  MR,
+  N,
+  NEXT,
+  NR,
+  PACK_A_CHUNKS,
+  PACK_A_PANELS,
+  PACK_B_CHUNKS,
+  PACK_B_PANELS,
+  PACKED,
+  PACKED_A_ADDRESS,
+  PACKED_B_ADDRESS,
+  TILE_SCRATCH,
+  TOTAL,
+  TRANSPOSE_A,
+  TRANSPOSE_B,
+} from "./layout";
+import { microKernel } from "./micro-kernel";
+import { packAPanel, packBPanel } from "./pack";
+
+function ceilDivide(value: i32, divisor: i32): i32 {
+  return (value + divisor - 1) / divisor;
+}
+
+/** Byte address of the packed sliver for depth block starting at p0 (size kc) and panel `panel`. */
+function sliverAddress(base: usize, p0: i32, paddedWidth: i32, panel: i32, kc: i32, width: i32): usize {
+  return base + ((<usize>p0 * <usize>paddedWidth + <usize>panel * <usize>kc * <usize>width) << 2);
+}
+
+function packAChunk(chunk: i32): void {
+  const m = load<i32>(M);
+  const k = load<i32>(K);
+  const panels = ceilDivide(m, MR);
+  const panelsPerChunk = load<i32>(PACK_A_PANELS);
+  const groups = ceilDivide(panels, panelsPerChunk);
+  const p0 = (chunk / groups) * KC;
+  const kc = min(KC, k - p0);
+  const first = (chunk % groups) * panelsPerChunk;
+  const last = min(panels, first + panelsPerChunk);
+  const a = load<usize>(A_ADDRESS);
+  const transposeA = load<i32>(TRANSPOSE_A) !== 0;
+  const packed = load<usize>(PACKED_A_ADDRESS);
+  for (let panel = first; panel < last; panel++) {
+    const target = sliverAddress(packed, p0, panels * MR, panel, kc, MR);
+    packAPanel(a, m, k, transposeA, panel * MR, p0, kc, target);
+  }
+}
+
+function packBChunk(chunk: i32): void {
+  const n = load<i32>(N);
+  const k = load<i32>(K);
+  const panels = ceilDivide(n, NR);
+  const panelsPerChunk = load<i32>(PACK_B_PANELS);
+  const groups = ceilDivide(panels, panelsPerChunk);
+  const p0 = (chunk / groups) * KC;
+  const kc = min(KC, k - p0);
+  const first = (chunk % groups) * panelsPerChunk;
+  const last = min(panels, first + panelsPerChunk);
+  const b = load<usize>(B_ADDRESS);
+  const transposeB = load<i32>(TRANSPOSE_B) !== 0;
+  const packed = load<usize>(PACKED_B_ADDRESS);
+  for (let panel = first; panel < last; panel++) {
+    const target = sliverAddress(packed, p0, panels * NR, panel, kc, NR);
+    packBPanel(b, n, k, transposeB, panel * NR, p0, kc, target);
+  }
+}
+
+function computeChunk(chunk: i32, thread: i32): void {
+  const m = load<i32>(M);
+  const n = load<i32>(N);
+  const k = load<i32>(K);
+  const alpha = load<f32>(ALPHA);
+  const beta = load<f32>(BETA);
+  const rowPanels = ceilDivide(m, MR);
+  const columnPanels = ceilDivide(n, NR);
+  const rowsPerChunk = load<i32>(CHUNK_ROW_PANELS);
+  const columnsPerChunk = load<i32>(CHUNK_COLUMN_PANELS);
+  const columnBlocks = load<i32>(COLUMN_BLOCKS);
+  const firstRow = (chunk / columnBlocks) * rowsPerChunk;
+  const lastRow = min(rowPanels, firstRow + rowsPerChunk);
+  const firstColumn = (chunk % columnBlocks) * columnsPerChunk;
+  const lastColumn = min(columnPanels, firstColumn + columnsPerChunk);
+  const packedA = load<usize>(PACKED_A_ADDRESS);
+  const packedB = load<usize>(PACKED_B_ADDRESS);
+  const c = load<usize>(C_ADDRESS);
+  const scratch = <usize>TILE_SCRATCH + <usize>thread * MR * NR * 4;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    // The first depth block applies β; later blocks accumulate onto C (β = 1 is exact).
+    const blockBeta: f32 = p0 === 0 ? beta : 1;
+    for (let column = firstColumn; column < lastColumn; column++) {
+      const b = sliverAddress(packedB, p0, columnPanels * NR, column, kc, NR);
+      const j0 = column * NR;
+      const columns = min(NR, n - j0);
+      for (let row = firstRow; row < lastRow; row++) {
+        const a = sliverAddress(packedA, p0, rowPanels * MR, row, kc, MR);
+        const i0 = row * MR;
+        const rows = min(MR, m - i0);
+        const target = c + ((<usize>i0 * <usize>n + <usize>j0) << 2);
+        if (rows === MR && columns === NR)
+          microKernel(kc, a, b, target, n, alpha, blockBeta, MR, NR, scratch);
+        else microKernel(kc, a, b, target, n, alpha, blockBeta, rows, columns, scratch);
+      }
+    }
+  }
+}
+
+// Built twice: with `threads` for shared memory (worker threads), and without for runtimes that cannot share
+// memory (browsers without cross-origin isolation), where the same counters are plain loads and stores.
+function fetchAdd(address: usize, delta: i32): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.add<i32>(address, delta);
+  const value = load<i32>(address);
+  store<i32>(address, value + delta);
+  return value;
+}
+
+function loadCounter(address: usize): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.load<i32>(address);
+  return load<i32>(address);
+}
+
+/**
+ * Claims and runs chunks of the current job until none is left; called by the driver on the calling thread
+ * (thread 0) and by every worker (thread ≥ 1) when the job sequence changes.
+ */
+export function work(thread: i32): void {
+  while (true) {
+    const chunk = fetchAdd(NEXT, 1);
+    const total = loadCounter(TOTAL);
+    if (chunk >= total) return;
+    const packAChunks = load<i32>(PACK_A_CHUNKS);
+    const packChunks = packAChunks + load<i32>(PACK_B_CHUNKS);
+    if (chunk < packAChunks) {
+      packAChunk(chunk);
+      fetchAdd(PACKED, 1);
+    } else if (chunk < packChunks) {
+      packBChunk(chunk - packAChunks);
+      fetchAdd(PACKED, 1);
+    } else {
+      // Every pack chunk was claimed before this one; wait for the ones still in flight on other threads.
+      while (loadCounter(PACKED) < packChunks) {}
+      computeChunk(chunk - packChunks, thread);
+      fetchAdd(CHUNKS_BY_THREAD + thread * 4, 1);
+    }
+    const done = fetchAdd(DONE, 1) + 1;
+    if (ASC_FEATURE_THREADS) {
+      if (done === total) atomic.notify(DONE);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// Memory layout shared by the AssemblyScript kernels and their TypeScript driver.
+// `pnpm generate` copies this file verbatim to src/kernels/wasm/generated/layout.ts, so both sides read one
+// definition. Keep it to plain numeric constants: it must compile as AssemblyScript and as TypeScript.
+
+/** Rows of op(A) per micro-kernel tile. 2×16 keeps 8 accumulators + 4 B vectors in V8's 15 SIMD registers. */
+export const MR = 2;
+/** Columns of op(B) per micro-kernel tile (four f32x4 vectors). */
+export const NR = 16;
+/** Depth of one packed block: a 2×KC A sliver and a KC×16 B sliver (16 KiB) stay in L1. */
+export const KC = 256;
+
+// Byte offsets of the control words. The counters every thread hammers sit on the first cache line; the job
+// parameters (written once per job by the driver) start on the second one.
+/** Job generation: the driver increments it to wake the workers. */
+export const SEQUENCE = 0;
+/** Number of workers blocked in Atomics.wait on SEQUENCE (the driver notifies only when non-zero). */
+export const SLEEPERS = 4;
+/** Next chunk index to claim (atomic add). */
+export const NEXT = 8;
+/** Chunks finished. */
+export const DONE = 12;
+/** Pack chunks finished (compute chunks wait until all are). */
+export const PACKED = 16;
+/** Workers that have instantiated the module and entered their loop. */
+export const READY = 20;
+/** Set to 1 by a worker whose kernel trapped. */
+export const FAILED = 24;
+/** Workers inside `work` (the driver waits for 0 before rewriting the job parameters). */
+export const ACTIVE = 28;
+/** Claim counter value that parks NEXT while the driver rewrites the job (above any chunk count). */
+export const BLOCKED = 0x40000000;
+
+/** Threads allowed to join the job (workers with a higher index ignore it). */
+export const THREADS = 64;
+/** Total chunks of the job: pack-A chunks, then pack-B chunks, then compute chunks. */
+export const TOTAL = 68;
+export const PACK_A_CHUNKS = 72;
+export const PACK_B_CHUNKS = 76;
+export const M = 80;
+export const N = 84;
+export const K = 88;
+export const TRANSPOSE_A = 92;
+export const TRANSPOSE_B = 96;
+/** f32 */
+export const ALPHA = 100;
+/** f32 */
+export const BETA = 104;
+/** Byte addresses of the raw row-major A, B, C and of the packed A and B. */
+export const A_ADDRESS = 108;
+export const B_ADDRESS = 112;
+export const C_ADDRESS = 116;
+export const PACKED_A_ADDRESS = 120;
+export const PACKED_B_ADDRESS = 124;
+/** MR-row panels per pack-A chunk. */
+export const PACK_A_PANELS = 128;
+/** NR-column panels per pack-B chunk. */
+export const PACK_B_PANELS = 132;
+/** MR-row panels per compute chunk. */
+export const CHUNK_ROW_PANELS = 136;
+/** NR-column panels per compute chunk. */
+export const CHUNK_COLUMN_PANELS = 140;
+/** Compute chunks per row block (column blocks). */
+export const COLUMN_BLOCKS = 144;
+
+/** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
+export const CHUNKS_BY_THREAD = 256;
+/** Upper bound of the thread count. */
+export const MAX_THREADS = 64;
+/** Per-thread scratch for partial edge tiles: MR×NR f32 each. */
+export const TILE_SCRATCH = 1024;
+/** First byte the driver may use for matrices. */
+export const WORKSPACE_START = 65536;

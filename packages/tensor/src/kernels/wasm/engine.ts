@@ -1,0 +1,257 @@
+import { DescentError } from "../../core/errors.js";
+import {
+  A_ADDRESS,
+  ACTIVE,
+  ALPHA,
+  B_ADDRESS,
+  BETA,
+  BLOCKED,
+  C_ADDRESS,
+  CHUNK_COLUMN_PANELS,
+  CHUNK_ROW_PANELS,
+  CHUNKS_BY_THREAD,
+  COLUMN_BLOCKS,
+  DONE,
+  FAILED,
+  K,
+  KC,
+  M,
+  MAX_THREADS,
+  MR,
+  N,
+  NEXT,
+  NR,
+  PACK_A_CHUNKS,
+  PACK_A_PANELS,
+  PACK_B_CHUNKS,
+  PACK_B_PANELS,
+  PACKED,
+  PACKED_A_ADDRESS,
+  PACKED_B_ADDRESS,
+  READY,
+  SEQUENCE,
+  SLEEPERS,
+  THREADS,
+  TOTAL,
+  TRANSPOSE_A,
+  TRANSPOSE_B,
+  WORKSPACE_START,
+} from "./generated/layout.js";
+import { createKernelMemory, type WasmVariant } from "./support.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** Below this many multiply-adds (m·n·k) a GEMM stays on the calling thread: a hand-off would cost more. */
+export const THREADED_MINIMUM_WORK = 96 * 96 * 96;
+/** MR-row panels packed per pack chunk (128 rows × KC floats ≈ 128 KiB). */
+const PACK_A_PANELS_PER_CHUNK = 64;
+/** NR-column panels packed per pack chunk (128 columns × KC floats). */
+const PACK_B_PANELS_PER_CHUNK = 8;
+/** MR-row panels per compute chunk: a 128 × KC block of packed A (128 KiB) stays in L2 while B slivers stream. */
+const COMPUTE_ROW_PANELS = 64;
+/** Compute chunks aimed for (columns are split when rows alone give fewer): enough to balance 2–8 threads. */
+const TARGET_COMPUTE_CHUNKS = 16;
+const PAGE_BYTES = 65536;
+
+const word = (byteOffset: number) => byteOffset >> 2;
+
+function align64(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+function probeCanBlock(words: Int32Array): boolean {
+  try {
+    Atomics.wait(words, word(FAILED), -1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One instantiated kernel module with its memory and (when the memory is shared) its worker threads. Runs
+ * float32 GEMMs: copies A, B (and C when β ≠ 0) into wasm memory, posts a job of pack and compute chunks that
+ * the calling thread and the workers claim, waits for the last chunk and copies C out.
+ */
+export class WasmEngine {
+  /** Threads a large GEMM may use (the calling thread included). */
+  threads = 1;
+  private readonly memory: WebAssembly.Memory;
+  private readonly work: (thread: number) => void;
+  private words: Int32Array;
+  private floats: Float32Array;
+  private pool: WorkerPool | undefined;
+  private readonly canBlock: boolean;
+
+  constructor(
+    readonly variant: WasmVariant,
+    private readonly module: WebAssembly.Module,
+    readonly shared: boolean,
+  ) {
+    this.memory = createKernelMemory(shared, 64);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.work = instance.exports.work as (thread: number) => void;
+    this.words = new Int32Array(this.memory.buffer);
+    this.floats = new Float32Array(this.memory.buffer);
+    this.canBlock = shared && probeCanBlock(this.words);
+  }
+
+  /** Threads this runtime can actually use now: 1 without shared memory or workers. */
+  get effectiveThreads(): number {
+    if (!this.shared || this.threads <= 1) return 1;
+    if (this.pool?.failed) return 1;
+    return this.threads;
+  }
+
+  /** Starts the workers for `threads` now and resolves when they run (otherwise they start on first need). */
+  async startWorkers(): Promise<void> {
+    const workers = this.effectiveThreads - 1;
+    if (workers <= 0) return;
+    if (this.ensurePool(workers)) await this.pool!.ready(workers);
+  }
+
+  /** Workers that have entered their loop. */
+  get readyWorkers(): number {
+    return Atomics.load(this.words, word(READY));
+  }
+
+  /** Compute chunks each thread ran since the engine started (index 0 = calling thread). */
+  chunksByThread(): number[] {
+    const counts: number[] = [];
+    for (let thread = 0; thread < MAX_THREADS; thread++) {
+      counts.push(Atomics.load(this.words, word(CHUNKS_BY_THREAD) + thread));
+    }
+    return counts;
+  }
+
+  /** Stops the workers (the engine keeps working on the calling thread). */
+  terminate(): void {
+    this.pool?.terminate();
+    this.pool = undefined;
+  }
+
+  /**
+   * C ← α·op(A)·op(B) + β·C in float32 (see `Kernels.gemm`). Returns false, having touched nothing, when the
+   * operands do not fit in the wasm memory this runtime allows.
+   */
+  gemm(
+    transposeA: boolean,
+    transposeB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+  ): boolean {
+    const rowPanels = Math.ceil(m / MR);
+    const columnPanels = Math.ceil(n / NR);
+    const aAddress = WORKSPACE_START;
+    const bAddress = align64(aAddress + m * k * 4);
+    const cAddress = align64(bAddress + k * n * 4);
+    const packedAAddress = align64(cAddress + m * n * 4);
+    const packedBAddress = align64(packedAAddress + rowPanels * MR * k * 4);
+    if (!this.reserve(packedBAddress + columnPanels * NR * k * 4)) return false;
+
+    const floats = this.floats;
+    const words = this.words;
+    floats.set(a.length === m * k ? a : a.subarray(0, m * k), aAddress >> 2);
+    floats.set(b.length === k * n ? b : b.subarray(0, k * n), bAddress >> 2);
+    if (beta !== 0) floats.set(c.length === m * n ? c : c.subarray(0, m * n), cAddress >> 2);
+
+    const threads = this.threadsFor(m * n * k);
+    const pooled = this.pool !== undefined;
+    // Park the claim counter, then let workers still leaving the previous job finish before rewriting it.
+    Atomics.store(words, word(NEXT), BLOCKED);
+    if (pooled) while (Atomics.load(words, word(ACTIVE)) !== 0) {}
+
+    const depthBlocks = Math.ceil(k / KC);
+    const packAChunks = depthBlocks * Math.ceil(rowPanels / PACK_A_PANELS_PER_CHUNK);
+    const packBChunks = depthBlocks * Math.ceil(columnPanels / PACK_B_PANELS_PER_CHUNK);
+    const rowBlocks = Math.ceil(rowPanels / COMPUTE_ROW_PANELS);
+    const wantedColumnBlocks = Math.min(columnPanels, Math.ceil(TARGET_COMPUTE_CHUNKS / rowBlocks));
+    const columnPanelsPerChunk = Math.ceil(columnPanels / wantedColumnBlocks);
+    const columnBlocks = Math.ceil(columnPanels / columnPanelsPerChunk);
+    const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
+
+    words[word(M)] = m;
+    words[word(N)] = n;
+    words[word(K)] = k;
+    words[word(TRANSPOSE_A)] = transposeA ? 1 : 0;
+    words[word(TRANSPOSE_B)] = transposeB ? 1 : 0;
+    floats[word(ALPHA)] = alpha;
+    floats[word(BETA)] = beta;
+    words[word(A_ADDRESS)] = aAddress;
+    words[word(B_ADDRESS)] = bAddress;
+    words[word(C_ADDRESS)] = cAddress;
+    words[word(PACKED_A_ADDRESS)] = packedAAddress;
+    words[word(PACKED_B_ADDRESS)] = packedBAddress;
+    words[word(PACK_A_PANELS)] = PACK_A_PANELS_PER_CHUNK;
+    words[word(PACK_B_PANELS)] = PACK_B_PANELS_PER_CHUNK;
+    words[word(CHUNK_ROW_PANELS)] = COMPUTE_ROW_PANELS;
+    words[word(CHUNK_COLUMN_PANELS)] = columnPanelsPerChunk;
+    words[word(COLUMN_BLOCKS)] = columnBlocks;
+    words[word(PACK_A_CHUNKS)] = packAChunks;
+    words[word(PACK_B_CHUNKS)] = packBChunks;
+    Atomics.store(words, word(TOTAL), total);
+    Atomics.store(words, word(DONE), 0);
+    Atomics.store(words, word(PACKED), 0);
+    Atomics.store(words, word(THREADS), threads);
+    Atomics.store(words, word(NEXT), 0);
+    if (threads > 1) {
+      Atomics.add(words, word(SEQUENCE), 1);
+      if (Atomics.load(words, word(SLEEPERS)) > 0) Atomics.notify(words, word(SEQUENCE));
+    }
+    this.work(0);
+    // A worker may hold a chunk even of a job it was not woken for: always wait when workers exist.
+    if (pooled) this.waitForChunks(total);
+    c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
+    return true;
+  }
+
+  private threadsFor(work: number): number {
+    const threads = this.effectiveThreads;
+    if (threads <= 1 || work < THREADED_MINIMUM_WORK) return 1;
+    return this.ensurePool(threads - 1) ? threads : 1;
+  }
+
+  private ensurePool(workers: number): boolean {
+    this.pool ??= new WorkerPool(this.module, this.memory);
+    return this.pool.grow(workers);
+  }
+
+  private waitForChunks(total: number): void {
+    const words = this.words;
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(words, word(DONE));
+      if (done >= total) return;
+      if (Atomics.load(words, word(FAILED)) !== 0) {
+        throw new DescentError(
+          "gemm",
+          "a WebAssembly kernel worker crashed; call useKernels('js') to continue",
+        );
+      }
+      if (this.canBlock && ++spins > 2048) Atomics.wait(words, word(DONE), done, 5);
+    }
+  }
+
+  private reserve(bytes: number): boolean {
+    const current = this.memory.buffer.byteLength;
+    if (bytes <= current) return true;
+    const pages = Math.max(Math.ceil((bytes - current) / PAGE_BYTES), Math.ceil(current / PAGE_BYTES / 4));
+    try {
+      this.memory.grow(pages);
+    } catch {
+      try {
+        this.memory.grow(Math.ceil((bytes - current) / PAGE_BYTES));
+      } catch {
+        return false;
+      }
+    }
+    this.words = new Int32Array(this.memory.buffer);
+    this.floats = new Float32Array(this.memory.buffer);
+    return true;
+  }
+}

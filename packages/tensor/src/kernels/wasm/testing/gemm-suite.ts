@@ -1,0 +1,229 @@
+// The test suite every WebAssembly variant must pass (run in-process for SIMD128, and for relaxed SIMD in a
+// process that has it).
+
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { jsKernels } from "../../js-kernels.js";
+import { THREADED_MINIMUM_WORK } from "../engine.js";
+import type { WasmVariant } from "../support.js";
+import { compileWasmKernels, WASM_MINIMUM_WORK } from "../wasm-kernels.js";
+import { edgeSizes, type GemmCase, operands, runGemm, worstExcess } from "./gemm-check.js";
+
+const transposes = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
+
+function bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/** Defines the GEMM tests of one wasm variant against the float64 reference. */
+export function describeWasmGemm(variant: WasmVariant): void {
+  describe(`${variant} gemm`, () => {
+    const kernels = compileWasmKernels(variant);
+    afterAll(() => kernels.engine.terminate());
+
+    it("matches the float64 reference within float32 rounding on random shapes, flags, α and β", () => {
+      const size = fc.oneof(fc.constantFrom(...edgeSizes), fc.integer({ min: 1, max: 90 }));
+      const gemmCase = fc.record({
+        transposeA: fc.boolean(),
+        transposeB: fc.boolean(),
+        m: size,
+        n: size,
+        k: size,
+        alpha: fc.constantFrom(1, -0.75, 2.5),
+        beta: fc.constantFrom(0, 1, 0.5, -2),
+        seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      });
+      fc.assert(
+        fc.property(gemmCase, (gemm) => worstExcess(gemm, runGemm(kernels, gemm)) === 0),
+        { numRuns: 120 },
+      );
+    });
+
+    it.each(transposes)(
+      "runs multi-block, multi-chunk and threaded sizes (transposeA %s, transposeB %s)",
+      (transposeA, transposeB) => {
+        for (const [m, n, k] of [
+          [300, 200, 600],
+          [129, 257, 513],
+          [1, 1100, 900],
+          [1100, 3, 700],
+        ] as const) {
+          const gemm: GemmCase = { transposeA, transposeB, m, n, k, alpha: 0.5, beta: 0.25, seed: m + n + k };
+          expect(worstExcess(gemm, runGemm(kernels, gemm)), `${m}×${n}×${k}`).toBe(0);
+        }
+      },
+    );
+
+    it("gives bit-identical results for 1, 2 and 3 threads, with the workers computing part of C", async () => {
+      const cases: GemmCase[] = [
+        { transposeA: false, transposeB: false, m: 200, n: 150, k: 300, alpha: 1, beta: 0, seed: 11 },
+        { transposeA: true, transposeB: false, m: 97, n: 33, k: 700, alpha: -1.5, beta: 1, seed: 12 },
+        { transposeA: false, transposeB: true, m: 513, n: 17, k: 257, alpha: 2, beta: 0.5, seed: 13 },
+        { transposeA: true, transposeB: true, m: 257, n: 300, k: 129, alpha: 1, beta: -1, seed: 14 },
+      ];
+      for (const gemm of cases)
+        expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_MINIMUM_WORK);
+      const engine = kernels.engine;
+      engine.threads = 1;
+      const single = cases.map((gemm) => runGemm(kernels, gemm));
+      for (const threads of [2, 3]) {
+        engine.threads = threads;
+        await engine.startWorkers();
+        expect(engine.readyWorkers).toBeGreaterThanOrEqual(threads - 1);
+        const before = engine.chunksByThread();
+        let workerChunks = 0;
+        // Threads claim chunks dynamically: repeat until a worker has taken some (almost always at once).
+        for (let round = 0; round < 50 && workerChunks === 0; round++) {
+          cases.forEach((gemm, index) => {
+            expect(bits(runGemm(kernels, gemm)), `${threads} threads, case ${index}`).toEqual(
+              bits(single[index]!),
+            );
+          });
+          const after = engine.chunksByThread();
+          workerChunks = after.slice(1).reduce((sum, count, thread) => sum + count - before[thread + 1]!, 0);
+        }
+        expect(workerChunks, `chunks computed by workers with ${threads} threads`).toBeGreaterThan(0);
+      }
+      engine.threads = 1;
+    });
+
+    it("overwrites C when β = 0, even NaN, and propagates NaN and ∞ from A to its own row only", () => {
+      const m = 5;
+      const n = 40;
+      const k = 50;
+      const gemm: GemmCase = { transposeA: false, transposeB: false, m, n, k, alpha: 1, beta: 0, seed: 3 };
+      const { a, b } = operands(gemm);
+      const c = new Float32Array(m * n).fill(Number.NaN);
+      kernels.gemm(false, false, m, n, k, 1, a, b, 0, c);
+      expect(c.every(Number.isFinite)).toBe(true);
+      a[2 * k + 7] = Number.NaN;
+      a[4 * k + 9] = Number.POSITIVE_INFINITY;
+      kernels.gemm(false, false, m, n, k, 1, a, b, 0, c);
+      for (let i = 0; i < m; i++) {
+        const row = Array.from(c.subarray(i * n, (i + 1) * n));
+        if (i === 2) expect(row.every(Number.isNaN)).toBe(true);
+        else if (i === 4) expect(row.every((value) => !Number.isFinite(value))).toBe(true);
+        else expect(row.every(Number.isFinite)).toBe(true);
+      }
+    });
+
+    it("reads views at any offset, ignores trailing elements and leaves them untouched", () => {
+      const gemm: GemmCase = {
+        transposeA: false,
+        transposeB: true,
+        m: 19,
+        n: 23,
+        k: 29,
+        alpha: 1,
+        beta: 0.5,
+        seed: 5,
+      };
+      const { a, b, c } = operands(gemm);
+      const aView = new Float32Array(a.length + 7).subarray(3);
+      aView.set(a);
+      const bView = new Float32Array(b.length + 9).subarray(5);
+      bView.set(b);
+      const cStore = new Float32Array(c.length + 4).fill(42);
+      const cView = cStore.subarray(1);
+      cView.set(c);
+      kernels.gemm(false, true, 19, 23, 29, 1, aView, bView, 0.5, cView);
+      expect(worstExcess(gemm, cView.subarray(0, c.length))).toBe(0);
+      expect([cStore[0], cStore[cStore.length - 3], cStore[cStore.length - 1]]).toEqual([42, 42, 42]);
+    });
+
+    it("defers float64, empty and tiny products to the JavaScript kernel, bit for bit", () => {
+      const reference = (args: Parameters<typeof jsKernels.gemm>) => {
+        const c = args[9].slice();
+        jsKernels.gemm(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], c);
+        return c;
+      };
+      const f64 = (length: number, seed: number) =>
+        Float64Array.from(operands({ ...base, m: length, seed }).a);
+      const base: GemmCase = {
+        transposeA: false,
+        transposeB: false,
+        m: 1,
+        n: 1,
+        k: 1,
+        alpha: 1,
+        beta: 0,
+        seed: 1,
+      };
+      const calls: Parameters<typeof jsKernels.gemm>[] = [
+        [false, false, 30, 40, 50, 1.5, f64(1500, 1), f64(2000, 2), 0.5, f64(1200, 3)],
+        [
+          true,
+          false,
+          30,
+          40,
+          50,
+          1,
+          f64(1500, 4),
+          new Float32Array(2000).fill(0.5),
+          0,
+          new Float32Array(1200),
+        ],
+        [
+          false,
+          false,
+          4,
+          5,
+          0,
+          2,
+          new Float32Array(0),
+          new Float32Array(0),
+          0.5,
+          new Float32Array(20).fill(3),
+        ],
+        [
+          false,
+          true,
+          3,
+          4,
+          5,
+          1,
+          new Float32Array(15).fill(1),
+          new Float32Array(20).fill(2),
+          1,
+          new Float32Array(12),
+        ],
+      ];
+      expect(3 * 4 * 5).toBeLessThan(WASM_MINIMUM_WORK);
+      for (const call of calls) {
+        const expected = reference(call);
+        kernels.gemm(
+          call[0],
+          call[1],
+          call[2],
+          call[3],
+          call[4],
+          call[5],
+          call[6],
+          call[7],
+          call[8],
+          call[9],
+        );
+        expect(call[9]).toEqual(expected);
+      }
+      const untouched = new Float32Array(6).fill(7);
+      kernels.gemm(
+        false,
+        false,
+        0,
+        6,
+        5,
+        1,
+        new Float32Array(0),
+        new Float32Array(30),
+        0,
+        untouched.subarray(0, 0),
+      );
+      expect(untouched.every((value) => value === 7)).toBe(true);
+    });
+  });
+}

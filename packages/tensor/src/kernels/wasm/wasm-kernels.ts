@@ -1,0 +1,55 @@
+import { jsKernels } from "../js-kernels.js";
+import type { Kernels } from "../kernels.js";
+import { WasmEngine } from "./engine.js";
+import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
+
+/**
+ * Below this many multiply-adds (m·n·k) the JavaScript kernel runs instead: for tiny products copying into
+ * wasm memory and packing cost more than the arithmetic. Depends on the size only, never on timing.
+ */
+export const WASM_MINIMUM_WORK = 4096;
+
+/** Kernels backed by a WebAssembly engine; the engine is exposed for thread control and tests. */
+export interface WasmKernels extends Kernels {
+  readonly name: WasmVariant;
+  readonly engine: WasmEngine;
+}
+
+function isFloat32(array: Float32Array | Float64Array): array is Float32Array {
+  return array.BYTES_PER_ELEMENT === 4;
+}
+
+/** Wraps an engine as `Kernels`: float32 GEMMs run in wasm; float64, empty and tiny ones in JavaScript. */
+export function wasmKernels(engine: WasmEngine): WasmKernels {
+  return {
+    name: engine.variant,
+    engine,
+    gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
+      if (m === 0 || n === 0) return;
+      if (
+        k > 0 &&
+        m * n * k >= WASM_MINIMUM_WORK &&
+        isFloat32(a) &&
+        isFloat32(b) &&
+        isFloat32(c) &&
+        engine.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c)
+      ) {
+        return;
+      }
+      jsKernels.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+    },
+  };
+}
+
+/** Compiles and instantiates a variant synchronously (fine in Node and in workers; browsers limit it to 4 KiB on the main thread). */
+export function compileWasmKernels(variant: WasmVariant): WasmKernels {
+  const shared = wasmSupport().sharedMemory;
+  return wasmKernels(new WasmEngine(variant, new WebAssembly.Module(moduleBytes(variant, shared)), shared));
+}
+
+/** Compiles a variant off the calling thread, then instantiates it. */
+export async function compileWasmKernelsAsync(variant: WasmVariant): Promise<WasmKernels> {
+  const shared = wasmSupport().sharedMemory;
+  const module = await WebAssembly.compile(moduleBytes(variant, shared));
+  return wasmKernels(new WasmEngine(variant, module, shared));
+}

@@ -1,0 +1,62 @@
+import { ACTIVE, DONE, FAILED, READY, SEQUENCE, SLEEPERS, THREADS } from "./generated/layout.js";
+
+/**
+ * How long an idle worker keeps polling for the next job before it blocks in Atomics.wait. Training loops call
+ * GEMMs back to back with small element-wise ops in between: a polling worker joins within a microsecond,
+ * a blocked one needs a wake-up (tens of microseconds).
+ */
+export const WORKER_SPIN_MILLISECONDS = 2;
+
+// The worker's loop, as source text: workers start from a string (eval in Node, a Blob URL in browsers) so the
+// package needs no separate worker file. It waits for SEQUENCE to change, then runs the kernel's `work`.
+const serve = `
+function serve(exports, memory, index, announce) {
+  const words = new Int32Array(memory.buffer, 0, 64);
+  let seen = Atomics.load(words, ${SEQUENCE / 4});
+  Atomics.add(words, ${READY / 4}, 1);
+  announce();
+  for (;;) {
+    let current = Atomics.load(words, ${SEQUENCE / 4});
+    let deadline = performance.now() + ${WORKER_SPIN_MILLISECONDS};
+    let spins = 0;
+    while (current === seen) {
+      if ((++spins & 1023) === 0 && performance.now() > deadline) {
+        Atomics.add(words, ${SLEEPERS / 4}, 1);
+        Atomics.wait(words, ${SEQUENCE / 4}, seen);
+        Atomics.sub(words, ${SLEEPERS / 4}, 1);
+        deadline = performance.now() + ${WORKER_SPIN_MILLISECONDS};
+      }
+      current = Atomics.load(words, ${SEQUENCE / 4});
+    }
+    seen = current;
+    if (index >= Atomics.load(words, ${THREADS / 4})) continue;
+    Atomics.add(words, ${ACTIVE / 4}, 1);
+    try {
+      exports.work(index);
+    } catch (error) {
+      Atomics.store(words, ${FAILED / 4}, 1);
+      Atomics.notify(words, ${DONE / 4});
+      throw error;
+    } finally {
+      Atomics.sub(words, ${ACTIVE / 4}, 1);
+    }
+  }
+}
+`;
+
+/** Worker source for Node's `new Worker(source, { eval: true, workerData: { module, memory, index } })`. */
+export const nodeWorkerSource = `${serve}
+const { parentPort, workerData } = require("node:worker_threads");
+const { module, memory, index } = workerData;
+const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+serve(exports, memory, index, () => parentPort.postMessage("ready"));
+`;
+
+/** Worker source for a browser Web Worker (Blob URL); the first message carries `{ module, memory, index }`. */
+export const browserWorkerSource = `${serve}
+self.onmessage = (event) => {
+  const { module, memory, index } = event.data;
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  serve(exports, memory, index, () => self.postMessage("ready"));
+};
+`;
