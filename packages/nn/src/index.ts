@@ -1,6 +1,6 @@
 /**
  * `@descent/nn`: layers, initializers, losses, metrics, the `fit()` training loop, and safetensors
- * save/load for descent. Node-only file IO lives in `@descent/nn/node`.
+ * save/load for descent. Node-only file IO and the progress bar live in `@descent/nn/node`.
  *
  * @packageDocumentation
  */
@@ -10,4 +10,5 @@ export * from "./io/index.js";
 export * from "./layers/index.js";
 export * as losses from "./losses/index.js";
 export * as metrics from "./metrics/index.js";
+export * from "./training/index.js";
 export { cloneTree, countParameters, flattenTree, mapTree, unflattenTree } from "./tree/tree.js";

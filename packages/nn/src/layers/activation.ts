@@ -1,68 +1,72 @@
-import { customOp, type Operand, type Traced } from "@descent/autodiff";
+import { applyActivation, getActivation } from "@descent/activations";
+import type { Operand, Traced } from "@descent/autodiff";
 import type { Activation } from "@descent/spec";
-import { allocate, Tensor, ValueError } from "@descent/tensor";
+import { ValueError } from "@descent/tensor";
 import type { Layer } from "./types.js";
 
-/** An activation that can describe itself for saved models (every activation of `@descent/activations` can). */
-interface SerializableActivation extends Activation {
+/** A registry activation of `@descent/activations` (element-wise or along an axis, like softmax). */
+interface NamedActivation {
+  readonly name: string;
+  apply(x: Operand): Traced;
   toJSON?(): { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
 }
 
-const cache = new WeakMap<Activation, (x: Operand) => Traced>();
+/** What the activation layer accepts: an activation object, or the registry name of one (`"relu"`). */
+export type ActivationLike = Activation | NamedActivation | string;
 
-/**
- * The differentiable op `y = f(x)` element-wise for any {@link Activation}: forward and backward run the
- * activation's vectorized kernels, so its subgradient policy at kinks (relu'(0), …) is the one used.
- *
- * @example
- * const y = activate(relu({ subgradientAtZero: 0.5 }), x);
- */
-export function activate(activation: Activation, x: Operand): Traced {
-  let op = cache.get(activation);
-  if (op === undefined) {
-    op = customOp({
-      name: activation.name,
-      forward(input) {
-        const output = allocate(input!.dtype, input!.data.length);
-        activation.forward(input!.data, output);
-        return new Tensor(output, input!.shape);
-      },
-      backward(cotangent, output, [input]) {
-        const gradient = allocate(cotangent.dtype, cotangent.data.length);
-        activation.backward(input!.data, output.data, cotangent.data, gradient);
-        return [new Tensor(gradient, input!.shape)];
-      },
-    });
-    cache.set(activation, op);
+/** True for values `activation()` accepts that are not layers themselves. */
+export function isActivationLike(value: unknown): value is ActivationLike {
+  if (typeof value === "string") return true;
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<Layer> & Partial<Activation> & Partial<NamedActivation>;
+  if (typeof candidate.init === "function") return false;
+  return (
+    typeof candidate.apply === "function" ||
+    (typeof candidate.forward === "function" && typeof candidate.backward === "function")
+  );
+}
+
+/** Resolves an activation name or object to a differentiable function and its saved description. */
+export function resolveActivation(fn: ActivationLike): {
+  readonly run: (x: Operand) => Traced;
+  readonly description: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
+} {
+  const resolved = typeof fn === "string" ? (getActivation(fn) as unknown as NamedActivation) : fn;
+  if (!isActivationLike(resolved) || typeof resolved === "string") {
+    throw new ValueError(
+      "activation",
+      'expected an activation (relu(), leakyRelu({ alpha: 0.2 }), any Activation with forward/backward) or its name ("relu")',
+    );
   }
-  return op(x);
+  const description = (resolved as NamedActivation).toJSON?.() ?? { name: resolved.name, options: {} };
+  const named = resolved as NamedActivation;
+  const run =
+    typeof named.apply === "function"
+      ? (x: Operand) => named.apply(x)
+      : (x: Operand) => applyActivation(resolved as Activation, x);
+  return { run, description };
 }
 
 /**
- * A layer applying an element-wise activation, e.g. `activation(relu())` or
- * `activation(leakyRelu({ alpha: 0.2 }))` (any {@link Activation}: those of `@descent/activations` or your
- * own). No parameters.
+ * A layer applying an activation: any of `@descent/activations` (`relu()`, `leakyRelu({ alpha: 0.2 })`,
+ * `gelu()`, `softmax`-style axis activations, each with its documented subgradient at kinks), your own
+ * `Activation` (forward/backward kernels), or a registry name (`"relu"`). No parameters.
+ * `sequential` wraps activations given directly in its list with this.
  *
  * @example
- * sequential([dense(784, 128), activation(relu()), dense(128, 10)])
+ * sequential([dense(784, 128), activation(relu({ subgradientAtZero: 0 })), dense(128, 10)])
  */
-export function activation(fn: Activation, options: { readonly name?: string } = {}): Layer {
-  if (typeof fn?.forward !== "function" || typeof fn.backward !== "function") {
-    throw new ValueError(
-      "activation",
-      "expected an Activation (name, value, derivative, forward, backward), e.g. relu() from @descent/activations",
-    );
-  }
-  const described = (fn as SerializableActivation).toJSON?.() ?? { name: fn.name, options: {} };
+export function activation(fn: ActivationLike, options: { readonly name?: string } = {}): Layer {
+  const { run, description } = resolveActivation(fn);
   return {
     type: "activation",
     name: options.name,
     hasParams: false,
     hasState: false,
-    config: { type: "activation", name: options.name, activation: described },
+    config: { type: "activation", name: options.name, activation: description },
     init: () => ({}),
     initState: () => ({}),
-    apply: (_params, input) => activate(fn, input),
+    apply: (_params, input) => run(input),
     outputShape: (inputShape) => [...inputShape],
   };
 }

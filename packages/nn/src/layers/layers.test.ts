@@ -1,3 +1,4 @@
+import { leakyRelu, relu } from "@descent/activations";
 import { checkGradient, sum, type Traced, valueAndGrad } from "@descent/autodiff";
 import type { ParamTree } from "@descent/spec";
 import { createRandom, Tensor } from "@descent/tensor";
@@ -75,6 +76,27 @@ describe("activation layers", () => {
       name: undefined,
       activation: { name: "testTanh", options: {} },
     });
+  });
+
+  it("uses the activation's subgradient policy at the kink (relu'(0))", () => {
+    const x = t64([-1, 0, 2]);
+    const gradientWith = (layer: ReturnType<typeof activation>) =>
+      Array.from((valueAndGrad((input: Traced) => sum(layer.apply({}, input)))(x).gradients as Tensor).data);
+    expect(gradientWith(activation(relu()))).toEqual([0, 0, 1]);
+    expect(gradientWith(activation(relu({ subgradientAtZero: 0.5 })))).toEqual([0, 0.5, 1]);
+    expect(gradientWith(activation("relu"))).toEqual([0, 0, 1]);
+    expect(activation(leakyRelu({ alpha: 0.2 })).config.activation).toEqual({
+      name: "leakyRelu",
+      options: { alpha: 0.2, subgradientAtZero: 0.2 },
+    });
+  });
+
+  it("accepts registry activations and names directly in sequential", () => {
+    const model = sequential([dense(3, 4), relu(), dense(4, 2), "tanh"]);
+    expect(model.layerNames).toEqual(["dense_1", "activation_1", "dense_2", "activation_2"]);
+    const params = model.init(createRandom(0), "float64");
+    expectOk(checkGradient((p) => model.apply(p, randomTensor([2, 3])), params));
+    expect(() => activation("nope")).toThrow(/unknown activation "nope"/);
   });
 
   it("softmax rows sum to 1 and have correct gradients", () => {

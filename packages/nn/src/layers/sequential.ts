@@ -2,6 +2,7 @@ import type { Operand, Traced } from "@descent/autodiff";
 import type { DType, ParamTree, RandomGenerator } from "@descent/spec";
 import { createRandom, formatShape, ValueError } from "@descent/tensor";
 import { countParameters } from "../tree/tree.js";
+import { type ActivationLike, activation, isActivationLike } from "./activation.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
 
 /** A model: a layer made of layers, with conveniences for whole-model use. */
@@ -26,7 +27,8 @@ export interface Model extends Layer {
 }
 
 /**
- * Chains layers: the output of each is the input of the next. Parameters and state are named per layer
+ * Chains layers: the output of each is the input of the next. Activations may stand in the list as they
+ * are (`relu()` from `@descent/activations`, or a name such as `"relu"`): they become activation layers. Parameters and state are named per layer
  * (`type_<n>`, counting from 1 per type, or the layer's own `name`), e.g.
  * `{ dense_1: { weights, bias }, dense_2: { weights, bias } }`; layers without parameters take no entry.
  *
@@ -35,10 +37,14 @@ export interface Model extends Layer {
  * const params = model.init(42);
  * const logits = model.apply(params, inputs, { training: false }).value; // [batch, 10]
  */
-export function sequential(layers: readonly Layer[], options: { readonly name?: string } = {}): Model {
-  if (!Array.isArray(layers) || layers.length === 0) {
+export function sequential(
+  items: readonly (Layer | ActivationLike)[],
+  options: { readonly name?: string } = {},
+): Model {
+  if (!Array.isArray(items) || items.length === 0) {
     throw new ValueError("sequential", "expected a non-empty array of layers");
   }
+  const layers = items.map((item) => (isActivationLike(item) ? activation(item) : item));
   const counters = new Map<string, number>();
   const layerNames = layers.map((layer, index) => {
     if (typeof layer?.apply !== "function") {

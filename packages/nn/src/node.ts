@@ -1,0 +1,48 @@
+/**
+ * `@descent/nn/node`: the Node-only parts of `@descent/nn` — model files on disk (atomic writes), the
+ * terminal progress bar, and `fit` with the progress bar on by default.
+ *
+ * @packageDocumentation
+ */
+
+import type { ParamTree } from "@descent/spec";
+import type { Model } from "./layers/index.js";
+import { saveModel } from "./node/files.js";
+import { progressBar } from "./node/progress-bar.js";
+import type { TrainingData } from "./training/batches.js";
+import { checkpoint } from "./training/callbacks.js";
+import { fit as fitQuietly } from "./training/fit.js";
+import type { Callback, FitOptions, FitResult } from "./training/types.js";
+
+export { type LoadedModel, loadModel, saveModel, writeFileAtomic } from "./node/files.js";
+export { type ProgressBarOptions, progressBar } from "./node/progress-bar.js";
+
+/**
+ * `fit` from `@descent/nn` with a {@link progressBar} added (drawn only on a TTY). `verbose: false` turns
+ * it off.
+ *
+ * @example
+ * import { fit } from "@descent/nn/node";
+ * const { params: trained } = fit(model, params, train, { optimizer, loss: "softmaxCrossEntropyFromLogits", epochs: 5 });
+ */
+export function fit(
+  model: Model,
+  params: ParamTree,
+  data: TrainingData,
+  options: FitOptions & { readonly verbose?: boolean },
+): FitResult {
+  const callbacks =
+    options.verbose === false ? options.callbacks : [...(options.callbacks ?? []), progressBar()];
+  return fitQuietly(model, params, data, { ...options, callbacks });
+}
+
+/**
+ * A checkpoint callback that saves the full training state into `directory` every `everySteps` steps
+ * (see `saveModel`); resume with `fit(model, loaded.params, data, { …, state: loaded.state, resume: loaded.training })`.
+ *
+ * @example
+ * fit(model, params, train, { …, callbacks: [checkpointToDirectory("checkpoints/run1", 500)] })
+ */
+export function checkpointToDirectory(directory: string, everySteps: number): Callback {
+  return checkpoint({ everySteps, save: (snapshot) => saveModel(directory, snapshot) });
+}

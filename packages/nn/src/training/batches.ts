@@ -1,0 +1,64 @@
+import type { Tensor as TensorLike } from "@descent/spec";
+import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+
+/** Inputs and targets of a supervised dataset (any `Dataset` of `@descent/spec` fits). */
+export interface TrainingData {
+  readonly inputs: TensorLike;
+  readonly targets: TensorLike;
+}
+
+/** Checks that inputs and targets have a batch axis of the same length, and returns it. */
+export function sampleCountOf(op: string, data: TrainingData, label = "data"): number {
+  const { inputs, targets } = data ?? ({} as TrainingData);
+  if (!inputs?.shape || !targets?.shape) {
+    throw new ValueError(op, `${label} must be { inputs, targets } tensors (a Dataset)`);
+  }
+  if (inputs.shape.length === 0 || targets.shape.length === 0) {
+    throw new ShapeError(op, `${label}: inputs and targets need a batch axis (got a scalar)`);
+  }
+  const count = inputs.shape[0]!;
+  if (targets.shape[0] !== count) {
+    throw new ShapeError(
+      op,
+      `${label}: inputs ${formatShape(inputs.shape)} and targets ${formatShape(targets.shape)} have different numbers of samples (${count} ≠ ${targets.shape[0]})`,
+    );
+  }
+  if (count === 0) throw new ValueError(op, `${label} has no samples`);
+  return count;
+}
+
+/**
+ * Copies rows of a tensor (samples along axis 0) into one reused buffer, so a training loop allocates no
+ * per-batch arrays: `gather(order, start, size)` returns a tensor over the buffer holding samples
+ * `order[start … start + size)`. The returned tensor is valid until the next call.
+ */
+export class RowGatherer {
+  private readonly source: Float32Array | Float64Array;
+  private readonly rowLength: number;
+  private readonly sampleShape: readonly number[];
+  private readonly buffer: Float32Array | Float64Array;
+
+  constructor(tensor: TensorLike, maxRows: number) {
+    this.source = tensor.data;
+    this.sampleShape = tensor.shape.slice(1);
+    this.rowLength = this.sampleShape.reduce((product, size) => product * size, 1);
+    this.buffer = allocate(tensor.dtype, maxRows * this.rowLength);
+  }
+
+  gather(order: Int32Array | null, start: number, size: number): Tensor {
+    const { source, rowLength, buffer } = this;
+    if (order === null) {
+      const begin = start * rowLength;
+      return new Tensor(source.subarray(begin, begin + size * rowLength), [size, ...this.sampleShape]);
+    }
+    if (rowLength === 1) {
+      for (let i = 0; i < size; i++) buffer[i] = source[order[start + i]!]!;
+    } else {
+      for (let i = 0; i < size; i++) {
+        const from = order[start + i]! * rowLength;
+        buffer.set(source.subarray(from, from + rowLength), i * rowLength);
+      }
+    }
+    return new Tensor(buffer.subarray(0, size * rowLength), [size, ...this.sampleShape]);
+  }
+}

@@ -1,0 +1,395 @@
+import { sqrt, sub, sum } from "@descent/autodiff";
+import { adam, sgd } from "@descent/optimizers";
+import { l2, nonNeg } from "@descent/regularizers";
+import type { GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { createRandom, normal, Tensor } from "@descent/tensor";
+import { describe, expect, it } from "vitest";
+import { deserializeModel, type ModelSnapshot, serializeModel } from "../io/model-files.js";
+import { batchNorm, dense, dropout, sequential } from "../layers/index.js";
+import { flattenTree, mapTree } from "../tree/tree.js";
+import {
+  type Callback,
+  checkpoint,
+  earlyStopping,
+  evaluate,
+  fit,
+  learningRateScheduler,
+  NonFiniteError,
+  predict,
+  reduceOnPlateau,
+} from "./index.js";
+
+/** Three Gaussian blobs in 2-D, `perClass` points each, labels 0…2. */
+function blobs(perClass: number, seed: number) {
+  const random = createRandom(seed);
+  const noise = normal(random, [perClass * 3, 2], { std: 0.5 }).data;
+  const centers = [
+    [2, 0],
+    [-1, 2],
+    [-1, -2],
+  ];
+  const inputs = new Float32Array(perClass * 6);
+  const targets = new Float32Array(perClass * 3);
+  for (let i = 0; i < perClass * 3; i++) {
+    const label = i % 3;
+    inputs[2 * i] = centers[label]![0]! + noise[2 * i]!;
+    inputs[2 * i + 1] = centers[label]![1]! + noise[2 * i + 1]!;
+    targets[i] = label;
+  }
+  return { inputs: new Tensor(inputs, [perClass * 3, 2]), targets: new Tensor(targets, [perClass * 3]) };
+}
+
+const train = blobs(20, 1); // 60 samples
+const test = blobs(20, 2);
+const makeModel = () => sequential([dense(2, 16), "relu", dense(16, 3)]);
+
+function leaves(params: ParamTree): number[][] {
+  return flattenTree(params).map(([, tensor]) => Array.from(tensor.data));
+}
+
+/** Wraps an optimizer to count update calls. */
+function counting<S>(inner: GradientTransformation<S>): {
+  optimizer: GradientTransformation<S>;
+  calls: () => number;
+} {
+  let calls = 0;
+  return {
+    optimizer: {
+      init: (params) => inner.init(params),
+      update: (gradients, state, params) => {
+        calls++;
+        return inner.update(gradients, state, params);
+      },
+    },
+    calls: () => calls,
+  };
+}
+
+describe("fit", () => {
+  it("learns separable blobs and reports loss and validation metrics per epoch", () => {
+    const model = makeModel();
+    const result = fit(model, model.init(0), train, {
+      optimizer: sgd({ learningRate: 0.1 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 30,
+      batchSize: 10,
+      validationData: test,
+      metrics: ["accuracy"],
+      trainingMetrics: true,
+    });
+    const { epochs } = result.history;
+    expect(epochs).toHaveLength(30);
+    expect(epochs[29]!.loss).toBeLessThan(epochs[0]!.loss);
+    expect(epochs[29]!.validationAccuracy).toBeGreaterThan(0.9);
+    expect(epochs[29]!.accuracy).toBeGreaterThan(0.9);
+    expect(Object.keys(epochs[0]!)).toEqual([
+      "epoch",
+      "loss",
+      "accuracy",
+      "validationLoss",
+      "validationAccuracy",
+    ]);
+    expect(result.history.stopReason).toBe("completed");
+    const scores = evaluate(model, result.params, test, {
+      loss: "softmaxCrossEntropyFromLogits",
+      metrics: ["accuracy"],
+    });
+    expect(scores.accuracy).toBe(epochs[29]!.validationAccuracy);
+    expect(scores.loss).toBeCloseTo(epochs[29]!.validationLoss!, 6);
+  });
+
+  it("makes 1, N or ⌈N / b⌉ updates per epoch for batch, stochastic and mini-batch modes", () => {
+    const model = makeModel();
+    const params = model.init(0);
+    for (const [options, perEpoch] of [
+      [{ mode: "batch" as const }, 1],
+      [{ mode: "stochastic" as const }, 60],
+      [{ mode: "mini-batch" as const, batchSize: 16 }, 4],
+      [{ batchSize: 7 }, 9],
+      [{}, 2],
+    ] as const) {
+      const { optimizer, calls } = counting(sgd({ learningRate: 0.01 }));
+      const result = fit(model, params, train, {
+        ...options,
+        optimizer,
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 2,
+      });
+      expect(calls()).toBe(2 * perEpoch);
+      expect(result.step).toBe(2 * perEpoch);
+      expect(result.history.steps.loss).toHaveLength(2 * perEpoch);
+    }
+  });
+
+  it("is deterministic: same seed ⇒ bit-identical parameters, another seed ⇒ different", () => {
+    const model = sequential([dense(2, 16), "relu", dropout(0.3), dense(16, 3)]);
+    const run = (seed: number) =>
+      fit(model, model.init(1), train, {
+        optimizer: adam({ learningRate: 0.01 }),
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 3,
+        batchSize: 8,
+        seed,
+      }).params;
+    expect(leaves(run(5))).toEqual(leaves(run(5)));
+    expect(leaves(run(6))).not.toEqual(leaves(run(5)));
+  });
+
+  it("never modifies the parameters it is given", () => {
+    const model = makeModel();
+    const params = model.init(0);
+    const before = leaves(params);
+    fit(model, params, train, {
+      optimizer: sgd({ learningRate: 0.1 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 2,
+    });
+    expect(leaves(params)).toEqual(before);
+  });
+
+  it("adds regularizer penalties and gradients, and applies constraints after the step", () => {
+    const model = sequential([dense(2, 3)]);
+    const params = model.init(createRandom(3), "float64");
+    const data = {
+      inputs: new Tensor(Float64Array.from(train.inputs.data), [60, 2]),
+      targets: train.targets,
+    };
+    const plain = fit(model, params, data, {
+      optimizer: sgd({ learningRate: 0.5 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      mode: "batch",
+      shuffle: false,
+    });
+    const regularized = fit(model, params, data, {
+      optimizer: sgd({ learningRate: 0.5 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      mode: "batch",
+      shuffle: false,
+      regularizers: [l2(0.1)],
+    });
+    const w0 = (params.dense_1 as ParamTree).weights as TensorLike;
+    const wPlain = (plain.params.dense_1 as ParamTree).weights as TensorLike;
+    const wRegularized = (regularized.params.dense_1 as ParamTree).weights as TensorLike;
+    // One step: w' = w − η(g + λw) = wPlain − η·λ·w.
+    for (let i = 0; i < 6; i++)
+      expect(wRegularized.data[i]).toBeCloseTo(wPlain.data[i]! - 0.5 * 0.1 * w0.data[i]!, 12);
+    let penalty = 0;
+    for (const w of w0.data) penalty += 0.05 * w * w;
+    expect(regularized.history.steps.loss[0]).toBeCloseTo(plain.history.steps.loss[0]! + penalty, 12);
+    const constrained = fit(model, params, data, {
+      optimizer: sgd({ learningRate: 0.5 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 3,
+      constraints: [nonNeg()],
+    });
+    expect(
+      Array.from(((constrained.params.dense_1 as ParamTree).weights as TensorLike).data).every((w) => w >= 0),
+    ).toBe(true);
+  });
+
+  it("returns updated batch-norm state and predicts in inference mode", () => {
+    const model = sequential([dense(2, 8), batchNorm(8), "relu", dense(8, 3)]);
+    const params = model.init(0);
+    const result = fit(model, params, train, {
+      optimizer: adam({ learningRate: 0.01 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 2,
+    });
+    const running = (result.state.batchNorm_1 as ParamTree).runningMean as TensorLike;
+    expect(Array.from(running.data).some((value) => value !== 0)).toBe(true);
+    const logits = predict(model, result.params, test.inputs, { state: result.state, batchSize: 7 });
+    expect(logits.shape).toEqual([60, 3]);
+    const direct = model.apply(result.params, test.inputs, { state: result.state }).value;
+    expect(Array.from(logits.data)).toEqual(Array.from(direct.data));
+  });
+});
+
+describe("callbacks", () => {
+  it("early stopping halts after `patience` bad epochs and restores the best weights", () => {
+    const model = makeModel();
+    // Validation labels are shifted: the better the model fits train, the worse validation gets.
+    const flipped = {
+      inputs: train.inputs,
+      targets: new Tensor(
+        train.targets.data.map((y) => (y + 1) % 3),
+        [60],
+      ),
+    };
+    const seen: ParamTree[] = [];
+    const recorder: Callback = { name: "recorder", onEpochEnd: (context) => void seen.push(context.params) };
+    const result = fit(model, model.init(0), train, {
+      optimizer: sgd({ learningRate: 0.1 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 50,
+      batchSize: 10,
+      validationData: flipped,
+      callbacks: [recorder, earlyStopping({ patience: 2 })],
+    });
+    const losses = result.history.epochs.map((logs) => logs.validationLoss!);
+    const best = losses.indexOf(Math.min(...losses));
+    expect(result.history.stopReason).toBe("earlyStopping");
+    expect(result.history.epochs).toHaveLength(best + 3);
+    expect(leaves(result.params)).toEqual(leaves(seen[best]!));
+    expect(leaves(result.params)).not.toEqual(leaves(seen[seen.length - 1]!));
+  });
+
+  it("learning-rate scale: a schedule of 0 freezes, reduceOnPlateau cuts on a plateau", () => {
+    const model = makeModel();
+    const params = model.init(0);
+    const frozen = fit(model, params, train, {
+      optimizer: sgd({ learningRate: 0.1 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 2,
+      callbacks: [learningRateScheduler(() => 0)],
+    });
+    expect(leaves(frozen.params)).toEqual(leaves(params));
+    const scales: number[] = [];
+    fit(model, params, train, {
+      optimizer: sgd({ learningRate: 0 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 6,
+      callbacks: [
+        reduceOnPlateau({ factor: 0.5, patience: 2 }),
+        { name: "log", onEpochEnd: (c) => void scales.push(c.learningRateScale) },
+      ],
+    });
+    // The loss never changes (learning rate 0): epochs 1 and 2 are bad → halve; 3 and 4 → halve again.
+    expect(scales).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
+  });
+
+  it("stops on a non-finite loss, gradient or update, naming the step, the layer and what to try", () => {
+    const model = sequential([dense(2, 4), dense(4, 1)]);
+    const catchError = (run: () => unknown): NonFiniteError => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(NonFiniteError);
+        return error as NonFiniteError;
+      }
+      throw new Error("fit did not throw");
+    };
+    // Diverging regression: the float32 loss overflows before any gradient does.
+    const targets = new Tensor(new Float32Array(60).fill(1e3), [60, 1]);
+    const diverged = catchError(() =>
+      fit(
+        model,
+        model.init(0),
+        { inputs: train.inputs, targets },
+        { optimizer: sgd({ learningRate: 10 }), loss: "meanSquaredError", batchSize: 60, epochs: 100 },
+      ),
+    );
+    expect(diverged.report.kind).toBe("loss");
+    expect(diverged.report.step).toBeGreaterThan(0);
+    expect(diverged.report.layer).toMatch(/^dense_[12]$/);
+    expect(diverged.message).toMatch(
+      /^fit: non-finite values at step \d+ \(epoch \d+, batch 0\): the loss is Infinity while the gradients are still finite \(the largest is that of "dense_[12]\.\w+"/,
+    );
+    expect(diverged.message).toMatch(
+      /try a lower learning rate, gradient clipping \(chain\(clipByGlobalNorm/,
+    );
+    for (const [, tensor] of flattenTree(diverged.params))
+      expect(Array.from(tensor.data).every(Number.isFinite)).toBe(true);
+    expect(diverged.history.steps.loss).toHaveLength(diverged.report.step);
+
+    // An update that overflows float32 (an absurd step size).
+    const absurd: GradientTransformation<null> = {
+      init: () => null,
+      update: (gradients) => ({
+        updates: mapTree(
+          gradients,
+          (g) =>
+            new Tensor(
+              g.data.map((v) => v * 1e300),
+              g.shape,
+            ),
+        ),
+        state: null,
+      }),
+    };
+    const overflow = catchError(() =>
+      fit(makeModel(), makeModel().init(0), train, {
+        optimizer: absurd,
+        loss: "softmaxCrossEntropyFromLogits",
+      }),
+    );
+    expect(overflow.report.kind).toBe("update");
+    expect(overflow.report.step).toBe(0);
+    expect(overflow.report.layer).toBe("dense_2");
+    expect(overflow.message).toMatch(/the update of "dense_2\.\w+" \(layer "dense_2"\) overflowed/);
+
+    // A gradient that is NaN while the loss is finite (a custom loss with a bad derivative).
+    const nanGradient = catchError(() =>
+      fit(makeModel(), makeModel().init(0), train, {
+        optimizer: sgd(),
+        // √(p − p) is 0, but its derivative at 0 is ∞, and ∞ − ∞ flows back to p: NaN.
+        loss: (predictions) => sum(sqrt(sub(predictions, predictions))),
+        mode: "batch",
+      }),
+    );
+    expect(nanGradient.report.kind).toBe("gradient");
+    expect(nanGradient.report.loss).toBe(0);
+    expect(nanGradient.report.parameters).toEqual([
+      "dense_2.bias",
+      "dense_2.weights",
+      "dense_1.bias",
+      "dense_1.weights",
+    ]);
+    expect(nanGradient.message).toMatch(
+      /the gradient of "dense_2\.bias" \(layer "dense_2"\) went non-finite first \(loss 0; also dense_2\.weights/,
+    );
+
+    const dirty = new Float32Array(train.inputs.data);
+    dirty[5] = Number.NaN;
+    expect(() =>
+      fit(
+        model,
+        model.init(0),
+        { inputs: new Tensor(dirty, [60, 2]), targets },
+        { optimizer: sgd(), loss: "meanSquaredError", mode: "batch" },
+      ),
+    ).toThrow(/step 0 .*the batch inputs contain NaN or Infinity/);
+  });
+
+  it("resuming from a mid-epoch checkpoint ends bit-identical to an uninterrupted run", () => {
+    const model = sequential([dense(2, 16), batchNorm(16), "relu", dropout(0.25), dense(16, 3)]);
+    const params = model.init(7);
+    const saved = new Map<number, ModelSnapshot>();
+    const options = {
+      optimizer: adam({ learningRate: 0.02 }),
+      loss: "softmaxCrossEntropyFromLogits" as const,
+      epochs: 4,
+      batchSize: 8,
+      seed: 11,
+      validationData: test,
+      metrics: ["accuracy" as const],
+      callbacks: [reduceOnPlateau({ patience: 1, factor: 0.5 })],
+    };
+    const full = fit(model, params, train, {
+      ...options,
+      callbacks: [
+        ...options.callbacks,
+        // Round-trip through the file format, as a checkpoint on disk would.
+        checkpoint({
+          everySteps: 4,
+          save: (snapshot) => saved.set(snapshot.training!.step, deserializeModel(serializeModel(snapshot))),
+        }),
+      ],
+    });
+    expect([...saved.keys()]).toEqual([4, 8, 12, 16, 20, 24, 28, 32]);
+    // 8 steps per epoch: 12 and 28 are mid-epoch, 16 is an epoch's last step (its end-of-epoch work pending).
+    for (const step of [12, 16, 28]) {
+      const snapshot = saved.get(step)!;
+      expect(snapshot.training!.batchInEpoch).toBe(step % 8 === 0 ? 8 : step % 8);
+      const resumed = fit(model, snapshot.params, train, {
+        ...options,
+        callbacks: [reduceOnPlateau({ patience: 1, factor: 0.5 })],
+        state: snapshot.state,
+        resume: snapshot.training!,
+      });
+      expect(leaves(resumed.params)).toEqual(leaves(full.params));
+      expect(leaves(resumed.state)).toEqual(leaves(full.state));
+      expect(resumed.history).toEqual(full.history);
+      expect(resumed.step).toBe(full.step);
+    }
+  });
+});

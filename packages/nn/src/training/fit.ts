@@ -1,0 +1,336 @@
+import { type Traced, valueAndGrad } from "@descent/autodiff";
+import { applyUpdates } from "@descent/optimizers";
+import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { createRandom, permutation, type Random, Tensor, ValueError } from "@descent/tensor";
+import type { Model } from "../layers/sequential.js";
+import { flattenTree, mapTree } from "../tree/tree.js";
+import { RowGatherer, sampleCountOf, type TrainingData } from "./batches.js";
+import { evaluateInto } from "./evaluate.js";
+import { toLoss } from "./loss-registry.js";
+import { allFinite, largestGradient, NonFiniteError, nonFiniteGradients } from "./non-finite.js";
+import type {
+  EpochLogs,
+  FitOptions,
+  FitResult,
+  History,
+  TrainingCheckpoint,
+  TrainingContext,
+} from "./types.js";
+
+/** The batch size a mode means for `count` samples. */
+export function resolveBatchSize(
+  op: string,
+  options: Pick<FitOptions, "mode" | "batchSize">,
+  count: number,
+): number {
+  const mode = options.mode ?? "mini-batch";
+  if (mode === "batch") return count;
+  if (mode === "stochastic") return 1;
+  if (mode !== "mini-batch")
+    throw new ValueError(op, `mode ${JSON.stringify(mode)}: use "batch", "stochastic" or "mini-batch"`);
+  const size = options.batchSize ?? 32;
+  if (!Number.isInteger(size) || size < 1)
+    throw new ValueError(op, `batchSize is ${size}: use a positive integer`);
+  return Math.min(size, count);
+}
+
+function dtypeOfTree(params: ParamTree): DType {
+  const first = flattenTree(params)[0];
+  return first ? first[1].dtype : "float32";
+}
+
+/**
+ * Trains `model` from `params` on `data` by gradient descent and returns the new parameters, state and
+ * history. Pure with respect to its inputs: nothing passed in is modified.
+ *
+ * Each step: gather a batch (reused buffers), `valueAndGrad` of `loss(model(params, x), y) + Σ penalties`,
+ * guard against non-finite values, `optimizer.update`, `applyUpdates`, constraints. Batch / stochastic /
+ * mini-batch gradient descent are `mode` (1 step per epoch, N steps, ⌈N / batchSize⌉ steps).
+ *
+ * Deterministic: the same seed, data, parameters and options give bit-identical parameters, and
+ * resuming from `context.checkpoint()` (saved with `checkpoint(...)`) ends bit-identical to an
+ * uninterrupted run.
+ *
+ * @throws NonFiniteError when the loss or a gradient turns NaN/∞ (unless `nonFiniteGuard: false`).
+ * @example
+ * const { params: trained, history } = fit(model, params, train, {
+ *   optimizer: sgd({ learningRate: 0.1 }),
+ *   loss: "softmaxCrossEntropyFromLogits",
+ *   epochs: 5,
+ *   batchSize: 64,
+ *   validationData: test,
+ *   metrics: ["accuracy"],
+ * });
+ */
+export function fit(model: Model, params: ParamTree, data: TrainingData, options: FitOptions): FitResult {
+  const op = "fit";
+  if (typeof model?.apply !== "function")
+    throw new ValueError(op, "expected a model (e.g. from sequential) as first argument");
+  const optimizer = options?.optimizer as GradientTransformation<unknown> | undefined;
+  if (typeof optimizer?.update !== "function" || typeof optimizer.init !== "function") {
+    throw new ValueError(
+      op,
+      "options.optimizer must be a GradientTransformation (e.g. sgd({ learningRate: 0.1 }))",
+    );
+  }
+  const loss = toLoss(op, options.loss);
+  const count = sampleCountOf(op, data, "data");
+  if (options.validationData) sampleCountOf(op, options.validationData, "validationData");
+  const batchSize = resolveBatchSize(op, options, count);
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError(op, `epochs is ${epochs}: use an integer ≥ 0`);
+  const seed = options.seed ?? 0;
+  const shuffle = options.shuffle ?? true;
+  const guard = options.nonFiniteGuard ?? true;
+  const regularizers = options.regularizers ?? [];
+  const constraints = options.constraints ?? [];
+  const callbacks = options.callbacks ?? [];
+  const stepsPerEpoch = Math.ceil(count / batchSize);
+  const resume = options.resume;
+
+  const root = createRandom(seed);
+  const shuffleRandom: Random = root.fork();
+  const layerRandom: Random = root.fork();
+  const history: History = resume
+    ? structuredClone(resume.history)
+    : { epochs: [], steps: { loss: [] }, stopReason: "completed" };
+  history.stopReason = "completed";
+
+  let current = {
+    params,
+    state: options.state ?? model.initState(dtypeOfTree(params)),
+    optimizerState: resume ? resume.optimizerState : optimizer.init(params),
+  };
+  let epoch = resume?.epoch ?? 0;
+  let step = resume?.step ?? 0;
+  let batchInEpoch = resume?.batchInEpoch ?? 0;
+  let epochLossSum = resume?.epochLossSum ?? 0;
+  let epochSampleCount = resume?.epochSampleCount ?? 0;
+  let lastLoss = Number.NaN;
+  let learningRateScale = resume?.learningRateScale ?? 1;
+  let stopTraining = false;
+  let epochShuffleState: readonly number[] = shuffleRandom.getState();
+  if (resume) {
+    if (resume.seed !== seed) {
+      throw new ValueError(
+        op,
+        `the checkpoint was made with seed ${resume.seed} but options.seed is ${seed}: pass the same seed to resume`,
+      );
+    }
+    layerRandom.setState(resume.layerRandomState);
+    shuffleRandom.setState(resume.shuffleRandomState);
+    for (const callback of callbacks) {
+      const saved = resume.callbacks[callback.name];
+      if (saved !== undefined) callback.setState?.(saved);
+    }
+  }
+
+  const context: TrainingContext = {
+    model,
+    epochs,
+    stepsPerEpoch,
+    sampleCount: count,
+    batchSize,
+    hasValidation: options.validationData !== undefined,
+    get epoch() {
+      return epoch;
+    },
+    get step() {
+      return step;
+    },
+    get batchInEpoch() {
+      return batchInEpoch;
+    },
+    get lastLoss() {
+      return lastLoss;
+    },
+    history,
+    get params() {
+      return current.params;
+    },
+    set params(value: ParamTree) {
+      current = { ...current, params: value };
+    },
+    get state() {
+      return current.state;
+    },
+    set state(value: ParamTree) {
+      current = { ...current, state: value };
+    },
+    get optimizerState() {
+      return current.optimizerState;
+    },
+    set optimizerState(value: unknown) {
+      current = { ...current, optimizerState: value };
+    },
+    get learningRateScale() {
+      return learningRateScale;
+    },
+    set learningRateScale(value: number) {
+      if (!(value >= 0) || !Number.isFinite(value))
+        throw new ValueError(op, `learningRateScale is ${value}: use a finite number ≥ 0`);
+      learningRateScale = value;
+    },
+    get stopTraining() {
+      return stopTraining;
+    },
+    set stopTraining(value: boolean) {
+      stopTraining = value;
+    },
+    checkpoint(): TrainingCheckpoint {
+      const callbackStates: Record<string, unknown> = {};
+      for (const callback of callbacks) {
+        if (callback.getState) callbackStates[callback.name] = callback.getState();
+      }
+      return {
+        step,
+        epoch,
+        batchInEpoch,
+        seed,
+        shuffleRandomState: [...epochShuffleState],
+        layerRandomState: layerRandom.getState(),
+        optimizerState: current.optimizerState,
+        learningRateScale,
+        epochLossSum,
+        epochSampleCount,
+        history: structuredClone(history),
+        callbacks: callbackStates,
+      };
+    },
+  };
+
+  const inputGatherer = new RowGatherer(data.inputs, batchSize);
+  const targetGatherer = new RowGatherer(data.targets, batchSize);
+  let pendingState: ParamTree | undefined;
+  const onState = (state: ParamTree) => {
+    pendingState = state;
+  };
+  const objective = valueAndGrad((p: ParamTree, x: Tensor, y: Tensor): Traced => {
+    const output = model.apply(p, x, { training: true, random: layerRandom, state: current.state, onState });
+    return loss(output, y) as Traced;
+  });
+
+  for (const callback of callbacks) callback.onTrainBegin?.(context);
+  let order: Int32Array | null = null;
+  for (; epoch < epochs && !stopTraining; epoch++) {
+    epochShuffleState = shuffleRandom.getState();
+    order = shuffle ? permutation(shuffleRandom, count) : null;
+    if (batchInEpoch === 0) for (const callback of callbacks) callback.onEpochBegin?.(context);
+    for (; batchInEpoch < stepsPerEpoch && !stopTraining; ) {
+      const start = batchInEpoch * batchSize;
+      const size = Math.min(batchSize, count - start);
+      const x = inputGatherer.gather(order, start, size);
+      const y = targetGatherer.gather(order, start, size);
+      pendingState = undefined;
+      const { value, gradients: rawGradients } = objective(current.params, x, y);
+      let gradients = rawGradients as ParamTree;
+      let batchLoss = (value as unknown as TensorLike).data[0]!;
+      if (regularizers.length > 0) {
+        for (const regularizer of regularizers) {
+          batchLoss += regularizer.penalty(current.params);
+          gradients = addTrees(gradients, regularizer.gradient(current.params));
+        }
+      }
+      const fail = (kind: "loss" | "gradient" | "update", bad: string[], parameter: string | null) =>
+        new NonFiniteError(
+          {
+            kind,
+            step,
+            epoch,
+            batchInEpoch,
+            loss: batchLoss,
+            layer: parameter === null ? null : parameter.split(".")[0]!,
+            parameter,
+            parameters: bad,
+            badInputs: !allFinite(x.data),
+          },
+          current.params,
+          history,
+          learningRateScale,
+        );
+      if (guard) {
+        const bad = nonFiniteGradients(gradients);
+        if (bad.length > 0) throw fail("gradient", bad, bad[0]!);
+        if (!Number.isFinite(batchLoss)) throw fail("loss", [], largestGradient(gradients));
+      }
+      const { updates, state: optimizerState } = optimizer.update(
+        gradients,
+        current.optimizerState,
+        current.params,
+      );
+      let nextParams = applyUpdates(
+        current.params,
+        learningRateScale === 1 ? updates : scaleTree(updates, learningRateScale),
+      );
+      if (guard) {
+        const bad = nonFiniteGradients(nextParams);
+        if (bad.length > 0) throw fail("update", bad, bad[0]!);
+      }
+      for (const constraint of constraints) nextParams = constraint.apply(nextParams);
+      current = { params: nextParams, state: pendingState ?? current.state, optimizerState };
+      lastLoss = batchLoss;
+      history.steps.loss.push(batchLoss);
+      epochLossSum += batchLoss * size;
+      epochSampleCount += size;
+      step++;
+      batchInEpoch++;
+      for (const callback of callbacks) callback.onStepEnd?.(context);
+    }
+    if (batchInEpoch < stepsPerEpoch) break;
+    const logs: Record<string, number> = { epoch, loss: epochLossSum / epochSampleCount };
+    const evaluation = {
+      metrics: options.metrics ?? [],
+      batchSize: options.evaluationBatchSize ?? 1024,
+      loss,
+    };
+    if (options.trainingMetrics && evaluation.metrics.length > 0) {
+      evaluateInto(logs, "", model, current.params, current.state, data, { ...evaluation, loss: undefined });
+    }
+    if (options.validationData) {
+      evaluateInto(
+        logs,
+        "validation",
+        model,
+        current.params,
+        current.state,
+        options.validationData,
+        evaluation,
+      );
+    }
+    history.epochs.push(logs as EpochLogs);
+    batchInEpoch = 0;
+    epochLossSum = 0;
+    epochSampleCount = 0;
+    for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
+  }
+  if (stopTraining && history.stopReason === "completed") history.stopReason = "stopped";
+  for (const callback of callbacks) callback.onTrainEnd?.(context);
+  return {
+    params: current.params,
+    state: current.state,
+    optimizerState: current.optimizerState,
+    history,
+    step,
+  };
+}
+
+function addTrees(a: ParamTree, b: ParamTree): ParamTree {
+  const addends = new Map(flattenTree(b));
+  return mapTree(a, (tensor, path) => {
+    const other = addends.get(path);
+    if (other === undefined) return tensor;
+    const data = tensor.data.slice();
+    const addend = other.data;
+    for (let i = 0; i < data.length; i++) data[i]! += addend[i]!;
+    return new Tensor(data, tensor.shape);
+  });
+}
+
+function scaleTree(tree: ParamTree, factor: number): ParamTree {
+  return mapTree(tree, (tensor) => {
+    const data = tensor.data.slice();
+    for (let i = 0; i < data.length; i++) data[i]! *= factor;
+    return new Tensor(data, tensor.shape);
+  });
+}

@@ -1,0 +1,24 @@
+export type { TrainingData } from "./batches.js";
+export {
+  type CheckpointOptions,
+  checkpoint,
+  type EarlyStoppingOptions,
+  earlyStopping,
+  learningRateScheduler,
+  type MonitorMode,
+  type ReduceOnPlateauOptions,
+  reduceOnPlateau,
+} from "./callbacks.js";
+export { type EvaluateOptions, evaluate, type PredictOptions, predict } from "./evaluate.js";
+export { fit } from "./fit.js";
+export type { LossFunction, LossName } from "./loss-registry.js";
+export { NonFiniteError, type NonFiniteReport } from "./non-finite.js";
+export type {
+  Callback,
+  EpochLogs,
+  FitOptions,
+  FitResult,
+  History,
+  TrainingCheckpoint,
+  TrainingContext,
+} from "./types.js";

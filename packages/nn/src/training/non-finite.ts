@@ -1,0 +1,103 @@
+import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { DescentError } from "@descent/tensor";
+import { flattenTree } from "../tree/tree.js";
+import type { History } from "./types.js";
+
+/** Where training first produced a NaN or infinite value. */
+export interface NonFiniteReport {
+  /** What went non-finite first: the loss, a gradient, or a parameter after the update (overflow). */
+  readonly kind: "loss" | "gradient" | "update";
+  /** Optimizer step (0-based) whose loss, gradients or update were not finite; its update was not applied. */
+  readonly step: number;
+  readonly epoch: number;
+  readonly batchInEpoch: number;
+  readonly loss: number;
+  /**
+   * Layer (first path component) of the parameter concerned: the non-finite gradient nearest the output,
+   * the overflowing update, or — when only the loss is non-finite — the largest gradient.
+   */
+  readonly layer: string | null;
+  /** Full parameter path, e.g. `"dense_2.weights"`. */
+  readonly parameter: string | null;
+  /** Every parameter whose gradient (or updated value) is not finite. */
+  readonly parameters: readonly string[];
+  /** True when the batch inputs themselves hold NaN or infinite values. */
+  readonly badInputs: boolean;
+}
+
+/**
+ * Thrown by `fit` when the loss or a gradient becomes NaN or infinite. The parameters were not updated
+ * with the bad step: `params` and `history` are those of the last good step.
+ */
+export class NonFiniteError extends DescentError {
+  readonly report: NonFiniteReport;
+  readonly params: ParamTree;
+  readonly history: History;
+  constructor(report: NonFiniteReport, params: ParamTree, history: History, learningRateScale: number) {
+    super("fit", describeReport(report, learningRateScale));
+    this.name = "NonFiniteError";
+    this.report = report;
+    this.params = params;
+    this.history = history;
+  }
+}
+
+function describeReport(report: NonFiniteReport, learningRateScale: number): string {
+  const where = `step ${report.step} (epoch ${report.epoch}, batch ${report.batchInEpoch})`;
+  const others =
+    report.parameters.length > 1
+      ? `; also ${report.parameters.filter((p) => p !== report.parameter).join(", ")}`
+      : "";
+  const what =
+    report.kind === "loss"
+      ? `the loss is ${report.loss} while the gradients are still finite${
+          report.parameter === null
+            ? ""
+            : ` (the largest is that of "${report.parameter}", layer "${report.layer}")`
+        }`
+      : report.kind === "gradient"
+        ? `the gradient of "${report.parameter}" (layer "${report.layer}") went non-finite first (loss ${report.loss}${others})`
+        : `the update of "${report.parameter}" (layer "${report.layer}") overflowed to a non-finite value (loss ${report.loss}${others})`;
+  const tries = report.badInputs
+    ? "the batch inputs contain NaN or Infinity: clean or impute the data (and check its normalization)"
+    : `try a lower learning rate${learningRateScale === 1 ? "" : ` (updates currently scaled ×${learningRateScale})`}, gradient clipping (chain(clipByGlobalNorm(1), …) from @descent/optimizers), normalized inputs, or a stable loss (softmaxCrossEntropyFromLogits on logits rather than log of probabilities)`;
+  return `non-finite values at ${where}: ${what}. The update was not applied; parameters are those of the previous step. To fix: ${tries}.`;
+}
+
+/** True when every element is finite. */
+export function allFinite(data: Float32Array | Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i]!;
+    // value - value is NaN exactly for NaN and ±Infinity: one comparison per element.
+    if (value - value !== 0) return false;
+  }
+  return true;
+}
+
+/** Parameters whose gradient is not finite, the one nearest the output (last in the tree) first. */
+export function nonFiniteGradients(gradients: ParamTree): string[] {
+  const bad: string[] = [];
+  const entries = flattenTree(gradients);
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const [path, tensor] = entries[i]!;
+    if (!allFinite((tensor as TensorLike).data)) bad.push(path);
+  }
+  return bad;
+}
+
+/** The parameter with the largest gradient entry (by absolute value), or null for an empty tree. */
+export function largestGradient(gradients: ParamTree): string | null {
+  let best: string | null = null;
+  let bestValue = -1;
+  for (const [path, tensor] of flattenTree(gradients)) {
+    const data = (tensor as TensorLike).data;
+    for (let i = 0; i < data.length; i++) {
+      const value = Math.abs(data[i]!);
+      if (value > bestValue) {
+        bestValue = value;
+        best = path;
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,143 @@
+import type { Constraint, GradientTransformation, Metric, ParamTree, Regularizer } from "@descent/spec";
+import type { Model } from "../layers/sequential.js";
+import type { MetricName } from "../metrics/registry.js";
+import type { TrainingData } from "./batches.js";
+import type { LossFunction, LossName } from "./loss-registry.js";
+
+/** The numbers logged at the end of an epoch: `loss`, `validationLoss`, `validationAccuracy`, …. */
+export interface EpochLogs {
+  /** 0-based epoch index. */
+  readonly epoch: number;
+  /** Mean training loss over the epoch's batches (penalty included), weighted by batch size. */
+  readonly loss: number;
+  readonly [name: string]: number;
+}
+
+/** What happened during training. Deterministic for a given seed. */
+export interface History {
+  /** One entry per finished epoch. */
+  readonly epochs: EpochLogs[];
+  /** Per optimizer step: the training loss of the batch (penalty included). `steps.loss[k]` is step `k`. */
+  readonly steps: { readonly loss: number[] };
+  /** Why training ended. */
+  stopReason: "completed" | "earlyStopping" | "stopped";
+}
+
+/** Everything needed to continue training bit-identically from the end of a step. */
+export interface TrainingCheckpoint {
+  /** Optimizer steps done. */
+  readonly step: number;
+  /** Epoch in progress (0-based) and batches of it already done. */
+  readonly epoch: number;
+  readonly batchInEpoch: number;
+  readonly seed: number;
+  /** RNG states: the shuffler at the start of the current epoch, the layers' generator (dropout) now. */
+  readonly shuffleRandomState: readonly number[];
+  readonly layerRandomState: readonly number[];
+  readonly optimizerState: unknown;
+  readonly learningRateScale: number;
+  /** Partial sums of the current epoch's loss. */
+  readonly epochLossSum: number;
+  readonly epochSampleCount: number;
+  readonly history: History;
+  /** Saved state of callbacks that have one, by callback name. */
+  readonly callbacks: Readonly<Record<string, unknown>>;
+}
+
+/** The live state of a `fit` run, as callbacks see it. Callbacks may change the writable fields. */
+export interface TrainingContext {
+  readonly model: Model;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  readonly sampleCount: number;
+  readonly batchSize: number;
+  readonly hasValidation: boolean;
+  /** Epoch in progress (0-based), optimizer steps done, batches done in this epoch. */
+  readonly epoch: number;
+  readonly step: number;
+  readonly batchInEpoch: number;
+  /** Loss of the latest batch. */
+  readonly lastLoss: number;
+  readonly history: History;
+  /** Current parameters (replace to restore other weights, e.g. early stopping). */
+  params: ParamTree;
+  /** Current non-trainable state (batch-norm running statistics). */
+  state: ParamTree;
+  optimizerState: unknown;
+  /**
+   * Multiplies every update: with optimizers whose chain ends in a learning-rate scale (all built-in
+   * ones), setting it to `s` trains exactly as with learning rate `s·η`. Schedules and plateaus set it.
+   */
+  learningRateScale: number;
+  /** Set to stop after the current step. */
+  stopTraining: boolean;
+  /** The full state to save for a bit-identical resume (see {@link TrainingCheckpoint}). */
+  checkpoint(): TrainingCheckpoint;
+}
+
+/** Hooks into the training loop. Every hook is optional. */
+export interface Callback {
+  /** Identifies the callback's saved state in checkpoints. */
+  readonly name: string;
+  onTrainBegin?(context: TrainingContext): void;
+  onEpochBegin?(context: TrainingContext): void;
+  onStepEnd?(context: TrainingContext): void;
+  onEpochEnd?(context: TrainingContext, logs: EpochLogs): void;
+  onTrainEnd?(context: TrainingContext): void;
+  /** Plain-data state to save in checkpoints, and to restore on resume. */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Any gradient transformation (`sgd`, `adam`, a `chain`, …). */
+  readonly optimizer: GradientTransformation<unknown>;
+  /** A loss function `(predictions, targets) → scalar`, or the name of a built-in loss. */
+  readonly loss: LossFunction | LossName;
+  /** Passes over the data. Default 1. */
+  readonly epochs?: number;
+  /**
+   * Gradient-descent variant: `"batch"` (one step per epoch on all N samples), `"stochastic"` (one sample
+   * per step), `"mini-batch"` (default: `batchSize` samples per step).
+   */
+  readonly mode?: "batch" | "stochastic" | "mini-batch";
+  /** Samples per step in `"mini-batch"` mode. Default 32. The last batch of an epoch may be smaller. */
+  readonly batchSize?: number;
+  /** Reshuffle the samples every epoch. Default true. */
+  readonly shuffle?: boolean;
+  /** Seeds shuffling and dropout. Default 0. Same seed and inputs ⇒ bit-identical parameters. */
+  readonly seed?: number;
+  /** Evaluated at the end of every epoch: `validationLoss` and `validation<Metric>` in the logs. */
+  readonly validationData?: TrainingData;
+  /** Metrics reported on the validation data (and, with `trainingMetrics`, on the training data). */
+  readonly metrics?: readonly (MetricName | Metric)[];
+  /** Also evaluate the metrics on the whole training set (inference mode) at the end of every epoch. Default false. */
+  readonly trainingMetrics?: boolean;
+  /** Added to the loss (penalty) and its gradient (∂R/∂θ). */
+  readonly regularizers?: readonly Regularizer[];
+  /** Applied to the parameters after every step (max-norm, non-negativity, …). */
+  readonly constraints?: readonly Constraint[];
+  readonly callbacks?: readonly Callback[];
+  /** Initial non-trainable state. Default `model.initState()` (in the parameters' dtype). */
+  readonly state?: ParamTree;
+  /** Continue from a checkpoint (pass the checkpoint's params as `params` and its state as `state`). */
+  readonly resume?: TrainingCheckpoint;
+  /**
+   * Stop with a `NonFiniteError` as soon as the loss or a gradient is NaN or infinite (naming the step,
+   * the layer and what to try), before the bad update is applied. Default true.
+   */
+  readonly nonFiniteGuard?: boolean;
+  /** Samples per forward pass when evaluating. Default 1024. */
+  readonly evaluationBatchSize?: number;
+}
+
+/** What `fit` returns. */
+export interface FitResult {
+  readonly params: ParamTree;
+  readonly state: ParamTree;
+  readonly optimizerState: unknown;
+  readonly history: History;
+  /** Optimizer steps done in total (including steps before a resume). */
+  readonly step: number;
+}
