@@ -61,7 +61,7 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
       const count = state.count + 1;
-      const correction2 = 1 - beta2 ** count;
+      const inverseCorrection2 = 1 / (1 - beta2 ** count);
       const momentumNow = beta1 * (1 - 0.5 * 0.96 ** (count * momentumDecay));
       const momentumNext = beta1 * (1 - 0.5 * 0.96 ** ((count + 1) * momentumDecay));
       const muProduct = state.muProduct * momentumNow;
@@ -82,7 +82,7 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
           const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
           mOut[i] = mi;
           vOut[i] = vi;
-          const denominator = Math.sqrt(vi / correction2) + epsilon;
+          const denominator = Math.sqrt(vi * inverseCorrection2) + epsilon;
           out[i] = (gradientWeight * gi + momentWeight * mi) / denominator;
         }
         return out;
@@ -140,7 +140,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
       const count = state.count + 1;
-      const correction1 = 1 - beta1 ** count;
+      const inverseCorrection1 = 1 / (1 - beta1 ** count);
       const correction2 = 1 - beta2 ** count;
       const rho = rhoInfinity - (2 * count * beta2 ** count) / correction2;
       const rectified = rho > threshold;
@@ -163,7 +163,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
           const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
           mOut[i] = mi;
           vOut[i] = vi;
-          const corrected = mi / correction1;
+          const corrected = mi * inverseCorrection1;
           out[i] = rectified ? (corrected * adaptiveScale) / (Math.sqrt(vi) + epsilon) : corrected;
         }
         return out;

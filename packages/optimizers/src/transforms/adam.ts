@@ -77,8 +77,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         ? stateLeaves(op, leaves, requireStateTree(op, state.nuMax, "state.nuMax"), "state.nuMax")
         : null;
       const count = state.count + 1;
-      const correction1 = 1 - beta1 ** count;
-      const correction2 = 1 - beta2 ** count;
+      const inverseCorrection1 = 1 / (1 - beta1 ** count);
+      const inverseCorrection2 = 1 / (1 - beta2 ** count);
       const nextMus = mus.map(nextStateData);
       const nextNus = nus.map(nextStateData);
       const nextMaxima = maxima?.map(nextStateData) ?? null;
@@ -96,7 +96,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
             const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
             mOut[i] = mi;
             vOut[i] = vi;
-            out[i] = mi / correction1 / (Math.sqrt(vi / correction2 + epsilonRoot) + epsilon);
+            out[i] = (mi * inverseCorrection1) / (Math.sqrt(vi * inverseCorrection2 + epsilonRoot) + epsilon);
           }
         } else {
           const vMax = maxima[k]!.data;
@@ -109,7 +109,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
             mOut[i] = mi;
             vOut[i] = vi;
             vMaxOut[i] = vMaxI;
-            out[i] = mi / correction1 / (Math.sqrt(vMaxI / correction2 + epsilonRoot) + epsilon);
+            out[i] =
+              (mi * inverseCorrection1) / (Math.sqrt(vMaxI * inverseCorrection2 + epsilonRoot) + epsilon);
           }
         }
         return out;
