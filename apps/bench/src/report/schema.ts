@@ -4,7 +4,17 @@ import { z } from "zod";
 const finiteNumber = z
   .number()
   .refine(Number.isFinite, { message: "must be a finite number (no NaN or Infinity)" });
-const cell = z.union([finiteNumber, z.string(), z.boolean(), z.null()]);
+const cell = z.unknown().superRefine((value, context) => {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value))
+      context.addIssue({ code: "custom", message: "must be a finite number (no NaN or Infinity)" });
+  } else if (typeof value !== "string" && typeof value !== "boolean" && value !== null) {
+    context.addIssue({
+      code: "custom",
+      message: `must be a number, string, boolean or null, got ${typeof value}`,
+    });
+  }
+}) as z.ZodType<string | number | boolean | null>;
 
 const plotSchema = z.object({
   id: z.string().min(1),
