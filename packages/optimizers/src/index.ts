@@ -51,11 +51,11 @@ export {
 export type { Mask } from "./combine/mask.js";
 export { type MaskedState, masked } from "./combine/masked.js";
 export type { EmptyState, StateOf, StatesOf } from "./core/types.js";
-export type { CmaEsOptions } from "./minimize/cma-es.js";
+export { type CmaEsOptions, cmaEs } from "./minimize/cma-es.js";
 export type { FirstOrderOptions } from "./minimize/first-order.js";
-export type { LbfgsOptions } from "./minimize/lbfgs.js";
+export { type LbfgsOptions, lbfgs } from "./minimize/lbfgs.js";
 export { minimize } from "./minimize/minimize.js";
-export type { NelderMeadOptions } from "./minimize/nelder-mead.js";
+export { type NelderMeadOptions, nelderMead } from "./minimize/nelder-mead.js";
 export type {
   DifferentiableObjective,
   MinimizeResult,

@@ -1,6 +1,7 @@
 import { createRandom, ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
 import { symmetricEigen } from "./eigen.js";
+import { initialPoint } from "./initial.js";
 import type { CommonMinimizeOptions, MinimizeResult, Objective } from "./types.js";
 
 /** Options of the CMA-ES method of {@link minimize}. */
@@ -33,6 +34,12 @@ const optionNames = [
  * `σ ← σ·exp((c_σ/d_σ)(‖p_σ‖/E‖N(0,I)‖ − 1))`, with the tutorial's default constants.
  * Converged when the best values of the last generations and the current population span less than
  * `tolerance` (default 1e-12), or when `σ·√max(diag C) < tolerance`. NaN values rank last.
+ *
+ * @example
+ * ```ts
+ * const result = cmaEs((x) => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2, [-1.2, 1], { seed: 1 });
+ * result.x; // ≈ [1, 1]  (same as minimize(…, { method: "cma-es", seed: 1 }))
+ * ```
  */
 export function cmaEs(
   objective: Objective,
@@ -41,7 +48,8 @@ export function cmaEs(
 ): MinimizeResult {
   const op = "minimize";
   rejectUnknownOptions(op, options, optionNames);
-  const n = initial.length;
+  const start = initialPoint(initial);
+  const n = start.length;
   if (n === 0)
     throw new ValueError(op, "cma-es needs at least one coordinate: pass a non-empty initial point");
   const lambda = requireInteger(
@@ -73,7 +81,7 @@ export function cmaEs(
   const damps = 1 + 2 * Math.max(0, Math.sqrt((muEff - 1) / (n + 1)) - 1) + cs;
   const chiN = Math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n));
 
-  const mean = Float64Array.from(initial);
+  const mean = start;
   const pathSigma = new Float64Array(n);
   const pathC = new Float64Array(n);
   const covariance = new Float64Array(n * n);
@@ -89,7 +97,7 @@ export function cmaEs(
     const value = objective(x);
     return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
   };
-  let bestX = Float64Array.from(initial);
+  let bestX = Float64Array.from(mean);
   let bestValue = evaluate(bestX);
   const history = [bestValue];
   const recentBest: number[] = [];

@@ -2,6 +2,7 @@ import type { GradientTransformation } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
 import { applyUpdates } from "../tree/tree.js";
+import { initialPoint } from "./initial.js";
 import type { CommonMinimizeOptions, DifferentiableObjective, MinimizeResult } from "./types.js";
 
 /** Options of the `first-order` method of {@link minimize}: any gradient transformation (`adam()`, `sgd()`, …). */
@@ -22,7 +23,8 @@ export function firstOrder<State>(
 ): MinimizeResult {
   const op = "minimize";
   rejectUnknownOptions(op, options, ["method", "maxIterations", "tolerance", "optimizer"]);
-  const n = initial.length;
+  const start = initialPoint(initial);
+  const n = start.length;
   const maxIterations = requireInteger(op, "maxIterations", options.maxIterations ?? 1000, 0);
   const tolerance = requirePositive(op, "tolerance", options.tolerance ?? 1e-6);
   const { optimizer } = options;
@@ -32,7 +34,7 @@ export function firstOrder<State>(
       "method first-order needs an optimizer option: pass e.g. optimizer: adam({ learningRate: 0.01 })",
     );
   }
-  let params = { x: new Tensor(Float64Array.from(initial), [n]) };
+  let params = { x: new Tensor(start, [n]) };
   let state = optimizer.init(params);
   let evaluations = 0;
   const evaluate = (x: Float64Array) => {

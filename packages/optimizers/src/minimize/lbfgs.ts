@@ -1,5 +1,6 @@
 import { ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
+import { initialPoint } from "./initial.js";
 import { backtrackingArmijo, type LineFunction, type LinePoint, strongWolfe } from "./line-search.js";
 import type { CommonMinimizeOptions, DifferentiableObjective, MinimizeResult } from "./types.js";
 
@@ -20,6 +21,12 @@ const optionNames = ["method", "maxIterations", "tolerance", "memory", "lineSear
  * `sᵀy ≤ 1e-10·‖s‖·‖y‖` are skipped (keeps H positive definite under a backtracking search).
  * Converged when `‖∇f‖∞ ≤ tolerance` (default 1e-6); stops unconverged when the line search cannot
  * decrease f even from a steepest-descent restart, or when f stops changing (`|Δf| ≤ 1e-15·max(1, |f|)`).
+ *
+ * @example
+ * ```ts
+ * const result = lbfgs((x) => ({ value: x[0] ** 2 + 10 * x[1] ** 2, gradient: [2 * x[0], 20 * x[1]] }), [3, -2]);
+ * result.x; // ≈ [0, 0]  (same as minimize(…, { method: "lbfgs" }))
+ * ```
  */
 export function lbfgs(
   objective: DifferentiableObjective,
@@ -28,7 +35,8 @@ export function lbfgs(
 ): MinimizeResult {
   const op = "minimize";
   rejectUnknownOptions(op, options, optionNames);
-  const n = initial.length;
+  const start = initialPoint(initial);
+  const n = start.length;
   const memory = requireInteger(op, "memory", options.memory ?? 10, 1);
   const maxIterations = requireInteger(op, "maxIterations", options.maxIterations ?? 1000, 0);
   const tolerance = requirePositive(op, "tolerance", options.tolerance ?? 1e-6);
@@ -52,7 +60,7 @@ export function lbfgs(
     return { value: result.value, gradient };
   };
 
-  let x: Float64Array = Float64Array.from(initial);
+  let x: Float64Array = start;
   let { value, gradient }: { value: number; gradient: Float64Array } = evaluate(x);
   if (!Number.isFinite(value) || !gradient.every(Number.isFinite)) {
     throw new ValueError(

@@ -52,17 +52,6 @@ export function minimize(
   const op = "minimize";
   if (typeof objective !== "function")
     throw new ValueError(op, "the objective must be a function of a Float64Array");
-  if (initial === null || typeof initial !== "object" || typeof initial.length !== "number") {
-    throw new ValueError(op, "the initial point must be an array or a Float64Array of numbers");
-  }
-  for (let i = 0; i < initial.length; i++) {
-    if (!Number.isFinite(initial[i])) {
-      throw new ValueError(
-        op,
-        `initial[${i}] = ${initial[i]} is not a finite number: start from a finite point`,
-      );
-    }
-  }
   switch (options?.method) {
     case "lbfgs":
       return lbfgs(objective as DifferentiableObjective, initial, options);

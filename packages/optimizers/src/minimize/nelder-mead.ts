@@ -1,4 +1,5 @@
 import { rejectUnknownOptions, requireBoolean, requireInteger, requirePositive } from "../core/validate.js";
+import { initialPoint } from "./initial.js";
 import type { CommonMinimizeOptions, MinimizeResult, Objective } from "./types.js";
 
 /** Options of the Nelder–Mead method of {@link minimize}. */
@@ -21,6 +22,12 @@ const optionNames = ["method", "maxIterations", "tolerance", "initialStep", "ada
  * shrinks every vertex toward the best by σ. Coefficients ρ = 1, χ = 2, ψ = ½, σ = ½ (or Gao–Han's with
  * `adaptive`). NaN values count as +∞. Converged when both `max|f_i − f_best| ≤ tolerance` and
  * `max‖x_i − x_best‖∞ ≤ tolerance` (SciPy's `fatol`, `xatol`; default 1e-8).
+ *
+ * @example
+ * ```ts
+ * const result = nelderMead((x) => Math.abs(x[0] - 3) + (x[1] + 1) ** 2, [0, 0]);
+ * result.x; // ≈ [3, −1]  (no gradient needed, kinks are fine)
+ * ```
  */
 export function nelderMead(
   objective: Objective,
@@ -29,7 +36,8 @@ export function nelderMead(
 ): MinimizeResult {
   const op = "minimize";
   rejectUnknownOptions(op, options, optionNames);
-  const n = initial.length;
+  const start = initialPoint(initial);
+  const n = start.length;
   const maxIterations = requireInteger(
     op,
     "maxIterations",
@@ -58,9 +66,9 @@ export function nelderMead(
     return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
   };
 
-  const vertices: Float64Array[] = [Float64Array.from(initial)];
+  const vertices: Float64Array[] = [start];
   for (let j = 0; j < n; j++) {
-    const vertex = Float64Array.from(initial);
+    const vertex = Float64Array.from(start);
     const coordinate = vertex[j]!;
     vertex[j] = coordinate + (initialStep ?? (coordinate !== 0 ? 0.05 * coordinate : 0.00025));
     vertices.push(vertex);
