@@ -13,6 +13,7 @@ import {
   BETA,
   C_ADDRESS,
   CHUNK_COLUMN_PANELS,
+  CHUNK_INDEX_MASK,
   CHUNK_ROW_PANELS,
   CHUNKS_BY_THREAD,
   COLUMN_BLOCKS,
@@ -141,14 +142,32 @@ function loadCounter(address: usize): i32 {
 }
 
 /**
+ * Claims the next chunk of the published job, or returns -1 when none is left. While the driver rewrites a
+ * job the index bits are all ones (≥ any total); the parameters are complete whenever a claim succeeds,
+ * because the driver publishes the new claim word after writing them.
+ */
+function claim(): i32 {
+  while (true) {
+    const word = loadCounter(NEXT);
+    const index = word & CHUNK_INDEX_MASK;
+    if (index >= loadCounter(TOTAL)) return -1;
+    if (!ASC_FEATURE_THREADS) {
+      store<i32>(NEXT, word + 1);
+      return index;
+    }
+    if (atomic.cmpxchg<i32>(NEXT, word, word + 1) === word) return index;
+  }
+}
+
+/**
  * Claims and runs chunks of the current job until none is left; called by the driver on the calling thread
  * (thread 0) and by every worker (thread ≥ 1) when the job sequence changes.
  */
 export function work(thread: i32): void {
   while (true) {
-    const chunk = fetchAdd(NEXT, 1);
+    const chunk = claim();
+    if (chunk < 0) return;
     const total = loadCounter(TOTAL);
-    if (chunk >= total) return;
     const packAChunks = load<i32>(PACK_A_CHUNKS);
     const packChunks = packAChunks + load<i32>(PACK_B_CHUNKS);
     if (chunk < packAChunks) {

@@ -15,7 +15,10 @@ export const KC = 256;
 export const SEQUENCE = 0;
 /** Number of workers blocked in Atomics.wait on SEQUENCE (the driver notifies only when non-zero). */
 export const SLEEPERS = 4;
-/** Next chunk index to claim (atomic add). */
+/**
+ * Claim word: (job generation << 16) | next chunk index. Threads claim with compare-and-swap on the whole word,
+ * so a worker that read a previous job's word can never claim a chunk of the next one.
+ */
 export const NEXT = 8;
 /** Chunks finished. */
 export const DONE = 12;
@@ -25,10 +28,10 @@ export const PACKED = 16;
 export const READY = 20;
 /** Set to 1 by a worker whose kernel trapped. */
 export const FAILED = 24;
-/** Workers inside `work` (the driver waits for 0 before rewriting the job parameters). */
-export const ACTIVE = 28;
-/** Claim counter value that parks NEXT while the driver rewrites the job (above any chunk count). */
-export const BLOCKED = 0x40000000;
+/** Bits of NEXT holding the chunk index; a job has fewer chunks than this mask. */
+export const CHUNK_INDEX_MASK = 0xffff;
+/** Generation mask (15 bits, so the claim word stays a positive i32). */
+export const GENERATION_MASK = 0x7fff;
 
 /** Threads allowed to join the job (workers with a higher index ignore it). */
 export const THREADS = 64;

@@ -1,18 +1,18 @@
 import { DescentError } from "../../core/errors.js";
 import {
   A_ADDRESS,
-  ACTIVE,
   ALPHA,
   B_ADDRESS,
   BETA,
-  BLOCKED,
   C_ADDRESS,
   CHUNK_COLUMN_PANELS,
+  CHUNK_INDEX_MASK,
   CHUNK_ROW_PANELS,
   CHUNKS_BY_THREAD,
   COLUMN_BLOCKS,
   DONE,
   FAILED,
+  GENERATION_MASK,
   K,
   KC,
   M,
@@ -81,6 +81,7 @@ export class WasmEngine {
   private floats: Float32Array;
   private pool: WorkerPool | undefined;
   private readonly canBlock: boolean;
+  private generation = 0;
 
   constructor(
     readonly variant: WasmVariant,
@@ -147,6 +148,20 @@ export class WasmEngine {
   ): boolean {
     const rowPanels = Math.ceil(m / MR);
     const columnPanels = Math.ceil(n / NR);
+    const depthBlocks = Math.ceil(k / KC);
+    // Chunks grow for huge operands so that a job stays within the claim word's 16-bit index.
+    const packAPanels = Math.max(PACK_A_PANELS_PER_CHUNK, Math.ceil((rowPanels * depthBlocks) / 16384));
+    const packBPanels = Math.max(PACK_B_PANELS_PER_CHUNK, Math.ceil((columnPanels * depthBlocks) / 16384));
+    const rowPanelsPerChunk = Math.max(COMPUTE_ROW_PANELS, Math.ceil(rowPanels / 16384));
+    const packAChunks = depthBlocks * Math.ceil(rowPanels / packAPanels);
+    const packBChunks = depthBlocks * Math.ceil(columnPanels / packBPanels);
+    const rowBlocks = Math.ceil(rowPanels / rowPanelsPerChunk);
+    const wantedColumnBlocks = Math.min(columnPanels, Math.ceil(TARGET_COMPUTE_CHUNKS / rowBlocks));
+    const columnPanelsPerChunk = Math.ceil(columnPanels / wantedColumnBlocks);
+    const columnBlocks = Math.ceil(columnPanels / columnPanelsPerChunk);
+    const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
+    if (total >= CHUNK_INDEX_MASK) return false;
+
     const aAddress = WORKSPACE_START;
     const bAddress = align64(aAddress + m * k * 4);
     const cAddress = align64(bAddress + k * n * 4);
@@ -162,18 +177,9 @@ export class WasmEngine {
 
     const threads = this.threadsFor(m * n * k);
     const pooled = this.pool !== undefined;
-    // Park the claim counter, then let workers still leaving the previous job finish before rewriting it.
-    Atomics.store(words, word(NEXT), BLOCKED);
-    if (pooled) while (Atomics.load(words, word(ACTIVE)) !== 0) {}
-
-    const depthBlocks = Math.ceil(k / KC);
-    const packAChunks = depthBlocks * Math.ceil(rowPanels / PACK_A_PANELS_PER_CHUNK);
-    const packBChunks = depthBlocks * Math.ceil(columnPanels / PACK_B_PANELS_PER_CHUNK);
-    const rowBlocks = Math.ceil(rowPanels / COMPUTE_ROW_PANELS);
-    const wantedColumnBlocks = Math.min(columnPanels, Math.ceil(TARGET_COMPUTE_CHUNKS / rowBlocks));
-    const columnPanelsPerChunk = Math.ceil(columnPanels / wantedColumnBlocks);
-    const columnBlocks = Math.ceil(columnPanels / columnPanelsPerChunk);
-    const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
+    // Park the claim word (index bits all ones) while the parameters change; a worker still looping on the
+    // previous job then finds nothing to claim.
+    Atomics.store(words, word(NEXT), Atomics.load(words, word(NEXT)) | CHUNK_INDEX_MASK);
 
     words[word(M)] = m;
     words[word(N)] = n;
@@ -187,9 +193,9 @@ export class WasmEngine {
     words[word(C_ADDRESS)] = cAddress;
     words[word(PACKED_A_ADDRESS)] = packedAAddress;
     words[word(PACKED_B_ADDRESS)] = packedBAddress;
-    words[word(PACK_A_PANELS)] = PACK_A_PANELS_PER_CHUNK;
-    words[word(PACK_B_PANELS)] = PACK_B_PANELS_PER_CHUNK;
-    words[word(CHUNK_ROW_PANELS)] = COMPUTE_ROW_PANELS;
+    words[word(PACK_A_PANELS)] = packAPanels;
+    words[word(PACK_B_PANELS)] = packBPanels;
+    words[word(CHUNK_ROW_PANELS)] = rowPanelsPerChunk;
     words[word(CHUNK_COLUMN_PANELS)] = columnPanelsPerChunk;
     words[word(COLUMN_BLOCKS)] = columnBlocks;
     words[word(PACK_A_CHUNKS)] = packAChunks;
@@ -198,7 +204,8 @@ export class WasmEngine {
     Atomics.store(words, word(DONE), 0);
     Atomics.store(words, word(PACKED), 0);
     Atomics.store(words, word(THREADS), threads);
-    Atomics.store(words, word(NEXT), 0);
+    this.generation = (this.generation + 1) & GENERATION_MASK;
+    Atomics.store(words, word(NEXT), this.generation << 16);
     if (threads > 1) {
       Atomics.add(words, word(SEQUENCE), 1);
       if (Atomics.load(words, word(SLEEPERS)) > 0) Atomics.notify(words, word(SEQUENCE));

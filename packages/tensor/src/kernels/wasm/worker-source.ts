@@ -1,4 +1,4 @@
-import { ACTIVE, DONE, FAILED, READY, SEQUENCE, SLEEPERS, THREADS } from "./generated/layout.js";
+import { DONE, FAILED, READY, SEQUENCE, SLEEPERS, THREADS } from "./generated/layout.js";
 
 /**
  * How long an idle worker keeps polling for the next job before it blocks in Atomics.wait. Training loops call
@@ -30,15 +30,12 @@ function serve(exports, memory, index, announce) {
     }
     seen = current;
     if (index >= Atomics.load(words, ${THREADS / 4})) continue;
-    Atomics.add(words, ${ACTIVE / 4}, 1);
     try {
       exports.work(index);
     } catch (error) {
       Atomics.store(words, ${FAILED / 4}, 1);
       Atomics.notify(words, ${DONE / 4});
       throw error;
-    } finally {
-      Atomics.sub(words, ${ACTIVE / 4}, 1);
     }
   }
 }

@@ -20,6 +20,16 @@ function bits(values: Float32Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }
 
+/** Elements whose bit patterns differ (vitest's deep equality is slow on large typed arrays). */
+function bitDifferences(actual: Float32Array, expected: Uint32Array): number {
+  const actualBits = bits(actual);
+  let differences = Math.abs(actualBits.length - expected.length);
+  for (let index = 0; index < Math.min(actualBits.length, expected.length); index++) {
+    if (actualBits[index] !== expected[index]) differences++;
+  }
+  return differences;
+}
+
 /** Defines the GEMM tests of one wasm variant against the float64 reference. */
 export function describeWasmGemm(variant: WasmVariant): void {
   describe(`${variant} gemm`, () => {
@@ -70,7 +80,7 @@ export function describeWasmGemm(variant: WasmVariant): void {
         expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_MINIMUM_WORK);
       const engine = kernels.engine;
       engine.threads = 1;
-      const single = cases.map((gemm) => runGemm(kernels, gemm));
+      const single = cases.map((gemm) => bits(runGemm(kernels, gemm)));
       for (const threads of [2, 3]) {
         engine.threads = threads;
         await engine.startWorkers();
@@ -88,6 +98,30 @@ export function describeWasmGemm(variant: WasmVariant): void {
           workerChunks = after.slice(1).reduce((sum, count, thread) => sum + count - before[thread + 1]!, 0);
         }
         expect(workerChunks, `chunks computed by workers with ${threads} threads`).toBeGreaterThan(0);
+      }
+      engine.threads = 1;
+    });
+
+    it("stays exact when threaded and single-thread jobs alternate back to back (no chunk lost or run twice)", async () => {
+      const cases: GemmCase[] = [
+        { transposeA: false, transposeB: false, m: 100, n: 100, k: 100, alpha: 1, beta: 0, seed: 21 },
+        { transposeA: false, transposeB: true, m: 20, n: 30, k: 40, alpha: 1, beta: 1, seed: 22 },
+        { transposeA: true, transposeB: false, m: 130, n: 70, k: 110, alpha: 0.5, beta: 2, seed: 23 },
+        { transposeA: false, transposeB: false, m: 9, n: 17, k: 33, alpha: -1, beta: 0, seed: 24 },
+      ];
+      const engine = kernels.engine;
+      engine.threads = 1;
+      const expected = cases.map((gemm) => bits(runGemm(kernels, gemm)));
+      engine.threads = 2;
+      await engine.startWorkers();
+      let order = 7;
+      for (let round = 0; round < 400; round++) {
+        order = (Math.imul(order, 1103515245) + 12345) >>> 0;
+        const index = (order >>> 16) % cases.length;
+        expect(
+          bitDifferences(runGemm(kernels, cases[index]!), expected[index]!),
+          `round ${round}, case ${index}`,
+        ).toBe(0);
       }
       engine.threads = 1;
     });
