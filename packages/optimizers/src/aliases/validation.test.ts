@@ -93,6 +93,10 @@ describe("options are validated with errors naming the optimizer, the option, th
     }
   });
 
+  it.each(factories)("%s: options must be an object", (name, make) => {
+    expect(() => make(null as never)).toThrow(new RegExp(`^${name}: options = null is not an object`));
+  });
+
   it("weight decay, accumulator and nesterov checks", () => {
     expect(() => adamw({ weightDecay: -1 })).toThrow(
       new ValueError("adamw", "weightDecay = -1 is outside [0, ∞): pass a finite number ≥ 0"),

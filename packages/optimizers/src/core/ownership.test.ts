@@ -93,6 +93,10 @@ describe("transformations are pure", () => {
     // without the hand-over the same transform allocates
     const copy = runTransform(scale(2), scaled.result.updates, {}, p, false);
     expect((copy.result.updates.w as Tensor).data).not.toBe((scaled.result.updates.w as Tensor).data);
+    // identity passes handed-over updates on, still overwritable
+    const passed = runTransform(identity(), scaled.result.updates, {}, p, true);
+    expect(passed.fresh).toBe(true);
+    expect(runTransform(identity(), copy.result.updates, {}, p, false).fresh).toBe(false);
     // momentum's updates are its state: never fresh
     const momentumStep = trace();
     expect(runTransform(momentumStep, p, momentumStep.init(p), p, true).fresh).toBe(false);

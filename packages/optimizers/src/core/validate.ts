@@ -77,6 +77,12 @@ export function evaluateNonNegative(op: string, name: string, value: ScalarOrSch
 
 /** Rejects option names the function does not know (catches `lr` for `learningRate` and other typos). */
 export function rejectUnknownOptions(op: string, options: object, known: readonly string[]): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(
+      op,
+      `options = ${show(options)} is not an object: pass { ${known.join(", ")} } (all optional unless documented)`,
+    );
+  }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       const hint = key === "lr" ? " (use learningRate)" : "";

@@ -2,8 +2,8 @@ import { ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { adam } from "../aliases/adam-family.js";
 import { bowl, expectClose, rosenbrock } from "../test-helpers.js";
-import { symmetricEigen } from "./eigen.js";
 import { cmaEs } from "./cma-es.js";
+import { symmetricEigen } from "./eigen.js";
 import { lbfgs } from "./lbfgs.js";
 import { minimize } from "./minimize.js";
 import { nelderMead } from "./nelder-mead.js";
@@ -120,10 +120,18 @@ describe("minimize", () => {
 describe("the methods on their own", () => {
   it("lbfgs, cmaEs and nelderMead equal minimize with the method", () => {
     const f = (x: Float64Array) => rosenbrock(x).value;
-    expect(lbfgs(rosenbrock, [-1.2, 1]).history).toEqual(minimize(rosenbrock, [-1.2, 1], { method: "lbfgs" }).history);
-    expect(cmaEs(f, [-1.2, 1], { seed: 2 }).history).toEqual(minimize(f, [-1.2, 1], { method: "cma-es", seed: 2 }).history);
-    expect(nelderMead(f, [-1.2, 1]).history).toEqual(minimize(f, [-1.2, 1], { method: "nelder-mead" }).history);
-    expect(() => nelderMead(f, [1, Number.POSITIVE_INFINITY])).toThrow(/initial\[1\] = Infinity is not a finite number/);
+    expect(lbfgs(rosenbrock, [-1.2, 1]).history).toEqual(
+      minimize(rosenbrock, [-1.2, 1], { method: "lbfgs" }).history,
+    );
+    expect(cmaEs(f, [-1.2, 1], { seed: 2 }).history).toEqual(
+      minimize(f, [-1.2, 1], { method: "cma-es", seed: 2 }).history,
+    );
+    expect(nelderMead(f, [-1.2, 1]).history).toEqual(
+      minimize(f, [-1.2, 1], { method: "nelder-mead" }).history,
+    );
+    expect(() => nelderMead(f, [1, Number.POSITIVE_INFINITY])).toThrow(
+      /initial\[1\] = Infinity is not a finite number/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import type { GradientTransformation } from "@descent/spec";
 import { gradientLeaves, updateData, updatesTree } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
+import { builtin, canOverwrite, markFresh } from "../core/ownership.js";
 import type { EmptyState } from "../core/types.js";
 import { rejectUnknownOptions, requireNonNegative, requirePositive } from "../core/validate.js";
 import { globalNorm } from "../tree/tree.js";
@@ -60,7 +60,7 @@ export function clipByGlobalNorm(
       const norm = globalNorm(gradients);
       const factor = maxNorm / (norm + epsilon);
       // Under the limit the updates pass through untouched (no copy, no rounding).
-      if (factor >= 1) return { updates: gradients, state };
+      if (factor >= 1) return { updates: canOverwrite(gradients) ? markFresh(gradients) : gradients, state };
       return { updates: scaleTree(op, gradients, factor), state };
     },
   });

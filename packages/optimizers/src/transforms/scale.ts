@@ -40,7 +40,11 @@ export function scaleTree(op: string, gradients: ParamTree, factor: number): Par
 export function identity(): GradientTransformation<EmptyState> {
   return builtin({
     init: () => ({}),
-    update: (gradients, state) => ({ updates: gradients, state }),
+    // Handed-over updates stay ours to pass on for overwriting.
+    update: (gradients, state) => ({
+      updates: canOverwrite(gradients) ? markFresh(gradients) : gradients,
+      state,
+    }),
   });
 }
 
