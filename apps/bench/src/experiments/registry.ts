@@ -1,8 +1,9 @@
 import type { Experiment } from "../experiment.js";
 import { history } from "./history.js";
+import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
-export const experiments: readonly Experiment<unknown>[] = [history];
+export const experiments: readonly Experiment<unknown>[] = [history, peers];
 
 /** The ids accepted by `--only`. */
 export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);

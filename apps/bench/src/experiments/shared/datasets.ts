@@ -1,5 +1,6 @@
-import type { DatasetSplit } from "@descent/spec";
 import { loadMnist } from "@descent/data/node";
+import type { Dataset, DatasetSplit, Tensor as TensorLike } from "@descent/spec";
+import { Tensor } from "@descent/tensor";
 
 const mnistSplits = new Map<string, DatasetSplit>();
 
@@ -18,4 +19,17 @@ export function mnist(trainCount: number, testCount: number, seed: number): Data
     mnistSplits.set(key, split);
   }
   return split;
+}
+
+/**
+ * The first `count` samples of a dataset, sharing its buffers (no copy).
+ *
+ * @example firstRows(train, 256).inputs.shape // [256, 784]
+ */
+export function firstRows(dataset: Dataset, count: number): Dataset {
+  const rows = (tensor: TensorLike) => {
+    const rowLength = tensor.data.length / tensor.shape[0]!;
+    return new Tensor(tensor.data.subarray(0, count * rowLength), [count, ...tensor.shape.slice(1)]);
+  };
+  return { ...dataset, inputs: rows(dataset.inputs), targets: rows(dataset.targets) };
 }

@@ -1,0 +1,69 @@
+/**
+ * The median of a list of numbers (mean of the two middle values for an even count).
+ *
+ * @example median([3, 1, 2]) // 2
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median: no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Options of {@link medianSeconds}. */
+export interface RepeatOptions {
+  /** Stop after this many timed runs (the warm-up included). */
+  readonly maxRuns: number;
+  /** Stop once the runs so far took this long, as soon as at least two runs exist. */
+  readonly budgetSeconds: number;
+}
+
+/**
+ * Wall-clock seconds of `run`, as the median of repeated runs after one warm-up run (the warm-up counts
+ * only when nothing else fits in the budget: a 3-second tfjs-cpu GEMM is not worth repeating in quick mode).
+ *
+ * `seconds = median(t₂ … tₖ)` with k ≤ maxRuns, stopping once Σ t ≥ budgetSeconds.
+ *
+ * @example medianSeconds(() => matmul(a, b), { maxRuns: 7, budgetSeconds: 1 })
+ */
+export function medianSeconds(run: () => void, options: RepeatOptions): number {
+  const times: number[] = [];
+  let total = 0;
+  while (times.length < Math.max(1, options.maxRuns)) {
+    const started = performance.now();
+    run();
+    const seconds = (performance.now() - started) / 1000;
+    times.push(seconds);
+    total += seconds;
+    if (times.length >= 2 && total >= options.budgetSeconds) break;
+  }
+  return times.length === 1 ? times[0]! : median(times.slice(1));
+}
+
+/**
+ * GFLOP/s of an n×n by n×n matrix product that took `seconds`: 2n³ floating-point operations.
+ *
+ * @example gemmGflops(1024, 0.05) // 42.9
+ */
+export function gemmGflops(size: number, seconds: number): number {
+  return (2 * size ** 3) / seconds / 1e9;
+}
+
+/**
+ * Rounds to `digits` significant digits (for findings; table cells keep full precision).
+ *
+ * @example significant(61234.56, 3) // 61200
+ */
+export function significant(value: number, digits = 3): number {
+  if (value === 0 || !Number.isFinite(value)) return value;
+  return Number(value.toPrecision(digits));
+}
+
+/**
+ * A number for a finding: thousands separated, `decimals` digits after the point.
+ *
+ * @example formatNumber(61234.4) // "61,234"
+ */
+export function formatNumber(value: number, decimals = 0): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
