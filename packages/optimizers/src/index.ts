@@ -62,16 +62,14 @@ export type {
   Objective,
   ValueAndGradient,
 } from "./minimize/types.js";
+export { cosineDecay, oneCycle, warmupCosineDecay } from "./schedules/cosine.js";
 export {
   constantSchedule,
-  cosineDecay,
   exponentialDecay,
   linearSchedule,
-  oneCycle,
   piecewiseConstantSchedule,
   polynomialDecay,
-  warmupCosineDecay,
-} from "./schedules/schedules.js";
+} from "./schedules/decay.js";
 export { createOptimizer, type Optimizer } from "./state/create-optimizer.js";
 export { deserializeState, type JsonValue, serializeState } from "./state/serialize.js";
 export {

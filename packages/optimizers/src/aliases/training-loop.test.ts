@@ -5,7 +5,7 @@ import { accumulateGradients } from "../combine/accumulate-gradients.js";
 import { applyIfFinite } from "../combine/apply-if-finite.js";
 import { chain } from "../combine/chain.js";
 import { injectHyperparams } from "../combine/inject-hyperparams.js";
-import { exponentialDecay } from "../schedules/schedules.js";
+import { exponentialDecay } from "../schedules/decay.js";
 import { clipByGlobalNorm } from "../transforms/clip.js";
 import { applyUpdates } from "../tree/tree.js";
 import { adam, adamax, adamw, amsgrad, lion, nadam, radam } from "./adam-family.js";

@@ -1,15 +1,13 @@
 import { ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
+import { cosineDecay, oneCycle, warmupCosineDecay } from "./cosine.js";
 import {
   constantSchedule,
-  cosineDecay,
   exponentialDecay,
   linearSchedule,
-  oneCycle,
   piecewiseConstantSchedule,
   polynomialDecay,
-  warmupCosineDecay,
-} from "./schedules.js";
+} from "./decay.js";
 
 describe("schedules at known steps", () => {
   it("constantSchedule", () => {

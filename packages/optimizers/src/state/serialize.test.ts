@@ -9,7 +9,7 @@ import { applyIfFinite } from "../combine/apply-if-finite.js";
 import { chain } from "../combine/chain.js";
 import { injectHyperparams } from "../combine/inject-hyperparams.js";
 import { masked } from "../combine/masked.js";
-import { cosineDecay } from "../schedules/schedules.js";
+import { cosineDecay } from "../schedules/cosine.js";
 import { vector } from "../test-helpers.js";
 import { clipByGlobalNorm } from "../transforms/clip.js";
 import { addDecayedWeights } from "../transforms/weight-decay.js";
