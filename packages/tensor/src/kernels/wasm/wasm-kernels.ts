@@ -4,10 +4,18 @@ import { WasmEngine } from "./engine.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 
 /**
- * Below this many multiply-adds (m·n·k) the JavaScript kernel runs instead: for tiny products copying into
- * wasm memory and packing cost more than the arithmetic. Depends on the size only, never on timing.
+ * Below this many multiply-adds (m·n·k) the JavaScript kernel runs instead: copying into wasm memory and
+ * packing cost ~0.3 µs, more than a tiny product (measured crossover ≈ 8³). Depends on sizes only.
  */
-export const WASM_MINIMUM_WORK = 4096;
+export const WASM_MINIMUM_WORK = 512;
+/** Products with fewer than 4 columns (padded to 16 in wasm) use wasm only from this many multiply-adds. */
+export const NARROW_WASM_MINIMUM_WORK = 32768;
+
+/** Whether a float32 product of these sizes runs in wasm (a pure function of the sizes, never of timing). */
+export function worthWasm(m: number, n: number, k: number): boolean {
+  const work = m * n * k;
+  return k > 0 && work >= WASM_MINIMUM_WORK && (n >= 4 || work >= NARROW_WASM_MINIMUM_WORK);
+}
 
 /** Kernels backed by a WebAssembly engine; the engine is exposed for thread control and tests. */
 export interface WasmKernels extends Kernels {
@@ -27,8 +35,7 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
       if (
-        k > 0 &&
-        m * n * k >= WASM_MINIMUM_WORK &&
+        worthWasm(m, n, k) &&
         isFloat32(a) &&
         isFloat32(b) &&
         isFloat32(c) &&
