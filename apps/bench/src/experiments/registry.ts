@@ -1,9 +1,10 @@
 import type { Experiment } from "../experiment.js";
+import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
 import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
-export const experiments: readonly Experiment<unknown>[] = [history, peers];
+export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, peers];
 
 /** The ids accepted by `--only`. */
 export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);
