@@ -1,0 +1,60 @@
+import type { PointsView, Snapshot } from "../worker/protocol.js";
+import { cssColor } from "./colors.js";
+import { heatmapImage, prepareCanvas } from "./heatmap.js";
+
+/** What the boundary view shows besides the heat map. */
+export interface BoundaryOptions {
+  readonly showTest: boolean;
+  readonly discretize: boolean;
+}
+
+const SIZE = 320;
+
+/**
+ * The decision boundary (or regression surface) as a heat map under the training points (white rims)
+ * and, optionally, the test points (dark rims).
+ */
+export function drawBoundary(
+  canvas: HTMLCanvasElement,
+  snapshot: Snapshot | null,
+  points: PointsView | null,
+  options: BoundaryOptions,
+): void {
+  const context = prepareCanvas(canvas, SIZE, SIZE);
+  context.fillStyle = "#e8eaeb";
+  context.fillRect(0, 0, SIZE, SIZE);
+  if (snapshot) {
+    context.imageSmoothingEnabled = !options.discretize;
+    const image = heatmapImage(snapshot.output, snapshot.gridSize, { discretize: options.discretize });
+    context.drawImage(image, 0, 0, SIZE, SIZE);
+  }
+  if (!points) return;
+  const { min, max } = points.domain;
+  const toPixel = (value: number) => ((value - min) / (max - min)) * SIZE;
+  const draw = (part: PointsView["train"], rim: string) => {
+    context.strokeStyle = rim;
+    context.lineWidth = 1;
+    for (let i = 0; i < part.targets.length; i++) {
+      const x = toPixel(part.inputs[2 * i]!);
+      const y = SIZE - toPixel(part.inputs[2 * i + 1]!);
+      const target = part.targets[i]!;
+      context.fillStyle = cssColor(points.task === "classification" ? target * 2 - 1 : target);
+      context.beginPath();
+      context.arc(x, y, 3.2, 0, 2 * Math.PI);
+      context.fill();
+      context.stroke();
+    }
+  };
+  draw(points.train, "#ffffff");
+  if (options.showTest) draw(points.test, "#1a1a1a");
+  context.fillStyle = "rgba(0, 0, 0, 0.55)";
+  context.font = "10px system-ui, sans-serif";
+  context.fillText(formatTick(min), 3, SIZE - 4);
+  const maxLabel = formatTick(max);
+  context.fillText(maxLabel, SIZE - context.measureText(maxLabel).width - 3, SIZE - 4);
+  context.fillText(maxLabel, 3, 11);
+}
+
+function formatTick(value: number): string {
+  return Math.abs(value) >= 10 ? value.toFixed(0) : value.toFixed(1);
+}
