@@ -48,9 +48,11 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
   };
 }
 
-/** Compiles and instantiates a variant synchronously (fine in Node and in workers; browsers limit it to 4 KiB on the main thread). */
-export function compileWasmKernels(variant: WasmVariant): WasmKernels {
-  const shared = wasmSupport().sharedMemory;
+/**
+ * Compiles and instantiates a variant synchronously (fine in Node and in workers; browsers limit it to 4 KiB
+ * on the main thread), on shared memory (worker threads) when the runtime allows it.
+ */
+export function compileWasmKernels(variant: WasmVariant, shared = wasmSupport().sharedMemory): WasmKernels {
   return wasmKernels(new WasmEngine(variant, new WebAssembly.Module(moduleBytes(variant, shared)), shared));
 }
 

@@ -9,7 +9,8 @@ import { wasmSupport } from "./support.js";
 import { describeWasmGemm } from "./testing/gemm-suite.js";
 
 if (wasmSupport().relaxedSimd) {
-  describeWasmGemm("wasm-relaxed-simd");
+  describeWasmGemm("wasm-relaxed-simd", "shared");
+  describeWasmGemm("wasm-relaxed-simd", "unshared");
 } else {
   // Never pass silently: this runtime cannot run the relaxed kernels, so the same suite runs in a child
   // vitest under `node --experimental-wasm-relaxed-simd` (a V8 flag, so the child uses the threads pool,
@@ -47,9 +48,10 @@ if (wasmSupport().relaxedSimd) {
           file.assertionResults.map((test) => test.fullName),
         );
         expect(results.numFailedTests).toBe(0);
-        expect(
-          names.filter((name) => name.startsWith("wasm-relaxed-simd gemm ")).length,
-        ).toBeGreaterThanOrEqual(8);
+        for (const memory of ["shared", "unshared"]) {
+          const suite = `wasm-relaxed-simd gemm (${memory} memory) `;
+          expect(names.filter((name) => name.startsWith(suite)).length, suite).toBeGreaterThanOrEqual(8);
+        }
         expect(results.numPassedTests).toBe(names.length);
       } finally {
         rmSync(output, { recursive: true, force: true });

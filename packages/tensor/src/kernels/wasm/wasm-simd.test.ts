@@ -8,4 +8,5 @@ describe("WebAssembly support", () => {
   });
 });
 
-describeWasmGemm("wasm-simd");
+describeWasmGemm("wasm-simd", "shared");
+describeWasmGemm("wasm-simd", "unshared");

@@ -31,10 +31,13 @@ function bitDifferences(actual: Float32Array, expected: Uint32Array): number {
   return differences;
 }
 
-/** Defines the GEMM tests of one wasm variant against the float64 reference. */
-export function describeWasmGemm(variant: WasmVariant): void {
-  describe(`${variant} gemm`, () => {
-    const kernels = compileWasmKernels(variant);
+/**
+ * Defines the GEMM tests of one wasm variant against the float64 reference, on its shared-memory build
+ * (worker threads) or its unshared build (what browsers without cross-origin isolation run).
+ */
+export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unshared"): void {
+  describe(`${variant} gemm (${memory} memory)`, () => {
+    const kernels = compileWasmKernels(variant, memory === "shared");
     afterAll(() => kernels.engine.terminate());
     // The engine itself, without the wrapper's routing of tiny and narrow products to JavaScript: every
     // edge size must be right in wasm too.
@@ -90,61 +93,90 @@ export function describeWasmGemm(variant: WasmVariant): void {
       },
     );
 
-    it("gives bit-identical results for 1, 2 and 3 threads, with the workers computing part of C", async () => {
-      const cases: GemmCase[] = [
-        { transposeA: false, transposeB: false, m: 200, n: 150, k: 300, alpha: 1, beta: 0, seed: 11 },
-        { transposeA: true, transposeB: false, m: 97, n: 33, k: 700, alpha: -1.5, beta: 1, seed: 12 },
-        { transposeA: false, transposeB: true, m: 513, n: 17, k: 257, alpha: 2, beta: 0.5, seed: 13 },
-        { transposeA: true, transposeB: true, m: 257, n: 300, k: 129, alpha: 1, beta: -1, seed: 14 },
-      ];
-      for (const gemm of cases)
-        expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_MINIMUM_WORK);
-      const engine = kernels.engine;
-      engine.threads = 1;
-      const single = cases.map((gemm) => bits(runGemm(kernels, gemm)));
-      for (const threads of [2, 3]) {
-        engine.threads = threads;
-        await engine.startWorkers();
-        expect(engine.readyWorkers).toBeGreaterThanOrEqual(threads - 1);
-        const before = engine.chunksByThread();
-        let workerChunks = 0;
-        // Threads claim chunks dynamically: repeat until a worker has taken some (almost always at once).
-        for (let round = 0; round < 50 && workerChunks === 0; round++) {
-          cases.forEach((gemm, index) => {
-            const differences = bitDifferences(runGemm(kernels, gemm), single[index]!);
-            expect(differences, `${threads} threads, case ${index}`).toBe(0);
-          });
-          const after = engine.chunksByThread();
-          workerChunks = after.slice(1).reduce((sum, count, thread) => sum + count - before[thread + 1]!, 0);
+    if (memory === "shared") {
+      it("gives bit-identical results for 1, 2 and 3 threads, with the workers computing part of C", async () => {
+        const cases: GemmCase[] = [
+          { transposeA: false, transposeB: false, m: 200, n: 150, k: 300, alpha: 1, beta: 0, seed: 11 },
+          { transposeA: true, transposeB: false, m: 97, n: 33, k: 700, alpha: -1.5, beta: 1, seed: 12 },
+          { transposeA: false, transposeB: true, m: 513, n: 17, k: 257, alpha: 2, beta: 0.5, seed: 13 },
+          { transposeA: true, transposeB: true, m: 257, n: 300, k: 129, alpha: 1, beta: -1, seed: 14 },
+        ];
+        for (const gemm of cases)
+          expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_MINIMUM_WORK);
+        const engine = kernels.engine;
+        engine.threads = 1;
+        const single = cases.map((gemm) => bits(runGemm(kernels, gemm)));
+        for (const threads of [2, 3]) {
+          engine.threads = threads;
+          await engine.startWorkers();
+          expect(engine.readyWorkers).toBeGreaterThanOrEqual(threads - 1);
+          const before = engine.chunksByThread();
+          let workerChunks = 0;
+          // Threads claim chunks dynamically: repeat until a worker has taken some (almost always at once).
+          for (let round = 0; round < 50 && workerChunks === 0; round++) {
+            cases.forEach((gemm, index) => {
+              const differences = bitDifferences(runGemm(kernels, gemm), single[index]!);
+              expect(differences, `${threads} threads, case ${index}`).toBe(0);
+            });
+            const after = engine.chunksByThread();
+            workerChunks = after
+              .slice(1)
+              .reduce((sum, count, thread) => sum + count - before[thread + 1]!, 0);
+          }
+          expect(workerChunks, `chunks computed by workers with ${threads} threads`).toBeGreaterThan(0);
         }
-        expect(workerChunks, `chunks computed by workers with ${threads} threads`).toBeGreaterThan(0);
-      }
-      engine.threads = 1;
-    });
+        engine.threads = 1;
+      });
 
-    it("stays exact when threaded and single-thread jobs alternate back to back (no chunk lost or run twice)", async () => {
-      const cases: GemmCase[] = [
-        { transposeA: false, transposeB: false, m: 100, n: 100, k: 100, alpha: 1, beta: 0, seed: 21 },
-        { transposeA: false, transposeB: true, m: 20, n: 30, k: 40, alpha: 1, beta: 1, seed: 22 },
-        { transposeA: true, transposeB: false, m: 130, n: 70, k: 110, alpha: 0.5, beta: 2, seed: 23 },
-        { transposeA: false, transposeB: false, m: 9, n: 17, k: 33, alpha: -1, beta: 0, seed: 24 },
-      ];
-      const engine = kernels.engine;
-      engine.threads = 1;
-      const expected = cases.map((gemm) => bits(runGemm(kernels, gemm)));
-      engine.threads = 2;
-      await engine.startWorkers();
-      let order = 7;
-      for (let round = 0; round < 400; round++) {
-        order = (Math.imul(order, 1103515245) + 12345) >>> 0;
-        const index = (order >>> 16) % cases.length;
+      it("stays exact when threaded and single-thread jobs alternate back to back (no chunk lost or run twice)", async () => {
+        const cases: GemmCase[] = [
+          { transposeA: false, transposeB: false, m: 100, n: 100, k: 100, alpha: 1, beta: 0, seed: 21 },
+          { transposeA: false, transposeB: true, m: 20, n: 30, k: 40, alpha: 1, beta: 1, seed: 22 },
+          { transposeA: true, transposeB: false, m: 130, n: 70, k: 110, alpha: 0.5, beta: 2, seed: 23 },
+          { transposeA: false, transposeB: false, m: 9, n: 17, k: 33, alpha: -1, beta: 0, seed: 24 },
+        ];
+        const engine = kernels.engine;
+        engine.threads = 1;
+        const expected = cases.map((gemm) => bits(runGemm(kernels, gemm)));
+        engine.threads = 2;
+        await engine.startWorkers();
+        let order = 7;
+        for (let round = 0; round < 400; round++) {
+          order = (Math.imul(order, 1103515245) + 12345) >>> 0;
+          const index = (order >>> 16) % cases.length;
+          expect(
+            bitDifferences(runGemm(kernels, cases[index]!), expected[index]!),
+            `round ${round}, case ${index}`,
+          ).toBe(0);
+        }
+        engine.threads = 1;
+      });
+    } else {
+      it("stays on the calling thread without shared memory, whatever the thread setting", () => {
+        const gemm: GemmCase = {
+          transposeA: false,
+          transposeB: true,
+          m: 150,
+          n: 140,
+          k: 130,
+          alpha: 1,
+          beta: 0,
+          seed: 31,
+        };
+        kernels.engine.threads = 1;
+        const single = bits(runGemm(kernels, gemm));
+        kernels.engine.threads = 2;
+        expect(kernels.engine.effectiveThreads).toBe(1);
+        expect(bitDifferences(runGemm(kernels, gemm), single)).toBe(0);
         expect(
-          bitDifferences(runGemm(kernels, cases[index]!), expected[index]!),
-          `round ${round}, case ${index}`,
-        ).toBe(0);
-      }
-      engine.threads = 1;
-    });
+          kernels.engine
+            .chunksByThread()
+            .slice(1)
+            .every((count) => count === 0),
+        ).toBe(true);
+        kernels.engine.threads = 1;
+      });
+    }
 
     it("overwrites C when β = 0, even NaN, and propagates NaN and ∞ from A to its own row only", () => {
       const m = 5;
