@@ -1,10 +1,11 @@
 import type { Experiment } from "../experiment.js";
+import { batchSize } from "./batch-size.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
 import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
-export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, peers];
+export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, batchSize, peers];
 
 /** The ids accepted by `--only`. */
 export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);
