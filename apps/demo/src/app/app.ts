@@ -140,6 +140,9 @@ export function startApp(root: HTMLElement): void {
     settings.showSnapshot(snapshot, state);
     layout.trainLoss.textContent = formatLoss(snapshot.trainLoss);
     layout.testLoss.textContent = formatLoss(snapshot.testLoss);
+    // For tests and curious readers: the data version and step that the page now shows.
+    root.dataset.version = String(snapshot.version);
+    root.dataset.step = String(snapshot.step);
   }
 
   // Snapshots can arrive faster than the screen refreshes: draw the latest once per frame.
@@ -160,9 +163,6 @@ export function startApp(root: HTMLElement): void {
     } else if (message.type === "snapshot") {
       snapshot = message.snapshot;
       if (snapshot.running !== running) setRunning(snapshot.running);
-      // For tests and curious readers: which data version and step the page shows.
-      root.dataset.version = String(snapshot.version);
-      root.dataset.step = String(snapshot.step);
     } else {
       setRunning(false);
       showError(layout.error, message.message, message.detail);

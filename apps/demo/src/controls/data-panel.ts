@@ -1,5 +1,6 @@
 import { type AppState, trainCount } from "../state/app-state.js";
 import type { DatasetName } from "../state/choices.js";
+import { createDatasetThumbnails } from "../views/dataset-thumbnails.js";
 import { button, element, integerControl, rangeControl, selectControl } from "./elements.js";
 import { datasetChoices } from "./labels.js";
 
@@ -14,6 +15,8 @@ export function createDataPanel(state: AppState, update: Update) {
     value: state.dataset,
     onChange: (value) => update({ dataset: value }),
   });
+  const thumbnails = createDatasetThumbnails((value) => update({ dataset: value }));
+  dataset.root.append(thumbnails.root);
   const ratio = rangeControl({
     label: "Training data",
     testId: "train-percent",
@@ -85,6 +88,7 @@ export function createDataPanel(state: AppState, update: Update) {
     sync(next: AppState) {
       current = next;
       dataset.set(next.dataset);
+      thumbnails.sync(next.dataset);
       ratio.set(next.trainPercent);
       noise.set(next.noise);
       const points = trainCount(next);

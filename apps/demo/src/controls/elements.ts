@@ -2,6 +2,8 @@
 export interface Choice<T> {
   readonly value: T;
   readonly text: string;
+  /** Choices with the same group are listed under one heading. */
+  readonly group?: string;
 }
 
 /** A labelled control and how to set its value from the state. */
@@ -50,9 +52,22 @@ export function selectControl<T extends string | number>(options: {
   const select = element("select", { id, "data-testid": options.testId });
   let choices = options.choices;
   const fill = () => {
-    select.replaceChildren(
-      ...choices.map((choice, i) => element("option", { value: String(i) }, [choice.text])),
-    );
+    const nodes: HTMLElement[] = [];
+    let group: HTMLOptGroupElement | null = null;
+    choices.forEach((choice, i) => {
+      const option = element("option", { value: String(i) }, [choice.text]);
+      if (choice.group === undefined) {
+        nodes.push(option);
+        group = null;
+        return;
+      }
+      if (group === null || group.label !== choice.group) {
+        group = element("optgroup", { label: choice.group });
+        nodes.push(group);
+      }
+      group.append(option);
+    });
+    select.replaceChildren(...nodes);
   };
   const set = (value: T) => {
     const index = choices.findIndex((choice) => choice.value === value);

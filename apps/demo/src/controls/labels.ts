@@ -52,7 +52,8 @@ const INITIALIZER_TEXT: Record<InitializerName, string> = {
 
 export const datasetChoices: readonly Choice<DatasetName>[] = DATASET_NAMES.map((value) => ({
   value,
-  text: toyDatasets[value].title,
+  text: toyDatasets[value].title.replace(/ \(regression\)$/, ""),
+  group: toyDatasets[value].task === "classification" ? "Classification" : "Regression",
 }));
 
 export const activationChoices: readonly Choice<ActivationName>[] = ACTIVATION_NAMES.map((value) => ({

@@ -31,6 +31,8 @@ export function drawBoundary(
   if (!points) return;
   const { min, max } = points.domain;
   const toPixel = (value: number) => ((value - min) / (max - min)) * SIZE;
+  // The regression sets have 1200 points: smaller dots keep the surface visible.
+  const radius = points.task === "classification" ? 3.2 : 2.4;
   const draw = (part: PointsView["train"], rim: string) => {
     context.strokeStyle = rim;
     context.lineWidth = 1;
@@ -40,7 +42,7 @@ export function drawBoundary(
       const target = part.targets[i]!;
       context.fillStyle = cssColor(points.task === "classification" ? target * 2 - 1 : target);
       context.beginPath();
-      context.arc(x, y, 3.2, 0, 2 * Math.PI);
+      context.arc(x, y, radius, 0, 2 * Math.PI);
       context.fill();
       context.stroke();
     }

@@ -44,6 +44,13 @@ if (skipRequested && process.env.CI !== "true") {
         if (message.type() === "error") errors.push(`console error: ${message.text()}`);
       });
       page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
+      // Offline: nothing but the page's own server (no CDN, no fonts, no analytics).
+      page.on("request", (request) => {
+        const url = request.url();
+        if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+          errors.push(`request to another origin: ${url}`);
+        }
+      });
       await page.goto(`${server.url}${query}`);
       await page.waitForFunction(() => document.getElementById("app")?.dataset.version !== undefined);
       return { page, errors };
@@ -144,6 +151,13 @@ if (skipRequested && process.env.CI !== "true") {
       await expect.poll(pixels).not.toBe(before);
       expect(page.url()).toContain("dataset=spiral");
       expect(await number(page, "epoch")).toBe(0);
+      // The pictures beside the select pick a set too.
+      const spiral = await pixels();
+      await page.getByTestId("dataset-xor").click();
+      await expect.poll(pixels).not.toBe(spiral);
+      expect(page.url()).toContain("dataset=xor");
+      expect(await page.getByTestId("dataset-xor").getAttribute("aria-pressed")).toBe("true");
+      expect(await page.getByTestId("dataset").locator("option:checked").textContent()).toBe("Exclusive or");
       expect(errors).toEqual([]);
       await page.close();
     });
