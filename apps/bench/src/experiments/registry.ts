@@ -1,11 +1,13 @@
 import type { Experiment } from "../experiment.js";
 import { batchSize } from "./batch-size.js";
+import { complexity } from "./complexity/index.js";
+import { domains } from "./domains/index.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
 import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
-export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, batchSize, peers];
+export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, domains, batchSize, peers];
 
 /** The ids accepted by `--only`. */
 export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);
