@@ -8,8 +8,9 @@ import { type AppState, trainCount } from "../state/app-state.js";
 import { ratesFor } from "../state/choices.js";
 import { normalizeState } from "../state/url-state.js";
 import { type BoundaryOptions, drawBoundary } from "../views/boundary-view.js";
+import { maxAbs } from "../views/heatmap.js";
 import { drawLossChart } from "../views/loss-chart.js";
-import { drawNetwork, networkLayout } from "../views/network-view.js";
+import { drawNetwork, networkLayout, neuronAt } from "../views/network-view.js";
 import { renderSlowStep } from "../views/slow-step-view.js";
 import type { Command, PointsView, Snapshot, WorkerMessage } from "../worker/protocol.js";
 import { commandsFor } from "./commands.js";
@@ -91,7 +92,13 @@ export function startApp(root: HTMLElement): void {
   layout.network.append(
     element("div", { class: "network-body" }, [
       features.root,
-      element("div", { class: "network-main" }, [networkControls.layerRow, layout.networkStage]),
+      element("div", { class: "network-main" }, [
+        networkControls.layerRow,
+        layout.networkStage,
+        element("p", { class: "small" }, [
+          "Point at a neuron to see its output over the whole plane in the output picture. Links: blue positive, orange negative weights, thicker for larger ones; ‖∇‖ is each layer's gradient norm at the last step.",
+        ]),
+      ]),
     ]),
   );
   const showTest = checkboxControl({
@@ -114,6 +121,27 @@ export function startApp(root: HTMLElement): void {
   });
   layout.outputOptions.append(showTest.root, discretize.root);
 
+  // Pointing at a neuron shows its output over the whole plane in the big picture (as the Playground).
+  let hovered: { column: number; neuron: number } | null = null;
+  layout.networkCanvas.addEventListener("mousemove", (event) => {
+    if (!snapshot) return;
+    const sizes = snapshot.columns.map((column) => column.grids.length);
+    const bounds = layout.networkCanvas.getBoundingClientRect();
+    const hit = neuronAt(
+      networkLayout(sizes),
+      sizes,
+      event.clientX - bounds.left,
+      event.clientY - bounds.top,
+    );
+    if (hit?.column === hovered?.column && hit?.neuron === hovered?.neuron) return;
+    hovered = hit;
+    drawOutput();
+  });
+  layout.networkCanvas.addEventListener("mouseleave", () => {
+    hovered = null;
+    drawOutput();
+  });
+
   function setRunning(value: boolean) {
     running = value;
     toolbar.setRunning(running);
@@ -127,7 +155,14 @@ export function startApp(root: HTMLElement): void {
   }
 
   function drawOutput() {
-    drawBoundary(layout.boundary, snapshot, points, boundaryOptions);
+    const column = hovered && snapshot?.columns[hovered.column];
+    const values = column ? column.grids[hovered!.neuron] : undefined;
+    const isOutput = hovered !== null && snapshot !== null && hovered.column === snapshot.columns.length - 1;
+    const neuron =
+      column && values && !isOutput
+        ? { values, scale: maxAbs(values), label: column.labels[hovered!.neuron] ?? "" }
+        : null;
+    drawBoundary(layout.boundary, snapshot, points, { ...boundaryOptions, neuron });
   }
 
   function render() {

@@ -6,6 +6,8 @@ import { heatmapImage, prepareCanvas } from "./heatmap.js";
 export interface BoundaryOptions {
   readonly showTest: boolean;
   readonly discretize: boolean;
+  /** A neuron's grid to show instead of the output (while the pointer is on it), with its scale. */
+  readonly neuron?: { readonly values: Float32Array; readonly scale: number; readonly label: string } | null;
 }
 
 const SIZE = 320;
@@ -25,7 +27,10 @@ export function drawBoundary(
   context.fillRect(0, 0, SIZE, SIZE);
   if (snapshot) {
     context.imageSmoothingEnabled = !options.discretize;
-    const image = heatmapImage(snapshot.output, snapshot.gridSize, { discretize: options.discretize });
+    const neuron = options.neuron;
+    const image = neuron
+      ? heatmapImage(neuron.values, snapshot.gridSize, { scale: neuron.scale })
+      : heatmapImage(snapshot.output, snapshot.gridSize, { discretize: options.discretize });
     context.drawImage(image, 0, 0, SIZE, SIZE);
   }
   if (!points) return;
@@ -55,6 +60,18 @@ export function drawBoundary(
   const maxLabel = formatTick(max);
   context.fillText(maxLabel, SIZE - context.measureText(maxLabel).width - 3, SIZE - 4);
   context.fillText(maxLabel, 3, 11);
+  if (options.neuron) {
+    const label = `neuron ${options.neuron.label}`;
+    context.fillStyle = "rgba(255, 255, 255, 0.85)";
+    context.fillRect(
+      SIZE - context.measureText(label).width - 10,
+      2,
+      context.measureText(label).width + 8,
+      14,
+    );
+    context.fillStyle = "#1a1a1a";
+    context.fillText(label, SIZE - context.measureText(label).width - 6, 12);
+  }
 }
 
 function formatTick(value: number): string {

@@ -34,6 +34,24 @@ export function networkLayout(columnSizes: readonly number[]): NetworkLayout {
   };
 }
 
+/** The neuron under a point of the picture (CSS pixels), as column and index, or null. */
+export function neuronAt(
+  layout: NetworkLayout,
+  columnSizes: readonly number[],
+  x: number,
+  y: number,
+): { column: number; neuron: number } | null {
+  for (let column = 0; column < columnSizes.length; column++) {
+    const left = layout.columnX[column]!;
+    if (x < left || x > left + layout.thumb) continue;
+    for (let neuron = 0; neuron < columnSizes[column]!; neuron++) {
+      const top = layout.neuronY(neuron);
+      if (y >= top && y <= top + layout.thumb) return { column, neuron };
+    }
+  }
+  return null;
+}
+
 /**
  * Draws the network: each neuron's output over the plane as a small heat map, links colored by the
  * sign of their weight (blue +, orange −) and as thick as its magnitude, and under each layer of links

@@ -234,6 +234,14 @@ if (skipRequested && process.env.CI !== "true") {
       await expect.poll(() => page.url()).toContain("features=x1,x2,x1Squared&");
       await page.getByTestId("step").click();
       await expect.poll(() => number(page, "step-count")).toBe(1);
+      // Pointing at the first neuron of hidden layer 1 shows its output in the big picture.
+      const pixels = () =>
+        page.getByTestId("boundary").evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
+      const output = await pixels();
+      await page.getByTestId("network").hover({ position: { x: 180, y: 25 } });
+      await expect.poll(pixels).not.toBe(output);
+      await page.mouse.move(0, 0);
+      await expect.poll(pixels).toBe(output);
       await page.screenshot({ path: artifactPath("playground.png"), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
