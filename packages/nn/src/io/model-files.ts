@@ -1,6 +1,6 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ValueError } from "@descent/tensor";
-import packageJson from "../../package.json";
+import { dependencies, name as packageName, version as packageVersion } from "../../package.json";
 import type { LayerConfig } from "../layers/types.js";
 import type { TrainingCheckpoint } from "../training/types.js";
 import { flattenTree, unflattenTree } from "../tree/tree.js";
@@ -52,10 +52,10 @@ const TRAINING_PREFIX = "@training";
 
 /** `@descent/*` versions this build was made with (all packages share one version: a fixed changeset group). */
 export function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { [packageJson.name]: packageJson.version };
-  for (const [name, range] of Object.entries(packageJson.dependencies as Record<string, string>)) {
+  const versions: Record<string, string> = { [packageName]: packageVersion };
+  for (const [name, range] of Object.entries(dependencies as Record<string, string>)) {
     if (name.startsWith("@descent/"))
-      versions[name] = range.startsWith("workspace:") ? packageJson.version : range;
+      versions[name] = range.startsWith("workspace:") ? packageVersion : range;
   }
   return versions;
 }

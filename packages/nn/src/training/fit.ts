@@ -213,6 +213,8 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
 
   for (const callback of callbacks) callback.onTrainBegin?.(context);
   let order: Int32Array | null = null;
+  // The step before the current one: if its update overflowed, the next step's loss or gradients show it.
+  let previous: PreviousStep | null = null;
   for (; epoch < epochs && !stopTraining; epoch++) {
     epochShuffleState = shuffleRandom.getState();
     order = shuffle ? permutation(shuffleRandom, count) : null;
@@ -232,27 +234,16 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
           gradients = addTrees(gradients, regularizer.gradient(current.params));
         }
       }
-      const fail = (kind: "loss" | "gradient" | "update", bad: string[], parameter: string | null) =>
-        new NonFiniteError(
-          {
-            kind,
+      if (guard) {
+        const bad = nonFiniteGradients(gradients);
+        if (bad.length > 0 || !Number.isFinite(batchLoss)) {
+          throw nonFiniteError(bad, batchLoss, gradients, x, previous, current.params, history, {
             step,
             epoch,
             batchInEpoch,
-            loss: batchLoss,
-            layer: parameter === null ? null : parameter.split(".")[0]!,
-            parameter,
-            parameters: bad,
-            badInputs: !allFinite(x.data),
-          },
-          current.params,
-          history,
-          learningRateScale,
-        );
-      if (guard) {
-        const bad = nonFiniteGradients(gradients);
-        if (bad.length > 0) throw fail("gradient", bad, bad[0]!);
-        if (!Number.isFinite(batchLoss)) throw fail("loss", [], largestGradient(gradients));
+            learningRateScale,
+          });
+        }
       }
       const { updates, state: optimizerState } = optimizer.update(
         gradients,
@@ -263,11 +254,8 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
         current.params,
         learningRateScale === 1 ? updates : scaleTree(updates, learningRateScale),
       );
-      if (guard) {
-        const bad = nonFiniteGradients(nextParams);
-        if (bad.length > 0) throw fail("update", bad, bad[0]!);
-      }
       for (const constraint of constraints) nextParams = constraint.apply(nextParams);
+      previous = { params: current.params, step, epoch, batchInEpoch, loss: batchLoss };
       current = { params: nextParams, state: pendingState ?? current.state, optimizerState };
       lastLoss = batchLoss;
       history.steps.loss.push(batchLoss);
@@ -304,6 +292,14 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     epochSampleCount = 0;
     for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
   }
+  if (guard && previous !== null && nonFiniteGradients(current.params).length > 0) {
+    throw nonFiniteError([], Number.NaN, {}, data.inputs, previous, current.params, history, {
+      step,
+      epoch,
+      batchInEpoch,
+      learningRateScale,
+    });
+  }
   if (stopTraining && history.stopReason === "completed") history.stopReason = "stopped";
   for (const callback of callbacks) callback.onTrainEnd?.(context);
   return {
@@ -313,6 +309,62 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     history,
     step,
   };
+}
+
+/** Parameters before the latest update, to report an overflowing update and return the last finite parameters. */
+interface PreviousStep {
+  readonly params: ParamTree;
+  readonly step: number;
+  readonly epoch: number;
+  readonly batchInEpoch: number;
+  readonly loss: number;
+}
+
+/**
+ * The error for a non-finite loss or gradient at the current step. The check runs once per step on the
+ * gradients only; when the current parameters are themselves non-finite, the previous update overflowed,
+ * and that step is reported with the parameters from before it.
+ */
+function nonFiniteError(
+  badGradients: string[],
+  loss: number,
+  gradients: ParamTree,
+  inputs: TensorLike,
+  previous: PreviousStep | null,
+  params: ParamTree,
+  history: History,
+  at: { step: number; epoch: number; batchInEpoch: number; learningRateScale: number },
+): NonFiniteError {
+  const badParams = nonFiniteGradients(params);
+  if (badParams.length > 0 && previous !== null) {
+    history.steps.loss.pop();
+    const report = {
+      kind: "update" as const,
+      step: previous.step,
+      epoch: previous.epoch,
+      batchInEpoch: previous.batchInEpoch,
+      loss: previous.loss,
+      layer: badParams[0]!.split(".")[0]!,
+      parameter: badParams[0]!,
+      parameters: badParams,
+      badInputs: false,
+    };
+    return new NonFiniteError(report, previous.params, history, at.learningRateScale);
+  }
+  const kind = badGradients.length > 0 ? ("gradient" as const) : ("loss" as const);
+  const parameter = kind === "gradient" ? badGradients[0]! : largestGradient(gradients);
+  const report = {
+    kind,
+    step: at.step,
+    epoch: at.epoch,
+    batchInEpoch: at.batchInEpoch,
+    loss,
+    layer: parameter === null ? null : parameter.split(".")[0]!,
+    parameter,
+    parameters: badGradients,
+    badInputs: !allFinite(inputs.data),
+  };
+  return new NonFiniteError(report, params, history, at.learningRateScale);
 }
 
 function addTrees(a: ParamTree, b: ParamTree): ParamTree {
