@@ -65,11 +65,11 @@ export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0
 /** Learning-rate schedules, as a factor of the chosen rate over epochs. */
 export const SCHEDULES = {
   constant: "constant",
-  exponential: "halve every 100 epochs",
-  step: "÷10 at epochs 200 and 400",
-  cosine: "cosine to 0 over 500 epochs",
-  warmupCosine: "warm up 20 epochs, cosine over 500",
-  oneCycle: "one cycle over 500 epochs",
+  exponential: "×½ every 100 epochs",
+  step: "÷10 at epochs 200, 400",
+  cosine: "cosine, 500 epochs",
+  warmupCosine: "warm-up 20 + cosine",
+  oneCycle: "one cycle, 500 epochs",
 } as const;
 export type ScheduleName = keyof typeof SCHEDULES;
 export const SCHEDULE_NAMES = Object.keys(SCHEDULES) as ScheduleName[];
