@@ -114,9 +114,12 @@ describe("activation layers", () => {
 });
 
 describe("dropout", () => {
-  it("is the identity in inference mode", () => {
+  it("is the identity in inference mode, gradient included", () => {
     const x = randomTensor([4, 5]);
     expect(Array.from(dropout(0.5).apply({}, x).value.data)).toEqual(Array.from(x.data));
+    const gradient = valueAndGrad((input: Traced) => sum(dropout(0.5).apply({}, input)))(x)
+      .gradients as Tensor;
+    expect(Array.from(gradient.data)).toEqual(new Array(20).fill(1));
   });
 
   it("drops about `rate` of the elements and scales survivors by 1/(1 − rate), reproducibly", () => {
@@ -221,6 +224,7 @@ describe("flatten and sequential", () => {
   it("flattens all axes after the batch", () => {
     expect(flatten().apply({}, randomTensor([2, 3, 4, 5])).shape).toEqual([2, 60]);
     expect(flatten().outputShape([3, 4, 5])).toEqual([60]);
+    expectOk(checkGradient((x) => flatten().apply({}, x), randomTensor([2, 3, 2])));
   });
 
   it("names parameters per type, skips layers without parameters, and is deterministic", () => {

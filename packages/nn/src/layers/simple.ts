@@ -1,4 +1,4 @@
-import { customOp, mul, type Operand, reshape, type Traced } from "@descent/autodiff";
+import { customOp, isTraced, mul, type Operand, reshape, stopGradient, type Traced } from "@descent/autodiff";
 import { allocate, bernoulli, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { tensorOfOperand } from "./operands.js";
 import type { ApplyOptions, Layer } from "./types.js";
@@ -49,7 +49,8 @@ export function dropout(rate: number, options: { readonly name?: string } = {}):
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
-      if (!applyOptions.training || rate === 0) return mul(input, 1);
+      // Inference: the identity, without copying (a plain input becomes a constant of the graph).
+      if (!applyOptions.training || rate === 0) return isTraced(input) ? input : stopGradient(input);
       const random = applyOptions.random;
       if (random === undefined) {
         throw new ValueError(
