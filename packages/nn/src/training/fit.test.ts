@@ -90,6 +90,7 @@ describe("fit", () => {
       "validationAccuracy",
     ]);
     expect(result.history.stopReason).toBe("completed");
+    expect(result.history.steps.accuracy).toBeUndefined();
     const scores = evaluate(model, result.params, test, {
       loss: "softmaxCrossEntropyFromLogits",
       metrics: ["accuracy"],
@@ -119,6 +120,9 @@ describe("fit", () => {
       expect(result.step).toBe(2 * perEpoch);
       expect(result.history.steps.loss).toHaveLength(2 * perEpoch);
     }
+    expect(() =>
+      fit(model, params, train, { optimizer: sgd(), loss: "hinge", mode: "stochastic", batchSize: 8 }),
+    ).toThrow(/mode "stochastic" uses batches of 1 but batchSize is 8/);
   });
 
   it("is deterministic: same seed ⇒ bit-identical parameters, another seed ⇒ different", () => {
@@ -133,6 +137,22 @@ describe("fit", () => {
       }).params;
     expect(leaves(run(5))).toEqual(leaves(run(5)));
     expect(leaves(run(6))).not.toEqual(leaves(run(5)));
+  });
+
+  it("records metrics on every batch with stepMetrics", () => {
+    const model = makeModel();
+    const result = fit(model, model.init(0), train, {
+      optimizer: sgd({ learningRate: 0.1 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 2,
+      batchSize: 16,
+      metrics: ["accuracy", "rocAuc"],
+      stepMetrics: true,
+    });
+    expect(result.history.steps.accuracy).toHaveLength(8);
+    expect(result.history.steps.accuracy!.every((value) => value >= 0 && value <= 1)).toBe(true);
+    // rocAuc is binary: undefined for these 3-class batches, so NaN rather than an aborted run.
+    expect(result.history.steps.rocAuc!.every(Number.isNaN)).toBe(true);
   });
 
   it("never modifies the parameters it is given", () => {

@@ -3,6 +3,7 @@ import { applyUpdates } from "@descent/optimizers";
 import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, permutation, type Random, Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
+import { toMetric } from "../metrics/registry.js";
 import { flattenTree, mapTree } from "../tree/tree.js";
 import { RowGatherer, sampleCountOf, type TrainingData } from "./batches.js";
 import { evaluateInto } from "./evaluate.js";
@@ -24,6 +25,15 @@ export function resolveBatchSize(
   count: number,
 ): number {
   const mode = options.mode ?? "mini-batch";
+  if ((mode === "batch" || mode === "stochastic") && options.batchSize !== undefined) {
+    const implied = mode === "batch" ? count : 1;
+    if (options.batchSize !== implied) {
+      throw new ValueError(
+        op,
+        `mode "${mode}" uses batches of ${implied} but batchSize is ${options.batchSize}: drop batchSize, or use mode "mini-batch"`,
+      );
+    }
+  }
   if (mode === "batch") return count;
   if (mode === "stochastic") return 1;
   if (mode !== "mini-batch")
@@ -206,8 +216,12 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
   const onState = (state: ParamTree) => {
     pendingState = state;
   };
+  const stepMetrics = options.stepMetrics ? (options.metrics ?? []).map(toMetric) : [];
+  for (const metric of stepMetrics) (history.steps as Record<string, number[]>)[metric.name] ??= [];
+  let batchOutput: TensorLike | undefined;
   const objective = valueAndGrad((p: ParamTree, x: Tensor, y: Tensor): Traced => {
     const output = model.apply(p, x, { training: true, random: layerRandom, state: current.state, onState });
+    batchOutput = output.value;
     return loss(output, y) as Traced;
   });
 
@@ -259,6 +273,15 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
       current = { params: nextParams, state: pendingState ?? current.state, optimizerState };
       lastLoss = batchLoss;
       history.steps.loss.push(batchLoss);
+      for (const metric of stepMetrics) {
+        let value: number;
+        try {
+          value = metric.compute(batchOutput!, y);
+        } catch {
+          value = Number.NaN;
+        }
+        (history.steps as Record<string, number[]>)[metric.name]!.push(value);
+      }
       epochLossSum += batchLoss * size;
       epochSampleCount += size;
       step++;

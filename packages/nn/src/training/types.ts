@@ -17,8 +17,11 @@ export interface EpochLogs {
 export interface History {
   /** One entry per finished epoch. */
   readonly epochs: EpochLogs[];
-  /** Per optimizer step: the training loss of the batch (penalty included). `steps.loss[k]` is step `k`. */
-  readonly steps: { readonly loss: number[] };
+  /**
+   * Per optimizer step: the training loss of the batch (penalty included), `steps.loss[k]` for step `k`;
+   * with `stepMetrics`, each metric on the batch's outputs too (NaN where a metric is undefined for a batch).
+   */
+  readonly steps: { readonly loss: number[]; readonly [metric: string]: number[] };
   /** Why training ended. */
   stopReason: "completed" | "earlyStopping" | "stopped";
 }
@@ -112,6 +115,11 @@ export interface FitOptions {
   readonly validationData?: TrainingData;
   /** Metrics reported on the validation data (and, with `trainingMetrics`, on the training data). */
   readonly metrics?: readonly (MetricName | Metric)[];
+  /**
+   * Record the metrics on every training batch's outputs (training mode, before the update) in
+   * `history.steps`. Cheap for accuracy-like metrics. Default false.
+   */
+  readonly stepMetrics?: boolean;
   /** Also evaluate the metrics on the whole training set (inference mode) at the end of every epoch. Default false. */
   readonly trainingMetrics?: boolean;
   /** Added to the loss (penalty) and its gradient (∂R/∂θ). */
