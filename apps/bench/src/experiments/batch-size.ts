@@ -1,10 +1,11 @@
 import { dense, evaluate, NonFiniteError, sequential } from "@descent/nn";
 import { sgd } from "@descent/optimizers";
 import type { ParamTree, ReportPlot } from "@descent/spec";
+import { initKernels } from "@descent/tensor";
 import { column, defineExperiment } from "../experiment.js";
 import { mnist } from "./shared/datasets.js";
 import { formatNumber, median } from "./shared/measure.js";
-import { firstReaching, type Trace, tracedFit } from "./shared/traced-fit.js";
+import { firstReaching, type Trace, tracedFit, warmUp } from "./shared/traced-fit.js";
 
 interface BatchSizeSettings {
   readonly trainCount: number;
@@ -67,6 +68,7 @@ export const batchSize = defineExperiment<BatchSizeSettings>({
     },
   },
   async run(settings, context) {
+    await initKernels();
     const { train, test } = mnist(settings.trainCount, settings.testCount, context.seed);
     const model = sequential([
       dense(train.inputs.shape[1]!, settings.hiddenSize),
@@ -77,6 +79,7 @@ export const batchSize = defineExperiment<BatchSizeSettings>({
     const measure = (params: ParamTree) => ({
       testAccuracy: evaluate(model, params, test, { metrics: ["accuracy"] }).accuracy!,
     });
+    warmUp(model, initial, train);
     const sizes = powersOfTwo(settings.trainCount);
     // Small batches take most of the time (per-update overhead): progress advances by 1/√batch shares.
     const weights = sizes.map((size) => 1 / Math.sqrt(size));

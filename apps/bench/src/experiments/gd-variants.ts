@@ -1,10 +1,11 @@
 import { dense, evaluate, type FitOptions, NonFiniteError, sequential } from "@descent/nn";
 import { momentum, sgd } from "@descent/optimizers";
 import type { ParamTree, ReportPlot } from "@descent/spec";
+import { initKernels } from "@descent/tensor";
 import { column, defineExperiment } from "../experiment.js";
 import { mnist } from "./shared/datasets.js";
 import { formatNumber, median } from "./shared/measure.js";
-import { firstReaching, type Trace, tracedFit } from "./shared/traced-fit.js";
+import { firstReaching, type Trace, tracedFit, warmUp } from "./shared/traced-fit.js";
 
 interface GdVariantsSettings {
   readonly trainCount: number;
@@ -83,6 +84,7 @@ export const gdVariants = defineExperiment<GdVariantsSettings>({
     },
   },
   async run(settings, context) {
+    await initKernels();
     const { train, test } = mnist(settings.trainCount, settings.testCount, context.seed);
     const model = sequential([
       dense(train.inputs.shape[1]!, settings.hiddenSize),
@@ -93,6 +95,7 @@ export const gdVariants = defineExperiment<GdVariantsSettings>({
     const measure = (params: ParamTree) => ({
       loss: evaluate(model, params, train, { loss: lossName }).loss!,
     });
+    warmUp(model, initial, train);
     const outcomes: Outcome[] = [];
     for (const [index, variant] of variants.entries()) {
       const optimizer = variant.withMomentum
@@ -110,7 +113,7 @@ export const gdVariants = defineExperiment<GdVariantsSettings>({
           loss: lossName,
           epochs: settings.epochs,
           mode: variant.mode,
-          batchSize: settings.miniBatchSize,
+          ...(variant.mode === "mini-batch" ? { batchSize: settings.miniBatchSize } : {}),
           seed: context.seed,
           measurementsPerEpoch: settings.measurementsPerEpoch,
           measure,

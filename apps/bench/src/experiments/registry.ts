@@ -7,7 +7,14 @@ import { history } from "./history.js";
 import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
-export const experiments: readonly Experiment<unknown>[] = [history, gdVariants, domains, batchSize, peers];
+export const experiments: readonly Experiment<unknown>[] = [
+  history,
+  gdVariants,
+  domains,
+  complexity,
+  batchSize,
+  peers,
+];
 
 /** The ids accepted by `--only`. */
 export const experimentIds: readonly string[] = experiments.map((experiment) => experiment.id);

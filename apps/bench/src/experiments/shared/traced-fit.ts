@@ -1,5 +1,7 @@
 import { type FitOptions, fit, type Model, type TrainingData } from "@descent/nn";
+import { sgd } from "@descent/optimizers";
 import type { ParamTree } from "@descent/spec";
+import { firstRows } from "./datasets.js";
 import { PeakMemory, settledHeapBytes } from "./memory.js";
 
 /** One measurement taken during training (evaluation time excluded from `seconds`). */
@@ -128,4 +130,23 @@ export function firstReaching(
     const value = point.values[key];
     return value !== undefined && (direction === "below" ? value <= target : value >= target);
   });
+}
+
+/**
+ * Trains a throwaway copy briefly (a few mini-batches, a few single samples and one full batch of up
+ * to 256 samples), so that the first timed run does not pay for JIT compilation and kernel start-up.
+ *
+ * @example warmUp(model, params, train);
+ */
+export function warmUp(model: Model, params: ParamTree, data: TrainingData): void {
+  const count = Math.min(256, data.inputs.shape[0]!);
+  const subset = firstRows({ name: "warm-up", ...data }, count);
+  const options = {
+    optimizer: sgd({ learningRate: 0.01 }),
+    loss: "softmaxCrossEntropyFromLogits" as const,
+    seed: 0,
+  };
+  fit(model, params, subset, { ...options, mode: "mini-batch", batchSize: 32 });
+  fit(model, params, firstRows(subset, Math.min(16, count)), { ...options, mode: "stochastic" });
+  fit(model, params, subset, { ...options, mode: "batch" });
 }
