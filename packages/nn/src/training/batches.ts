@@ -1,5 +1,6 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import type { FitOptions } from "./types.js";
 
 /** Inputs and targets of a supervised dataset (any `Dataset` of `@descent/spec` fits). */
 export interface TrainingData {
@@ -61,4 +62,30 @@ export class RowGatherer {
     }
     return new Tensor(buffer.subarray(0, size * rowLength), [size, ...this.sampleShape]);
   }
+}
+
+/** The batch size a mode means for `count` samples. */
+export function resolveBatchSize(
+  op: string,
+  options: Pick<FitOptions, "mode" | "batchSize">,
+  count: number,
+): number {
+  const mode = options.mode ?? "mini-batch";
+  if ((mode === "batch" || mode === "stochastic") && options.batchSize !== undefined) {
+    const implied = mode === "batch" ? count : 1;
+    if (options.batchSize !== implied) {
+      throw new ValueError(
+        op,
+        `mode "${mode}" uses batches of ${implied} but batchSize is ${options.batchSize}: drop batchSize, or use mode "mini-batch"`,
+      );
+    }
+  }
+  if (mode === "batch") return count;
+  if (mode === "stochastic") return 1;
+  if (mode !== "mini-batch")
+    throw new ValueError(op, `mode ${JSON.stringify(mode)}: use "batch", "stochastic" or "mini-batch"`);
+  const size = options.batchSize ?? 32;
+  if (!Number.isInteger(size) || size < 1)
+    throw new ValueError(op, `batchSize is ${size}: use a positive integer`);
+  return Math.min(size, count);
 }

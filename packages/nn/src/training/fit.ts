@@ -1,14 +1,14 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
 import { applyUpdates } from "@descent/optimizers";
 import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, permutation, type Random, Tensor, ValueError } from "@descent/tensor";
+import { createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { toMetric } from "../metrics/registry.js";
-import { flattenTree, mapTree } from "../tree/tree.js";
-import { RowGatherer, sampleCountOf, type TrainingData } from "./batches.js";
+import { addTrees, flattenTree, scaleTree } from "../tree/tree.js";
+import { RowGatherer, resolveBatchSize, sampleCountOf, type TrainingData } from "./batches.js";
 import { evaluateInto } from "./evaluate.js";
 import { toLoss } from "./loss-registry.js";
-import { allFinite, largestGradient, NonFiniteError, nonFiniteGradients } from "./non-finite.js";
+import { nonFiniteError, nonFiniteGradients, type PreviousStep } from "./non-finite.js";
 import type {
   EpochLogs,
   FitOptions,
@@ -17,32 +17,6 @@ import type {
   TrainingCheckpoint,
   TrainingContext,
 } from "./types.js";
-
-/** The batch size a mode means for `count` samples. */
-export function resolveBatchSize(
-  op: string,
-  options: Pick<FitOptions, "mode" | "batchSize">,
-  count: number,
-): number {
-  const mode = options.mode ?? "mini-batch";
-  if ((mode === "batch" || mode === "stochastic") && options.batchSize !== undefined) {
-    const implied = mode === "batch" ? count : 1;
-    if (options.batchSize !== implied) {
-      throw new ValueError(
-        op,
-        `mode "${mode}" uses batches of ${implied} but batchSize is ${options.batchSize}: drop batchSize, or use mode "mini-batch"`,
-      );
-    }
-  }
-  if (mode === "batch") return count;
-  if (mode === "stochastic") return 1;
-  if (mode !== "mini-batch")
-    throw new ValueError(op, `mode ${JSON.stringify(mode)}: use "batch", "stochastic" or "mini-batch"`);
-  const size = options.batchSize ?? 32;
-  if (!Number.isInteger(size) || size < 1)
-    throw new ValueError(op, `batchSize is ${size}: use a positive integer`);
-  return Math.min(size, count);
-}
 
 function dtypeOfTree(params: ParamTree): DType {
   const first = flattenTree(params)[0];
@@ -332,80 +306,4 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     history,
     step,
   };
-}
-
-/** Parameters before the latest update, to report an overflowing update and return the last finite parameters. */
-interface PreviousStep {
-  readonly params: ParamTree;
-  readonly step: number;
-  readonly epoch: number;
-  readonly batchInEpoch: number;
-  readonly loss: number;
-}
-
-/**
- * The error for a non-finite loss or gradient at the current step. The check runs once per step on the
- * gradients only; when the current parameters are themselves non-finite, the previous update overflowed,
- * and that step is reported with the parameters from before it.
- */
-function nonFiniteError(
-  badGradients: string[],
-  loss: number,
-  gradients: ParamTree,
-  inputs: TensorLike,
-  previous: PreviousStep | null,
-  params: ParamTree,
-  history: History,
-  at: { step: number; epoch: number; batchInEpoch: number; learningRateScale: number },
-): NonFiniteError {
-  const badParams = nonFiniteGradients(params);
-  if (badParams.length > 0 && previous !== null) {
-    history.steps.loss.pop();
-    const report = {
-      kind: "update" as const,
-      step: previous.step,
-      epoch: previous.epoch,
-      batchInEpoch: previous.batchInEpoch,
-      loss: previous.loss,
-      layer: badParams[0]!.split(".")[0]!,
-      parameter: badParams[0]!,
-      parameters: badParams,
-      badInputs: false,
-    };
-    return new NonFiniteError(report, previous.params, history, at.learningRateScale);
-  }
-  const kind = badGradients.length > 0 ? ("gradient" as const) : ("loss" as const);
-  const parameter = kind === "gradient" ? badGradients[0]! : largestGradient(gradients);
-  const report = {
-    kind,
-    step: at.step,
-    epoch: at.epoch,
-    batchInEpoch: at.batchInEpoch,
-    loss,
-    layer: parameter === null ? null : parameter.split(".")[0]!,
-    parameter,
-    parameters: badGradients,
-    badInputs: !allFinite(inputs.data),
-  };
-  return new NonFiniteError(report, params, history, at.learningRateScale);
-}
-
-function addTrees(a: ParamTree, b: ParamTree): ParamTree {
-  const addends = new Map(flattenTree(b));
-  return mapTree(a, (tensor, path) => {
-    const other = addends.get(path);
-    if (other === undefined) return tensor;
-    const data = tensor.data.slice();
-    const addend = other.data;
-    for (let i = 0; i < data.length; i++) data[i]! += addend[i]!;
-    return new Tensor(data, tensor.shape);
-  });
-}
-
-function scaleTree(tree: ParamTree, factor: number): ParamTree {
-  return mapTree(tree, (tensor) => {
-    const data = tensor.data.slice();
-    for (let i = 0; i < data.length; i++) data[i]! *= factor;
-    return new Tensor(data, tensor.shape);
-  });
 }

@@ -101,3 +101,59 @@ export function largestGradient(gradients: ParamTree): string | null {
   }
   return best;
 }
+
+/** Parameters before the latest update, to report an overflowing update and return the last finite parameters. */
+export interface PreviousStep {
+  readonly params: ParamTree;
+  readonly step: number;
+  readonly epoch: number;
+  readonly batchInEpoch: number;
+  readonly loss: number;
+}
+
+/**
+ * The error for a non-finite loss or gradient at the current step. The check runs once per step on the
+ * gradients only; when the current parameters are themselves non-finite, the previous update overflowed,
+ * and that step is reported with the parameters from before it.
+ */
+export function nonFiniteError(
+  badGradients: string[],
+  loss: number,
+  gradients: ParamTree,
+  inputs: TensorLike,
+  previous: PreviousStep | null,
+  params: ParamTree,
+  history: History,
+  at: { step: number; epoch: number; batchInEpoch: number; learningRateScale: number },
+): NonFiniteError {
+  const badParams = nonFiniteGradients(params);
+  if (badParams.length > 0 && previous !== null) {
+    history.steps.loss.pop();
+    const report = {
+      kind: "update" as const,
+      step: previous.step,
+      epoch: previous.epoch,
+      batchInEpoch: previous.batchInEpoch,
+      loss: previous.loss,
+      layer: badParams[0]!.split(".")[0]!,
+      parameter: badParams[0]!,
+      parameters: badParams,
+      badInputs: false,
+    };
+    return new NonFiniteError(report, previous.params, history, at.learningRateScale);
+  }
+  const kind = badGradients.length > 0 ? ("gradient" as const) : ("loss" as const);
+  const parameter = kind === "gradient" ? badGradients[0]! : largestGradient(gradients);
+  const report = {
+    kind,
+    step: at.step,
+    epoch: at.epoch,
+    batchInEpoch: at.batchInEpoch,
+    loss,
+    layer: parameter === null ? null : parameter.split(".")[0]!,
+    parameter,
+    parameters: badGradients,
+    badInputs: !allFinite(inputs.data),
+  };
+  return new NonFiniteError(report, params, history, at.learningRateScale);
+}

@@ -101,3 +101,25 @@ export function countParameters(tree: ParamTree): number {
   for (const [, tensor] of flattenTree(tree)) count += tensor.data.length;
   return count;
 }
+
+/** Leaf-wise `a + b` (leaves of `b` missing from `a` are ignored; leaves of `a` without a match are kept). */
+export function addTrees(a: ParamTree, b: ParamTree): ParamTree {
+  const addends = new Map(flattenTree(b));
+  return mapTree(a, (tensor, path) => {
+    const other = addends.get(path);
+    if (other === undefined) return tensor;
+    const data = tensor.data.slice();
+    const addend = other.data;
+    for (let i = 0; i < data.length; i++) data[i]! += addend[i]!;
+    return new Tensor(data, tensor.shape);
+  });
+}
+
+/** Every leaf multiplied by `factor`, as new tensors. */
+export function scaleTree(tree: ParamTree, factor: number): ParamTree {
+  return mapTree(tree, (tensor) => {
+    const data = tensor.data.slice();
+    for (let i = 0; i < data.length; i++) data[i]! *= factor;
+    return new Tensor(data, tensor.shape);
+  });
+}
