@@ -1,9 +1,13 @@
 import type { Experiment } from "../experiment.js";
+import { activations } from "./activations.js";
 import { batchSize } from "./batch-size.js";
 import { complexity } from "./complexity/index.js";
+import { depth } from "./depth.js";
 import { domains } from "./domains/index.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
+import { learningRate } from "./learning-rate/index.js";
+import { optimizers } from "./optimizers/index.js";
 import { peers } from "./peers/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
@@ -11,8 +15,12 @@ export const experiments: readonly Experiment<unknown>[] = [
   history,
   gdVariants,
   domains,
+  optimizers,
+  learningRate,
   complexity,
   batchSize,
+  activations,
+  depth,
   peers,
 ];
 
