@@ -199,6 +199,15 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
       ".",
   );
 
+  const measuredMemory = outcomes.filter((outcome) => outcome.trace !== null);
+  if (measuredMemory.length > 0) {
+    const sorted = [...measuredMemory].sort((a, b) => a.trace!.peakMegabytes - b.trace!.peakMegabytes);
+    const low = sorted[0]!;
+    const high = sorted[sorted.length - 1]!;
+    parts.push(
+      `Peak memory (V8 heap + ArrayBuffers, uncollected garbage included) ranged from ${formatNumber(low.trace!.peakMegabytes, 1)} MB (${low.variant.name}) to ${formatNumber(high.trace!.peakMegabytes, 1)} MB (${high.variant.name}).`,
+    );
+  }
   const stochastic = byName("stochastic");
   const miniBatch = byName("mini-batch");
   if (batch.trace && stochastic.trace && miniBatch.trace) {

@@ -20,6 +20,8 @@ interface Outcome {
   readonly failure?: string;
 }
 
+const gflops = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
+
 const samplesPerSecond = (run: PeerRun, samples: number) =>
   median(run.runs.map((entry) => samples / entry.seconds));
 
@@ -173,7 +175,8 @@ function finding(
     )
     .join(" and ");
   const parts = [
-    `descent (${descent.backend}) trained the ${settings.trainCount}-sample MNIST MLP at ${formatNumber(descentSpeed)} samples/s` +
+    `descent (${descent.backend}) trained the 784-${settings.hiddenSize}-10 MLP at ${formatNumber(descentSpeed)} samples/s ` +
+      `(${formatNumber(settings.trainCount)} MNIST digits, ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"}, batch ${settings.batchSize})` +
       (ratios === "" ? "" : `: ${ratios}`) +
       ".",
   ];
@@ -205,8 +208,8 @@ function finding(
       ".",
   );
   parts.push(
-    `GEMM ${gemmSize}: descent ${formatNumber(descentGemm, 1)} GFLOP/s` +
-      ok.map((outcome) => `, ${outcome.label} ${formatNumber(gemmOf(outcome)!, 2)}`).join("") +
+    `GEMM ${gemmSize}: descent ${gflops(descentGemm)} GFLOP/s` +
+      ok.map((outcome) => `, ${outcome.label} ${gflops(gemmOf(outcome)!)}`).join("") +
       ".",
   );
   const accuracies = [descent, ...ok].map(
