@@ -7,8 +7,10 @@ import { domains } from "./domains/index.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
 import { learningRate } from "./learning-rate/index.js";
+import { misconceptions } from "./misconceptions/index.js";
 import { optimizers } from "./optimizers/index.js";
 import { peers } from "./peers/index.js";
+import { regularization } from "./regularization/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
 export const experiments: readonly Experiment<unknown>[] = [
@@ -21,6 +23,8 @@ export const experiments: readonly Experiment<unknown>[] = [
   batchSize,
   activations,
   depth,
+  regularization,
+  misconceptions,
   peers,
 ];
 
