@@ -136,7 +136,10 @@ export const complexity = defineExperiment<ComplexitySettings>({
         column("memory exponent, theory", "slope of log(P + b·A) on the same sizes"),
         column("time per epoch, smallest", "s (fastest timed epoch)"),
         column("time per epoch, largest", "s"),
-        column("step memory, smallest", "MB: V8 heap + ArrayBuffers held at the end of fit's first step"),
+        column(
+          "step memory, smallest",
+          "MB of tensor data (ArrayBuffers) allocated by fit's set-up and first step",
+        ),
         column("step memory, largest", "MB"),
       ],
       rows,
@@ -209,8 +212,8 @@ function finding(results: readonly SweepResult[]): string {
     },
     memory: {
       above:
-        "each layer holds more than its parameters and activations (per-op buffers and gradients kept during the step)",
-      below: "a fixed amount per step (JavaScript objects, the copied input batch) dilutes the growth",
+        "a step allocates several copies of the parameters (gradients, updates, new parameters) but the theory counts P once",
+      below: "more of what a step allocates stays fixed than P + b·A assumes, which dilutes the growth",
     },
   };
   for (const { kind, entries } of compared) {

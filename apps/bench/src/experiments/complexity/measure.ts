@@ -2,7 +2,7 @@ import { countParameters, dense, fit, type Model, sequential, type TrainingData 
 import { sgd } from "@descent/optimizers";
 import type { ParamTree } from "@descent/spec";
 import { median } from "../shared/measure.js";
-import { heapBytes, settledHeapBytes } from "../shared/memory.js";
+import { externalBytes, settledExternalBytes } from "../shared/memory.js";
 
 /** One network and training set-up of a sweep. */
 export interface Configuration {
@@ -97,9 +97,9 @@ function epochSeconds(
 }
 
 /**
- * Megabytes one training step holds at its end: V8 heap + ArrayBuffer growth from a settled heap through
- * `fit`'s set-up and its first step (nothing allocated inside one synchronous step is released before it
- * ends, so this is the step's working memory plus its garbage).
+ * Megabytes of tensor data (ArrayBuffers) that `fit`'s set-up and first step allocate, from a settled heap:
+ * the quantity O(P + b·A) counts. JavaScript objects are left out: the young generation is collected
+ * at unpredictable moments inside a step, which made V8-heap figures vary by a megabyte between repeats.
  */
 async function stepMegabytes(
   model: Model,
@@ -108,7 +108,7 @@ async function stepMegabytes(
   batchSize: number,
   seed: number,
 ): Promise<number> {
-  const baseline = await settledHeapBytes();
+  const baseline = await settledExternalBytes();
   let peak = baseline;
   fit(model, params, data, {
     optimizer: sgd({ learningRate: 0.01 }),
@@ -121,7 +121,7 @@ async function stepMegabytes(
       {
         name: "step-memory",
         onStepEnd(context) {
-          peak = heapBytes();
+          peak = externalBytes();
           context.stopTraining = true;
         },
       },

@@ -36,6 +36,26 @@ export function heapBytes(): number {
   return statistics.used_heap_size + (statistics.external_memory ?? 0);
 }
 
+/**
+ * Bytes held in ArrayBuffers and other off-heap allocations V8 tracks (every tensor's data lives there).
+ * ArrayBuffers are released only after a collection and a turn of the event loop, so inside one
+ * synchronous computation this only grows: its growth is the tensor bytes that computation allocated.
+ *
+ * @example const tensorBytes = externalBytes() - before;
+ */
+export function externalBytes(): number {
+  const statistics = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & {
+    external_memory?: number;
+  };
+  return statistics.external_memory ?? process.memoryUsage().arrayBuffers;
+}
+
+/** {@link externalBytes} after full collections (see {@link settledHeapBytes}). */
+export async function settledExternalBytes(): Promise<number> {
+  await settledHeapBytes();
+  return externalBytes();
+}
+
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
