@@ -88,11 +88,11 @@ export const activations = defineExperiment<ActivationsSettings>({
     quick: {
       kernelElements: 1 << 20,
       kernelRuns: 7,
-      trainCount: 1500,
+      trainCount: 2000,
       testCount: 500,
       hiddenLayers: 10,
       width: 32,
-      epochs: 6,
+      epochs: 8,
       batchSize: 64,
       learningRate: 1e-3,
       probeCount: 256,

@@ -75,10 +75,7 @@ function familyFinding(
   const suggestionText = suggestions
     .map((summary) => {
       const ratio = summary.learningRate / best.learningRate;
-      const factor =
-        ratio >= 1
-          ? `${significant(ratio, 2)}× the grid's best`
-          : `1/${significant(1 / ratio, 2)} of the grid's best`;
+      const factor = `${significant(ratio, 2)}× the grid's best`;
       const result = summary.finalAccuracy === null ? "diverged" : `accuracy ${accuracy(summary)}`;
       return `η = ${summary.learningRate} by ${summary.source.replace("range test: ", "")} (${factor}; ${result})`;
     })

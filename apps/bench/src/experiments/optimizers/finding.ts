@@ -60,27 +60,28 @@ function memorySentence(inputs: FindingInputs): string {
 }
 
 function localMinimaSentence(inputs: FindingInputs): string {
-  const dimension = Math.min(...inputs.settings.functions.dimensions);
-  const rate = (name: string, id: string) =>
+  const rate = (name: string, id: string, dimension: number) =>
     inputs.rates.get(name)!.find((entry) => entry.functionId === id && entry.dimension === dimension)!
       .percent;
   const parts = testFunctions
     .filter((fn) => fn.id !== "rosenbrock")
-    .map((fn) => {
-      const bestGradient = gradientNames
-        .map((name) => ({ name, percent: rate(name, fn.id) }))
-        .sort((a, b) => b.percent - a.percent)[0]!;
-      return {
-        fn,
-        cmaEs: rate("CMA-ES", fn.id),
-        nelderMead: rate("Nelder–Mead", fn.id),
-        bestGradient,
-      };
-    });
+    .flatMap((fn) =>
+      inputs.settings.functions.dimensions.map((dimension) => {
+        const bestGradient = gradientNames
+          .map((name) => ({ name, percent: rate(name, fn.id, dimension) }))
+          .sort((a, b) => b.percent - a.percent)[0]!;
+        return {
+          where: `${fn.name} ${dimension}-D`,
+          cmaEs: rate("CMA-ES", fn.id, dimension),
+          nelderMead: rate("Nelder–Mead", fn.id, dimension),
+          bestGradient,
+        };
+      }),
+    );
   const described = parts
     .map(
       (part) =>
-        `on ${part.fn.name} ${dimension}-D CMA-ES found the global minimum from ${significant(part.cmaEs, 3)} % of starts and Nelder–Mead from ${significant(part.nelderMead, 3)} %, against ${significant(part.bestGradient.percent, 3)} % for the best gradient method (${part.bestGradient.name})`,
+        `on ${part.where} CMA-ES found the global minimum from ${significant(part.cmaEs, 3)} % of starts and Nelder–Mead from ${significant(part.nelderMead, 3)} %, against ${part.bestGradient.percent === 0 ? "0 % for every gradient method" : `${significant(part.bestGradient.percent, 3)} % for the best gradient method (${part.bestGradient.name})`}`,
     )
     .join("; ");
   const verdict = (name: string, pick: (part: (typeof parts)[number]) => number) => {
@@ -89,7 +90,7 @@ function localMinimaSentence(inputs: FindingInputs): string {
       ? `holds for ${name}`
       : better === 0
         ? `does not hold for ${name}`
-        : `holds for ${name} on ${better} of ${parts.length} functions`;
+        : `holds for ${name} in ${better} of ${parts.length} cases`;
   };
   return `Avoiding local minima: ${described}. The article's claim that alternatives to gradient descent avoid local minima better ${verdict("CMA-ES", (part) => part.cmaEs)} and ${verdict("Nelder–Mead", (part) => part.nelderMead)}.`;
 }

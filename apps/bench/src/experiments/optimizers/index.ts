@@ -39,7 +39,7 @@ function settingsText(entry: OptimizerEntry, tiny: TinySettings): string {
     case "lbfgs":
       return `m = ${LBFGS_MEMORY}, strong-Wolfe line search`;
     case "cma-es":
-      return `σ₀ = 0.5 (tiny net); λ = ${CMA_ES_TEST_POPULATION}, σ₀ = half the box (functions)`;
+      return `σ₀ = 0.5 (tiny net); σ₀ = half the box, λ = ${CMA_ES_TEST_POPULATION.rastrigin} / ${CMA_ES_TEST_POPULATION.ackley} / ${CMA_ES_TEST_POPULATION.rosenbrock ?? "4 + ⌊3 ln d⌋"} (functions)`;
     case "nelder-mead":
       return `simplex edge 0.5 (tiny net), half the box (functions); ${tiny.evaluations} evaluations`;
   }
@@ -82,18 +82,18 @@ export const optimizers = defineExperiment<OptimizersSettings>({
       functions: { dimensions: [2], starts: 3, evaluations: 60, epsilon: 1e-2 },
     },
     quick: {
-      trainCount: 1500,
+      trainCount: 2000,
       testCount: 500,
       network: {
         hidden: 32,
         batchSize: 64,
         epochs: 6,
-        measurementsPerEpoch: 3,
+        measurementsPerEpoch: 4,
         targetLoss: 0.25,
-        lbfgsIterations: 40,
+        lbfgsIterations: 50,
       },
-      tiny: { count: 200, hidden: 8, evaluations: 500 },
-      functions: { dimensions: [2], starts: 20, evaluations: 1500, epsilon: 1e-2 },
+      tiny: { count: 200, hidden: 8, evaluations: 1000 },
+      functions: { dimensions: [2, 5], starts: 20, evaluations: 3000, epsilon: 1e-2 },
     },
     full: {
       trainCount: 5000,
@@ -107,7 +107,7 @@ export const optimizers = defineExperiment<OptimizersSettings>({
         lbfgsIterations: 150,
       },
       tiny: { count: 200, hidden: 8, evaluations: 2000 },
-      functions: { dimensions: [2, 5], starts: 50, evaluations: 5000, epsilon: 1e-2 },
+      functions: { dimensions: [2, 5, 10], starts: 50, evaluations: 5000, epsilon: 1e-2 },
     },
   },
   async run(settings, context) {

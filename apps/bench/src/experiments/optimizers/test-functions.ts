@@ -144,7 +144,7 @@ export function finalValue(
         method: "cma-es",
         seed,
         initialStepSize: fn.halfWidth / 2,
-        populationSize: CMA_ES_TEST_POPULATION,
+        ...(CMA_ES_TEST_POPULATION[fn.id] === null ? {} : { populationSize: CMA_ES_TEST_POPULATION[fn.id]! }),
         maxEvaluations: evaluations,
       }).value;
     case "nelder-mead":
