@@ -67,13 +67,3 @@ export function significant(value: number, digits = 3): number {
 export function formatNumber(value: number, decimals = 0): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
-
-/**
- * Joins words as prose: `a`, `a and b`, `a, b and c`.
- *
- * @example listOf(["n", "w", "L"]) // "n, w and L"
- */
-export function listOf(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
