@@ -10,7 +10,7 @@ import {
   sub,
   valueAndGrad,
 } from "@descent/autodiff";
-import { createRandom, normal, tensor, zeros } from "@descent/tensor";
+import { createRandom, normal, zeros } from "@descent/tensor";
 
 // A 4-8-3 MLP: logits = relu(x·W1 + b1)·W2 + b2, softmax cross-entropy on integer labels.
 const random = createRandom(42);
