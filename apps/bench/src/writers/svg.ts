@@ -52,7 +52,8 @@ export function plotSpecification(plot: ReportPlot): vegaLite.TopLevelSpec {
         field: "y",
         type: "quantitative",
         title: plot.yLabel,
-        scale: { type: plot.yScale ?? "linear", zero: false },
+        // A log scale has no zero; only a linear one is told not to force it into the domain.
+        scale: plot.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
       },
       color: { field: "series", type: "nominal", title: null },
     },
