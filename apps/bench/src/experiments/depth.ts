@@ -251,5 +251,10 @@ function describeFinding(runs: readonly DepthRun[], settings: DepthSettings): st
     const first = deepestRun.initialNorms[0]!;
     return `${label(configuration)}: deepest trained ${deepest}, first-layer gradient norm at init with ${deepestRun.depth} layers ${first === 0 ? "0 (underflow)" : significant(first, 2).toExponential(1)}`;
   });
-  return `${deepestText} Per configuration — ${perConfiguration.join("; ")}.`;
+  const diverged = runs.filter((run) => run.accuracy === null);
+  const divergedText =
+    diverged.length === 0
+      ? ""
+      : ` ${diverged.length} run${diverged.length === 1 ? "" : "s"} diverged (fit's guard caught a non-finite loss): ${diverged.map((run) => `${label(run.configuration)} with ${run.depth} layers`).join(", ")}.`;
+  return `${deepestText} Per configuration — ${perConfiguration.join("; ")}.${divergedText}`;
 }

@@ -45,14 +45,14 @@ function settingsText(entry: OptimizerEntry, tiny: TinySettings): string {
   }
 }
 
-function notApplicable(entry: OptimizerEntry, parameters: number): string {
-  const floats =
-    methodStateFloatsPerParameter(entry.kind === "first-order" ? "lbfgs" : entry.kind, parameters) *
-    parameters;
-  const gigabytes = (floats * 8) / 1e9;
-  const what =
-    entry.kind === "cma-es" ? "its covariance, eigenbasis and C^{-1/2}" : "its simplex of n + 1 points";
-  return `not applicable at this size: for the MLP's n = ${formatNumber(parameters)} parameters ${what} need ${floats.toExponential(2)} floats (${significant(gigabytes, 3)} GB in float64), and one step costs ≥ n forward passes`;
+/** Why a derivative-free method is not run on the MLP: its memory and work at that size, computed. */
+function notApplicable(kind: "cma-es" | "nelder-mead", parameters: number): string {
+  const floats = methodStateFloatsPerParameter(kind, parameters) * parameters;
+  const memory = `${floats.toExponential(2)} floats (${significant((floats * 8) / 1e9, 3)} GB in float64)`;
+  const n = formatNumber(parameters);
+  return kind === "cma-es"
+    ? `not applicable at this size: for n = ${n} parameters the covariance, its eigenbasis and C^{-1/2} need ${memory}, and every generation eigendecomposes the n × n covariance (n³ = ${(parameters ** 3).toExponential(1)} operations)`
+    : `not applicable at this size: for n = ${n} parameters the simplex needs ${memory}, and building it alone costs n + 1 = ${formatNumber(parameters + 1)} full-batch forward passes`;
 }
 
 /** A finite number as it is; anything else (an exploded loss) as `text`, since the report holds only finite numbers. */
@@ -117,7 +117,7 @@ export const optimizers = defineExperiment<OptimizersSettings>({
     const parameters = countParameters(params);
 
     const network = new Map<string, NetworkOutcome>();
-    const diverged = new Map<string, string>();
+    const diverged = new Set<string>();
     for (const [index, entry] of optimizerCatalogue.entries()) {
       context.progress((0.6 * index) / optimizerCatalogue.length, `MLP: ${entry.name}`);
       if (entry.kind === "lbfgs") {
@@ -126,7 +126,7 @@ export const optimizers = defineExperiment<OptimizersSettings>({
           run: lbfgsNetworkRun(model, params, split, settings.network),
         });
       } else if (entry.kind !== "first-order") {
-        network.set(entry.name, { kind: "skipped", reason: notApplicable(entry, parameters) });
+        network.set(entry.name, { kind: "skipped", reason: notApplicable(entry.kind, parameters) });
       } else {
         try {
           const run = await firstOrderNetworkRun(
@@ -141,8 +141,11 @@ export const optimizers = defineExperiment<OptimizersSettings>({
         } catch (error) {
           if ((error as Error).name !== NonFiniteError.name) throw error;
           const step = (error as NonFiniteError).report.step;
-          diverged.set(entry.name, `diverged: non-finite loss or gradient at step ${step}`);
-          network.set(entry.name, { kind: "skipped", reason: `diverged at step ${step}` });
+          diverged.add(entry.name);
+          network.set(entry.name, {
+            kind: "skipped",
+            reason: `diverged: fit's guard caught a non-finite loss or gradient at step ${step}`,
+          });
         }
       }
     }
@@ -202,13 +205,14 @@ export const optimizers = defineExperiment<OptimizersSettings>({
     });
 
     const { network: net, functions } = settings;
+    const checkEvery = Math.round(Math.ceil(settings.trainCount / net.batchSize) / net.measurementsPerEpoch);
     const columns = [
       column("optimizer"),
       column("settings (MLP, tiny net)"),
       column("state", "floats per parameter"),
       column("MLP time per step", "ms"),
       column("MLP optimizer update per step", "µs"),
-      column(`MLP steps to training loss ≤ ${net.targetLoss}`, "steps"),
+      column(`MLP steps to training loss ≤ ${net.targetLoss} (checked every ${checkEvery} steps)`, "steps"),
       column(`MLP time to training loss ≤ ${net.targetLoss}`, "s"),
       column("MLP final training loss", "cross-entropy"),
       column("MLP test accuracy", "fraction"),
