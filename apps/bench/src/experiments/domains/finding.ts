@@ -50,6 +50,11 @@ export function domainsFinding(
           ? `Accuracy and F1 pick the same model here, but the ${((byAccuracy.accuracy - baseline.accuracy) * 100).toFixed(1)}-point accuracy lift over doing nothing hides that F1 is only ${score(byF1.f1)}.`
           : `Accuracy would pick the ${byAccuracy.label.split(": ")[1]} and F1 the ${byF1.label.split(": ")[1]}: only F1 and PR-AUC tell them apart.`),
     );
+    for (const result of sensors.filter((model) => model.accuracy < baseline.accuracy && model.recall > 0)) {
+      sentences.push(
+        `The ${result.label.split(": ")[1]} scores below the do-nothing baseline in accuracy (${percent(result.accuracy)} vs ${percent(baseline.accuracy)}) yet finds ${percent(result.recall)} of the anomalies the baseline misses entirely.`,
+      );
+    }
   }
   const balanced = trained.filter((result) => result.majorityAccuracy < 0.5);
   if (balanced.length > 0) {

@@ -34,8 +34,8 @@ interface DomainsSettings {
     readonly stride: number;
     readonly epochs: number;
     readonly learningRate: number;
-    /** Hidden units of an extra MLP row (`null`: logistic regression only). */
-    readonly mlpHidden: number | null;
+    /** An extra MLP row (`null`: logistic regression only). */
+    readonly mlp: { readonly hidden: number; readonly learningRate: number } | null;
   };
   readonly sensor: { readonly hidden: number; readonly epochs: number; readonly learningRate: number };
 }
@@ -53,21 +53,33 @@ export const domains = defineExperiment<DomainsSettings>({
       batchSize: 32,
       digits: { trainCount: 400, testCount: 200, hidden: 32, epochs: 2, learningRate: 0.05 },
       fashion: null,
-      spam: { vocabularySize: 300, stride: 12, epochs: 2, learningRate: 0.5, mlpHidden: null },
+      spam: { vocabularySize: 300, stride: 12, epochs: 2, learningRate: 0.5, mlp: null },
       sensor: { hidden: 8, epochs: 1, learningRate: 0.02 },
     },
     quick: {
       batchSize: 64,
-      digits: { trainCount: 8000, testCount: 2000, hidden: 128, epochs: 6, learningRate: 0.05 },
+      digits: { trainCount: 8000, testCount: 2000, hidden: 128, epochs: 10, learningRate: 0.05 },
       fashion: null,
-      spam: { vocabularySize: 2000, stride: 1, epochs: 8, learningRate: 0.5, mlpHidden: null },
+      spam: {
+        vocabularySize: 2000,
+        stride: 1,
+        epochs: 8,
+        learningRate: 0.5,
+        mlp: { hidden: 32, learningRate: 0.1 },
+      },
       sensor: { hidden: 16, epochs: 12, learningRate: 0.02 },
     },
     full: {
       batchSize: 64,
       digits: { trainCount: 8000, testCount: 2000, hidden: 128, epochs: 15, learningRate: 0.05 },
       fashion: { trainCount: 20000, testCount: 10000, epochs: 15 },
-      spam: { vocabularySize: 2000, stride: 1, epochs: 15, learningRate: 0.5, mlpHidden: 32 },
+      spam: {
+        vocabularySize: 2000,
+        stride: 1,
+        epochs: 15,
+        learningRate: 0.5,
+        mlp: { hidden: 32, learningRate: 0.1 },
+      },
       sensor: { hidden: 16, epochs: 30, learningRate: 0.02 },
     },
   },
@@ -116,15 +128,9 @@ export const domains = defineExperiment<DomainsSettings>({
         const results = [
           await trainSpam(split, 0, training(settings.spam.epochs, settings.spam.learningRate)),
         ];
-        if (settings.spam.mlpHidden !== null) {
-          // The MLP's hidden layer divides the step each weight sees, so it takes a tenth of the rate.
-          results.push(
-            await trainSpam(
-              split,
-              settings.spam.mlpHidden,
-              training(settings.spam.epochs, settings.spam.learningRate / 10),
-            ),
-          );
+        const mlp = settings.spam.mlp;
+        if (mlp !== null) {
+          results.push(await trainSpam(split, mlp.hidden, training(settings.spam.epochs, mlp.learningRate)));
         }
         return results;
       },

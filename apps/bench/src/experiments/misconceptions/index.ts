@@ -62,7 +62,7 @@ function finding(results: readonly ClaimResult[]): string {
   const minima = byNumber("3");
   if (minima) {
     sentences.push(
-      `On local minima, ${minima.headline}: where training ends depends on the initialization and the optimizer, so the article's “backpropagation is deterministic” (hence stuck) mixes up computing the gradient with descending it.`,
+      `On local minima, ${minima.headline}: where training ends is decided by the starting point and the optimizer, so the article's “backpropagation is deterministic” (hence stuck) mixes up computing the gradient with descending it.`,
     );
   }
   const relu = byNumber("4");
@@ -126,11 +126,11 @@ export const misconceptions = defineExperiment<MisconceptionsSettings>({
         learningRate: 0.01,
         batchSize: 32,
       },
-      localMinima: { seeds: 20, count: 200, hidden: 3, epochs: 600, learningRate: 0.5 },
-      relu: { trainCount: 3000, testCount: 1000, hidden: 64, epochs: 3, learningRate: 0.05, batchSize: 32 },
+      localMinima: { seeds: 30, count: 200, hidden: 3, epochs: 800, learningRate: 0.5 },
+      relu: { trainCount: 5000, testCount: 2000, hidden: 64, epochs: 3, learningRate: 0.05, batchSize: 32 },
       biases: {
-        trainCount: 3000,
-        testCount: 1000,
+        trainCount: 5000,
+        testCount: 2000,
         hidden: 64,
         epochs: 3,
         learningRate: 0.05,
@@ -157,7 +157,7 @@ export const misconceptions = defineExperiment<MisconceptionsSettings>({
         learningRate: 0.01,
         batchSize: 32,
       },
-      localMinima: { seeds: 50, count: 200, hidden: 3, epochs: 1000, learningRate: 0.5 },
+      localMinima: { seeds: 60, count: 200, hidden: 3, epochs: 1500, learningRate: 0.5 },
       relu: { trainCount: 8000, testCount: 2000, hidden: 128, epochs: 5, learningRate: 0.05, batchSize: 64 },
       biases: {
         trainCount: 8000,

@@ -10,8 +10,8 @@ function describeBlock(
 ): { text: string; helped: number; best: number } {
   const none = block.find((result) => result.method.name === "none")!;
   const others = block.filter((result) => result !== none);
-  // Two standard errors of a test accuracy measured on testCount digits: smaller differences are noise.
-  const noise = 2 * Math.sqrt((none.testAccuracy * (1 - none.testAccuracy)) / none.testCount);
+  // Two standard errors of an accuracy measured on testSamples digits: smaller differences are noise.
+  const noise = 2 * Math.sqrt((none.testAccuracy * (1 - none.testAccuracy)) / none.testSamples);
   const closer = others.reduce((winner, result) => (gapOf(result) < gapOf(winner) ? result : winner));
   const bestTest = others.reduce((winner, result) =>
     result.testAccuracy > winner.testAccuracy ? result : winner,

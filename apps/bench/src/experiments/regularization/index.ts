@@ -34,7 +34,8 @@ export interface RegularizationResult {
   readonly zeros: number;
   readonly epochs: number;
   readonly seconds: number;
-  readonly testCount: number;
+  /** Test digits behind the mean (test set size × seeds, each seed with its own split). */
+  readonly testSamples: number;
 }
 
 const SMALL = 1e-3;
@@ -124,7 +125,7 @@ export const regularization = defineExperiment<RegularizationSettings>({
       batchSize: 50,
       learningRate: 1e-3,
       labelNoise: [0, 0.2],
-      seeds: 1,
+      seeds: 2,
       strengths: {
         l1: 5e-4,
         proximalL1: 0.05,
@@ -197,7 +198,7 @@ export const regularization = defineExperiment<RegularizationSettings>({
           zeros: average((run) => run.zeros),
           epochs: average((run) => run.epochs),
           seconds: average((run) => run.seconds),
-          testCount: settings.testCount,
+          testSamples: settings.testCount * settings.seeds,
         };
       }),
     );
