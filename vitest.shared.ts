@@ -7,5 +7,7 @@ export const sharedConfig = defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
+    // The JSON report feeds scripts/test-summary.mjs, which prints one closing line for the whole repo.
+    reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
   },
 });
