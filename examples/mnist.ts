@@ -2,8 +2,8 @@
  * Trains a 784-256-128-10 network on handwritten digits (or Fashion-MNIST) and prints the test confusion
  * matrix and accuracy.
  *
- *   pnpm --filter @descent/nn example:mnist                        # MNIST digits, 8,000 train / 2,000 test
- *   pnpm --filter @descent/nn example:mnist --dataset fashion       # Fashion-MNIST from /usr/share/datasets
+ *   pnpm example:mnist                        # MNIST digits, 8,000 train / 2,000 test
+ *   pnpm example:mnist --dataset fashion       # Fashion-MNIST from /usr/share/datasets
  *   options: --epochs 20 --batch-size 64 --learning-rate 0.001 --seed 0 --train-count N --test-count N
  */
 import { existsSync } from "node:fs";
