@@ -102,6 +102,7 @@ export { identity, type ScaleByLearningRateState, scale, scaleByLearningRate } f
 export { type TraceOptions, type TraceState, trace } from "./transforms/trace.js";
 export { addDecayedWeights } from "./transforms/weight-decay.js";
 export { pathName, type TreePath } from "./tree/flat.js";
+export { type FusedStep, type FusedStepOptions, type FusedStepResult, fusedStep } from "./tree/fused-step.js";
 export {
   applyUpdates,
   assertSameStructure,

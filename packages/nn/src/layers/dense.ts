@@ -2,6 +2,7 @@ import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import { allocate, getKernels, resultDType, Tensor, ValueError } from "@descent/tensor";
 import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
+import { gradientBuffer } from "../training/recycling.js";
 import { checkLastAxis, inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
 import type { ApplyOptions, Layer, Params } from "./types.js";
 
@@ -111,7 +112,7 @@ function linearBackward(
   const rows = x.data.length / inputSize;
   const g = cotangent.data;
   const kernels = getKernels();
-  const weightsGradient = allocate(dtype, inputSize * outputSize);
+  const weightsGradient = gradientBuffer(dtype, inputSize * outputSize);
   kernels.gemm(true, false, inputSize, outputSize, rows, 1, inDType(x, dtype).data, g, 0, weightsGradient);
   const gradients: (TensorLike | null)[] = [null, new Tensor(weightsGradient, weights.shape)];
   if (withInputGradient) {

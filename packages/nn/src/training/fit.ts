@@ -1,5 +1,5 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
-import { applyUpdates } from "@descent/optimizers";
+import { applyUpdates, fusedStep } from "@descent/optimizers";
 import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
@@ -9,6 +9,7 @@ import { RowGatherer, resolveBatchSize, sampleCountOf, type TrainingData } from 
 import { evaluateInto } from "./evaluate.js";
 import { toLoss } from "./loss-registry.js";
 import { nonFiniteError, nonFiniteGradients, type PreviousStep } from "./non-finite.js";
+import { ParameterArrays, recycleGradients } from "./recycling.js";
 import type {
   EpochLogs,
   FitOptions,
@@ -73,6 +74,10 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const resume = options.resume;
 
+  // Built-in optimizers ending in a learning rate update and apply in one pass (same numbers).
+  const fused = fusedStep(optimizer);
+  const parameterArrays = new ParameterArrays();
+
   const root = createRandom(seed);
   const shuffleRandom: Random = root.fork();
   const layerRandom: Random = root.fork();
@@ -131,6 +136,7 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     },
     history,
     get params() {
+      parameterArrays.expose(current.params);
       return current.params;
     },
     set params(value: ParamTree) {
@@ -222,7 +228,9 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
           gradients = addTrees(gradients, regularizer.gradient(current.params));
         }
       }
-      if (guard) {
+      let nextParams: ParamTree;
+      let optimizerState: unknown;
+      const diagnose = () => {
         const bad = nonFiniteGradients(gradients);
         if (bad.length > 0 || !Number.isFinite(batchLoss)) {
           throw nonFiniteError(bad, batchLoss, gradients, x, previous, current.params, history, {
@@ -232,17 +240,31 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
             learningRateScale,
           });
         }
+      };
+      if (fused !== undefined) {
+        const stepped = fused(gradients, current.optimizerState, current.params, {
+          scale: learningRateScale,
+          allocate: parameterArrays.allocate,
+        });
+        // A finite step with a finite loss needs no other check; otherwise find what went wrong as the
+        // plain path does (an overflow with finite gradients shows at the next step, as there).
+        if (guard && !(stepped.finite && Number.isFinite(batchLoss))) diagnose();
+        nextParams = stepped.params;
+        optimizerState = stepped.state;
+        // A constraint might keep the tree it is given: reuse arrays only when none runs.
+        if (constraints.length === 0) parameterArrays.adopt(nextParams);
+        if (stepped.gradientsReleased && regularizers.length === 0) recycleGradients(gradients);
+      } else {
+        if (guard) diagnose();
+        const result = optimizer.update(gradients, current.optimizerState, current.params);
+        optimizerState = result.state;
+        nextParams = applyUpdates(
+          current.params,
+          learningRateScale === 1 ? result.updates : scaleTree(result.updates, learningRateScale),
+        );
       }
-      const { updates, state: optimizerState } = optimizer.update(
-        gradients,
-        current.optimizerState,
-        current.params,
-      );
-      let nextParams = applyUpdates(
-        current.params,
-        learningRateScale === 1 ? updates : scaleTree(updates, learningRateScale),
-      );
       for (const constraint of constraints) nextParams = constraint.apply(nextParams);
+      if (previous !== null) parameterArrays.retire(previous.params);
       previous = { params: current.params, step, epoch, batchInEpoch, loss: batchLoss };
       current = { params: nextParams, state: pendingState ?? current.state, optimizerState };
       lastLoss = batchLoss;

@@ -1,6 +1,8 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
+import { isPassThrough, registeredFusedStep, withFusedStep } from "../core/fused.js";
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
+import { treeFinite } from "../core/scaled-apply.js";
 import type { StatesOf } from "../core/types.js";
 
 /**
@@ -26,16 +28,10 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
   ...transforms: Transforms
 ): GradientTransformation<StatesOf<Transforms>> {
   const parts: readonly GradientTransformation<unknown>[] = transforms;
-  return builtin({
+  const transform = builtin({
     init: (params) => parts.map((part) => part.init(params)) as unknown as StatesOf<Transforms>,
     update: (gradients, state, params) => {
-      const states: readonly unknown[] = state;
-      if (!Array.isArray(states) || states.length !== parts.length) {
-        throw new ValueError(
-          "chain",
-          `the state has ${Array.isArray(states) ? `${states.length} entries` : "no entries"} but the chain has ${parts.length} transforms: pass the state returned by this chain's init or update`,
-        );
-      }
+      const states = checkedStates(state, parts.length);
       let updates: ParamTree = gradients;
       let overwrite = canOverwrite(gradients);
       const nextStates: unknown[] = new Array(parts.length);
@@ -50,4 +46,43 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
       return { updates, state: nextStates as unknown as StatesOf<Transforms> };
     },
   });
+  const last = parts[parts.length - 1];
+  const lastStep = last === undefined ? undefined : registeredFusedStep(last);
+  if (lastStep === undefined) return transform;
+  const prefix = parts.slice(0, -1);
+  const prefixPassesThrough = prefix.every(isPassThrough);
+  return withFusedStep(transform, (gradients, state, params, options) => {
+    const states = checkedStates(state, parts.length);
+    // The parts before the last run as in `update`; only the last one's pass fuses with the apply.
+    let updates: ParamTree = gradients;
+    let overwrite = canOverwrite(gradients);
+    const nextStates: unknown[] = new Array(parts.length);
+    for (let i = 0; i < prefix.length; i++) {
+      const { result, fresh } = runTransform(prefix[i]!, updates, states[i], params, overwrite);
+      updates = result.updates;
+      nextStates[i] = result.state;
+      overwrite = fresh;
+    }
+    const stepped = lastStep(updates, states[parts.length - 1], params, options);
+    nextStates[parts.length - 1] = stepped.state;
+    // Pass-through parts hand the gradients on untouched, so a non-finite gradient shows in the new
+    // parameters; any other part might hide it (clipping, masking): check the gradients themselves.
+    const finite = stepped.finite && (prefixPassesThrough || treeFinite(gradients));
+    return {
+      params: stepped.params,
+      state: nextStates as unknown as StatesOf<Transforms>,
+      finite,
+      gradientsReleased: prefixPassesThrough && stepped.gradientsReleased,
+    };
+  });
+}
+
+function checkedStates(state: unknown, count: number): readonly unknown[] {
+  if (!Array.isArray(state) || state.length !== count) {
+    throw new ValueError(
+      "chain",
+      `the state has ${Array.isArray(state) ? `${state.length} entries` : "no entries"} but the chain has ${count} transforms: pass the state returned by this chain's init or update`,
+    );
+  }
+  return state;
 }

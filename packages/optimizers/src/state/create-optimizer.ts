@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { fusedStep } from "../tree/fused-step.js";
 import { applyUpdates } from "../tree/tree.js";
 import { deserializeState, type JsonValue, serializeState } from "./serialize.js";
 
@@ -37,6 +38,7 @@ export function createOptimizer<State>(
 ): Optimizer<State> {
   let currentParams = params;
   let currentState = transform.init(params);
+  const fused = fusedStep(transform);
   return {
     transform,
     get params() {
@@ -46,6 +48,12 @@ export function createOptimizer<State>(
       return currentState;
     },
     step(gradients) {
+      if (fused !== undefined) {
+        const stepped = fused(gradients, currentState, currentParams);
+        currentParams = stepped.params;
+        currentState = stepped.state;
+        return currentParams;
+      }
       const { updates, state } = transform.update(gradients, currentState, currentParams);
       currentParams = applyUpdates(currentParams, updates);
       currentState = state;

@@ -1,6 +1,8 @@
 import type { GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
+import { markPassThrough, withFusedStep } from "../core/fused.js";
 import { builtin, canOverwrite, markFresh, outputData } from "../core/ownership.js";
+import { scaledApply } from "../core/scaled-apply.js";
 import type { EmptyState } from "../core/types.js";
 import {
   evaluateNonNegative,
@@ -38,14 +40,16 @@ export function scaleTree(op: string, gradients: ParamTree, factor: number): Par
  * ```
  */
 export function identity(): GradientTransformation<EmptyState> {
-  return builtin({
-    init: () => ({}),
-    // Handed-over updates stay ours to pass on for overwriting.
-    update: (gradients, state) => ({
-      updates: canOverwrite(gradients) ? markFresh(gradients) : gradients,
-      state,
+  return markPassThrough(
+    builtin({
+      init: () => ({}),
+      // Handed-over updates stay ours to pass on for overwriting.
+      update: (gradients, state) => ({
+        updates: canOverwrite(gradients) ? markFresh(gradients) : gradients,
+        state,
+      }),
     }),
-  });
+  );
 }
 
 /**
@@ -93,11 +97,18 @@ export function learningRateStep(
 ): GradientTransformation<ScaleByLearningRateState> {
   requireScalarOrSchedule(op, "learningRate", learningRate);
   const sign = flipSign ? -1 : 1;
-  return builtin({
+  const transform = builtin<ScaleByLearningRateState>({
     init: () => ({ count: 0 }),
     update: (gradients, state) => {
       const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
       return { updates: scaleTree(op, gradients, sign * rate), state: { count: state.count + 1 } };
     },
+  });
+  return withFusedStep(transform, (gradients, state, params, options = {}) => {
+    const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
+    flatten(gradients, op, "gradients");
+    const scale = options.scale ?? 1;
+    const applied = scaledApply(op, gradients, params, sign * rate, scale, options.allocate);
+    return { ...applied, state: { count: state.count + 1 }, gradientsReleased: true };
   });
 }

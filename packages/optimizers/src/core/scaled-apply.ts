@@ -1,0 +1,92 @@
+import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { allocate as allocateZeros, Tensor } from "@descent/tensor";
+import { flatten, leavesLike, unflatten } from "../tree/flat.js";
+
+type NumericArray = Float32Array | Float64Array;
+
+/** The new parameters of a fused learning-rate step, and whether all of them are finite. */
+export interface ScaledApplyResult {
+  readonly params: ParamTree;
+  readonly finite: boolean;
+}
+
+/**
+ * `θ + s·(f·u)` leaf by leaf in one pass, rounding exactly as the two-pass path does: `f·u` is rounded to
+ * the updates' dtype (the array `scaleByLearningRate` writes), then `·s` likewise (the caller's rescaling,
+ * skipped when `s = 1`), then the sum to the parameters' dtype (`applyUpdates`).
+ */
+export function scaledApply(
+  op: string,
+  updates: ParamTree,
+  params: ParamTree,
+  factor: number,
+  scale: number,
+  allocate: (dtype: DType, length: number) => NumericArray = allocateZeros,
+): ScaledApplyResult {
+  const flat = flatten(params, op, "params");
+  const deltas = leavesLike(op, flat, "params", updates, "updates");
+  let finite = true;
+  const leaves: TensorLike[] = new Array(flat.leaves.length);
+  for (let k = 0; k < flat.leaves.length; k++) {
+    const p = flat.leaves[k]!;
+    const u = deltas[k]!.data;
+    const out = allocate(p.dtype, p.data.length);
+    const pData = p.data;
+    const ok =
+      scale === 1 && out instanceof Float32Array && pData instanceof Float32Array && u instanceof Float32Array
+        ? applyFloat32(out, pData, u, factor)
+        : applyAny(out, pData, u, factor, scale);
+    finite &&= ok;
+    leaves[k] = new Tensor(out, p.shape);
+  }
+  return { params: unflatten(flat.structure, leaves), finite };
+}
+
+function applyFloat32(out: Float32Array, p: Float32Array, u: Float32Array, factor: number): boolean {
+  let finite = true;
+  const length = out.length;
+  for (let i = 0; i < length; i++) {
+    const value = Math.fround(p[i]! + Math.fround(factor * u[i]!));
+    out[i] = value;
+    // value − value is NaN exactly for NaN and ±∞.
+    if (value - value !== 0) finite = false;
+  }
+  return finite;
+}
+
+function applyAny(
+  out: NumericArray,
+  p: NumericArray,
+  u: NumericArray,
+  factor: number,
+  scale: number,
+): boolean {
+  const roundUpdate = u instanceof Float32Array;
+  const rescale = scale !== 1;
+  for (let i = 0; i < out.length; i++) {
+    let delta = factor * u[i]!;
+    if (roundUpdate) delta = Math.fround(delta);
+    if (rescale) {
+      delta *= scale;
+      if (roundUpdate) delta = Math.fround(delta);
+    }
+    out[i] = p[i]! + delta;
+  }
+  for (let i = 0; i < out.length; i++) {
+    const value = out[i]!;
+    if (value - value !== 0) return false;
+  }
+  return true;
+}
+
+/** True when every element of every leaf is finite. */
+export function treeFinite(tree: ParamTree): boolean {
+  for (const leaf of flatten(tree, "treeFinite").leaves) {
+    const data = leaf.data;
+    for (let i = 0; i < data.length; i++) {
+      const value = data[i]!;
+      if (value - value !== 0) return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,202 @@
+import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import { Tensor } from "@descent/tensor";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { adam, adamw, lion } from "../aliases/adam-family.js";
+import { momentum, nesterov, sgd } from "../aliases/sgd.js";
+import { chain } from "../combine/chain.js";
+import { exponentialDecay } from "../schedules/decay.js";
+import { createOptimizer } from "../state/create-optimizer.js";
+import { clipByValue } from "../transforms/clip.js";
+import { identity, scale, scaleByLearningRate } from "../transforms/scale.js";
+import { trace } from "../transforms/trace.js";
+import { fusedStep } from "./fused-step.js";
+import { applyUpdates } from "./tree.js";
+
+function filled(length: number, seed: number, dtype: DType, magnitude = 1): Tensor {
+  const data = dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    data[i] = magnitude * ((state >>> 0) / 2 ** 31 - 1);
+  }
+  return new Tensor(data, [length]);
+}
+
+function tree(sizes: readonly number[], seed: number, dtype: DType, magnitude = 1): ParamTree {
+  return {
+    layer: { weights: filled(sizes[0]!, seed, dtype, magnitude), bias: filled(sizes[1]!, seed + 1, dtype) },
+    out: filled(sizes[2]!, seed + 2, dtype, magnitude),
+  };
+}
+
+function bits(params: ParamTree): number[][] {
+  const leaves = [
+    (params.layer as ParamTree).weights as TensorLike,
+    (params.layer as ParamTree).bias as TensorLike,
+    params.out as TensorLike,
+  ];
+  return leaves.map((leaf) => Array.from(leaf.data));
+}
+
+function scaleTree(updates: ParamTree, factor: number): ParamTree {
+  const scaleLeaf = (leaf: TensorLike) => {
+    const data = leaf.data.slice();
+    for (let i = 0; i < data.length; i++) data[i]! *= factor;
+    return new Tensor(data, leaf.shape);
+  };
+  const layer = updates.layer as ParamTree;
+  return {
+    layer: { weights: scaleLeaf(layer.weights as TensorLike), bias: scaleLeaf(layer.bias as TensorLike) },
+    out: scaleLeaf(updates.out as TensorLike),
+  };
+}
+
+const optimizers: [string, () => GradientTransformation<unknown>][] = [
+  ["sgd", () => sgd({ learningRate: 0.1 })],
+  [
+    "sgd with a schedule",
+    () => sgd({ learningRate: exponentialDecay({ initialValue: 0.3, decayRate: 0.5, transitionSteps: 2 }) }),
+  ],
+  ["sgd with weight decay", () => sgd({ learningRate: 0.05, weightDecay: 0.01 })],
+  ["momentum", () => momentum({ learningRate: 0.05, momentum: 0.9 })],
+  ["nesterov", () => nesterov({ learningRate: 0.05, momentum: 0.8 })],
+  ["adam", () => adam({ learningRate: 1e-2 })],
+  ["adamw", () => adamw({ learningRate: 1e-2, weightDecay: 0.1 })],
+  ["lion", () => lion({ learningRate: 1e-3 })],
+  ["scaleByLearningRate alone", () => scaleByLearningRate(0.3)],
+  ["ascent (flipSign false)", () => scaleByLearningRate(0.2, { flipSign: false })],
+  [
+    "nested chain",
+    () => chain(clipByValue(0.5), chain(identity(), trace({ decay: 0.5 }), scaleByLearningRate(0.1))),
+  ],
+];
+
+describe("fusedStep", () => {
+  for (const [name, make] of optimizers) {
+    it(`gives the parameters and state of update + applyUpdates bit for bit (${name})`, () => {
+      fc.assert(
+        fc.property(
+          fc.record({
+            sizes: fc.tuple(
+              fc.integer({ min: 0, max: 40 }),
+              fc.integer({ min: 1, max: 5 }),
+              fc.integer({ min: 1, max: 9 }),
+            ),
+            seed: fc.integer({ min: 1, max: 2 ** 30 }),
+            dtype: fc.constantFrom<DType>("float32", "float64"),
+            factor: fc.constantFrom(1, 0.5, 0.3),
+          }),
+          ({ sizes, seed, dtype, factor }) => {
+            const optimizer = make();
+            const step = fusedStep(optimizer);
+            expect(step).toBeDefined();
+            let plainParams = tree(sizes, seed, dtype);
+            let fusedParams = plainParams;
+            let plainState = optimizer.init(plainParams);
+            let fusedState = optimizer.init(fusedParams);
+            for (let t = 0; t < 3; t++) {
+              const gradients = tree(sizes, seed * 7 + t, dtype);
+              const { updates, state } = optimizer.update(gradients, plainState, plainParams);
+              plainParams = applyUpdates(plainParams, factor === 1 ? updates : scaleTree(updates, factor));
+              plainState = state;
+              const before = bits(gradients);
+              const stepped = step!(gradients, fusedState, fusedParams, { scale: factor });
+              expect(bits(gradients)).toEqual(before);
+              expect(stepped.finite).toBe(true);
+              fusedParams = stepped.params;
+              fusedState = stepped.state;
+              expect(bits(fusedParams)).toEqual(bits(plainParams));
+            }
+            expect(JSON.stringify(fusedState)).toEqual(JSON.stringify(plainState));
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+  }
+
+  it("is undefined for transformations without a fused form (custom, or a chain not ending in a learning rate)", () => {
+    const custom: GradientTransformation<Record<string, never>> = {
+      init: () => ({}),
+      update: (gradients, state) => ({ updates: gradients, state }),
+    };
+    expect(fusedStep(custom)).toBeUndefined();
+    expect(fusedStep(chain(scaleByLearningRate(0.1), scale(2)))).toBeUndefined();
+    expect(fusedStep(chain())).toBeUndefined();
+  });
+
+  it("reports non-finite gradients and overflowing parameters, even when a transform hides the gradient", () => {
+    const params = tree([4, 2, 3], 5, "float32");
+    const bad = tree([4, 2, 3], 6, "float32");
+    ((bad.layer as ParamTree).bias as TensorLike).data[1] = Number.NaN;
+    for (const optimizer of [
+      sgd({ learningRate: 0.1 }) as GradientTransformation<unknown>,
+      sgd({ learningRate: 0 }),
+      chain(clipByValue(1), scaleByLearningRate(0.1)),
+    ]) {
+      const step = fusedStep(optimizer)!;
+      expect(step(bad, optimizer.init(params), params).finite).toBe(false);
+      expect(step(tree([4, 2, 3], 7, "float32"), optimizer.init(params), params).finite).toBe(true);
+    }
+    const infinite = tree([4, 2, 3], 6, "float32");
+    (infinite.out as TensorLike).data[0] = Number.POSITIVE_INFINITY;
+    const optimizer = sgd({ learningRate: 0.1 });
+    expect(fusedStep(optimizer)!(infinite, optimizer.init(params), params).finite).toBe(false);
+    // 1e38 − 0.5·(−1e39) overflows float32 although every input is finite.
+    const huge = tree([4, 2, 3], 6, "float32", 1e38);
+    const steep = tree([4, 2, 3], 8, "float32", 1e39 * 1e-1);
+    ((steep.layer as ParamTree).weights as TensorLike).data.fill(-3e38);
+    const overflow = scaleByLearningRate(2);
+    expect(fusedStep(overflow)!(steep, overflow.init(huge), huge).finite).toBe(false);
+  });
+
+  it("says the gradients are released only when no transform before the learning rate may keep them", () => {
+    const params = tree([3, 1, 2], 1, "float64");
+    const gradients = tree([3, 1, 2], 2, "float64");
+    const released = (optimizer: GradientTransformation<unknown>) =>
+      fusedStep(optimizer)!(gradients, optimizer.init(params), params).gradientsReleased;
+    expect(released(sgd({ learningRate: 0.1 }))).toBe(true);
+    expect(released(scaleByLearningRate(0.1))).toBe(true);
+    expect(released(momentum({ learningRate: 0.1 }))).toBe(false);
+    expect(released(adam())).toBe(false);
+  });
+
+  it("writes into the arrays the caller allocates, never into the inputs", () => {
+    const params = tree([5, 2, 2], 3, "float32");
+    const before = bits(params);
+    const given: (Float32Array | Float64Array)[] = [];
+    const optimizer = sgd({ learningRate: 0.5 });
+    const stepped = fusedStep(optimizer)!(tree([5, 2, 2], 4, "float32"), optimizer.init(params), params, {
+      allocate: (dtype, length) => {
+        const array =
+          dtype === "float64" ? new Float64Array(length) : new Float32Array(length).fill(Number.NaN);
+        given.push(array);
+        return array;
+      },
+    });
+    expect(bits(params)).toEqual(before);
+    expect(given.length).toBe(3);
+    expect(((stepped.params.layer as ParamTree).weights as TensorLike).data).toBe(given[0]);
+    expect(stepped.finite).toBe(true);
+  });
+
+  it("createOptimizer steps with the fused form and matches update + applyUpdates", () => {
+    const params = tree([6, 2, 3], 9, "float32");
+    const stateful = createOptimizer(sgd({ learningRate: 0.1 }), params);
+    const reference = sgd({ learningRate: 0.1 });
+    let plain = params;
+    let state = reference.init(params);
+    for (let t = 0; t < 3; t++) {
+      const gradients = tree([6, 2, 3], 20 + t, "float32");
+      stateful.step(gradients);
+      const result = reference.update(gradients, state, plain);
+      plain = applyUpdates(plain, result.updates);
+      state = result.state;
+    }
+    expect(bits(stateful.params)).toEqual(bits(plain));
+    expect(stateful.state).toEqual(state);
+  });
+});
