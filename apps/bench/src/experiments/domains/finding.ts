@@ -19,9 +19,10 @@ export function domainsFinding(
   options: { readonly fashionSkipped: string | null },
 ): string {
   const trained = results.filter((result) => result.epochs !== null);
-  const byDomain = new Map<string, DomainResult[]>();
-  for (const result of trained) byDomain.set(result.domain, [...(byDomain.get(result.domain) ?? []), result]);
-  const bests = [...byDomain.values()].map((group) => best(group)!);
+  const byDataset = new Map<string, DomainResult[]>();
+  for (const result of trained)
+    byDataset.set(result.dataset, [...(byDataset.get(result.dataset) ?? []), result]);
+  const bests = [...byDataset.values()].map((group) => best(group)!);
   const perDomain = bests.map(
     (result) =>
       `${result.label} F1 ${score(result.f1)} (accuracy ${percent(result.accuracy)}, 95 % of its final F1 after ${result.epochsTo95} of ${result.epochs} epochs)`,
@@ -29,8 +30,8 @@ export function domainsFinding(
   const f1s = bests.map((result) => result.f1);
   const spread = Math.max(...f1s) - Math.min(...f1s);
   const sentences = [
-    `With the same mini-batch gradient descent, the best model per domain reached ${perDomain.join("; ")}: ` +
-      `the F1 spread across domains is ${score(spread)}, so performance ${spread >= 0.05 ? "does" : "does not measurably"} vary by domain, ${spread >= 0.05 ? "as" : "unlike what"} the article says.`,
+    `With the same mini-batch gradient descent, the best model per data set reached ${perDomain.join("; ")}: ` +
+      `the F1 spread across data sets is ${score(spread)}, so performance ${spread >= 0.05 ? "does" : "does not measurably"} vary by domain, ${spread >= 0.05 ? "as" : "unlike what"} the article says.`,
   ];
 
   const baseline = results.find((result) => result.epochs === null);
@@ -50,6 +51,12 @@ export function domainsFinding(
           ? `Accuracy and F1 pick the same model here, but the ${((byAccuracy.accuracy - baseline.accuracy) * 100).toFixed(1)}-point accuracy lift over doing nothing hides that F1 is only ${score(byF1.f1)}.`
           : `Accuracy would pick the ${byAccuracy.label.split(": ")[1]} and F1 the ${byF1.label.split(": ")[1]}: only F1 and PR-AUC tell them apart.`),
     );
+    const byPrAuc = [...sensors].sort((a, b) => b.prAuc - a.prAuc)[0]!;
+    if (byPrAuc !== byF1) {
+      sentences.push(
+        `PR-AUC, which does not depend on the decision threshold, prefers the ${byPrAuc.label.split(": ")[1]} (${score(byPrAuc.prAuc)} vs ${score(byF1.prAuc)}): its lower F1 comes from the threshold at probability ½, not from how it ranks the readings.`,
+      );
+    }
     for (const result of sensors.filter((model) => model.accuracy < baseline.accuracy && model.recall > 0)) {
       sentences.push(
         `The ${result.label.split(": ")[1]} scores below the do-nothing baseline in accuracy (${percent(result.accuracy)} vs ${percent(baseline.accuracy)}) yet finds ${percent(result.recall)} of the anomalies the baseline misses entirely.`,
