@@ -58,7 +58,7 @@ export function resolveActivation(fn: ActivationLike): {
  */
 export function activation(fn: ActivationLike, options: { readonly name?: string } = {}): Layer {
   const { run, description } = resolveActivation(fn);
-  return {
+  const layer: Layer = {
     type: "activation",
     name: options.name,
     hasParams: false,
@@ -69,4 +69,32 @@ export function activation(fn: ActivationLike, options: { readonly name?: string
     apply: (_params, input) => run(input),
     outputShape: (inputShape) => [...inputShape],
   };
+  if (behavesAsDefaultRelu(fn, description)) defaultRelus.add(layer);
+  return layer;
+}
+
+/** Activation layers computing `max(x, 0)` with relu'(0) = 0, which a preceding dense layer may fuse. */
+const defaultRelus = new WeakSet<Layer>();
+
+/** True for an activation layer of the built-in relu with the default subgradient relu'(0) = 0. */
+export function isDefaultReluLayer(layer: Layer): boolean {
+  return defaultRelus.has(layer);
+}
+
+function behavesAsDefaultRelu(
+  fn: ActivationLike,
+  description: { readonly name: string; readonly options: Readonly<Record<string, unknown>> },
+): boolean {
+  const keys = Object.keys(description.options);
+  if (description.name !== "relu" || keys.some((key) => key !== "subgradientAtZero")) return false;
+  if ((description.options.subgradientAtZero ?? 0) !== 0) return false;
+  // A same-named user activation must also compute relu to be replaced by the fused kernel.
+  const resolved = (typeof fn === "string" ? getActivation(fn) : fn) as Partial<Activation>;
+  if (typeof resolved.value !== "function" || typeof resolved.derivative !== "function") return false;
+  const points: readonly [number, number, number][] = [
+    [-1.5, 0, 0],
+    [0, 0, 0],
+    [2.5, 2.5, 1],
+  ];
+  return points.every(([x, y, slope]) => resolved.value!(x) === y && resolved.derivative!(x, y) === slope);
 }

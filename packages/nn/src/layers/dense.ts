@@ -43,7 +43,7 @@ export function dense(inputSize: number, outputSize: number, options: DenseOptio
   const useBias = options.useBias ?? true;
   const weightsInitializer = options.weightsInitializer ?? glorotUniform();
   const biasInitializer = options.biasInitializer ?? zeros();
-  return {
+  const layer: Layer = {
     type: "dense",
     name: options.name,
     hasParams: true,
@@ -54,28 +54,50 @@ export function dense(inputSize: number, outputSize: number, options: DenseOptio
       return useBias ? { weights, bias: biasInitializer(random, [outputSize], dtype) } : { weights };
     },
     initState: () => ({}),
-    apply(params: Params, input: Operand, _options?: ApplyOptions): Traced {
-      const weights = params.weights as Operand | undefined;
-      const bias = params.bias as Operand | undefined;
-      if (weights === undefined || (useBias && bias === undefined)) {
-        throw new ValueError(
-          "dense",
-          `parameters are missing ${weights === undefined ? '"weights"' : '"bias"'}: pass the tree made by init()`,
-        );
-      }
-      checkLastAxis("dense", tensorOfOperand(input).shape, inputSize, `${inputSize} input features`);
-      const op = isTrackedOperand(input) ? linearWithInputGradient : linearWithoutInputGradient;
-      return useBias ? op(input, weights, bias!) : op(input, weights);
-    },
+    apply: (params: Params, input: Operand, _options?: ApplyOptions): Traced => run(false, params, input),
     outputShape(inputShape: readonly number[]): number[] {
       checkLastAxis("dense", [1, ...inputShape], inputSize, `${inputSize} input features`);
       return [...inputShape.slice(0, -1), outputSize];
     },
   };
+  withRelu.set(layer, (params, input) => run(true, params, input));
+  return layer;
+
+  function run(relu: boolean, params: Params, input: Operand): Traced {
+    const weights = params.weights as Operand | undefined;
+    const bias = params.bias as Operand | undefined;
+    if (weights === undefined || (useBias && bias === undefined)) {
+      throw new ValueError(
+        "dense",
+        `parameters are missing ${weights === undefined ? '"weights"' : '"bias"'}: pass the tree made by init()`,
+      );
+    }
+    checkLastAxis("dense", tensorOfOperand(input).shape, inputSize, `${inputSize} input features`);
+    const tracked = isTrackedOperand(input);
+    const op = relu
+      ? tracked
+        ? linearReluWithInputGradient
+        : linearReluWithoutInputGradient
+      : tracked
+        ? linearWithInputGradient
+        : linearWithoutInputGradient;
+    return useBias ? op(input, weights, bias!) : op(input, weights);
+  }
 }
 
-/** `x·W (+ b)` over the last axis of `x`, in the widest dtype of the operands. */
-function linearForward(x: Tensor, weights: Tensor, bias?: Tensor): TensorLike {
+/**
+ * The dense layers made by {@link dense}, with their fused `relu(x·W + b)`: `sequential` runs a dense layer
+ * followed by a default relu as this one op (one pass over the output forward and backward, one graph node).
+ */
+const withRelu = new WeakMap<Layer, (params: Params, input: Operand) => Traced>();
+
+/** The fused `relu(dense(x))` of a layer made by {@link dense}, if `layer` is one. */
+export function denseReluOf(layer: Layer): ((params: Params, input: Operand) => Traced) | undefined {
+  return withRelu.get(layer);
+}
+
+/** `x·W (+ b)`, then `max(·, 0)` when `relu`, over the last axis of `x`, in the widest dtype of the operands. */
+function linearForward(relu: boolean, x: Tensor, weights: Tensor, bias?: Tensor): TensorLike {
   const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
   const [inputSize, outputSize] = weights.shape as [number, number];
   const rows = x.data.length / inputSize;
@@ -92,25 +114,61 @@ function linearForward(x: Tensor, weights: Tensor, bias?: Tensor): TensorLike {
     0,
     output,
   );
-  if (bias) {
-    const b = bias.data;
-    for (let r = 0, offset = 0; r < rows; r++, offset += outputSize) {
-      for (let j = 0; j < outputSize; j++) output[offset + j]! += b[j]!;
-    }
-  }
+  if (bias || relu) addBiasAndRelu(output, rows, outputSize, bias?.data, relu);
   return new Tensor(output, [...x.shape.slice(0, -1), outputSize]);
+}
+
+/**
+ * `y = max(y + b, 0)` in place. The sum is rounded to the output's dtype before the max, as the unfused
+ * `add` then `relu` do (max commutes with that rounding, so one store suffices).
+ */
+function addBiasAndRelu(
+  output: Float32Array | Float64Array,
+  rows: number,
+  columns: number,
+  bias: Float32Array | Float64Array | undefined,
+  relu: boolean,
+): void {
+  if (!relu) {
+    for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
+      for (let j = 0; j < columns; j++) output[offset + j]! += bias![j]!;
+    }
+  } else if (bias) {
+    for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
+      for (let j = 0; j < columns; j++) output[offset + j] = Math.max(output[offset + j]! + bias[j]!, 0);
+    }
+  } else {
+    for (let i = 0; i < output.length; i++) output[i] = Math.max(output[i]!, 0);
+  }
+}
+
+/**
+ * `g · relu'(z)` from the relu output `y = max(z, 0)`: 1 where y > 0, 0 where y = 0 (z ≤ 0: relu'(0) = 0,
+ * the default subgradient), NaN where y is NaN (as the unfused relu: NaN never hides).
+ */
+function reluCotangent(cotangent: Tensor, output: Tensor): Float32Array | Float64Array {
+  const g = cotangent.data;
+  const y = output.data;
+  const result = allocate(cotangent.dtype, g.length);
+  for (let i = 0; i < g.length; i++) {
+    const value = y[i]!;
+    result[i] = g[i]! * (value > 0 ? 1 : value === 0 ? 0 : Number.NaN);
+  }
+  return result;
 }
 
 function linearBackward(
   withInputGradient: boolean,
+  relu: boolean,
   cotangent: Tensor,
+  output: Tensor,
   inputs: readonly Tensor[],
 ): (TensorLike | null)[] {
   const [x, weights, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
   const dtype = cotangent.dtype;
   const [inputSize, outputSize] = weights.shape as [number, number];
   const rows = x.data.length / inputSize;
-  const g = cotangent.data;
+  const g = relu ? reluCotangent(cotangent, output) : cotangent.data;
   const kernels = getKernels();
   const weightsGradient = gradientBuffer(dtype, inputSize * outputSize);
   kernels.gemm(true, false, inputSize, outputSize, rows, 1, inDType(x, dtype).data, g, 0, weightsGradient);
@@ -141,14 +199,16 @@ function linearBackward(
   return gradients;
 }
 
-const linearWithInputGradient = customOp({
-  name: "dense",
-  forward: (x, weights, bias) => linearForward(x!, weights!, bias),
-  backward: (cotangent, _output, inputs) => linearBackward(true, cotangent, inputs),
-});
+function linearOp(relu: boolean, withInputGradient: boolean) {
+  return customOp({
+    name: relu ? "denseRelu" : "dense",
+    forward: (x, weights, bias) => linearForward(relu, x!, weights!, bias),
+    backward: (cotangent, output, inputs) =>
+      linearBackward(withInputGradient, relu, cotangent, output, inputs),
+  });
+}
 
-const linearWithoutInputGradient = customOp({
-  name: "dense",
-  forward: (x, weights, bias) => linearForward(x!, weights!, bias),
-  backward: (cotangent, _output, inputs) => linearBackward(false, cotangent, inputs),
-});
+const linearWithInputGradient = linearOp(false, true);
+const linearWithoutInputGradient = linearOp(false, false);
+const linearReluWithInputGradient = linearOp(true, true);
+const linearReluWithoutInputGradient = linearOp(true, false);

@@ -2,7 +2,8 @@ import type { Operand, Traced } from "@descent/autodiff";
 import type { DType, ParamTree, RandomGenerator } from "@descent/spec";
 import { createRandom, formatShape, ValueError } from "@descent/tensor";
 import { countParameters } from "../tree/tree.js";
-import { type ActivationLike, activation, isActivationLike } from "./activation.js";
+import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
+import { denseReluOf } from "./dense.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
 
 /** A model: a layer made of layers, with conveniences for whole-model use. */
@@ -67,6 +68,11 @@ export function sequential(
     }
     seen.add(name);
   }
+  // A dense layer followed by a default relu runs as one fused op (same numbers, one pass fewer).
+  const fusedRelu = layers.map((layer, i) => {
+    const next = layers[i + 1];
+    return next !== undefined && isDefaultReluLayer(next) ? denseReluOf(layer) : undefined;
+  });
   const hasParams = layers.some((layer) => layer.hasParams);
   const hasState = layers.some((layer) => layer.hasState);
 
@@ -86,6 +92,12 @@ export function sequential(
           "sequential",
           `parameters have no entry "${name}" (found ${Object.keys(params).join(", ") || "none"}): pass the tree made by model.init()`,
         );
+      }
+      const fused = fusedRelu[i];
+      if (fused !== undefined) {
+        output = fused(layerParams ?? {}, output);
+        i++;
+        continue;
       }
       const layerState = options.state?.[name] as ParamTree | undefined;
       output = layer.apply(layerParams ?? {}, output, {
