@@ -1,5 +1,5 @@
 import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { allocate as allocateZeros, Tensor } from "@descent/tensor";
+import { allocate as allocateZeros, scaledAddFloat32, Tensor } from "@descent/tensor";
 import { flatten, leavesLike, unflatten } from "../tree/flat.js";
 
 type NumericArray = Float32Array | Float64Array;
@@ -34,37 +34,12 @@ export function scaledApply(
     const pData = p.data;
     const ok =
       scale === 1 && out instanceof Float32Array && pData instanceof Float32Array && u instanceof Float32Array
-        ? applyFloat32(out, pData, u, factor)
+        ? scaledAddFloat32(out, pData, u, factor)
         : applyAny(out, pData, u, factor, scale);
     finite &&= ok;
     leaves[k] = new Tensor(out, p.shape);
   }
   return { params: unflatten(flat.structure, leaves), finite };
-}
-
-function applyFloat32(out: Float32Array, p: Float32Array, u: Float32Array, factor: number): boolean {
-  // The finiteness check rides along as two float64 sums: a sum is non-finite exactly when an element
-  // is (float32 values cannot overflow a float64 sum of fewer than 10^269 terms), and summing is
-  // cheaper than a branch per element.
-  let even = 0;
-  let odd = 0;
-  const length = out.length;
-  let i = 0;
-  for (; i + 1 < length; i += 2) {
-    const first = Math.fround(p[i]! + Math.fround(factor * u[i]!));
-    const second = Math.fround(p[i + 1]! + Math.fround(factor * u[i + 1]!));
-    out[i] = first;
-    out[i + 1] = second;
-    even += first;
-    odd += second;
-  }
-  if (i < length) {
-    const last = Math.fround(p[i]! + Math.fround(factor * u[i]!));
-    out[i] = last;
-    even += last;
-  }
-  const total = even + odd;
-  return total - total === 0;
 }
 
 function applyAny(

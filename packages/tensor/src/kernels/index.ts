@@ -12,3 +12,4 @@ export {
   setThreadCount,
   useKernels,
 } from "./registry.js";
+export { scaledAddFloat32 } from "./scaled-add.js";

@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { scaledAddFloat32, scaledAddImplementation } from "./scaled-add.js";
+
+function reference(p: Float32Array, u: Float32Array, factor: number): { out: Float32Array; finite: boolean } {
+  const out = new Float32Array(p.length);
+  let finite = true;
+  for (let i = 0; i < p.length; i++) {
+    out[i] = p[i]! + Math.fround(factor * u[i]!);
+    if (!Number.isFinite(out[i]!)) finite = false;
+  }
+  return { out, finite };
+}
+
+function expectBitIdentical(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    // NaN payloads may differ between wasm and JavaScript; any NaN matches any NaN.
+    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      expect.fail(`element ${i}: ${actual[i]} ≠ ${expected[i]}`);
+    }
+  }
+}
+
+const special = [
+  0,
+  -0,
+  1e-45,
+  -3e-39,
+  3.4e38,
+  -3.4e38,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+];
+
+function filled(length: number, seed: number, specials: boolean): Float32Array {
+  const data = new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const r = (state >>> 0) / 2 ** 32;
+    data[i] =
+      specials && r < 0.01
+        ? special[(state >>> 8) % special.length]!
+        : (r * 2 - 1) * 10 ** (((state >>> 4) % 7) - 3);
+  }
+  return data;
+}
+
+describe("scaledAddFloat32", () => {
+  it("runs WebAssembly SIMD in Node (the fast path is really taken)", () => {
+    expect(scaledAddImplementation()).toBe("wasm-simd");
+  });
+
+  it("equals fround(p + fround(factor·u)) bit for bit, with the right finiteness, for any length", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          length: fc.oneof(
+            fc.integer({ min: 0, max: 40 }),
+            fc.integer({ min: 2040, max: 2060 }),
+            fc.integer({ min: 4090, max: 9000 }),
+          ),
+          factor: fc.oneof(
+            fc.constantFrom(0, -0, -0.1, 0.1, 1, -1e-30, 3e30),
+            fc.double({ min: -10, max: 10, noNaN: true }),
+          ),
+          seed: fc.integer({ min: 1, max: 2 ** 30 }),
+          specials: fc.boolean(),
+        }),
+        ({ length, factor, seed, specials }) => {
+          const p = filled(length, seed, specials);
+          const u = filled(length, seed + 1, specials);
+          const expected = reference(p, u, factor);
+          const out = new Float32Array(length).fill(7);
+          expect(scaledAddFloat32(out, p, u, factor)).toBe(expected.finite);
+          expectBitIdentical(out, expected.out);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("may write over either operand", () => {
+    const p = filled(5003, 3, false);
+    const u = filled(5003, 4, false);
+    const expected = reference(p, u, -0.25).out;
+    const intoP = p.slice();
+    scaledAddFloat32(intoP, intoP, u, -0.25);
+    expectBitIdentical(intoP, expected);
+    const intoU = u.slice();
+    scaledAddFloat32(intoU, p, intoU, -0.25);
+    expectBitIdentical(intoU, expected);
+  });
+
+  it("reports an overflow to infinity from finite operands, in the vector body and in the tail", () => {
+    for (const at of [100, 5002]) {
+      const p = new Float32Array(5003).fill(1);
+      const u = new Float32Array(5003).fill(1);
+      p[at] = 3e38;
+      u[at] = -3e38;
+      expect(scaledAddFloat32(new Float32Array(5003), p, u, -1)).toBe(false);
+      expect(scaledAddFloat32(new Float32Array(5003), p, u, 1)).toBe(true);
+    }
+  });
+});
