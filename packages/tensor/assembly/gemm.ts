@@ -29,6 +29,7 @@ import {
   PACK_A_PANELS,
   PACK_B_CHUNKS,
   PACK_B_PANELS,
+  PACK_FLAGS_ADDRESS,
   PACKED,
   PACKED_A_ADDRESS,
   PACKED_B_ADDRESS,
@@ -159,6 +160,28 @@ function claim(): i32 {
   }
 }
 
+function packChunk(chunk: i32, packAChunks: i32): void {
+  if (chunk < packAChunks) packAChunk(chunk);
+  else packBChunk(chunk - packAChunks);
+  const flag = load<usize>(PACK_FLAGS_ADDRESS) + <usize>chunk;
+  if (ASC_FEATURE_THREADS) atomic.store<u8>(flag, 1);
+  else store<u8>(flag, 1);
+}
+
+/**
+ * Makes sure every pack chunk is done before computing. Packing is idempotent (it writes the same bytes from
+ * read-only inputs), so instead of spinning on a chunk another thread holds (maybe preempted for a whole
+ * time slice on a busy machine), this thread packs any chunk not yet flagged done itself.
+ */
+function finishPacking(packAChunks: i32, packChunks: i32): void {
+  if (loadCounter(PACKED) >= packChunks) return;
+  const flags = load<usize>(PACK_FLAGS_ADDRESS);
+  for (let chunk = 0; chunk < packChunks; chunk++) {
+    const done = ASC_FEATURE_THREADS ? atomic.load<u8>(flags + <usize>chunk) : load<u8>(flags + <usize>chunk);
+    if (done === 0) packChunk(chunk, packAChunks);
+  }
+}
+
 /**
  * Claims and runs chunks of the current job until none is left; called by the driver on the calling thread
  * (thread 0) and by every worker (thread ≥ 1) when the job sequence changes.
@@ -170,15 +193,11 @@ export function work(thread: i32): void {
     const total = loadCounter(TOTAL);
     const packAChunks = load<i32>(PACK_A_CHUNKS);
     const packChunks = packAChunks + load<i32>(PACK_B_CHUNKS);
-    if (chunk < packAChunks) {
-      packAChunk(chunk);
-      fetchAdd(PACKED, 1);
-    } else if (chunk < packChunks) {
-      packBChunk(chunk - packAChunks);
+    if (chunk < packChunks) {
+      packChunk(chunk, packAChunks);
       fetchAdd(PACKED, 1);
     } else {
-      // Every pack chunk was claimed before this one; wait for the ones still in flight on other threads.
-      while (loadCounter(PACKED) < packChunks) {}
+      finishPacking(packAChunks, packChunks);
       computeChunk(chunk - packChunks, thread);
       fetchAdd(CHUNKS_BY_THREAD + thread * 4, 1);
     }

@@ -22,7 +22,7 @@ export const SLEEPERS = 4;
 export const NEXT = 8;
 /** Chunks finished. */
 export const DONE = 12;
-/** Pack chunks finished (compute chunks wait until all are). */
+/** Pack chunks finished by their claimers (a fast check before compute chunks look at the flags). */
 export const PACKED = 16;
 /** Workers that have instantiated the module and entered their loop. */
 export const READY = 20;
@@ -64,6 +64,8 @@ export const CHUNK_ROW_PANELS = 136;
 export const CHUNK_COLUMN_PANELS = 140;
 /** Compute chunks per row block (column blocks). */
 export const COLUMN_BLOCKS = 144;
+/** Byte address of one done flag (u8) per pack chunk, zeroed by the driver for each job. */
+export const PACK_FLAGS_ADDRESS = 148;
 
 /** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
 export const CHUNKS_BY_THREAD = 256;

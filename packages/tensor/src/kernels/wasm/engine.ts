@@ -25,6 +25,7 @@ import {
   PACK_A_PANELS,
   PACK_B_CHUNKS,
   PACK_B_PANELS,
+  PACK_FLAGS_ADDRESS,
   PACKED,
   PACKED_A_ADDRESS,
   PACKED_B_ADDRESS,
@@ -75,10 +76,16 @@ function probeCanBlock(words: Int32Array): boolean {
 export class WasmEngine {
   /** Threads a large GEMM may use (the calling thread included). */
   threads = 1;
+  /**
+   * For tests: publish jobs with the pack chunks already claimed, so compute chunks must pack everything
+   * themselves (the path taken when a pack chunk's owner is preempted).
+   */
+  skipPackClaims = false;
   private readonly memory: WebAssembly.Memory;
   private readonly work: (thread: number) => void;
   private words: Int32Array;
   private floats: Float32Array;
+  private bytes: Uint8Array;
   private pool: WorkerPool | undefined;
   private readonly canBlock: boolean;
   private generation = 0;
@@ -93,6 +100,7 @@ export class WasmEngine {
     this.work = instance.exports.work as (thread: number) => void;
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
+    this.bytes = new Uint8Array(this.memory.buffer);
     this.canBlock = shared && probeCanBlock(this.words);
   }
 
@@ -167,7 +175,8 @@ export class WasmEngine {
     const cAddress = align64(bAddress + k * n * 4);
     const packedAAddress = align64(cAddress + m * n * 4);
     const packedBAddress = align64(packedAAddress + rowPanels * MR * k * 4);
-    if (!this.reserve(packedBAddress + columnPanels * NR * k * 4)) return false;
+    const packFlagsAddress = packedBAddress + columnPanels * NR * k * 4;
+    if (!this.reserve(packFlagsAddress + packAChunks + packBChunks)) return false;
 
     const floats = this.floats;
     const words = this.words;
@@ -193,6 +202,8 @@ export class WasmEngine {
     words[word(C_ADDRESS)] = cAddress;
     words[word(PACKED_A_ADDRESS)] = packedAAddress;
     words[word(PACKED_B_ADDRESS)] = packedBAddress;
+    words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
+    this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
     words[word(PACK_A_PANELS)] = packAPanels;
     words[word(PACK_B_PANELS)] = packBPanels;
     words[word(CHUNK_ROW_PANELS)] = rowPanelsPerChunk;
@@ -201,11 +212,12 @@ export class WasmEngine {
     words[word(PACK_A_CHUNKS)] = packAChunks;
     words[word(PACK_B_CHUNKS)] = packBChunks;
     Atomics.store(words, word(TOTAL), total);
-    Atomics.store(words, word(DONE), 0);
+    const skipped = this.skipPackClaims ? packAChunks + packBChunks : 0;
+    Atomics.store(words, word(DONE), skipped);
     Atomics.store(words, word(PACKED), 0);
     Atomics.store(words, word(THREADS), threads);
     this.generation = (this.generation + 1) & GENERATION_MASK;
-    Atomics.store(words, word(NEXT), this.generation << 16);
+    Atomics.store(words, word(NEXT), (this.generation << 16) | skipped);
     if (threads > 1) {
       Atomics.add(words, word(SEQUENCE), 1);
       if (Atomics.load(words, word(SLEEPERS)) > 0) Atomics.notify(words, word(SEQUENCE));
@@ -259,6 +271,7 @@ export class WasmEngine {
     }
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
+    this.bytes = new Uint8Array(this.memory.buffer);
     return true;
   }
 }

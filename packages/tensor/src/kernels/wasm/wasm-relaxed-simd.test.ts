@@ -1,7 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -22,40 +20,35 @@ if (wasmSupport().relaxedSimd) {
         dirname(createRequire(import.meta.url).resolve("vitest/package.json")),
         "vitest.mjs",
       );
-      const output = mkdtempSync(join(tmpdir(), "descent-relaxed-"));
-      try {
-        const report = join(output, "report.json");
-        const child = spawnSync(
-          process.execPath,
-          [
-            "--experimental-wasm-relaxed-simd",
-            vitest,
-            "run",
-            "src/kernels/wasm/wasm-relaxed-simd.test.ts",
-            "--pool=threads",
-            "--reporter=json",
-            `--outputFile=${report}`,
-          ],
-          { cwd: packageDirectory, encoding: "utf8", timeout: 120_000 },
-        );
-        expect(child.status, `${child.stdout}\n${child.stderr}`).toBe(0);
-        const results = JSON.parse(readFileSync(report, "utf8")) as {
-          numPassedTests: number;
-          numFailedTests: number;
-          testResults: { assertionResults: { fullName: string; status: string }[] }[];
-        };
-        const names = results.testResults.flatMap((file) =>
-          file.assertionResults.map((test) => test.fullName),
-        );
-        expect(results.numFailedTests).toBe(0);
-        for (const memory of ["shared", "unshared"]) {
-          const suite = `wasm-relaxed-simd gemm (${memory} memory) `;
-          expect(names.filter((name) => name.startsWith(suite)).length, suite).toBeGreaterThanOrEqual(8);
-        }
-        expect(results.numPassedTests).toBe(names.length);
-      } finally {
-        rmSync(output, { recursive: true, force: true });
+      // The verbose reporter alone: the shared config's JSON report file stays the parent run's.
+      const child = spawnSync(
+        process.execPath,
+        [
+          "--experimental-wasm-relaxed-simd",
+          vitest,
+          "run",
+          "src/kernels/wasm/wasm-relaxed-simd.test.ts",
+          "--pool=threads",
+          "--reporter=verbose",
+        ],
+        {
+          cwd: packageDirectory,
+          encoding: "utf8",
+          timeout: 120_000,
+          env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+        },
+      );
+      const output = `${child.stdout}\n${child.stderr}`;
+      expect(child.status, output).toBe(0);
+      const passed = output.split("\n").filter((line) => line.includes("✓"));
+      for (const memory of ["shared", "unshared"]) {
+        const suite = `wasm-relaxed-simd gemm (${memory} memory) > `;
+        expect(
+          passed.filter((line) => line.includes(suite)).length,
+          `${suite}\n${output}`,
+        ).toBeGreaterThanOrEqual(8);
       }
+      expect(output).not.toMatch(/\bfailed\b|×/);
     });
   });
 }

@@ -5,7 +5,7 @@ import { DONE, FAILED, READY, SEQUENCE, SLEEPERS, THREADS } from "./generated/la
  * GEMMs back to back with small element-wise ops in between: a polling worker joins within a microsecond,
  * a blocked one needs a wake-up (tens of microseconds).
  */
-export const WORKER_SPIN_MILLISECONDS = 2;
+export const WORKER_SPIN_MILLISECONDS = 1;
 
 // The worker's loop, as source text: workers start from a string (eval in Node, a Blob URL in browsers) so the
 // package needs no separate worker file. It waits for SEQUENCE to change, then runs the kernel's `work`.

@@ -178,6 +178,21 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
       });
     }
 
+    it("gives the same bits when compute chunks pack everything themselves (a pack chunk's owner preempted)", () => {
+      for (const gemm of [
+        { transposeA: false, transposeB: false, m: 300, n: 200, k: 600, alpha: 1, beta: 0, seed: 41 },
+        { transposeA: true, transposeB: true, m: 33, n: 65, k: 257, alpha: 0.5, beta: 1, seed: 42 },
+      ] satisfies GemmCase[]) {
+        const expected = bits(runGemm(engineOnly, gemm));
+        kernels.engine.skipPackClaims = true;
+        try {
+          expect(bitDifferences(runGemm(engineOnly, gemm), expected)).toBe(0);
+        } finally {
+          kernels.engine.skipPackClaims = false;
+        }
+      }
+    });
+
     it("overwrites C when β = 0, even NaN, and propagates NaN and ∞ from A to its own row only", () => {
       const m = 5;
       const n = 40;
