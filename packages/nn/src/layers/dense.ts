@@ -142,17 +142,44 @@ function addBiasAndRelu(
   }
 }
 
+/** Reused for `g · relu'(z)`, which lives only during one backward call (the GEMMs copy it). */
+let reluScratch: { float32: Float32Array; float64: Float64Array } = {
+  float32: new Float32Array(0),
+  float64: new Float64Array(0),
+};
+
 /**
- * `g · relu'(z)` from the relu output `y = max(z, 0)`: 1 where y > 0, 0 where y = 0 (z ≤ 0: relu'(0) = 0,
- * the default subgradient), NaN where y is NaN (as the unfused relu: NaN never hides).
+ * `g · relu'(z)` from the relu output `y = max(z, 0)` (y ≥ 0 or NaN): `sign(y)` is 1 where y > 0, 0 where
+ * y = 0 (z ≤ 0: relu'(0) = 0, the default subgradient), NaN where y is NaN — as the unfused relu, without
+ * a data-dependent branch. Also sums the rows into `biasGradient` when given (same order as a separate loop).
  */
-function reluCotangent(cotangent: Tensor, output: Tensor): Float32Array | Float64Array {
+function reluCotangent(
+  cotangent: Tensor,
+  output: Tensor,
+  columns: number,
+  biasGradient: Float32Array | Float64Array | undefined,
+): Float32Array | Float64Array {
   const g = cotangent.data;
   const y = output.data;
-  const result = allocate(cotangent.dtype, g.length);
-  for (let i = 0; i < g.length; i++) {
-    const value = y[i]!;
-    result[i] = g[i]! * (value > 0 ? 1 : value === 0 ? 0 : Number.NaN);
+  const length = g.length;
+  const key = cotangent.dtype;
+  if (reluScratch[key].length < length) {
+    reluScratch = {
+      ...reluScratch,
+      [key]: key === "float64" ? new Float64Array(length) : new Float32Array(length),
+    };
+  }
+  const result = reluScratch[key].subarray(0, length);
+  if (biasGradient === undefined) {
+    for (let i = 0; i < length; i++) result[i] = g[i]! * Math.sign(y[i]!);
+    return result;
+  }
+  for (let offset = 0; offset < length; offset += columns) {
+    for (let j = 0; j < columns; j++) {
+      const value = g[offset + j]! * Math.sign(y[offset + j]!);
+      result[offset + j] = value;
+      biasGradient[j]! += value;
+    }
   }
   return result;
 }
@@ -168,7 +195,8 @@ function linearBackward(
   const dtype = cotangent.dtype;
   const [inputSize, outputSize] = weights.shape as [number, number];
   const rows = x.data.length / inputSize;
-  const g = relu ? reluCotangent(cotangent, output) : cotangent.data;
+  const biasGradient = bias ? allocate(dtype, outputSize) : undefined;
+  const g = relu ? reluCotangent(cotangent, output, outputSize, biasGradient) : cotangent.data;
   const kernels = getKernels();
   const weightsGradient = gradientBuffer(dtype, inputSize * outputSize);
   kernels.gemm(true, false, inputSize, outputSize, rows, 1, inDType(x, dtype).data, g, 0, weightsGradient);
@@ -190,11 +218,12 @@ function linearBackward(
     gradients[0] = new Tensor(inputGradient, x.shape);
   }
   if (bias) {
-    const biasGradient = allocate(dtype, outputSize);
-    for (let r = 0, offset = 0; r < rows; r++, offset += outputSize) {
-      for (let j = 0; j < outputSize; j++) biasGradient[j]! += g[offset + j]!;
+    if (!relu) {
+      for (let r = 0, offset = 0; r < rows; r++, offset += outputSize) {
+        for (let j = 0; j < outputSize; j++) biasGradient![j]! += g[offset + j]!;
+      }
     }
-    gradients.push(new Tensor(biasGradient, bias.shape));
+    gradients.push(new Tensor(biasGradient!, bias.shape));
   }
   return gradients;
 }
