@@ -6,11 +6,15 @@
 // every element of C is computed by the same instruction sequence (the same micro-kernel over the same KC
 // blocks in the same order), so results are bit-identical for any thread count.
 
+import { applyEpilogue } from "./epilogue";
 import {
   A_ADDRESS,
+  ACTIVATION,
+  ACTIVATION_NONE,
   ALPHA,
   B_ADDRESS,
   BETA,
+  BIAS_ADDRESS,
   C_ADDRESS,
   CHUNK_COLUMN_PANELS,
   CHUNK_INDEX_MASK,
@@ -125,6 +129,13 @@ function computeChunk(chunk: i32, thread: i32): void {
         else microKernel(kc, a, b, target, n, alpha, blockBeta, rows, columns, scratch);
       }
     }
+  }
+  const bias = load<usize>(BIAS_ADDRESS);
+  const activation = load<i32>(ACTIVATION);
+  if (bias !== 0 || activation !== ACTIVATION_NONE) {
+    const i0 = firstRow * MR;
+    const j0 = firstColumn * NR;
+    applyEpilogue(c, n, i0, min(m, lastRow * MR), j0, min(n, lastColumn * NR), bias, activation);
   }
 }
 

@@ -66,6 +66,13 @@ export const CHUNK_COLUMN_PANELS = 140;
 export const COLUMN_BLOCKS = 144;
 /** Byte address of one done flag (u8) per pack chunk, zeroed by the driver for each job. */
 export const PACK_FLAGS_ADDRESS = 148;
+/** Byte address of the dense-layer bias (n f32 added to every row of C), or 0 for none. */
+export const BIAS_ADDRESS = 152;
+/** Activation applied after the bias: ACTIVATION_NONE or ACTIVATION_RELU. */
+export const ACTIVATION = 156;
+export const ACTIVATION_NONE = 0;
+/** max(x, 0), NaN-propagating (f32.max). */
+export const ACTIVATION_RELU = 1;
 
 /** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
 export const CHUNKS_BY_THREAD = 256;

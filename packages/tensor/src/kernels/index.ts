@@ -1,5 +1,6 @@
+export { denseForwardByGemm } from "./dense-forward.js";
 export { jsKernels } from "./js-kernels.js";
-export type { Kernels } from "./kernels.js";
+export type { DenseActivation, Kernels } from "./kernels.js";
 export {
   availableKernels,
   getKernels,

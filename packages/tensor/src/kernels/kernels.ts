@@ -25,4 +25,24 @@ export interface Kernels {
     beta: number,
     c: Float32Array | Float64Array,
   ): void;
+  /**
+   * Optional fused dense layer `C = act(op(A)·op(B) + bias)`: `bias` (length n, or null) is added to every
+   * row, then `act` applied: `"none"`, or `"relu"` = max(x, 0) with NaN kept. C is overwritten. Kernels
+   * without it are composed from `gemm` (see `denseForwardByGemm`), with bit-identical float32 results.
+   */
+  denseForward?(
+    transposeA: boolean,
+    transposeB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array | Float64Array,
+    b: Float32Array | Float64Array,
+    bias: Float32Array | Float64Array | null,
+    activation: DenseActivation,
+    c: Float32Array | Float64Array,
+  ): void;
 }
+
+/** Activation fused into `Kernels.denseForward`. */
+export type DenseActivation = "none" | "relu";

@@ -1,9 +1,11 @@
 import { DescentError } from "../../core/errors.js";
 import {
   A_ADDRESS,
+  ACTIVATION,
   ALPHA,
   B_ADDRESS,
   BETA,
+  BIAS_ADDRESS,
   C_ADDRESS,
   CHUNK_COLUMN_PANELS,
   CHUNK_INDEX_MASK,
@@ -142,8 +144,9 @@ export class WasmEngine {
   }
 
   /**
-   * C ← α·op(A)·op(B) + β·C in float32 (see `Kernels.gemm`). Returns false, having touched nothing, when the
-   * operands do not fit in the wasm memory this runtime allows.
+   * C ← α·op(A)·op(B) + β·C in float32 (see `Kernels.gemm`), then, when given, C ← act(C + bias) with
+   * `bias` over every row and `activation` ACTIVATION_NONE or ACTIVATION_RELU. Returns false, having touched
+   * nothing, when the operands do not fit in the wasm memory this runtime allows.
    */
   gemm(
     transposeA: boolean,
@@ -156,6 +159,8 @@ export class WasmEngine {
     b: Float32Array,
     beta: number,
     c: Float32Array,
+    bias: Float32Array | null = null,
+    activation = 0,
   ): boolean {
     const rowPanels = Math.ceil(m / MR);
     const columnPanels = Math.ceil(n / NR);
@@ -179,13 +184,16 @@ export class WasmEngine {
     const packedAAddress = align64(cAddress + m * n * 4);
     const packedBAddress = align64(packedAAddress + rowPanels * MR * k * 4);
     const packFlagsAddress = packedBAddress + columnPanels * NR * k * 4;
-    if (!this.reserve(packFlagsAddress + packAChunks + packBChunks)) return false;
+    const biasAddress = bias === null ? 0 : align64(packFlagsAddress + packAChunks + packBChunks);
+    if (!this.reserve(Math.max(packFlagsAddress + packAChunks + packBChunks, biasAddress + n * 4)))
+      return false;
 
     const floats = this.floats;
     const words = this.words;
     floats.set(a.length === m * k ? a : a.subarray(0, m * k), aAddress >> 2);
     floats.set(b.length === k * n ? b : b.subarray(0, k * n), bAddress >> 2);
     if (beta !== 0) floats.set(c.length === m * n ? c : c.subarray(0, m * n), cAddress >> 2);
+    if (bias !== null) floats.set(bias.length === n ? bias : bias.subarray(0, n), biasAddress >> 2);
 
     const threads = this.threadsFor(m * n * k);
     const pooled = this.pool !== undefined;
@@ -206,6 +214,8 @@ export class WasmEngine {
     words[word(PACKED_A_ADDRESS)] = packedAAddress;
     words[word(PACKED_B_ADDRESS)] = packedBAddress;
     words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
+    words[word(BIAS_ADDRESS)] = biasAddress;
+    words[word(ACTIVATION)] = activation;
     this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
     words[word(PACK_A_PANELS)] = packAPanels;
     words[word(PACK_B_PANELS)] = packBPanels;

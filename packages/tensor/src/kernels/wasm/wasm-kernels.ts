@@ -1,6 +1,8 @@
+import { applyDenseEpilogue } from "../dense-forward.js";
 import { jsKernels } from "../js-kernels.js";
 import type { Kernels } from "../kernels.js";
 import { WasmEngine } from "./engine.js";
+import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 
 /**
@@ -18,7 +20,7 @@ export function worthWasm(m: number, n: number, k: number): boolean {
 }
 
 /** Kernels backed by a WebAssembly engine; the engine is exposed for thread control and tests. */
-export interface WasmKernels extends Kernels {
+export interface WasmKernels extends Required<Kernels> {
   readonly name: WasmVariant;
   readonly engine: WasmEngine;
 }
@@ -27,9 +29,12 @@ function isFloat32(array: Float32Array | Float64Array): array is Float32Array {
   return array.BYTES_PER_ELEMENT === 4;
 }
 
-/** Wraps an engine as `Kernels`: float32 GEMMs run in wasm; float64, empty and tiny ones in JavaScript. */
+/**
+ * Wraps an engine as `Kernels`: float32 GEMMs (and fused dense layers) run in wasm; float64, empty, tiny and
+ * small narrow ones in JavaScript.
+ */
 export function wasmKernels(engine: WasmEngine): WasmKernels {
-  return {
+  const kernels: WasmKernels = {
     name: engine.variant,
     engine,
     gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
@@ -45,7 +50,24 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       jsKernels.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     },
+    denseForward(transposeA, transposeB, m, n, k, a, b, bias, activation, c) {
+      if (m === 0 || n === 0) return;
+      const code = activation === "relu" ? ACTIVATION_RELU : ACTIVATION_NONE;
+      if (
+        worthWasm(m, n, k) &&
+        isFloat32(a) &&
+        isFloat32(b) &&
+        isFloat32(c) &&
+        (bias === null || isFloat32(bias)) &&
+        engine.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c, bias, code)
+      ) {
+        return;
+      }
+      kernels.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c);
+      applyDenseEpilogue(m, n, bias, activation, c);
+    },
   };
+  return kernels;
 }
 
 /**

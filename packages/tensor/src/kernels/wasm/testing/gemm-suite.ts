@@ -3,6 +3,7 @@
 
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { denseForwardByGemm } from "../../dense-forward.js";
 import { jsKernels } from "../../js-kernels.js";
 import type { Kernels } from "../../kernels.js";
 import { THREADED_MINIMUM_WORK } from "../engine.js";
@@ -19,6 +20,18 @@ const transposes = [
 
 function bits(values: Float32Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/** Elements that differ in bits, counting every NaN equal to every NaN (payloads are unobservable in JS). */
+function valueDifferences(actual: Float32Array, expected: Float32Array): number {
+  const actualBits = bits(actual);
+  const expectedBits = bits(expected);
+  let differences = 0;
+  for (let index = 0; index < actual.length; index++) {
+    const bothNaN = Number.isNaN(actual[index]) && Number.isNaN(expected[index]);
+    if (!bothNaN && actualBits[index] !== expectedBits[index]) differences++;
+  }
+  return differences;
 }
 
 /** Elements whose bit patterns differ (vitest's deep equality is slow on large typed arrays). */
@@ -191,6 +204,65 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
           kernels.engine.skipPackClaims = false;
         }
       }
+    });
+
+    it("fuses bias and ReLU into the product with the same bits as gemm then the JavaScript epilogue, for any thread count", async () => {
+      const shapes = [
+        [false, false, 64, 130, 300],
+        [true, false, 7, 33, 17],
+        [false, true, 300, 10, 129],
+        [true, true, 129, 257, 65],
+      ] as const;
+      const engine = kernels.engine;
+      for (const threads of memory === "shared" ? [1, 2] : [1]) {
+        engine.threads = threads;
+        await engine.startWorkers();
+        for (const [transposeA, transposeB, m, n, k] of shapes) {
+          const { a, b } = operands({ transposeA, transposeB, m, n, k, alpha: 1, beta: 0, seed: m + n });
+          a[Math.floor(a.length / 2)] = Number.NaN;
+          const bias = operands({ transposeA, transposeB, m: 1, n, k: 1, alpha: 1, beta: 0, seed: k }).b;
+          for (const [withBias, activation] of [
+            [true, "relu"],
+            [false, "relu"],
+            [true, "none"],
+          ] as const) {
+            const label = `${threads} threads ${m}×${n}×${k} bias ${withBias} ${activation}`;
+            const expected = new Float32Array(m * n);
+            denseForwardByGemm(
+              kernels,
+              transposeA,
+              transposeB,
+              m,
+              n,
+              k,
+              a,
+              b,
+              withBias ? bias : null,
+              activation,
+              expected,
+            );
+            const fused = new Float32Array(m * n).fill(Number.NaN);
+            kernels.denseForward(
+              transposeA,
+              transposeB,
+              m,
+              n,
+              k,
+              a,
+              b,
+              withBias ? bias : null,
+              activation,
+              fused,
+            );
+            expect(valueDifferences(fused, expected), label).toBe(0);
+            expect(
+              fused.some(Number.isNaN) && (activation === "none" || fused.some((value) => value === 0)),
+              label,
+            ).toBe(true);
+          }
+        }
+      }
+      engine.threads = 1;
     });
 
     it("overwrites C when β = 0, even NaN, and propagates NaN and ∞ from A to its own row only", () => {
