@@ -1,6 +1,6 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
-import { allocate, getKernels, resultDType, Tensor, ValueError } from "@descent/tensor";
+import { allocate, denseForwardByGemm, getKernels, resultDType, Tensor, ValueError } from "@descent/tensor";
 import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
 import { gradientBuffer } from "../training/recycling.js";
 import { checkLastAxis, inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
@@ -102,44 +102,24 @@ function linearForward(relu: boolean, x: Tensor, weights: Tensor, bias?: Tensor)
   const [inputSize, outputSize] = weights.shape as [number, number];
   const rows = x.data.length / inputSize;
   const output = allocate(dtype, rows * outputSize);
-  getKernels().gemm(
+  const kernels = getKernels();
+  const operands = [
     false,
     false,
     rows,
     outputSize,
     inputSize,
-    1,
     inDType(x, dtype).data,
     inDType(weights, dtype).data,
-    0,
+    bias ? inDType(bias, dtype).data : null,
+    relu ? "relu" : "none",
     output,
-  );
-  if (bias || relu) addBiasAndRelu(output, rows, outputSize, bias?.data, relu);
+  ] as const;
+  // The kernels' fused epilogue (bias and relu while C is still in cache), else gemm then the same epilogue
+  // in JavaScript: the same bits either way (the sum rounds once, and max commutes with that rounding).
+  if (kernels.denseForward) kernels.denseForward(...operands);
+  else denseForwardByGemm(kernels, ...operands);
   return new Tensor(output, [...x.shape.slice(0, -1), outputSize]);
-}
-
-/**
- * `y = max(y + b, 0)` in place. The sum is rounded to the output's dtype before the max, as the unfused
- * `add` then `relu` do (max commutes with that rounding, so one store suffices).
- */
-function addBiasAndRelu(
-  output: Float32Array | Float64Array,
-  rows: number,
-  columns: number,
-  bias: Float32Array | Float64Array | undefined,
-  relu: boolean,
-): void {
-  if (!relu) {
-    for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
-      for (let j = 0; j < columns; j++) output[offset + j]! += bias![j]!;
-    }
-  } else if (bias) {
-    for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
-      for (let j = 0; j < columns; j++) output[offset + j] = Math.max(output[offset + j]! + bias[j]!, 0);
-    }
-  } else {
-    for (let i = 0; i < output.length; i++) output[i] = Math.max(output[i]!, 0);
-  }
 }
 
 /** Reused for `g · relu'(z)`, which lives only during one backward call (the GEMMs copy it). */
