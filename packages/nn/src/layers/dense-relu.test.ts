@@ -121,9 +121,10 @@ describe("dense followed by relu (fused)", () => {
   });
 
   it("runs inside sequential: same value and gradients as its layers applied one by one", () => {
-    const model = sequential([dense(6, 8), "relu", dense(8, 3)]);
+    // 40 × 64 hidden values: large enough for the WebAssembly kernels of the fused forward and backward.
+    const model = sequential([dense(6, 64), "relu", dense(64, 3)]);
     const params = model.init(4);
-    const x = randomTensor([5, 6], 9, "float32");
+    const x = randomTensor([40, 6], 9, "float32");
     const [first, reluLayer, last] = model.layers as [Layer, Layer, Layer];
     const oneByOne = (p: ParamTree) =>
       last.apply(p.dense_2 as ParamTree, reluLayer.apply({}, first.apply(p.dense_1 as ParamTree, x)));

@@ -1,6 +1,14 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
-import { allocate, denseForwardByGemm, getKernels, resultDType, Tensor, ValueError } from "@descent/tensor";
+import {
+  allocate,
+  denseForwardByGemm,
+  getKernels,
+  reluGradient,
+  resultDType,
+  Tensor,
+  ValueError,
+} from "@descent/tensor";
 import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
 import { gradientBuffer } from "../training/recycling.js";
 import { checkLastAxis, inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
@@ -129,9 +137,9 @@ let reluScratch: { float32: Float32Array; float64: Float64Array } = {
 };
 
 /**
- * `g · relu'(z)` from the relu output `y = max(z, 0)` (y ≥ 0 or NaN): `sign(y)` is 1 where y > 0, 0 where
- * y = 0 (z ≤ 0: relu'(0) = 0, the default subgradient), NaN where y is NaN — as the unfused relu, without
- * a data-dependent branch. Also sums the rows into `biasGradient` when given (same order as a separate loop).
+ * `g · relu'(z)` from the relu output `y = max(z, 0)`: 1 where y > 0, 0 where y = 0 (z ≤ 0: relu'(0) = 0,
+ * the default subgradient), NaN where y is NaN — as the unfused relu. Also sums the rows into `biasGradient`
+ * when given (same order and roundings as a separate loop).
  */
 function reluCotangent(
   cotangent: Tensor,
@@ -139,9 +147,7 @@ function reluCotangent(
   columns: number,
   biasGradient: Float32Array | Float64Array | undefined,
 ): Float32Array | Float64Array {
-  const g = cotangent.data;
-  const y = output.data;
-  const length = g.length;
+  const length = cotangent.data.length;
   const key = cotangent.dtype;
   if (reluScratch[key].length < length) {
     reluScratch = {
@@ -150,17 +156,7 @@ function reluCotangent(
     };
   }
   const result = reluScratch[key].subarray(0, length);
-  if (biasGradient === undefined) {
-    for (let i = 0; i < length; i++) result[i] = g[i]! * Math.sign(y[i]!);
-    return result;
-  }
-  for (let offset = 0; offset < length; offset += columns) {
-    for (let j = 0; j < columns; j++) {
-      const value = g[offset + j]! * Math.sign(y[offset + j]!);
-      result[offset + j] = value;
-      biasGradient[j]! += value;
-    }
-  }
+  reluGradient(cotangent.data, inDType(output, key).data, result, biasGradient ?? null, columns);
   return result;
 }
 

@@ -13,4 +13,5 @@ export {
   setThreadCount,
   useKernels,
 } from "./registry.js";
+export { reluGradient } from "./relu-gradient.js";
 export { scaledAddFloat32 } from "./scaled-add.js";

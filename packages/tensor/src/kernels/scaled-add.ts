@@ -4,18 +4,22 @@
 // the operands into its memory and back costs less than the loop saves. The module is tiny, so it
 // is written here directly as bytes (no build step) and compiles synchronously everywhere.
 
+import {
+  instantiate,
+  localGet,
+  localSet,
+  reserve,
+  SIMD,
+  singleFunctionModule,
+  type TinyKernel,
+  v128Load,
+  v128Store,
+} from "./wasm-assembly.js";
+
 /** Below this many elements the JavaScript loop is faster than the copies into wasm memory. */
 const WASM_MINIMUM_LENGTH = 2048;
-const PAGE_BYTES = 65536;
-
-const SIMD = 0xfd;
 /** `(out, p, u: i32 byte addresses, n: i32 count (multiple of 4), factor: f64) → i32 all finite`. */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const localGet = (index: number) => [0x20, index];
-  const localSet = (index: number) => [0x21, index];
-  const memarg = [0x02, 0x00]; // 4-byte alignment hint, offset 0
-  const v128Load = [SIMD, 0x00, ...memarg];
-  const v128Store = [SIMD, 0x0b, ...memarg];
   const shuffle = (lanes: number[]) => [SIMD, 0x0d, ...lanes];
   const promoteLow = [SIMD, 0x5f]; // f64x2.promote_low_f32x4
   const demoteZero = [SIMD, 0x5e]; // f32x4.demote_f64x2_zero
@@ -73,52 +77,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     ...[SIMD, 0xa3, 0x01], // i32x4.all_true
     0x0b,
   ];
-  const name = (text: string) => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
-  const section = (id: number, content: number[]) => [id, ...leb128(content.length), ...content];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [0x01, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x01, 0x7f]),
-    ...section(3, [0x01, 0x00]),
-    ...section(5, [0x01, 0x00, 0x01]),
-    ...section(7, [0x02, ...name("memory"), 0x02, 0x00, ...name("scaledAdd"), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb128(body.length), ...body]),
-  ]);
+  return singleFunctionModule("scaledAdd", [0x7f, 0x7f, 0x7f, 0x7f, 0x7c], [0x7f], body);
 }
 
-function leb128(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
+type ScaledAdd = (out: number, p: number, u: number, n: number, factor: number) => number;
 
-interface Instance {
-  readonly memory: WebAssembly.Memory;
-  readonly scaledAdd: (out: number, p: number, u: number, n: number, factor: number) => number;
-  floats: Float32Array;
-}
+let instance: TinyKernel<ScaledAdd> | null | undefined;
 
-let instance: Instance | null | undefined;
-
-function load(): Instance | null {
-  if (instance !== undefined) return instance;
-  try {
-    const bytes = moduleBytes();
-    if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return (instance = null);
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-    const memory = exports.memory as WebAssembly.Memory;
-    instance = {
-      memory,
-      scaledAdd: exports.scaledAdd as Instance["scaledAdd"],
-      floats: new Float32Array(memory.buffer),
-    };
-  } catch {
-    instance = null;
-  }
+function load(): TinyKernel<ScaledAdd> | null {
+  if (instance === undefined) instance = instantiate<ScaledAdd>(moduleBytes(), "scaledAdd");
   return instance;
 }
 
@@ -179,15 +146,11 @@ export function scaledAddFloat32(
   if (wasm === null) return scaledAddLoop(out, p, u, factor, 0);
   const vectorLength = length & ~3;
   const bytes = vectorLength * 4;
-  const needed = 3 * bytes;
-  if (wasm.memory.buffer.byteLength < needed) {
-    wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE_BYTES));
-    wasm.floats = new Float32Array(wasm.memory.buffer);
-  }
+  reserve(wasm, 3 * bytes);
   const floats = wasm.floats;
   floats.set(p.subarray(0, vectorLength), 0);
   floats.set(u.subarray(0, vectorLength), vectorLength);
-  const finite = wasm.scaledAdd(2 * bytes, 0, bytes, vectorLength, factor) === 1;
+  const finite = wasm.run(2 * bytes, 0, bytes, vectorLength, factor) === 1;
   out.set(floats.subarray(2 * vectorLength, 3 * vectorLength));
   const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
   return finite && tailFinite;
