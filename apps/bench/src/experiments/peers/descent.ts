@@ -1,10 +1,18 @@
-import { dense, evaluate, fit, type Model, sequential } from "@descent/nn";
+import {
+  checkpoint,
+  dense,
+  evaluate,
+  fit,
+  type Model,
+  sequential,
+  type TrainingCheckpoint,
+} from "@descent/nn";
 import { sgd } from "@descent/optimizers";
 import type { Dataset, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
 import { firstRows } from "../shared/datasets.js";
 import { gemmGflops, medianSeconds } from "../shared/measure.js";
-import type { InitialWeights, PeerRun, PeersSettings } from "./types.js";
+import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
 /** The compared network: `inputs → dense(hidden) → relu → dense(classes)` (logits). */
 export function peerModel(inputSize: number, hiddenSize: number, classes: number): Model {
@@ -28,71 +36,83 @@ export function initialWeights(params: ParamTree, hiddenSize: number, classes: n
   };
 }
 
-function trainOnce(
-  model: Model,
-  params: ParamTree,
-  train: Dataset,
-  settings: PeersSettings,
-  seed: number,
-  onEpoch: (epoch: number) => void,
-) {
-  const started = performance.now();
-  const result = fit(model, params, train, {
-    optimizer: sgd({ learningRate: settings.learningRate }),
-    loss: "softmaxCrossEntropyFromLogits",
-    epochs: settings.epochs,
-    mode: "mini-batch",
-    batchSize: settings.batchSize,
-    shuffle: true,
-    seed,
-    callbacks: [{ name: "progress", onEpochEnd: (context) => onEpoch(context.epoch) }],
-  });
-  return { seconds: (performance.now() - started) / 1000, params: result.params };
-}
-
 /**
- * Trains the MLP with descent's `fit` (mini-batch SGD, as a user would) after a short warm-up, then
- * times square `matmul`s on the active kernels.
+ * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD, its own seeded shuffling, which draws
+ * the same order of rows as the shared one: `permutation(createRandom(seed).fork(), n)` per epoch), paused
+ * after each epoch with a checkpoint and resumed for the next (`resume`, bit-identical to one long run);
+ * then `matmul` on the active kernels for the GEMM columns.
  *
- * @example const run = await runDescent(model, params, train, test, settings, seed, progress);
+ * @example const trainer = await descentTrainer(model, params, train, test, settings, seed);
  */
-export async function runDescent(
+export async function descentTrainer(
   model: Model,
-  params: ParamTree,
+  initial: ParamTree,
   train: Dataset,
   test: Dataset,
   settings: PeersSettings,
   seed: number,
-  progress: (fraction: number) => void,
-): Promise<PeerRun> {
+): Promise<PeerTrainer> {
   await initKernels();
-  const warmUpCount = Math.min(settings.warmUpSamples, train.inputs.shape[0]!);
-  trainOnce(model, params, firstRows(train, warmUpCount), { ...settings, epochs: 1 }, seed, () => {});
-  const runs: { seconds: number; testAccuracy: number }[] = [];
-  const totalEpochs = settings.epochs * settings.repetitions;
-  for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-    const trained = trainOnce(model, params, train, settings, seed, (epoch) =>
-      progress((0.8 * (repetition * settings.epochs + epoch + 1)) / totalEpochs),
-    );
-    const { accuracy } = evaluate(model, trained.params, test, { metrics: ["accuracy"] });
-    if (accuracy === undefined) throw new Error("peers: evaluate returned no accuracy");
-    runs.push({ seconds: trained.seconds, testAccuracy: accuracy });
-  }
-  const gemm = settings.gemmSizes.map((size, index) => {
-    const random = createRandom(seed + size);
-    const a = uniform(random, [size, size]);
-    const b = uniform(random, [size, size]);
-    const seconds = medianSeconds(() => matmul(a, b), {
-      maxRuns: settings.gemmMaxRuns,
-      budgetSeconds: settings.gemmBudgetSeconds,
+  let params = initial;
+  let resume: TrainingCheckpoint | undefined;
+  // The checkpoint taken at an epoch's last step still counts that epoch as in progress: count them here.
+  let epochsDone = 0;
+  const trainEpoch = (dataset: Dataset) => {
+    const count = dataset.inputs.shape[0]!;
+    const stepsPerEpoch = Math.ceil(count / settings.batchSize);
+    const started = performance.now();
+    const result = fit(model, params, dataset, {
+      optimizer: sgd({ learningRate: settings.learningRate }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: ++epochsDone,
+      mode: "mini-batch",
+      batchSize: settings.batchSize,
+      shuffle: true,
+      seed,
+      resume,
+      callbacks: [
+        checkpoint({ everySteps: stepsPerEpoch, save: (snapshot) => (resume = snapshot.training ?? undefined) }),
+      ],
     });
-    progress(0.8 + (0.2 * (index + 1)) / settings.gemmSizes.length);
-    return gemmGflops(size, seconds);
-  });
-  const info = kernelInfo();
+    const seconds = (performance.now() - started) / 1000;
+    params = result.params;
+    return seconds;
+  };
+  const restart = () => {
+    params = initial;
+    resume = undefined;
+    epochsDone = 0;
+  };
   return {
-    runs,
-    gemmGflops: gemm,
-    backend: `${info.name}, ${info.threads} thread${info.threads === 1 ? "" : "s"}`,
+    backend() {
+      const info = kernelInfo();
+      return `${info.name}, ${info.threads} thread${info.threads === 1 ? "" : "s"}`;
+    },
+    async warmUp(order) {
+      trainEpoch(firstRows(train, order.length));
+      restart();
+    },
+    async restart() {
+      restart();
+    },
+    async epoch() {
+      return trainEpoch(train);
+    },
+    async testAccuracy() {
+      const { accuracy } = evaluate(model, params, test, { metrics: ["accuracy"] });
+      if (accuracy === undefined) throw new Error("peers: evaluate returned no accuracy");
+      return accuracy;
+    },
+    async gemmGflops(size) {
+      const random = createRandom(seed + size);
+      const a = uniform(random, [size, size]);
+      const b = uniform(random, [size, size]);
+      const seconds = medianSeconds(() => matmul(a, b), {
+        maxRuns: settings.gemmMaxRuns,
+        budgetSeconds: settings.gemmBudgetSeconds,
+      });
+      return gemmGflops(size, seconds);
+    },
+    dispose() {},
   };
 }

@@ -1,10 +1,11 @@
 import type { ReportPlot } from "@descent/spec";
+import { createRandom, permutation } from "@descent/tensor";
 import { column, defineExperiment } from "../../experiment.js";
 import { mnist } from "../shared/datasets.js";
 import { formatNumber, median } from "../shared/measure.js";
-import { initialWeights, peerModel, runDescent } from "./descent.js";
-import { runTfjs, type TfBackend } from "./tfjs.js";
-import type { PeerRun, PeersSettings } from "./types.js";
+import { descentTrainer, initialWeights, peerModel } from "./descent.js";
+import { tfjsTrainer } from "./tfjs.js";
+import type { PeerRun, PeersSettings, PeerTrainer } from "./types.js";
 
 const common = { hiddenSize: 128, batchSize: 64, learningRate: 0.1 } as const;
 
@@ -22,8 +23,9 @@ interface Outcome {
 
 const gflops = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
 
-const samplesPerSecond = (run: PeerRun, samples: number) =>
-  median(run.runs.map((entry) => samples / entry.seconds));
+/** Median over the timed epochs of the samples trained per second. */
+const samplesPerSecond = (run: PeerRun, trainCount: number) =>
+  median(run.epochSeconds.map((seconds) => trainCount / seconds));
 
 /** `peers`: descent against TensorFlow.js (cpu and wasm backends) on the same MLP, data, weights and batches. */
 export const peers = defineExperiment<PeersSettings>({
@@ -73,44 +75,31 @@ export const peers = defineExperiment<PeersSettings>({
     const model = peerModel(inputSize, settings.hiddenSize, classes);
     const params = model.init(context.seed);
     const weights = initialWeights(params, settings.hiddenSize, classes);
-    const stage = (from: number, to: number, label: string) => (fraction: number) =>
-      context.progress(from + (to - from) * fraction, label);
 
-    const outcomes: Outcome[] = [];
-    const descentRun = await runDescent(
-      model,
-      params,
-      train,
-      test,
+    const outcomes = await measureInTurns(
+      [
+        {
+          library: "descent",
+          backend: "",
+          label: "descent",
+          create: () => descentTrainer(model, params, train, test, settings, context.seed),
+        },
+        ...(["wasm", "cpu"] as const).map((backend) => ({
+          library: "tfjs",
+          backend,
+          label: `tfjs-${backend}`,
+          create: () => tfjsTrainer(backend, train, test, weights, settings, context.seed),
+        })),
+      ],
+      train.inputs.shape[0]!,
       settings,
       context.seed,
-      stage(0, 0.15, "descent"),
+      (fraction, label) => context.progress(fraction, label),
     );
-    outcomes.push({ library: "descent", backend: descentRun.backend, label: "descent", run: descentRun });
-    const backends: readonly [TfBackend, number, number][] = [
-      ["wasm", 0.15, 0.35],
-      ["cpu", 0.35, 1],
-    ];
-    for (const [backend, from, to] of backends) {
-      try {
-        const run = await runTfjs(
-          backend,
-          train,
-          test,
-          weights,
-          settings,
-          context.seed,
-          stage(from, to, `tfjs-${backend}`),
-        );
-        outcomes.push({ library: "tfjs", backend, label: `tfjs-${backend}`, run });
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        outcomes.push({ library: "tfjs", backend, label: `tfjs-${backend}`, run: null, failure: reason });
-      }
-    }
+    const descentRun = outcomes[0]!.run;
+    if (descentRun === null) throw new Error(`peers: descent could not run: ${outcomes[0]!.failure}`);
 
-    const samples = settings.trainCount * settings.epochs;
-    const descentSpeed = samplesPerSecond(descentRun, samples);
+    const descentSpeed = samplesPerSecond(descentRun, settings.trainCount);
     const rows = outcomes.map(({ library, backend, run, failure }) => {
       if (run === null) {
         return [
@@ -123,13 +112,13 @@ export const peers = defineExperiment<PeersSettings>({
           ...settings.gemmSizes.map(() => null),
         ];
       }
-      const speed = samplesPerSecond(run, samples);
+      const speed = samplesPerSecond(run, settings.trainCount);
       return [
         library,
         backend,
         speed,
-        median(run.runs.map((entry) => entry.seconds)) / settings.epochs,
-        run.runs[run.runs.length - 1]!.testAccuracy,
+        median(run.epochSeconds),
+        run.testAccuracies[run.testAccuracies.length - 1]!,
         descentSpeed / speed,
         ...run.gemmGflops,
       ];
@@ -147,7 +136,7 @@ export const peers = defineExperiment<PeersSettings>({
       ],
       rows,
       finding: finding(outcomes, settings, descentSpeed, context.mode === "tiny"),
-      plots: plots(outcomes, settings, samples),
+      plots: plots(outcomes, settings),
     };
   },
 });
@@ -158,7 +147,7 @@ function finding(
   descentSpeed: number,
   tiny: boolean,
 ): string {
-  const samples = settings.trainCount * settings.epochs;
+  const samples = settings.trainCount;
   const descent = outcomes[0]!;
   const peersRun = outcomes.slice(1);
   const ok = peersRun.filter((outcome) => outcome.run !== null);
@@ -214,7 +203,7 @@ function finding(
   );
   const accuracies = [descent, ...ok].map(
     (outcome) =>
-      `${outcome.label} ${formatNumber(outcome.run!.runs[outcome.run!.runs.length - 1]!.testAccuracy, 3)}`,
+      `${outcome.label} ${formatNumber(outcome.run!.testAccuracies[outcome.run!.testAccuracies.length - 1]!, 3)}`,
   );
   parts.push(
     `Test accuracy after ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"} from the same initial weights and batches: ${accuracies.join(", ")}.`,
@@ -229,7 +218,8 @@ function finding(
   return parts.join(" ");
 }
 
-function plots(outcomes: readonly Outcome[], settings: PeersSettings, samples: number): ReportPlot[] {
+function plots(outcomes: readonly Outcome[], settings: PeersSettings): ReportPlot[] {
+  const samples = settings.trainCount;
   const ran = outcomes.filter((outcome) => outcome.run !== null);
   return [
     {
@@ -257,4 +247,87 @@ function plots(outcomes: readonly Outcome[], settings: PeersSettings, samples: n
       })),
     },
   ];
+}
+
+/** A library to measure: how to make its trainer (which may fail, e.g. a backend that does not load). */
+interface Contender {
+  readonly library: string;
+  readonly backend: string;
+  readonly label: string;
+  readonly create: () => Promise<PeerTrainer>;
+}
+
+/**
+ * Measures the contenders in turns: every epoch of every repetition runs once per library, back to back in
+ * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared;
+ * then each runs its GEMM sizes, again in turns. A contender that fails to start is reported, not fatal.
+ */
+async function measureInTurns(
+  contenders: readonly Contender[],
+  count: number,
+  settings: PeersSettings,
+  seed: number,
+  progress: (fraction: number, label: string) => void,
+): Promise<Outcome[]> {
+  const started: { contender: Contender; trainer: PeerTrainer | null; failure?: string }[] = [];
+  for (const contender of contenders) {
+    try {
+      const trainer = await contender.create();
+      // The warm-up shares the first epoch's stream so that it trains on the same rows everywhere.
+      const warmUpCount = Math.min(settings.warmUpSamples, count);
+      await trainer.warmUp(permutation(createRandom(seed).fork(), warmUpCount));
+      started.push({ contender, trainer });
+    } catch (error) {
+      started.push({
+        contender,
+        trainer: null,
+        failure: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  const running = started.filter((entry) => entry.trainer !== null);
+  const epochSeconds = new Map(running.map((entry) => [entry, [] as number[]]));
+  const accuracies = new Map(running.map((entry) => [entry, [] as number[]]));
+  const gemm = new Map(running.map((entry) => [entry, [] as number[]]));
+  const steps =
+    settings.repetitions * settings.epochs * running.length + settings.gemmSizes.length * running.length;
+  let done = 0;
+  const advance = (label: string) => progress(Math.min(1, ++done / steps), label);
+
+  for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+    for (const entry of running) await entry.trainer!.restart();
+    // The same stream as descent's own shuffling (root.fork() of createRandom(seed)).
+    const shuffler = createRandom(seed).fork();
+    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+      const order = permutation(shuffler, count);
+      for (const entry of running) {
+        epochSeconds.get(entry)!.push(await entry.trainer!.epoch(order));
+        advance(entry.contender.label);
+      }
+    }
+    for (const entry of running) accuracies.get(entry)!.push(await entry.trainer!.testAccuracy());
+  }
+  for (const size of settings.gemmSizes) {
+    for (const entry of running) {
+      gemm.get(entry)!.push(await entry.trainer!.gemmGflops(size));
+      advance(`${entry.contender.label} GEMM ${size}`);
+    }
+  }
+  for (const entry of running) entry.trainer!.dispose();
+
+  return started.map((entry) => {
+    const { library, backend, label } = entry.contender;
+    if (entry.trainer === null) return { library, backend, label, run: null, failure: entry.failure };
+    return {
+      library,
+      backend: entry.trainer.backend(),
+      label,
+      run: {
+        backend: entry.trainer.backend(),
+        epochSeconds: epochSeconds.get(entry)!,
+        testAccuracies: accuracies.get(entry)!,
+        gemmGflops: gemm.get(entry)!,
+      },
+    };
+  });
 }

@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
-import { createRandom, permutation } from "@descent/tensor";
+import { createRandom } from "@descent/tensor";
 import { firstRows } from "../shared/datasets.js";
 import { gemmGflops, medianSeconds } from "../shared/measure.js";
-import type { InitialWeights, PeerRun, PeersSettings } from "./types.js";
+import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
 type TfTensor = import("@tensorflow/tfjs").Tensor;
@@ -74,93 +74,105 @@ function labelsOf(dataset: Dataset): Int32Array {
   return Int32Array.from(dataset.targets.data);
 }
 
-async function trainOnce(
-  tf: Tf,
+/** The current weights of `model` as plain arrays (the state a new model continues from: SGD keeps none). */
+function weightsOf(model: import("@tensorflow/tfjs").LayersModel, previous: InitialWeights): InitialWeights {
+  const [hiddenWeights, hiddenBias, outputWeights, outputBias] = model
+    .getWeights()
+    .map((weight) => Float32Array.from(weight.dataSync()));
+  return {
+    ...previous,
+    hiddenWeights: hiddenWeights!,
+    hiddenBias: hiddenBias!,
+    outputWeights: outputWeights!,
+    outputBias: outputBias!,
+  };
+}
+
+/**
+ * TensorFlow.js on `backend` as a peer: Keras-style `model.fit`, one call per epoch over the epoch's rows
+ * gathered in the shared order (`tf.gather`, timed, as descent's gather is), then `tf.matMul` for the GEMM
+ * columns. The backend is global in TensorFlow.js, so between its turns the trainer keeps its weights as
+ * plain arrays and rebuilds the model on its backend before the next timed epoch (untimed).
+ *
+ * @example const trainer = await tfjsTrainer("wasm", train, test, weights, settings, seed);
+ */
+export async function tfjsTrainer(
+  backend: TfBackend,
   train: Dataset,
   test: Dataset,
-  weights: InitialWeights,
+  initial: InitialWeights,
   settings: PeersSettings,
   seed: number,
-  onEpoch: (epoch: number) => void,
-): Promise<{ seconds: number; testAccuracy: number }> {
-  const count = train.inputs.shape[0]!;
+): Promise<PeerTrainer> {
+  let tf = await tfjsWithBackend(backend);
+  let weights = initial;
   const inputSize = train.inputs.shape[1]!;
-  const model = buildModel(tf, inputSize, weights);
-  model.compile({
-    optimizer: tf.train.sgd(settings.learningRate),
-    loss: (targets: TfTensor, logits: TfTensor) => tf.losses.softmaxCrossEntropy(targets, logits),
-  });
-  const inputs = tf.tensor2d(train.inputs.data as Float32Array, [count, inputSize]);
-  const targets = tf.oneHot(tf.tensor1d(labelsOf(train), "int32"), weights.classes).toFloat();
-  // The same stream as descent's fit (root.fork() of createRandom(seed)), so both see the same batches.
-  const shuffler = createRandom(seed).fork();
-  let seconds = 0;
-  for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    const order = permutation(shuffler, count);
+
+  const trainEpoch = async (dataset: Dataset, order: Int32Array) => {
+    tf = await tfjsWithBackend(backend);
+    const count = dataset.inputs.shape[0]!;
+    const model = buildModel(tf, inputSize, weights);
+    model.compile({
+      optimizer: tf.train.sgd(settings.learningRate),
+      loss: (targets: TfTensor, logits: TfTensor) => tf.losses.softmaxCrossEntropy(targets, logits),
+    });
+    const inputs = tf.tensor2d(dataset.inputs.data as Float32Array, [count, inputSize]);
+    const targets = tf.tidy(() =>
+      tf.oneHot(tf.tensor1d(labelsOf(dataset), "int32"), initial.classes).toFloat(),
+    );
     const started = performance.now();
     const indices = tf.tensor1d(order, "int32");
     const x = tf.gather(inputs, indices);
     const y = tf.gather(targets, indices);
     await model.fit(x, y, { epochs: 1, batchSize: settings.batchSize, shuffle: false, verbose: 0 });
     tf.dispose([indices, x, y]);
-    seconds += (performance.now() - started) / 1000;
-    onEpoch(epoch);
-  }
-  const testCount = test.inputs.shape[0]!;
-  const testInputs = tf.tensor2d(test.inputs.data as Float32Array, [testCount, inputSize]);
-  const predicted = tf.tidy(() => (model.predict(testInputs) as TfTensor).argMax(1));
-  const classes = predicted.dataSync();
-  const labels = labelsOf(test);
-  let correct = 0;
-  for (let i = 0; i < testCount; i++) if (classes[i] === labels[i]) correct++;
-  tf.dispose([inputs, targets, testInputs, predicted]);
-  model.dispose();
-  return { seconds, testAccuracy: correct / testCount };
-}
+    const seconds = (performance.now() - started) / 1000;
+    weights = weightsOf(model, weights);
+    tf.dispose([inputs, targets]);
+    model.dispose();
+    return seconds;
+  };
 
-/**
- * Trains the MLP with TensorFlow.js on `backend` (Keras-style `model.fit`, one call per epoch on data
- * shuffled by the run's seeded permutation) after a short warm-up, then times square GEMMs.
- *
- * @example const run = await runTfjs("wasm", split, weights, settings, seed, progress);
- */
-export async function runTfjs(
-  backend: TfBackend,
-  train: Dataset,
-  test: Dataset,
-  weights: InitialWeights,
-  settings: PeersSettings,
-  seed: number,
-  progress: (fraction: number) => void,
-): Promise<PeerRun> {
-  const tf = await tfjsWithBackend(backend);
-  const warmUp = { ...settings, epochs: 1 };
-  const warmUpCount = Math.min(settings.warmUpSamples, train.inputs.shape[0]!);
-  await trainOnce(tf, firstRows(train, warmUpCount), test, weights, warmUp, seed, () => {});
-  const runs: { seconds: number; testAccuracy: number }[] = [];
-  const totalEpochs = settings.epochs * settings.repetitions;
-  for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-    runs.push(
-      await trainOnce(tf, train, test, weights, settings, seed, (epoch) =>
-        progress((0.8 * (repetition * settings.epochs + epoch + 1)) / totalEpochs),
-      ),
-    );
-  }
-  const gemm = settings.gemmSizes.map((size, index) => {
-    const random = createRandom(seed + size);
-    const a = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
-    const b = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
-    const seconds = medianSeconds(
-      () => {
-        const product = tf.matMul(a, b);
-        product.dataSync();
-        product.dispose();
-      },
-      { maxRuns: settings.gemmMaxRuns, budgetSeconds: settings.gemmBudgetSeconds },
-    );
-    tf.dispose([a, b]);
-    progress(0.8 + (0.2 * (index + 1)) / settings.gemmSizes.length);
-    return gemmGflops(size, seconds);
-  });
-  return { runs, gemmGflops: gemm, backend };
+  return {
+    backend: () => backend,
+    async warmUp(order) {
+      await trainEpoch(firstRows(train, order.length), order);
+      weights = initial;
+    },
+    async restart() {
+      weights = initial;
+    },
+    epoch: (order) => trainEpoch(train, order),
+    async testAccuracy() {
+      tf = await tfjsWithBackend(backend);
+      const model = buildModel(tf, inputSize, weights);
+      const testCount = test.inputs.shape[0]!;
+      const testInputs = tf.tensor2d(test.inputs.data as Float32Array, [testCount, inputSize]);
+      const predicted = tf.tidy(() => (model.predict(testInputs) as TfTensor).argMax(1));
+      const classes = predicted.dataSync();
+      const labels = labelsOf(test);
+      let correct = 0;
+      for (let i = 0; i < testCount; i++) if (classes[i] === labels[i]) correct++;
+      tf.dispose([testInputs, predicted]);
+      model.dispose();
+      return correct / testCount;
+    },
+    async gemmGflops(size) {
+      tf = await tfjsWithBackend(backend);
+      const random = createRandom(seed + size);
+      const a = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
+      const b = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
+      const seconds = medianSeconds(
+        () => {
+          const product = tf.matMul(a, b);
+          product.dataSync();
+          product.dispose();
+        },
+        { maxRuns: settings.gemmMaxRuns, budgetSeconds: settings.gemmBudgetSeconds },
+      );
+      tf.dispose([a, b]);
+      return gemmGflops(size, seconds);
+    },
+    dispose() {},
+  };
 }

@@ -8,7 +8,10 @@ export interface PeersSettings {
   readonly learningRate: number;
   /** Samples of the one-epoch warm-up each library trains on before the timed runs. */
   readonly warmUpSamples: number;
-  /** Timed trainings per library (the table shows the median speed). */
+  /**
+   * Trainings per library, each `epochs` long from the same initial weights. Libraries take turns epoch by
+   * epoch, so a burst of load from elsewhere on the machine hits all of them; speeds are medians of epochs.
+   */
   readonly repetitions: number;
   /** Square GEMM sizes (the columns `gemm_<size>_gflops`). */
   readonly gemmSizes: readonly number[];
@@ -32,8 +35,31 @@ export interface InitialWeights {
 export interface PeerRun {
   /** The kernels / backend that ran (e.g. `wasm-simd, 2 threads` or `wasm`). */
   readonly backend: string;
-  /** One entry per timed training: total training seconds and test accuracy. */
-  readonly runs: readonly { readonly seconds: number; readonly testAccuracy: number }[];
+  /** Seconds of every timed epoch, in the order they ran (all repetitions). */
+  readonly epochSeconds: readonly number[];
+  /** Test accuracy at the end of each training (one per repetition). */
+  readonly testAccuracies: readonly number[];
   /** GFLOP/s per `gemmSizes` entry. */
   readonly gemmGflops: readonly number[];
+}
+
+/**
+ * One library under test, driven epoch by epoch so that the libraries can take turns. Only `epoch` and the
+ * GEMM runs are timed; `restart` and `testAccuracy` happen between timed sections.
+ */
+export interface PeerTrainer {
+  /** The kernels / backend that runs (filled in once `warmUp` has resolved). */
+  backend(): string;
+  /** One untimed epoch over the first `warmUpSamples` rows, so every library runs compiled code afterwards. */
+  warmUp(order: Int32Array): Promise<void>;
+  /** Resets the weights to the shared initial ones (a new training). */
+  restart(): Promise<void>;
+  /** Trains one epoch over the rows in `order` (mini-batches of `batchSize` in that order); returns seconds. */
+  epoch(order: Int32Array): Promise<number>;
+  /** Accuracy of the current weights on the test set. */
+  testAccuracy(): Promise<number>;
+  /** Median GFLOP/s of a square `size` GEMM. */
+  gemmGflops(size: number): Promise<number>;
+  /** Frees what the library holds. */
+  dispose(): void;
 }
