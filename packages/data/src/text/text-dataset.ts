@@ -1,6 +1,7 @@
 import type { Dataset, DatasetSplit, DType } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
+import { DataError } from "../core/errors.js";
 import { splitDataset } from "../split/split.js";
 import { type TokenizeOptions, tokenize } from "./tokenize.js";
 import {
@@ -144,10 +145,16 @@ export interface SpamAssassinMessage {
 /** SpamAssassin class names by label: 0 = ham (legitimate mail), 1 = spam. */
 export const SPAM_CLASS_NAMES: readonly string[] = Object.freeze(["ham", "spam"]);
 
+const SPAM_GROUP = /^spam(?:-\d+)?$/;
+const HAM_GROUP = /^(?:(?:easy|hard)-)?ham(?:-\d+)?$/;
+
 /**
- * Vectorized spam-vs-ham split of SpamAssassin messages (label 1 = spam, from the `spam-*` groups).
- * Browser-friendly core of `loadSpamAssassin` from `@descent/data/node`.
+ * Vectorized spam-vs-ham split of SpamAssassin messages: label `y = 1` (spam) for the groups `spam-*`,
+ * `y = 0` (ham) for `easy-ham-*` and `hard-ham-*`. Browser-friendly core of `loadSpamAssassin` from
+ * `@descent/data/node`.
  *
+ * @throws {@link DataError} when a message's group is neither spam nor ham (it would otherwise be
+ *   mislabelled silently).
  * @example
  * ```ts
  * const split = spamAssassinFromMessages(messages, { features: "hashed", vocabularySize: 4096, tfidf: true });
@@ -159,7 +166,15 @@ export function spamAssassinFromMessages(
 ): TextSplit {
   const labels = new Float64Array(messages.length);
   messages.forEach((message, i) => {
-    labels[i] = message.group.startsWith("spam") ? 1 : 0;
+    const group = message?.group;
+    if (typeof group === "string" && SPAM_GROUP.test(group)) labels[i] = 1;
+    else if (typeof group === "string" && HAM_GROUP.test(group)) labels[i] = 0;
+    else {
+      throw new DataError(
+        "spamAssassinFromMessages",
+        `message ${i} has group ${JSON.stringify(group)}: expected spam-1, spam-2 (label 1) or easy-ham-1, easy-ham-2, hard-ham-1 (label 0); fix the group, or use textClassificationSplit with your own labels`,
+      );
+    }
   });
   return textClassificationSplit(
     {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classCounts } from "../core/dataset.js";
 import { loadSpamAssassin } from "../node/load-text-and-sensor.js";
-import { textClassificationSplit } from "./text-dataset.js";
+import { spamAssassinFromMessages, textClassificationSplit } from "./text-dataset.js";
 import { tokenize } from "./tokenize.js";
 import {
   bagOfWords,
@@ -78,6 +78,52 @@ describe("vectorizers", () => {
     expect(words.has("common")).toBe(true);
     expect(split.test.inputs.shape).toEqual([8, 33]);
     expect(classCounts(split.test)).toEqual([4, 4]);
+  });
+});
+
+describe("spamAssassinFromMessages on fixture messages made here", () => {
+  // 6 ham (three groups) and 2 spam (two groups); headers other than the subject must not become words.
+  const ham = (group: string) => ({
+    group,
+    text: "From: alice@example.org\nSubject: notes\n\nMeeting agenda",
+  });
+  const spam = (group: string) => ({
+    group,
+    text: "From: bob@example.org\nSubject: WIN\n\n<b>FREE</b> prize, prize",
+  });
+  const messages = [
+    ham("easy-ham-1"),
+    spam("spam-1"),
+    ham("easy-ham-1"),
+    ham("easy-ham-2"),
+    ham("hard-ham-1"),
+    spam("spam-2"),
+    ham("easy-ham-2"),
+    ham("hard-ham-1"),
+  ];
+
+  it("labels spam-* 1 and *ham* 0, splits stratified, and counts words of the body and subject", () => {
+    const split = spamAssassinFromMessages(messages, { vocabularySize: 10, testFraction: 0.5, seed: 2 });
+    expect(split.train.classNames).toEqual(["ham", "spam"]);
+    expect(classCounts(split.train)).toEqual([3, 1]);
+    expect(classCounts(split.test)).toEqual([3, 1]);
+    // Train words by count (ties alphabetical): agenda, meeting, notes ×3; prize ×2; free, win ×1.
+    expect(split.vocabulary!.words).toEqual(["agenda", "meeting", "notes", "prize", "free", "win"]);
+    const hamRow = [1, 1, 1, 0, 0, 0];
+    const spamRow = [0, 0, 0, 2, 1, 1];
+    for (const part of [split.train, split.test]) {
+      expect(part.inputs.shape).toEqual([4, 6]);
+      for (let i = 0; i < 4; i++) {
+        const row = Array.from(part.inputs.data.subarray(i * 6, i * 6 + 6));
+        expect(row).toEqual(part.targets.data[i] === 1 ? spamRow : hamRow);
+      }
+    }
+  });
+
+  it("refuses a group that is neither spam nor ham, naming the message", () => {
+    expect(() => spamAssassinFromMessages([...messages, { group: "spma-1", text: "x" }])).toThrow(
+      /message 8 has group "spma-1": expected spam-1, spam-2 \(label 1\) or easy-ham-1/,
+    );
   });
 });
 
