@@ -145,6 +145,18 @@ describe("dropout", () => {
     expect(Array.from(gradient.data)).toEqual(Array.from(mask.data));
   });
 
+  it("has correct gradients in training mode (float64 finite differences, mask fixed by the seed)", () => {
+    const layer = dropout(0.4);
+    const train = (input: Traced | Tensor) =>
+      layer.apply({}, input, { training: true, random: createRandom(3) });
+    const x = randomTensor([3, 4], 2);
+    // The check is not vacuous: some elements are dropped, the others scaled by 1 / 0.6.
+    const y = Array.from(train(x).value.data);
+    expect(y.filter((value) => value === 0).length).toBeGreaterThan(0);
+    expect(y.every((value, i) => value === 0 || Math.abs(value - x.data[i]! / 0.6) < 1e-12)).toBe(true);
+    expectOk(checkGradient((input) => train(input), x));
+  });
+
   it("asks for a generator in training mode", () => {
     expect(() => dropout(0.5).apply({}, randomTensor([2, 2]), { training: true })).toThrow(
       /needs options.random/,
