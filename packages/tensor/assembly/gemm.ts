@@ -218,3 +218,5 @@ export function work(thread: i32): void {
     }
   }
 }
+
+export { scaledAdd } from "./scaled-add";

@@ -1,4 +1,4 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import type { FitOptions } from "./types.js";
 
@@ -39,11 +39,16 @@ export class RowGatherer {
   private readonly sampleShape: readonly number[];
   private readonly buffer: Float32Array | Float64Array;
 
-  constructor(tensor: TensorLike, maxRows: number) {
+  /** `allocateBuffer` makes the batch buffer (any contents); default: a new zeroed array. */
+  constructor(
+    tensor: TensorLike,
+    maxRows: number,
+    allocateBuffer: (dtype: DType, length: number) => Float32Array | Float64Array = allocate,
+  ) {
     this.source = tensor.data;
     this.sampleShape = tensor.shape.slice(1);
     this.rowLength = this.sampleShape.reduce((product, size) => product * size, 1);
-    this.buffer = allocate(tensor.dtype, maxRows * this.rowLength);
+    this.buffer = allocateBuffer(tensor.dtype, maxRows * this.rowLength);
   }
 
   gather(order: Int32Array | null, start: number, size: number): Tensor {

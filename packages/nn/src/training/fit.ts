@@ -1,7 +1,7 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
 import { applyUpdates, fusedStep } from "@descent/optimizers";
 import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
+import { allocate, createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { toMetric } from "../metrics/registry.js";
 import { addTrees, flattenTree, scaleTree } from "../tree/tree.js";
@@ -9,7 +9,8 @@ import { RowGatherer, resolveBatchSize, sampleCountOf, type TrainingData } from 
 import { evaluateInto } from "./evaluate.js";
 import { toLoss } from "./loss-registry.js";
 import { nonFiniteError, nonFiniteGradients, type PreviousStep } from "./non-finite.js";
-import { ParameterArrays, recycleGradients } from "./recycling.js";
+import { ParameterArrays, recycleGradients, withGradientPool } from "./recycling.js";
+import { ResidentPool } from "./resident-pool.js";
 import type {
   EpochLogs,
   FitOptions,
@@ -48,6 +49,23 @@ function dtypeOfTree(params: ParamTree): DType {
  * });
  */
 export function fit(model: Model, params: ParamTree, data: TrainingData, options: FitOptions): FitResult {
+  const pool = ResidentPool.open();
+  try {
+    return train(model, params, data, options, pool);
+  } finally {
+    // Nothing resident left `train` (results, callbacks and errors got plain copies).
+    pool?.releaseAll();
+  }
+}
+
+/** {@link fit} with its internal buffers taken from `pool` where that is safe (see resident-pool.ts). */
+function train(
+  model: Model,
+  params: ParamTree,
+  data: TrainingData,
+  options: FitOptions,
+  pool: ResidentPool | null,
+): FitResult {
   const op = "fit";
   if (typeof model?.apply !== "function")
     throw new ValueError(op, "expected a model (e.g. from sequential) as first argument");
@@ -76,7 +94,14 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
 
   // Built-in optimizers ending in a learning rate update and apply in one pass (same numbers).
   const fused = fusedStep(optimizer);
-  const parameterArrays = new ParameterArrays();
+  // Regularizers and constraints are handed the parameters and might keep them: plain arrays then.
+  const residentParameters = fused !== undefined && regularizers.length === 0 && constraints.length === 0;
+  const parameterArrays = new ParameterArrays(residentParameters ? pool : null);
+  // Gradients become resident once the optimizer has shown it releases them (keeps none in its state).
+  let residentGradients = false;
+  const plainPrevious = (step: PreviousStep | null): PreviousStep | null =>
+    step === null || pool === null ? step : { ...step, params: pool.plain(step.params) };
+  const plainParams = (tree: ParamTree): ParamTree => (pool === null ? tree : pool.plain(tree));
 
   const root = createRandom(seed);
   const shuffleRandom: Random = root.fork();
@@ -136,7 +161,7 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     },
     history,
     get params() {
-      parameterArrays.expose(current.params);
+      current = { ...current, params: parameterArrays.expose(current.params) };
       return current.params;
     },
     set params(value: ParamTree) {
@@ -190,7 +215,11 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     },
   };
 
-  const inputGatherer = new RowGatherer(data.inputs, batchSize);
+  const inputGatherer = new RowGatherer(
+    data.inputs,
+    batchSize,
+    (dtype, length) => pool?.take(dtype, length) ?? allocate(dtype, length),
+  );
   const targetGatherer = new RowGatherer(data.targets, batchSize);
   let pendingState: ParamTree | undefined;
   const onState = (state: ParamTree) => {
@@ -219,7 +248,9 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
       const x = inputGatherer.gather(order, start, size);
       const y = targetGatherer.gather(order, start, size);
       pendingState = undefined;
-      const { value, gradients: rawGradients } = objective(current.params, x, y);
+      const { value, gradients: rawGradients } = withGradientPool(residentGradients ? pool : null, () =>
+        objective(current.params, x, y),
+      );
       let gradients = rawGradients as ParamTree;
       let batchLoss = (value as unknown as TensorLike).data[0]!;
       if (regularizers.length > 0) {
@@ -233,12 +264,21 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
       const diagnose = () => {
         const bad = nonFiniteGradients(gradients);
         if (bad.length > 0 || !Number.isFinite(batchLoss)) {
-          throw nonFiniteError(bad, batchLoss, gradients, x, previous, current.params, history, {
-            step,
-            epoch,
-            batchInEpoch,
-            learningRateScale,
-          });
+          throw nonFiniteError(
+            bad,
+            batchLoss,
+            gradients,
+            x,
+            plainPrevious(previous),
+            plainParams(current.params),
+            history,
+            {
+              step,
+              epoch,
+              batchInEpoch,
+              learningRateScale,
+            },
+          );
         }
       };
       if (fused !== undefined) {
@@ -253,7 +293,15 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
         optimizerState = stepped.state;
         // A constraint might keep the tree it is given: reuse arrays only when none runs.
         if (constraints.length === 0) parameterArrays.adopt(nextParams);
-        if (stepped.gradientsReleased && regularizers.length === 0) recycleGradients(gradients);
+        if (stepped.gradientsReleased && regularizers.length === 0) {
+          recycleGradients(gradients, pool);
+          residentGradients = pool !== null;
+        } else if (residentGradients) {
+          // The optimizer kept this step's gradients after all: they must outlive fit, so they are never
+          // released (nor reused), and later gradients are plain.
+          for (const [, tensor] of flattenTree(gradients)) pool!.abandon(tensor.data);
+          residentGradients = false;
+        }
       } else {
         if (guard) diagnose();
         const result = optimizer.update(gradients, current.optimizerState, current.params);
@@ -312,17 +360,26 @@ export function fit(model: Model, params: ParamTree, data: TrainingData, options
     for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
   }
   if (guard && previous !== null && nonFiniteGradients(current.params).length > 0) {
-    throw nonFiniteError([], Number.NaN, {}, data.inputs, previous, current.params, history, {
-      step,
-      epoch,
-      batchInEpoch,
-      learningRateScale,
-    });
+    throw nonFiniteError(
+      [],
+      Number.NaN,
+      {},
+      data.inputs,
+      plainPrevious(previous),
+      plainParams(current.params),
+      history,
+      {
+        step,
+        epoch,
+        batchInEpoch,
+        learningRateScale,
+      },
+    );
   }
   if (stopTraining && history.stopReason === "completed") history.stopReason = "stopped";
   for (const callback of callbacks) callback.onTrainEnd?.(context);
   return {
-    params: current.params,
+    params: parameterArrays.expose(current.params),
     state: current.state,
     optimizerState: current.optimizerState,
     history,

@@ -14,4 +14,5 @@ export {
   useKernels,
 } from "./registry.js";
 export { reluGradient } from "./relu-gradient.js";
+export { releaseResident, residentFloat32 } from "./resident.js";
 export { scaledAddFloat32 } from "./scaled-add.js";

@@ -42,6 +42,14 @@ export interface Kernels {
     activation: DenseActivation,
     c: Float32Array | Float64Array,
   ): void;
+  /**
+   * Optional: a float32 array of `length` elements (contents unspecified) stored where this backend's
+   * kernels use it in place (no copy in or out), or null when it has no such storage. Give it back with
+   * {@link Kernels.releaseResident} once nothing references it.
+   */
+  residentFloat32?(length: number): Float32Array | null;
+  /** Optional: returns an array from {@link Kernels.residentFloat32} for reuse (others are ignored). */
+  releaseResident?(array: Float32Array): void;
 }
 
 /** Activation fused into `Kernels.denseForward`. */

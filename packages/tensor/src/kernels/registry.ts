@@ -91,6 +91,11 @@ function engineOf(kernels: Kernels): WasmEngine | undefined {
   return undefined;
 }
 
+/** The engine of the active kernels when they are built-in WebAssembly ones (internal: for resident fast paths). */
+export function activeEngine(): WasmEngine | undefined {
+  return active === undefined ? undefined : engineOf(active);
+}
+
 function activate(kernels: Kernels): Kernels {
   for (const [variant, wasm] of compiled) {
     if (wasm !== kernels) {

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { activeEngine, useKernels } from "./registry.js";
+import { releaseResident, residentFloat32 } from "./resident.js";
 import { scaledAddFloat32, scaledAddImplementation } from "./scaled-add.js";
 
 function reference(p: Float32Array, u: Float32Array, factor: number): { out: Float32Array; finite: boolean } {
@@ -107,5 +109,61 @@ describe("scaledAddFloat32", () => {
       expect(scaledAddFloat32(new Float32Array(5003), p, u, -1)).toBe(false);
       expect(scaledAddFloat32(new Float32Array(5003), p, u, 1)).toBe(true);
     }
+  });
+
+  describe("on resident arrays (updated in the kernels' memory)", () => {
+    /** A resident copy of `values`. */
+    function resident(values: Float32Array): Float32Array {
+      const array = residentFloat32(values.length)!;
+      array.set(values);
+      return array;
+    }
+
+    it("takes the in-place path of the wasm engine", () => {
+      useKernels("wasm-simd");
+      const [out, p, u] = [8, 9, 10].map((seed) => resident(filled(4096, seed, false))) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      expect(activeEngine()!.scaledAdd(out, p, u, 4096, -0.5)).toBe(true);
+      expect(activeEngine()!.scaledAdd(out, p, new Float32Array(4096), 4096, -0.5)).toBeNull();
+      for (const array of [out, p, u]) releaseResident(array);
+    });
+
+    it("gives the same bits and finiteness as plain arrays, for any length, also in place", () => {
+      useKernels("wasm-simd");
+      fc.assert(
+        fc.property(
+          fc.record({
+            length: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2040, max: 9000 })),
+            factor: fc.oneof(
+              fc.constantFrom(0, -0, -0.1, 1, 3e30),
+              fc.double({ min: -10, max: 10, noNaN: true }),
+            ),
+            seed: fc.integer({ min: 1, max: 2 ** 30 }),
+            specials: fc.boolean(),
+            aliasing: fc.constantFrom("none", "p", "u"),
+          }),
+          ({ length, factor, seed, specials, aliasing }) => {
+            const p = filled(length, seed, specials);
+            const u = filled(length, seed + 1, specials);
+            const expected = reference(p, u, factor);
+            const residentP = resident(p);
+            const residentU = resident(u);
+            const out =
+              aliasing === "p"
+                ? residentP
+                : aliasing === "u"
+                  ? residentU
+                  : resident(new Float32Array(length).fill(7));
+            expect(scaledAddFloat32(out, residentP, residentU, factor)).toBe(expected.finite);
+            expectBitIdentical(out, expected.out);
+            for (const array of new Set([out, residentP, residentU])) releaseResident(array);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
   });
 });

@@ -4,6 +4,7 @@
 // the operands into its memory and back costs less than the loop saves. The module is tiny, so it
 // is written here directly as bytes (no build step) and compiles synchronously everywhere.
 
+import { activeEngine } from "./registry.js";
 import {
   instantiate,
   localGet,
@@ -142,6 +143,15 @@ export function scaledAddFloat32(
   factor: number,
 ): boolean {
   const length = out.length;
+  if (length >= WASM_MINIMUM_LENGTH) {
+    // Arrays in the kernels' memory (see residentFloat32) are updated there, without copies.
+    const vectorLength = length & ~3;
+    const finite = activeEngine()?.scaledAdd(out, p, u, vectorLength, factor) ?? null;
+    if (finite !== null) {
+      const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
+      return finite && tailFinite;
+    }
+  }
   const wasm = length >= WASM_MINIMUM_LENGTH ? load() : null;
   if (wasm === null) return scaledAddLoop(out, p, u, factor, 0);
   const vectorLength = length & ~3;

@@ -71,7 +71,10 @@ export async function descentTrainer(
       seed,
       resume,
       callbacks: [
-        checkpoint({ everySteps: stepsPerEpoch, save: (snapshot) => (resume = snapshot.training ?? undefined) }),
+        checkpoint({
+          everySteps: stepsPerEpoch,
+          save: (snapshot) => (resume = snapshot.training ?? undefined),
+        }),
       ],
     });
     const seconds = (performance.now() - started) / 1000;

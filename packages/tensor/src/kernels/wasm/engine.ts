@@ -40,6 +40,7 @@ import {
   TRANSPOSE_B,
   WORKSPACE_START,
 } from "./generated/layout.js";
+import { ResidentHeap } from "./resident-heap.js";
 import { createKernelMemory, type WasmVariant } from "./support.js";
 import { WorkerPool } from "./worker-pool.js";
 
@@ -62,6 +63,12 @@ const word = (byteOffset: number) => byteOffset >> 2;
 
 function align64(bytes: number): number {
   return Math.ceil(bytes / 64) * 64;
+}
+
+/** Whether two float ranges overlap (a negative address is no range). */
+function overlaps(first: number, firstLength: number, second: number, secondLength: number): boolean {
+  if (first < 0 || second < 0) return false;
+  return first < second + secondLength * 4 && second < first + firstLength * 4;
 }
 
 function probeCanBlock(words: Int32Array): boolean {
@@ -88,12 +95,25 @@ export class WasmEngine {
   skipPackClaims = false;
   private readonly memory: WebAssembly.Memory;
   private readonly work: (thread: number) => void;
+  private readonly scaledAddKernel: (
+    out: number,
+    p: number,
+    u: number,
+    count: number,
+    factor: number,
+  ) => number;
   private words: Int32Array;
   private floats: Float32Array;
   private bytes: Uint8Array;
   private pool: WorkerPool | undefined;
   private readonly canBlock: boolean;
   private generation = 0;
+  private readonly heap = new ResidentHeap(WORKSPACE_START);
+  /**
+   * Every `memory.buffer` object resident arrays were made on (a grow of a shared memory returns a new
+   * object over the same memory, and old views stay valid): an array over one of them is in this memory.
+   */
+  private readonly residentBuffers = new WeakSet<ArrayBufferLike>();
 
   constructor(
     readonly variant: WasmVariant,
@@ -103,6 +123,7 @@ export class WasmEngine {
     this.memory = createKernelMemory(shared, 64);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.work = instance.exports.work as (thread: number) => void;
+    this.scaledAddKernel = instance.exports.scaledAdd as WasmEngine["scaledAddKernel"];
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
     this.bytes = new Uint8Array(this.memory.buffer);
@@ -144,9 +165,55 @@ export class WasmEngine {
   }
 
   /**
+   * A Float32Array of `length` elements (contents unspecified) whose storage is this engine's memory, so
+   * {@link gemm} reads and writes it in place; null when the memory is not shared (an unshared memory's
+   * buffer detaches when it grows) or cannot grow enough. Give it back with {@link releaseResident}.
+   */
+  residentFloat32(length: number): Float32Array | null {
+    if (!this.shared || !Number.isInteger(length) || length < 1) return null;
+    if (!this.reserve(this.heap.endAfterGrowth(length))) return null;
+    const address = this.heap.allocate(length);
+    const buffer = this.memory.buffer;
+    this.residentBuffers.add(buffer);
+    return new Float32Array(buffer, address, length);
+  }
+
+  /** Returns a block from {@link residentFloat32} for reuse; anything else (or a second release) is ignored. */
+  releaseResident(array: Float32Array): void {
+    if (this.residentBuffers.has(array.buffer)) this.heap.release(array.byteOffset, array.length);
+  }
+
+  /** Byte address of `length` floats of `array` when they lie in this engine's resident heap, else -1. */
+  residentAddress(array: Float32Array, length: number): number {
+    if (!this.residentBuffers.has(array.buffer) || !this.heap.contains(array.byteOffset, length * 4))
+      return -1;
+    return array.byteOffset;
+  }
+
+  /**
+   * `out[i] = p[i] + fround(factor·u[i])` for the first `count` elements (a multiple of 4) in place, when all
+   * three arrays are resident; returns whether every result is finite, or null (nothing done) when one is
+   * not resident. Bit-identical to `scaledAddFloat32`.
+   */
+  scaledAdd(
+    out: Float32Array,
+    p: Float32Array,
+    u: Float32Array,
+    count: number,
+    factor: number,
+  ): boolean | null {
+    const outAddress = this.residentAddress(out, count);
+    const pAddress = this.residentAddress(p, count);
+    const uAddress = this.residentAddress(u, count);
+    if (outAddress < 0 || pAddress < 0 || uAddress < 0) return null;
+    return this.scaledAddKernel(outAddress, pAddress, uAddress, count, factor) === 1;
+  }
+
+  /**
    * C ← α·op(A)·op(B) + β·C in float32 (see `Kernels.gemm`), then, when given, C ← act(C + bias) with
    * `bias` over every row and `activation` ACTIVATION_NONE or ACTIVATION_RELU. Returns false, having touched
-   * nothing, when the operands do not fit in the wasm memory this runtime allows.
+   * nothing, when the operands do not fit in the wasm memory this runtime allows. Resident operands (see
+   * {@link residentFloat32}) are used in place; the others are copied into a scratch workspace past the heap.
    */
   gemm(
     transposeA: boolean,
@@ -178,22 +245,40 @@ export class WasmEngine {
     const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
     if (total >= CHUNK_INDEX_MASK) return false;
 
-    const aAddress = WORKSPACE_START;
-    const bAddress = align64(aAddress + m * k * 4);
-    const cAddress = align64(bAddress + k * n * 4);
-    const packedAAddress = align64(cAddress + m * n * 4);
-    const packedBAddress = align64(packedAAddress + rowPanels * MR * k * 4);
+    const residentA = this.residentAddress(a, m * k);
+    const residentB = this.residentAddress(b, k * n);
+    const residentBias = bias === null ? -1 : this.residentAddress(bias, n);
+    let residentC = this.residentAddress(c, m * n);
+    // Computing in place while C overlaps an input would read results as operands: copy C then.
+    if (
+      residentC >= 0 &&
+      (overlaps(residentC, m * n, residentA, m * k) || overlaps(residentC, m * n, residentB, k * n))
+    )
+      residentC = -1;
+    let next = align64(this.heap.end);
+    const take = (bytes: number) => {
+      const address = next;
+      next = align64(next + bytes);
+      return address;
+    };
+    const aAddress = residentA >= 0 ? residentA : take(m * k * 4);
+    const bAddress = residentB >= 0 ? residentB : take(k * n * 4);
+    const cAddress = residentC >= 0 ? residentC : take(m * n * 4);
+    const packedAAddress = take(rowPanels * MR * k * 4);
+    const packedBAddress = next;
     const packFlagsAddress = packedBAddress + columnPanels * NR * k * 4;
-    const biasAddress = bias === null ? 0 : align64(packFlagsAddress + packAChunks + packBChunks);
-    if (!this.reserve(Math.max(packFlagsAddress + packAChunks + packBChunks, biasAddress + n * 4)))
-      return false;
+    const flagsEnd = packFlagsAddress + packAChunks + packBChunks;
+    const biasAddress = bias === null ? 0 : residentBias >= 0 ? residentBias : align64(flagsEnd);
+    const workspaceEnd = bias === null || residentBias >= 0 ? flagsEnd : biasAddress + n * 4;
+    if (!this.reserve(workspaceEnd)) return false;
 
     const floats = this.floats;
     const words = this.words;
-    floats.set(a.length === m * k ? a : a.subarray(0, m * k), aAddress >> 2);
-    floats.set(b.length === k * n ? b : b.subarray(0, k * n), bAddress >> 2);
-    if (beta !== 0) floats.set(c.length === m * n ? c : c.subarray(0, m * n), cAddress >> 2);
-    if (bias !== null) floats.set(bias.length === n ? bias : bias.subarray(0, n), biasAddress >> 2);
+    if (residentA < 0) floats.set(a.length === m * k ? a : a.subarray(0, m * k), aAddress >> 2);
+    if (residentB < 0) floats.set(b.length === k * n ? b : b.subarray(0, k * n), bAddress >> 2);
+    if (beta !== 0 && residentC < 0) floats.set(c.length === m * n ? c : c.subarray(0, m * n), cAddress >> 2);
+    if (bias !== null && residentBias < 0)
+      floats.set(bias.length === n ? bias : bias.subarray(0, n), biasAddress >> 2);
 
     const threads = this.threadsFor(m * n * k);
     const pooled = this.pool !== undefined;
@@ -238,7 +323,7 @@ export class WasmEngine {
     this.work(0);
     // A worker may hold a chunk even of a job it was not woken for: always wait when workers exist.
     if (pooled) this.waitForChunks(total);
-    c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
+    if (residentC < 0) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
     return true;
   }
 

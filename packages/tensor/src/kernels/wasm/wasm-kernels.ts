@@ -50,6 +50,8 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       jsKernels.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     },
+    residentFloat32: (length) => engine.residentFloat32(length),
+    releaseResident: (array) => engine.releaseResident(array),
     denseForward(transposeA, transposeB, m, n, k, a, b, bias, activation, c) {
       if (m === 0 || n === 0) return;
       const code = activation === "relu" ? ACTIVATION_RELU : ACTIVATION_NONE;

@@ -1,0 +1,269 @@
+import { valueAndGrad } from "@descent/autodiff";
+import { adam, momentum, sgd } from "@descent/optimizers";
+import type { GradientTransformation, ParamTree } from "@descent/spec";
+import {
+  createRandom,
+  normal,
+  releaseResident,
+  residentFloat32,
+  setThreadCount,
+  Tensor,
+  useKernels,
+} from "@descent/tensor";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dense, sequential } from "../layers/index.js";
+import { isTrackedOperand, tensorOfOperand } from "../layers/operands.js";
+import type { Model } from "../layers/sequential.js";
+import { softmaxCrossEntropyFromLogits } from "../losses/index.js";
+import { flattenTree } from "../tree/tree.js";
+import { earlyStopping } from "./callbacks.js";
+import { fit } from "./fit.js";
+import { NonFiniteError } from "./non-finite.js";
+import { gradientBuffer, withGradientPool } from "./recycling.js";
+import { ResidentPool, setResidentTraining } from "./resident-pool.js";
+import type { FitOptions } from "./types.js";
+
+// Large enough that the GEMMs run in WebAssembly (and, with 2 threads, on both threads): 100 → 72 → 5.
+const features = 100;
+const samples = 150;
+const random = createRandom(3);
+const data = {
+  inputs: normal(random, [samples, features]),
+  targets: new Tensor(
+    Float32Array.from({ length: samples }, (_, index) => index % 5),
+    [samples],
+  ),
+};
+const validation = {
+  inputs: normal(random, [40, features]),
+  targets: new Tensor(
+    Float32Array.from({ length: 40 }, (_, index) => index % 5),
+    [40],
+  ),
+};
+const makeModel = () => sequential([dense(features, 72), "relu", dense(72, 5)]);
+
+function bitsOf(params: ParamTree): number[][] {
+  return flattenTree(params).map(([, tensor]) =>
+    Array.from(new Uint32Array(Float32Array.from(tensor.data).buffer)),
+  );
+}
+
+function isShared(array: ArrayBufferView): boolean {
+  return array.buffer instanceof SharedArrayBuffer;
+}
+
+function sharedLeaves(params: ParamTree): number {
+  return flattenTree(params).filter(([, tensor]) => isShared(tensor.data)).length;
+}
+
+/** Shared leaves of a parameter tree as a model sees it (operands: tensors or traced values). */
+function sharedOperands(tree: object): number {
+  let count = 0;
+  for (const value of Object.values(tree)) {
+    if (isTrackedOperand(value) || value instanceof Tensor)
+      count += isShared(tensorOfOperand(value).data) ? 1 : 0;
+    else count += sharedOperands(value as object);
+  }
+  return count;
+}
+
+function run(resident: boolean, model: Model, options: FitOptions) {
+  setResidentTraining(resident);
+  try {
+    return fit(model, model.init(7), data, options);
+  } finally {
+    setResidentTraining(true);
+  }
+}
+
+describe("fit with resident buffers", () => {
+  beforeAll(() => {
+    useKernels("wasm-simd");
+  });
+  afterAll(() => setThreadCount(1));
+
+  const optimizers: [string, () => GradientTransformation<unknown>][] = [
+    ["sgd", () => sgd({ learningRate: 0.05 }) as GradientTransformation<unknown>],
+    ["momentum", () => momentum({ learningRate: 0.05, momentum: 0.9 }) as GradientTransformation<unknown>],
+    ["adam", () => adam({ learningRate: 0.01 }) as GradientTransformation<unknown>],
+  ];
+  for (const threads of [1, 2]) {
+    for (const [name, make] of optimizers) {
+      it(`trains bit-identically with and without them (${name}, ${threads} thread(s))`, () => {
+        setThreadCount(threads);
+        const options = (): FitOptions => ({
+          optimizer: make(),
+          loss: "softmaxCrossEntropyFromLogits",
+          epochs: 3,
+          batchSize: 32,
+          validationData: validation,
+          callbacks: [earlyStopping({ patience: 5, restoreBestWeights: true })],
+        });
+        const plain = run(false, makeModel(), options());
+        const resident = run(true, makeModel(), options());
+        expect(bitsOf(resident.params)).toEqual(bitsOf(plain.params));
+        expect(resident.history.steps.loss).toEqual(plain.history.steps.loss);
+        expect(resident.history.steps.loss).toHaveLength(15);
+        expect(sharedLeaves(resident.params)).toBe(0);
+      });
+    }
+  }
+
+  it("feeds the model resident batches and parameters, and hands callbacks plain copies", () => {
+    setThreadCount(1);
+    const model = makeModel();
+    const seen = { sharedInputs: 0, sharedParams: 0, steps: 0 };
+    const spied: Model = {
+      ...model,
+      apply(params, input, options) {
+        seen.steps++;
+        if (isShared((input as Tensor).data)) seen.sharedInputs++;
+        seen.sharedParams += sharedOperands(params);
+        return model.apply(params, input, options);
+      },
+    };
+    const options = {
+      optimizer: sgd({ learningRate: 0.05 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 2,
+      batchSize: 32,
+    } as const;
+    fit(spied, model.init(1), data, options);
+    expect(seen.steps).toBe(10);
+    expect(seen.sharedInputs).toBe(10);
+    // From the second step on, all 4 parameters are resident arrays written by the fused update.
+    expect(seen.sharedParams).toBe(9 * 4);
+
+    const kept: { params: ParamTree; copy: number[][] }[] = [];
+    const result = fit(model, model.init(1), data, {
+      ...options,
+      callbacks: [
+        {
+          name: "keeper",
+          onStepEnd(context) {
+            const params = context.params;
+            kept.push({ params, copy: bitsOf(params) });
+          },
+        },
+      ],
+    });
+    expect(kept).toHaveLength(10);
+    for (const { params } of kept) expect(sharedLeaves(params)).toBe(0);
+    expect(sharedLeaves(result.params)).toBe(0);
+    // Another run reuses the released blocks: what the callback kept must not change.
+    fit(makeModel(), makeModel().init(2), data, {
+      optimizer: sgd({ learningRate: 0.05 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 1,
+      batchSize: 32,
+    });
+    for (const { params, copy } of kept) expect(bitsOf(params)).toEqual(copy);
+    expect(bitsOf(kept[kept.length - 1]!.params)).toEqual(bitsOf(result.params));
+  });
+
+  it("reports a non-finite step with plain parameters", () => {
+    const model = makeModel();
+    let caught: unknown;
+    try {
+      fit(model, model.init(1), data, {
+        optimizer: sgd({ learningRate: 1e38 }),
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 3,
+        batchSize: 32,
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(NonFiniteError);
+    const params = (caught as NonFiniteError).params;
+    expect(sharedLeaves(params)).toBe(0);
+    const copy = bitsOf(params);
+    fit(makeModel(), makeModel().init(2), data, {
+      optimizer: sgd({ learningRate: 0.05 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 1,
+      batchSize: 32,
+    });
+    expect(bitsOf(params)).toEqual(copy);
+  });
+
+  it("gives gradients computed by a callback outside the step plain arrays", () => {
+    const model = makeModel();
+    const objective = valueAndGrad((p: ParamTree) =>
+      softmaxCrossEntropyFromLogits(model.apply(p, data.inputs), data.targets),
+    );
+    let shared = -1;
+    fit(model, model.init(1), data, {
+      optimizer: sgd({ learningRate: 0.05 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 1,
+      batchSize: 32,
+      callbacks: [
+        {
+          name: "probe",
+          onTrainEnd(context) {
+            const { gradients } = objective(context.params);
+            shared = sharedLeaves(gradients as ParamTree);
+          },
+        },
+      ],
+    });
+    expect(shared).toBe(0);
+  });
+
+  it("releases every resident block when fit ends, also when it throws", () => {
+    const train = (learningRate: number) =>
+      fit(makeModel(), makeModel().init(1), data, {
+        optimizer: sgd({ learningRate }),
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 2,
+        batchSize: 32,
+      });
+    train(0.05);
+    // Lengths fit never asks for are served from the top of the heap.
+    const first = residentFloat32(10007)!;
+    train(0.05);
+    expect(() => train(1e38)).toThrow(NonFiniteError);
+    const second = residentFloat32(10009)!;
+    // Nothing between the probes took new blocks: the later fits reused what the first one released.
+    expect(second.byteOffset).toBe(first.byteOffset + Math.ceil((10007 * 4) / 64) * 64);
+    releaseResident(first);
+    releaseResident(second);
+  });
+});
+
+describe("ResidentPool", () => {
+  it("reuses what it is given, copies its arrays out of trees, and releases them all", () => {
+    useKernels("wasm-simd");
+    const pool = ResidentPool.open()!;
+    const array = pool.take("float32", 100)!;
+    expect(isShared(array)).toBe(true);
+    expect(pool.take("float64", 100)).toBeNull();
+    expect(pool.give(new Float32Array(100))).toBe(false);
+    expect(pool.give(array)).toBe(true);
+    expect(pool.take("float32", 100)).toBe(array);
+    array.fill(2.5);
+    const tree = {
+      layer: { weights: new Tensor(array, [10, 10]), bias: new Tensor(new Float32Array(10), [10]) },
+    };
+    const plain = pool.plain(tree);
+    expect(sharedLeaves(plain)).toBe(0);
+    expect(Array.from(flattenTree(plain)[0]![1].data)).toEqual(new Array(100).fill(2.5));
+    expect(pool.plain({ bias: tree.layer.bias })).toEqual({ bias: tree.layer.bias });
+    const gradient = withGradientPool(pool, () => gradientBuffer("float32", 64));
+    expect(pool.owns(gradient)).toBe(true);
+    expect(pool.owns(gradientBuffer("float32", 64))).toBe(false);
+    const address = array.byteOffset;
+    pool.releaseAll();
+    const again = residentFloat32(100)!;
+    expect(again.byteOffset).toBe(address);
+    releaseResident(again);
+  });
+
+  it("is off when residency is switched off", () => {
+    setResidentTraining(false);
+    expect(ResidentPool.open()).toBeNull();
+    setResidentTraining(true);
+  });
+});

@@ -1,0 +1,45 @@
+import type { Kernels } from "./kernels.js";
+import { getKernels } from "./registry.js";
+
+/** The kernels each resident array came from, so it goes back to them even after a kernel switch. */
+const owners = new WeakMap<Float32Array, Kernels>();
+
+/**
+ * A float32 array of `length` elements that the active kernels use in place: with the WebAssembly kernels on
+ * shared memory (Node, cross-origin-isolated browsers) its storage is the kernels' own memory, so a GEMM
+ * reading or writing it copies nothing. Returns null where the kernels have no such storage (JavaScript
+ * kernels, unshared memory): use a plain `Float32Array` then. Values are those of a plain array; only
+ * where they live differs.
+ *
+ * Contents are unspecified (a reused block keeps old values). The caller owns the array until it calls
+ * {@link releaseResident}, after which the storage is handed out again: keep no reference past that.
+ *
+ * @example
+ * const batch = residentFloat32(64 * 784) ?? new Float32Array(64 * 784);
+ * try {
+ *   // fill batch, multiply with it: no copy into WebAssembly memory
+ * } finally {
+ *   releaseResident(batch);
+ * }
+ */
+export function residentFloat32(length: number): Float32Array | null {
+  const kernels = getKernels();
+  const array = kernels.residentFloat32?.(length) ?? null;
+  if (array !== null) owners.set(array, kernels);
+  return array;
+}
+
+/**
+ * Gives back an array from {@link residentFloat32} for reuse. Arrays that are not resident (plain arrays,
+ * subarrays, arrays already given back) are ignored, so `releaseResident(residentFloat32(n) ?? plain)` is safe.
+ *
+ * @example
+ * const buffer = residentFloat32(1024);
+ * if (buffer !== null) releaseResident(buffer);
+ */
+export function releaseResident(array: Float32Array): void {
+  const kernels = owners.get(array);
+  if (kernels === undefined) return;
+  owners.delete(array);
+  kernels.releaseResident?.(array);
+}

@@ -1,0 +1,204 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { jsKernels } from "../js-kernels.js";
+import { getKernels, setKernels, useKernels } from "../registry.js";
+import { releaseResident, residentFloat32 } from "../resident.js";
+import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
+import { randomValues } from "./testing/gemm-check.js";
+import { compileWasmKernels } from "./wasm-kernels.js";
+
+function bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+function bitDifferences(actual: Float32Array, expected: Float32Array): number {
+  const actualBits = bits(actual);
+  const expectedBits = bits(expected);
+  let differences = Math.abs(actual.length - expected.length);
+  for (let index = 0; index < Math.min(actual.length, expected.length); index++) {
+    if (actualBits[index] !== expectedBits[index]) differences++;
+  }
+  return differences;
+}
+
+describe("resident arrays of the wasm engine", () => {
+  const kernels = compileWasmKernels("wasm-simd", true);
+  const engine = kernels.engine;
+  afterAll(() => engine.terminate());
+
+  /** A copy of `values` in a resident block (or a plain copy when `resident` is false). */
+  function place(values: Float32Array, resident: boolean, owned: Float32Array[]): Float32Array {
+    if (!resident) return values.slice();
+    const array = engine.residentFloat32(values.length)!;
+    array.set(values);
+    owned.push(array);
+    return array;
+  }
+
+  const size = fc.oneof(
+    fc.constantFrom(1, 2, 3, 15, 16, 17, 31, 33, 65, 127, 129, 255, 256, 257),
+    fc.integer({ min: 1, max: 140 }),
+  );
+  const gemmCase = fc.record({
+    transposeA: fc.boolean(),
+    transposeB: fc.boolean(),
+    m: size,
+    n: size,
+    k: size,
+    alpha: fc.constantFrom(1, -0.5, 2),
+    beta: fc.constantFrom(0, 1, 0.25),
+    withBias: fc.boolean(),
+    relu: fc.boolean(),
+    residency: fc.integer({ min: 0, max: 15 }),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+  });
+
+  for (const threads of [1, 2]) {
+    it(`gives the same bits with any operands resident, ${threads} thread(s)`, async () => {
+      engine.threads = threads;
+      await engine.startWorkers();
+      fc.assert(
+        fc.property(gemmCase, (test) => {
+          const { m, n, k, seed } = test;
+          const a = randomValues(m * k, seed);
+          const b = randomValues(k * n, seed + 1);
+          const c = randomValues(m * n, seed + 2);
+          const bias = test.withBias ? randomValues(n, seed + 3) : null;
+          const activation = test.relu ? ACTIVATION_RELU : ACTIVATION_NONE;
+          // The fused epilogue runs only with β = 0 (denseForward); plain GEMMs keep their β.
+          const beta = test.withBias || test.relu ? 0 : test.beta;
+          const plain = c.slice();
+          const args = [test.transposeA, test.transposeB, m, n, k, test.alpha] as const;
+          expect(engine.gemm(...args, a, b, beta, plain, bias, activation)).toBe(true);
+          const owned: Float32Array[] = [];
+          const residentC = place(c, (test.residency & 4) !== 0, owned);
+          const fits = engine.gemm(
+            ...args,
+            place(a, (test.residency & 1) !== 0, owned),
+            place(b, (test.residency & 2) !== 0, owned),
+            beta,
+            residentC,
+            bias === null ? null : place(bias, (test.residency & 8) !== 0, owned),
+            activation,
+          );
+          expect(fits).toBe(true);
+          expect(bitDifferences(residentC, plain)).toBe(0);
+          for (const array of owned) engine.releaseResident(array);
+        }),
+        { numRuns: 60 },
+      );
+      engine.threads = 1;
+    });
+  }
+
+  it("runs the fused dense forward on resident operands with the same bits (Kernels.denseForward)", () => {
+    const [m, n, k] = [64, 33, 129];
+    const a = randomValues(m * k, 5);
+    const b = randomValues(k * n, 6);
+    const bias = randomValues(n, 7);
+    const plain = new Float32Array(m * n);
+    kernels.denseForward(false, false, m, n, k, a, b, bias, "relu", plain);
+    const owned: Float32Array[] = [];
+    const output = place(new Float32Array(m * n), true, owned);
+    kernels.denseForward(
+      false,
+      false,
+      m,
+      n,
+      k,
+      place(a, true, owned),
+      place(b, true, owned),
+      place(bias, true, owned),
+      "relu",
+      output,
+    );
+    expect(bitDifferences(output, plain)).toBe(0);
+    for (const array of owned) kernels.releaseResident(array);
+  });
+
+  it("reuses a released block of the same length and keeps live blocks apart", () => {
+    const first = engine.residentFloat32(1000)!;
+    const address = first.byteOffset;
+    engine.releaseResident(first);
+    const again = engine.residentFloat32(1000)!;
+    expect(again.byteOffset).toBe(address);
+    // A double release does not put the block on the free list twice.
+    engine.releaseResident(again);
+    engine.releaseResident(again);
+    const one = engine.residentFloat32(1000)!;
+    const two = engine.residentFloat32(1000)!;
+    expect(one.byteOffset).toBe(address);
+    expect(two.byteOffset).not.toBe(address);
+
+    const lengths = [1, 3, 16, 17, 1000, 4096, 5, 1000, 77];
+    const live = [one, two, ...lengths.map((length) => engine.residentFloat32(length)!)];
+    for (const [index, array] of live.entries()) array.fill(index + 1);
+    const ranges = live.map((array) => [array.byteOffset, array.byteOffset + array.byteLength] as const);
+    for (let i = 0; i < ranges.length; i++) {
+      for (let j = i + 1; j < ranges.length; j++) {
+        const overlap = ranges[i]![0] < ranges[j]![1] && ranges[j]![0] < ranges[i]![1];
+        expect(overlap, `blocks ${i} and ${j}`).toBe(false);
+      }
+    }
+    for (const [index, array] of live.entries()) {
+      expect(array.every((value) => value === index + 1)).toBe(true);
+    }
+    for (const array of live) engine.releaseResident(array);
+  });
+
+  it("puts the GEMM workspace past the heap after the memory grows, keeping older arrays valid", () => {
+    const before = engine.residentFloat32(256)!;
+    before.fill(3);
+    // 16 MiB: more than the memory had, so it grows and `memory.buffer` becomes a new object.
+    const large = engine.residentFloat32(4 << 20)!;
+    expect(large.buffer).not.toBe(before.buffer);
+    large.fill(7);
+    const [m, n, k] = [96, 80, 300];
+    const a = randomValues(m * k, 11);
+    const b = randomValues(k * n, 12);
+    const expected = new Float32Array(m * n);
+    jsKernels.gemm(false, false, m, n, k, 1, a, b, 0, expected);
+    const c = new Float32Array(m * n);
+    expect(engine.gemm(false, false, m, n, k, 1, a, b, 0, c)).toBe(true);
+    expect(large.every((value) => value === 7)).toBe(true);
+    expect(before.every((value) => value === 3)).toBe(true);
+    // The array made before the growth is still recognised as resident and used in place.
+    const ones = new Float32Array(16 * 16).fill(1);
+    before.fill(0);
+    expect(engine.gemm(false, false, 16, 16, 16, 1, ones, ones, 0, before)).toBe(true);
+    expect(before.every((value) => value === 16)).toBe(true);
+    expect(Math.max(...c.map((value, index) => Math.abs(value - expected[index]!)))).toBeLessThan(1e-3);
+    engine.releaseResident(before);
+    engine.releaseResident(large);
+  });
+
+  it("has no resident arrays on unshared memory", () => {
+    const unshared = compileWasmKernels("wasm-simd", false);
+    expect(unshared.residentFloat32(64)).toBeNull();
+  });
+});
+
+describe("residentFloat32 / releaseResident", () => {
+  it("returns null with the JavaScript kernels and ignores plain arrays", () => {
+    const previous = getKernels();
+    setKernels(jsKernels);
+    try {
+      expect(residentFloat32(64)).toBeNull();
+      expect(() => releaseResident(new Float32Array(4))).not.toThrow();
+    } finally {
+      setKernels(previous);
+    }
+  });
+
+  it("hands out arrays of the active wasm kernels that a matmul uses in place", () => {
+    useKernels("wasm-simd");
+    const array = residentFloat32(10)!;
+    expect(array).toBeInstanceOf(Float32Array);
+    expect(array.length).toBe(10);
+    expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    releaseResident(array);
+    const again = residentFloat32(10)!;
+    expect(again.byteOffset).toBe(array.byteOffset);
+    releaseResident(again);
+  });
+});
