@@ -16,6 +16,8 @@ export interface PeersSettings {
   /** Square GEMM sizes (the columns `gemm_<size>_gflops`). */
   readonly gemmSizes: readonly number[];
   readonly gemmMaxRuns: number;
+  /** Full Fashion-MNIST epochs descent trains for the epoch-time target (0: not measured). */
+  readonly fashionEpochs: number;
   readonly gemmBudgetSeconds: number;
 }
 
