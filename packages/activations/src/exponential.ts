@@ -145,7 +145,9 @@ function celuDerivative(x: number, alpha: number): number {
  * Continuously differentiable ELU: `f(x) = max(0, x) + min(0, alpha · (e^{x/alpha} − 1))`.
  *
  * Derivative `1` for `x > 0`, `e^{x/alpha}` for `x ≤ 0`: continuous at `0` for every `alpha`
- * (unlike {@link elu}), so there is no kink. Range `(−alpha, ∞)`.
+ * (unlike {@link elu}), so there is no kink. Range `(−alpha, ∞)`. Use it where you would use elu
+ * with `alpha ≠ 1` but want a continuous derivative (no subgradient to choose at `0`); `celu(1)`
+ * is `elu(1)`.
  *
  * @example
  * ```ts

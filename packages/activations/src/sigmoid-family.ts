@@ -206,7 +206,8 @@ function softsignDerivative(x: number): number {
  * Softsign: `f(x) = x / (1 + |x|)`.
  *
  * Derivative `1 / (1 + |x|)²`. Range `(−1, 1)`. Like tanh but with polynomial tails, so it
- * saturates more slowly.
+ * saturates more slowly: use it as a cheaper tanh (no exponential) where large inputs should keep a
+ * usable gradient (`f'(10) ≈ 0.008`, against `tanh'(10) ≈ 8e−9`).
  *
  * @example
  * ```ts
