@@ -129,6 +129,12 @@ describe("values", () => {
     expect(swish().name).toBe("silu");
   });
 
+  it("back the TSDoc claims: celu(1) is elu(1); softsign keeps a gradient where tanh has none", () => {
+    for (const x of [-3, -0.5, 0, 2]) expect([x, celu(1).value(x)]).toEqual([x, elu(1).value(x)]);
+    expect(softsign().derivative(10, softsign().value(10))).toBe(1 / 121);
+    expect(tanh().derivative(10, tanh().value(10))).toBeLessThan(1e-8);
+  });
+
   it("propagate NaN (never hidden)", () => {
     for (const c of CASES) {
       expect([label(c), Number.isNaN(c.activation.value(Number.NaN))]).toEqual([label(c), true]);

@@ -123,6 +123,33 @@ describe("penalties", () => {
   });
 });
 
+describe("swapping one regularizer for another (the README's lines)", () => {
+  const params = { dense: { weights: f64([1, -2, 0, 3]), bias: f64([4]) } };
+  const dataGradients = { dense: { weights: f64([0.5, 0.5, 0.5, 0.5]), bias: f64([1]) } };
+  const cases: [string, ElementwiseRegularizer, number, number[]][] = [
+    // λΣ|w| = 0.1·6; g + λ·sign(w)
+    ["l1(0.1)", l1(0.1), 0.6, [0.6, 0.4, 0.5, 0.6]],
+    // ½λ‖w‖² = 0.05·14; g + λw
+    ["l2(0.1)", l2(0.1), 0.7, [0.6, 0.3, 0.5, 0.8]],
+    // both of the above
+    ["elasticNet(0.1, 0.1)", elasticNet(0.1, 0.1), 1.3, [0.7, 0.2, 0.5, 0.9]],
+  ];
+  it.each(cases)(
+    "%s: penalty for the loss, and the same gradients through the loss or asTransform",
+    (_, regularizer, penalty, expected) => {
+      expect(regularizer.penalty(params)).toBeCloseTo(penalty, 15);
+      const throughTransform = asTransform(regularizer).update(dataGradients, {}, params).updates;
+      const penaltyGradient = leaf(regularizer.gradient(params), "dense", "weights").data;
+      const transformed = leaf(throughTransform, "dense", "weights").data;
+      for (let i = 0; i < expected.length; i++) {
+        expect(transformed[i]).toBeCloseTo(expected[i]!, 15);
+        expect(transformed[i]).toBe(dataGradients.dense.weights.data[i]! + penaltyGradient[i]!);
+      }
+      expect(leaf(throughTransform, "dense", "bias")).toBe(dataGradients.dense.bias);
+    },
+  );
+});
+
 describe("createElementwiseRegularizer", () => {
   it("builds a custom penalty with selection and the fused transform path", () => {
     const quartic = createElementwiseRegularizer(
