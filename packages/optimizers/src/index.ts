@@ -62,6 +62,7 @@ export type {
   Objective,
   ValueAndGradient,
 } from "./minimize/types.js";
+export { constant, linear, piecewiseConstant } from "./schedules/aliases.js";
 export { cosineDecay, oneCycle, warmupCosineDecay } from "./schedules/cosine.js";
 export {
   constantSchedule,

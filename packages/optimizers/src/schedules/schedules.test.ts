@@ -131,3 +131,15 @@ describe("schedules at known steps", () => {
     );
   });
 });
+
+describe("schedule aliases named as in the articles", () => {
+  it("constant, piecewiseConstant and linear are the …Schedule functions", async () => {
+    const index = await import("../index.js");
+    expect(index.constant).toBe(index.constantSchedule);
+    expect(index.piecewiseConstant).toBe(index.piecewiseConstantSchedule);
+    expect(index.linear).toBe(index.linearSchedule);
+    expect(index.constant(0.1)(1000)).toBe(0.1);
+    expect(index.piecewiseConstant({ boundaries: [100], values: [0.1, 0.01] })(150)).toBe(0.01);
+    expect(index.linear({ initialValue: 0, endValue: 1e-3, transitionSteps: 100 })(50)).toBeCloseTo(5e-4, 15);
+  });
+});
