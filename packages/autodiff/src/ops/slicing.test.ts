@@ -114,6 +114,19 @@ describe("slicing, joining and repeating gradients", () => {
     ]);
   });
 
+  it("gather's gradient (a scatter-add) is differentiable again: grad of grad through gather", () => {
+    // f(x) = Σ gather(x, [0, 0, 1])² = 2·x₀² + x₁², so ∇f = [4x₀, 2x₁, 0] and
+    // h(x) = Σ ∇f(x)·x = 4x₀² + 2x₁² has ∇h = [8x₀, 4x₁, 0].
+    const f = (x: Traced) => {
+      const picked = gather(x, [0, 0, 1]);
+      return sum(mul(picked, picked));
+    };
+    const x = tensor([1.5, -2, 3], undefined, "float64");
+    expect(grad(f)(x).toArray()).toEqual([6, -4, 0]);
+    const secondOrder = grad((y: Traced) => sum(mul(grad(f)(y), y)))(x);
+    expect(secondOrder.toArray()).toEqual([12, -8, 0]);
+  });
+
   it("tile sums the gradient of the copies", () => {
     fc.assert(
       fc.property(

@@ -1,7 +1,6 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import * as T from "@descent/tensor";
 import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
-import { matmul } from "./linalg.js";
 import { sum } from "./reductions.js";
 import { expandDims, reshape } from "./shape-ops.js";
 
@@ -125,17 +124,33 @@ export function gather(x: Operand, indices: T.Indices, axis = 0): Traced {
   const output = T.gather(input, indices, axis);
   const rank = input.shape.length;
   const along = axis < 0 ? axis + rank : axis;
-  return record("gather", output, [x], (g) => {
-    const length = input.shape[along]!;
-    const flat = Float64Array.from(isTensorIndices(indices) ? indices.data : indices);
-    let before = 1;
-    for (let a = 0; a < along; a++) before *= input.shape[a]!;
-    const after = input.data.length / (before * length) || 0;
-    // Scatter-add as a product with the one-hot matrix of the indices: [n, k] · [before, k, after].
-    const oneHot = T.oneHot(T.tensor(flat, [flat.length], "float64"), length, g.dtype);
-    const cotangent = reshape(g, before === 1 ? [flat.length, after] : [before, flat.length, after]);
-    return [reshape(matmul(oneHot, cotangent, { transposeA: true }), input.shape)];
-  });
+  return record("gather", output, [x], (g) => [scatterAdd(g, indices, along, input.shape)]);
+}
+
+/**
+ * The gradient of {@link gather}: a zero tensor of `shape` into which each slice of `g` along `axis` is
+ * added at the row its index names, `out[…, indices[k], …] += g[…, k, …]`. It costs one pass over `g`
+ * (a product with a one-hot matrix would cost `length` times more). Its own gradient is a gather.
+ */
+function scatterAdd(g: Operand, indices: T.Indices, axis: number, shape: readonly number[]): Traced {
+  const cotangent = tensorOf(g);
+  const flat = isTensorIndices(indices) ? indices.data : indices;
+  const length = shape[axis]!;
+  let before = 1;
+  for (let a = 0; a < axis; a++) before *= shape[a]!;
+  let after = 1;
+  for (let a = axis + 1; a < shape.length; a++) after *= shape[a]!;
+  const count = flat.length;
+  const source = cotangent.data;
+  const target = T.allocate(cotangent.dtype, before * length * after);
+  for (let outer = 0; outer < before; outer++) {
+    for (let k = 0; k < count; k++) {
+      const from = (outer * count + k) * after;
+      const to = (outer * length + flat[k]!) * after;
+      for (let inner = 0; inner < after; inner++) target[to + inner]! += source[from + inner]!;
+    }
+  }
+  return record("scatterAdd", new T.Tensor(target, shape), [g], (h) => [gather(h, indices, axis)]);
 }
 
 function isTensorIndices(indices: T.Indices): indices is TensorLike {
