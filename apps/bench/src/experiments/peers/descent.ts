@@ -10,7 +10,6 @@ import {
 import { sgd } from "@descent/optimizers";
 import type { Dataset, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
-import { firstRows } from "../shared/datasets.js";
 import { gemmGflops, medianSeconds } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
@@ -90,10 +89,6 @@ export async function descentTrainer(
     backend() {
       const info = kernelInfo();
       return `${info.name}, ${info.threads} thread${info.threads === 1 ? "" : "s"}`;
-    },
-    async warmUp(order) {
-      trainEpoch(firstRows(train, order.length));
-      restart();
     },
     async restart() {
       restart();

@@ -46,7 +46,7 @@ export const peers = defineExperiment<PeersSettings>({
       trainCount: 192,
       testCount: 128,
       epochs: 1,
-      warmUpSamples: 64,
+      warmUpEpochs: 1,
       repetitions: 1,
       gemmSizes: [32, 64, 128],
       gemmMaxRuns: 3,
@@ -58,7 +58,7 @@ export const peers = defineExperiment<PeersSettings>({
       trainCount: 8000,
       testCount: 2000,
       epochs: 5,
-      warmUpSamples: 512,
+      warmUpEpochs: 3,
       repetitions: 1,
       gemmSizes: [256, 512, 1024],
       gemmMaxRuns: 9,
@@ -70,7 +70,7 @@ export const peers = defineExperiment<PeersSettings>({
       trainCount: 8000,
       testCount: 2000,
       epochs: 5,
-      warmUpSamples: 1024,
+      warmUpEpochs: 3,
       repetitions: 3,
       gemmSizes: [256, 512, 1024],
       gemmMaxRuns: 21,
@@ -297,9 +297,11 @@ async function measureInTurns(
   for (const contender of contenders) {
     try {
       const trainer = await contender.create();
-      // The warm-up shares the first epoch's stream so that it trains on the same rows everywhere.
-      const warmUpCount = Math.min(settings.warmUpSamples, count);
-      await trainer.warmUp(permutation(createRandom(seed).fork(), warmUpCount));
+      // Warm-up: the first epochs of the shared stream, untimed, then back to the initial weights.
+      const shuffler = createRandom(seed).fork();
+      for (let epoch = 0; epoch < settings.warmUpEpochs; epoch++)
+        await trainer.epoch(permutation(shuffler, count));
+      await trainer.restart();
       started.push({ contender, trainer });
     } catch (error) {
       started.push({

@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
-import { firstRows } from "../shared/datasets.js";
 import { gemmGflops, medianSeconds } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
@@ -135,10 +134,6 @@ export async function tfjsTrainer(
 
   return {
     backend: () => backend,
-    async warmUp(order) {
-      await trainEpoch(firstRows(train, order.length), order);
-      weights = initial;
-    },
     async restart() {
       weights = initial;
     },

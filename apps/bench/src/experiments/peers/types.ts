@@ -6,8 +6,11 @@ export interface PeersSettings {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
-  /** Samples of the one-epoch warm-up each library trains on before the timed runs. */
-  readonly warmUpSamples: number;
+  /**
+   * Untimed full epochs each library trains (then starts again from the initial weights) before the timed
+   * ones, so that every library is measured in its steady state (JIT and kernel tiers warm), not its start-up.
+   */
+  readonly warmUpEpochs: number;
   /**
    * Trainings per library, each `epochs` long from the same initial weights. Libraries take turns epoch by
    * epoch, so a burst of load from elsewhere on the machine hits all of them; speeds are medians of epochs.
@@ -50,10 +53,8 @@ export interface PeerRun {
  * GEMM runs are timed; `restart` and `testAccuracy` happen between timed sections.
  */
 export interface PeerTrainer {
-  /** The kernels / backend that runs (filled in once `warmUp` has resolved). */
+  /** The kernels / backend that runs. */
   backend(): string;
-  /** One untimed epoch over the first `warmUpSamples` rows, so every library runs compiled code afterwards. */
-  warmUp(order: Int32Array): Promise<void>;
   /** Resets the weights to the shared initial ones (a new training). */
   restart(): Promise<void>;
   /** Trains one epoch over the rows in `order` (mini-batches of `batchSize` in that order); returns seconds. */
