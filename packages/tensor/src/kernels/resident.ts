@@ -1,3 +1,4 @@
+import { ValueError } from "../core/errors.js";
 import type { Kernels } from "./kernels.js";
 import { getKernels } from "./registry.js";
 
@@ -14,6 +15,7 @@ const owners = new WeakMap<Float32Array, Kernels>();
  * Contents are unspecified (a reused block keeps old values). The caller owns the array until it calls
  * {@link releaseResident}, after which the storage is handed out again: keep no reference past that.
  *
+ * @throws {@link ValueError} when `length` is not an integer ≥ 0 (0 gives null: nothing to store).
  * @example
  * const batch = residentFloat32(64 * 784) ?? new Float32Array(64 * 784);
  * try {
@@ -23,6 +25,13 @@ const owners = new WeakMap<Float32Array, Kernels>();
  * }
  */
 export function residentFloat32(length: number): Float32Array | null {
+  if (typeof length !== "number" || !Number.isInteger(length) || length < 0) {
+    throw new ValueError(
+      "residentFloat32",
+      `length is ${typeof length === "number" ? length : typeof length}: pass the number of float32 elements, an integer ≥ 0`,
+    );
+  }
+  if (length === 0) return null;
   const kernels = getKernels();
   const array = kernels.residentFloat32?.(length) ?? null;
   if (array !== null) owners.set(array, kernels);

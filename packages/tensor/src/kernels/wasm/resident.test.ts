@@ -190,6 +190,14 @@ describe("residentFloat32 / releaseResident", () => {
     }
   });
 
+  it("rejects a length that is not an integer ≥ 0, naming the op and the value", () => {
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => residentFloat32(bad)).toThrow(/residentFloat32.*length is .*integer ≥ 0/);
+    }
+    expect(() => residentFloat32("8" as unknown as number)).toThrow(/length is string/);
+    expect(residentFloat32(0)).toBeNull();
+  });
+
   it("hands out arrays of the active wasm kernels that a matmul uses in place", () => {
     useKernels("wasm-simd");
     const array = residentFloat32(10)!;
