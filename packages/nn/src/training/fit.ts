@@ -99,9 +99,6 @@ function train(
   const parameterArrays = new ParameterArrays(residentParameters ? pool : null);
   // Gradients become resident once the optimizer has shown it releases them (keeps none in its state).
   let residentGradients = false;
-  const plainPrevious = (step: PreviousStep | null): PreviousStep | null =>
-    step === null || pool === null ? step : { ...step, params: pool.plain(step.params) };
-  const plainParams = (tree: ParamTree): ParamTree => (pool === null ? tree : pool.plain(tree));
 
   const root = createRandom(seed);
   const shuffleRandom: Random = root.fork();
@@ -238,6 +235,18 @@ function train(
   let order: Int32Array | null = null;
   // The step before the current one: if its update overflowed, the next step's loss or gradients show it.
   let previous: PreviousStep | null = null;
+  /** The error for a non-finite loss, gradient or update here; it keeps plain copies (nothing resident leaves fit). */
+  const nonFinite = (badGradients: string[], loss: number, gradients: ParamTree, inputs: TensorLike) =>
+    nonFiniteError(
+      badGradients,
+      loss,
+      gradients,
+      inputs,
+      previous === null || pool === null ? previous : { ...previous, params: pool.plain(previous.params) },
+      pool === null ? current.params : pool.plain(current.params),
+      history,
+      { step, epoch, batchInEpoch, learningRateScale },
+    );
   for (; epoch < epochs && !stopTraining; epoch++) {
     epochShuffleState = shuffleRandom.getState();
     order = shuffle ? permutation(shuffleRandom, count) : null;
@@ -264,21 +273,7 @@ function train(
       const diagnose = () => {
         const bad = nonFiniteGradients(gradients);
         if (bad.length > 0 || !Number.isFinite(batchLoss)) {
-          throw nonFiniteError(
-            bad,
-            batchLoss,
-            gradients,
-            x,
-            plainPrevious(previous),
-            plainParams(current.params),
-            history,
-            {
-              step,
-              epoch,
-              batchInEpoch,
-              learningRateScale,
-            },
-          );
+          throw nonFinite(bad, batchLoss, gradients, x);
         }
       };
       if (fused !== undefined) {
@@ -360,21 +355,7 @@ function train(
     for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
   }
   if (guard && previous !== null && nonFiniteGradients(current.params).length > 0) {
-    throw nonFiniteError(
-      [],
-      Number.NaN,
-      {},
-      data.inputs,
-      plainPrevious(previous),
-      plainParams(current.params),
-      history,
-      {
-        step,
-        epoch,
-        batchInEpoch,
-        learningRateScale,
-      },
-    );
+    throw nonFinite([], Number.NaN, {}, data.inputs);
   }
   if (stopTraining && history.stopReason === "completed") history.stopReason = "stopped";
   for (const callback of callbacks) callback.onTrainEnd?.(context);

@@ -143,18 +143,27 @@ export function scaledAddFloat32(
   factor: number,
 ): boolean {
   const length = out.length;
-  if (length >= WASM_MINIMUM_LENGTH) {
-    // Arrays in the kernels' memory (see residentFloat32) are updated there, without copies.
-    const vectorLength = length & ~3;
-    const finite = activeEngine()?.scaledAdd(out, p, u, vectorLength, factor) ?? null;
-    if (finite !== null) {
-      const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
-      return finite && tailFinite;
-    }
-  }
-  const wasm = length >= WASM_MINIMUM_LENGTH ? load() : null;
-  if (wasm === null) return scaledAddLoop(out, p, u, factor, 0);
+  if (length < WASM_MINIMUM_LENGTH) return scaledAddLoop(out, p, u, factor, 0);
   const vectorLength = length & ~3;
+  // Arrays in the kernels' memory (see residentFloat32) are updated there; others through this module's copies.
+  const finite =
+    activeEngine()?.scaledAdd(out, p, u, vectorLength, factor) ??
+    copiedScaledAdd(out, p, u, vectorLength, factor);
+  if (finite === null) return scaledAddLoop(out, p, u, factor, 0);
+  const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
+  return finite && tailFinite;
+}
+
+/** The first `vectorLength` elements in this file's module (copied in and out), or null without WebAssembly SIMD. */
+function copiedScaledAdd(
+  out: Float32Array,
+  p: Float32Array,
+  u: Float32Array,
+  vectorLength: number,
+  factor: number,
+): boolean | null {
+  const wasm = load();
+  if (wasm === null) return null;
   const bytes = vectorLength * 4;
   reserve(wasm, 3 * bytes);
   const floats = wasm.floats;
@@ -162,6 +171,5 @@ export function scaledAddFloat32(
   floats.set(u.subarray(0, vectorLength), vectorLength);
   const finite = wasm.run(2 * bytes, 0, bytes, vectorLength, factor) === 1;
   out.set(floats.subarray(2 * vectorLength, 3 * vectorLength));
-  const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
-  return finite && tailFinite;
+  return finite;
 }

@@ -2,6 +2,7 @@ import {
   checkpoint,
   dense,
   evaluate,
+  type FitOptions,
   fit,
   type Model,
   sequential,
@@ -36,6 +37,22 @@ export function initialWeights(params: ParamTree, hiddenSize: number, classes: n
 }
 
 /**
+ * How every descent run of `peers` trains the MLP: mini-batch SGD on softmax cross-entropy, shuffled by `seed`.
+ *
+ * @example fit(model, params, train, { ...peerFitOptions(settings, seed), epochs: 5 })
+ */
+export function peerFitOptions(settings: PeersSettings, seed: number): FitOptions {
+  return {
+    optimizer: sgd({ learningRate: settings.learningRate }),
+    loss: "softmaxCrossEntropyFromLogits",
+    mode: "mini-batch",
+    batchSize: settings.batchSize,
+    shuffle: true,
+    seed,
+  };
+}
+
+/**
  * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD, its own seeded shuffling, which draws
  * the same order of rows as the shared one: `permutation(createRandom(seed).fork(), n)` per epoch), paused
  * after each epoch with a checkpoint and resumed for the next (`resume`, bit-identical to one long run);
@@ -56,18 +73,12 @@ export async function descentTrainer(
   let resume: TrainingCheckpoint | undefined;
   // The checkpoint taken at an epoch's last step still counts that epoch as in progress: count them here.
   let epochsDone = 0;
-  const trainEpoch = (dataset: Dataset) => {
-    const count = dataset.inputs.shape[0]!;
-    const stepsPerEpoch = Math.ceil(count / settings.batchSize);
+  const stepsPerEpoch = Math.ceil(train.inputs.shape[0]! / settings.batchSize);
+  const trainEpoch = () => {
     const started = performance.now();
-    const result = fit(model, params, dataset, {
-      optimizer: sgd({ learningRate: settings.learningRate }),
-      loss: "softmaxCrossEntropyFromLogits",
+    const result = fit(model, params, train, {
+      ...peerFitOptions(settings, seed),
       epochs: ++epochsDone,
-      mode: "mini-batch",
-      batchSize: settings.batchSize,
-      shuffle: true,
-      seed,
       resume,
       callbacks: [
         checkpoint({
@@ -94,7 +105,7 @@ export async function descentTrainer(
       restart();
     },
     async epoch() {
-      return trainEpoch(train);
+      return trainEpoch();
     },
     async testAccuracy() {
       const { accuracy } = evaluate(model, params, test, { metrics: ["accuracy"] });

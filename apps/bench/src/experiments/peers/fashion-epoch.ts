@@ -2,9 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadFashionMnist } from "@descent/data/node";
 import { fit } from "@descent/nn";
-import { sgd } from "@descent/optimizers";
 import { median } from "../shared/measure.js";
-import { peerModel } from "./descent.js";
+import { peerFitOptions, peerModel } from "./descent.js";
 import type { PeersSettings } from "./types.js";
 
 const TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
@@ -32,13 +31,8 @@ export function fashionEpoch(directory: string, settings: PeersSettings, seed: n
   const epochSeconds: number[] = [];
   let last = performance.now();
   fit(model, model.init(seed), train, {
-    optimizer: sgd({ learningRate: settings.learningRate }),
-    loss: "softmaxCrossEntropyFromLogits",
+    ...peerFitOptions(settings, seed),
     epochs: settings.fashionEpochs,
-    mode: "mini-batch",
-    batchSize: settings.batchSize,
-    shuffle: true,
-    seed,
     callbacks: [
       {
         name: "epoch-timer",

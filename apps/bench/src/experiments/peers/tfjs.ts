@@ -105,20 +105,19 @@ export async function tfjsTrainer(
 ): Promise<PeerTrainer> {
   let tf = await tfjsWithBackend(backend);
   let weights = initial;
+  const count = train.inputs.shape[0]!;
   const inputSize = train.inputs.shape[1]!;
+  // Made once on this trainer's backend; tensors stay on the backend that made them while others run.
+  const inputs = tf.tensor2d(train.inputs.data as Float32Array, [count, inputSize]);
+  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsOf(train), "int32"), initial.classes).toFloat());
 
-  const trainEpoch = async (dataset: Dataset, order: Int32Array) => {
+  const trainEpoch = async (order: Int32Array) => {
     tf = await tfjsWithBackend(backend);
-    const count = dataset.inputs.shape[0]!;
     const model = buildModel(tf, inputSize, weights);
     model.compile({
       optimizer: tf.train.sgd(settings.learningRate),
       loss: (targets: TfTensor, logits: TfTensor) => tf.losses.softmaxCrossEntropy(targets, logits),
     });
-    const inputs = tf.tensor2d(dataset.inputs.data as Float32Array, [count, inputSize]);
-    const targets = tf.tidy(() =>
-      tf.oneHot(tf.tensor1d(labelsOf(dataset), "int32"), initial.classes).toFloat(),
-    );
     const started = performance.now();
     const indices = tf.tensor1d(order, "int32");
     const x = tf.gather(inputs, indices);
@@ -127,7 +126,6 @@ export async function tfjsTrainer(
     tf.dispose([indices, x, y]);
     const seconds = (performance.now() - started) / 1000;
     weights = weightsOf(model, weights);
-    tf.dispose([inputs, targets]);
     model.dispose();
     return seconds;
   };
@@ -137,7 +135,7 @@ export async function tfjsTrainer(
     async restart() {
       weights = initial;
     },
-    epoch: (order) => trainEpoch(train, order),
+    epoch: trainEpoch,
     async testAccuracy() {
       tf = await tfjsWithBackend(backend);
       const model = buildModel(tf, inputSize, weights);
@@ -168,6 +166,8 @@ export async function tfjsTrainer(
       tf.dispose([a, b]);
       return gemmGflops(size, seconds);
     },
-    dispose() {},
+    dispose() {
+      tf.dispose([inputs, targets]);
+    },
   };
 }

@@ -274,11 +274,10 @@ export class WasmEngine {
 
     const floats = this.floats;
     const words = this.words;
-    if (residentA < 0) floats.set(a.length === m * k ? a : a.subarray(0, m * k), aAddress >> 2);
-    if (residentB < 0) floats.set(b.length === k * n ? b : b.subarray(0, k * n), bAddress >> 2);
-    if (beta !== 0 && residentC < 0) floats.set(c.length === m * n ? c : c.subarray(0, m * n), cAddress >> 2);
-    if (bias !== null && residentBias < 0)
-      floats.set(bias.length === n ? bias : bias.subarray(0, n), biasAddress >> 2);
+    if (residentA < 0) this.copyIn(a, m * k, aAddress);
+    if (residentB < 0) this.copyIn(b, k * n, bAddress);
+    if (beta !== 0 && residentC < 0) this.copyIn(c, m * n, cAddress);
+    if (bias !== null && residentBias < 0) this.copyIn(bias, n, biasAddress);
 
     const threads = this.threadsFor(m * n * k);
     const pooled = this.pool !== undefined;
@@ -325,6 +324,11 @@ export class WasmEngine {
     if (pooled) this.waitForChunks(total);
     if (residentC < 0) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
     return true;
+  }
+
+  /** Copies the first `length` floats of `array` to byte `address` of the workspace. */
+  private copyIn(array: Float32Array, length: number, address: number): void {
+    this.floats.set(array.length === length ? array : array.subarray(0, length), address >> 2);
   }
 
   private threadsFor(work: number): number {

@@ -4,7 +4,7 @@ import { jsKernels } from "../js-kernels.js";
 import { getKernels, setKernels, useKernels } from "../registry.js";
 import { releaseResident, residentFloat32 } from "../resident.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
-import { randomValues } from "./testing/gemm-check.js";
+import { edgeSizes, operands, randomValues } from "./testing/gemm-check.js";
 import { compileWasmKernels } from "./wasm-kernels.js";
 
 function bits(values: Float32Array): Uint32Array {
@@ -35,10 +35,7 @@ describe("resident arrays of the wasm engine", () => {
     return array;
   }
 
-  const size = fc.oneof(
-    fc.constantFrom(1, 2, 3, 15, 16, 17, 31, 33, 65, 127, 129, 255, 256, 257),
-    fc.integer({ min: 1, max: 140 }),
-  );
+  const size = fc.oneof(fc.constantFrom(...edgeSizes, 256), fc.integer({ min: 1, max: 140 }));
   const gemmCase = fc.record({
     transposeA: fc.boolean(),
     transposeB: fc.boolean(),
@@ -60,9 +57,7 @@ describe("resident arrays of the wasm engine", () => {
       fc.assert(
         fc.property(gemmCase, (test) => {
           const { m, n, k, seed } = test;
-          const a = randomValues(m * k, seed);
-          const b = randomValues(k * n, seed + 1);
-          const c = randomValues(m * n, seed + 2);
+          const { a, b, c } = operands(test);
           const bias = test.withBias ? randomValues(n, seed + 3) : null;
           const activation = test.relu ? ACTIVATION_RELU : ACTIVATION_NONE;
           // The fused epilogue runs only with β = 0 (denseForward); plain GEMMs keep their β.
