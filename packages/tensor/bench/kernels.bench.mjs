@@ -2,14 +2,19 @@
 // several timed runs after warm-up, per variant × shape × thread count.
 //
 //   pnpm --filter @descent/tensor bench:kernels                 (builds first)
-//   node bench/kernels.bench.mjs --sizes 256,1024 --threads 2 --variants wasm-simd --no-mlp --json
+//   node bench/kernels.bench.mjs --sizes 256,1024 --threads 2 --variants wasm-simd --no-mlp --no-ceiling --json
 //
 // Shapes: square C = A·B for each size, then (unless --no-mlp) the three GEMMs of one training step of a
 // 784-128-10 MLP at batch 64 for the 784×128 layer: forward X·W, and backward Xᵀ·dY and dY·Wᵀ.
 // Where relaxed SIMD needs a flag (Node 20), its rows come from a child `node --experimental-wasm-relaxed-simd`.
 // Fixed seeded float32 inputs, α = 1, β = 0.
+//
+// Then (unless --no-ceiling, and when 2 threads are measured) the two-thread ceiling of the largest size: in
+// alternating rounds, the 2-thread GEMM, and two single-threaded processes running the same GEMM at the same
+// time. A 2-thread GEMM is not expected to beat the sum of those two (same cores, same moment); on a shared VM, where a
+// vCPU can lose a third of its speed to a neighbour, this sum is the figure to read the 2-thread result against.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { availableKernels, getKernels, initKernels, jsKernels, setKernels } from "../dist/index.js";
@@ -26,6 +31,8 @@ const variants = option("variants", allVariants.join(",")).split(",");
 const mlp = !process.argv.includes("--no-mlp");
 const json = process.argv.includes("--json");
 const child = process.argv.includes("--child");
+const ceiling = !process.argv.includes("--no-ceiling") && threadCounts.includes(2);
+const soloSeconds = Number(option("solo-seconds", "1.5"));
 
 const shapes = [
   ...sizes.map((size) => ({
@@ -60,9 +67,8 @@ function median(values) {
   return sorted[sorted.length >> 1];
 }
 
-async function measure(variant, shape, threads) {
-  if (variant === "js") setKernels(jsKernels);
-  else await initKernels({ kernels: variant, threads });
+/** A timer of one GEMM of `shape` on the active kernels, with its inputs made and warmed up. */
+function gemmTimer(shape) {
   const kernels = getKernels();
   const { transposeA, transposeB, m, n, k } = shape;
   const a = seeded(m * k, 1);
@@ -75,22 +81,115 @@ async function measure(variant, shape, threads) {
   };
   // Warm-up: lets V8 tier the wasm up from Liftoff to TurboFan (and JIT the JS) before timing.
   for (let warm = 0, spent = 0; warm < 3 || (spent < 300 && warm < 500); warm++) spent += run();
+  return run;
+}
+
+/** Times `run` at least 5 times and until `budget` milliseconds are spent (at most 500 runs). */
+function timeRuns(run, budget) {
   const times = [];
-  for (let spent = 0; times.length < 5 || (spent < 1500 && times.length < 500); ) {
+  for (let spent = 0; times.length < 5 || (spent < budget && times.length < 500); ) {
     const time = run();
     times.push(time);
     spent += time;
   }
-  const gflops = (milliseconds) => (2 * m * n * k) / milliseconds / 1e6;
+  return times;
+}
+
+function gflops(shape, milliseconds) {
+  return (2 * shape.m * shape.n * shape.k) / milliseconds / 1e6;
+}
+
+async function measure(variant, shape, threads) {
+  if (variant === "js") setKernels(jsKernels);
+  else await initKernels({ kernels: variant, threads });
+  const times = timeRuns(gemmTimer(shape), 1500);
   return {
     variant,
     shape: shape.label,
     threads,
     runs: times.length,
     medianMilliseconds: median(times),
-    medianGflops: gflops(median(times)),
-    bestGflops: gflops(Math.min(...times)),
+    medianGflops: gflops(shape, median(times)),
+    bestGflops: gflops(shape, Math.min(...times)),
   };
+}
+
+/**
+ * `--solo <variant> --size <n> --start <epoch ms>`: one single-threaded process of the ceiling; warms up, waits
+ * for the shared start time, times the n³ GEMM for `--solo-seconds` and prints its median GFLOP/s as JSON.
+ */
+async function solo() {
+  const size = Number(option("size", "1024"));
+  const shape = { transposeA: false, transposeB: false, m: size, n: size, k: size };
+  await initKernels({ kernels: option("solo"), threads: 1 });
+  const run = gemmTimer(shape);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(option("start")) - Date.now())));
+  console.log(JSON.stringify(gflops(shape, median(timeRuns(run, soloSeconds * 1000)))));
+}
+
+/** Median GFLOP/s of two single-threaded processes timing the same GEMM over the same window. */
+async function concurrentSolos(variant, size) {
+  const start = Date.now() + 1500;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const arguments_ = ["--solo", variant, "--size", String(size), "--start", String(start)];
+      const process_ = spawn(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), ...arguments_],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      let output = "";
+      process_.stdout.on("data", (data) => (output += data));
+      process_.on("error", reject);
+      process_.on("close", (status) =>
+        status === 0
+          ? resolve(JSON.parse(output))
+          : reject(new Error(`solo GEMM process exited with ${status}`)),
+      );
+    });
+  return Promise.all([one(), one()]);
+}
+
+/**
+ * Three rounds of: the 2-thread n³ GEMM for `--solo-seconds`, then two concurrent single-threaded processes
+ * (see {@link concurrentSolos}). The ceiling of a round is the sum of its two solo medians.
+ */
+async function twoThreadCeiling(variant, size) {
+  const shape = { transposeA: false, transposeB: false, m: size, n: size, k: size };
+  await initKernels({ kernels: variant, threads: 2 });
+  const run = gemmTimer(shape);
+  const twoThreadTimes = [];
+  const solos = [];
+  for (let round = 0; round < 3; round++) {
+    twoThreadTimes.push(...timeRuns(run, soloSeconds * 1000));
+    solos.push(await concurrentSolos(variant, size));
+  }
+  const sums = solos.map(([first, second]) => first + second);
+  const twoThreads = gflops(shape, median(twoThreadTimes));
+  return { variant, size, twoThreads, ceiling: median(sums), solos, efficiency: twoThreads / median(sums) };
+}
+
+function printCeiling(row, first) {
+  if (first) {
+    console.log(
+      "\nTwo-thread ceiling: 2-thread GEMM vs two single-threaded processes at the same time (3 rounds)",
+    );
+    console.log(
+      `${"variant".padEnd(52)} ${"shape".padEnd(8)} 2 threads  ceiling  2 threads / ceiling  solo pairs (GFLOP/s)`,
+    );
+  }
+  console.log(
+    [
+      row.variant.padEnd(52),
+      `${row.size}³`.padEnd(8),
+      row.twoThreads.toFixed(1).padStart(9),
+      row.ceiling.toFixed(1).padStart(8),
+      `${(100 * row.efficiency).toFixed(0)} %`.padStart(20),
+      ` ${row.solos.map(([first, second]) => `${first.toFixed(1)}+${second.toFixed(1)}`).join(", ")}`,
+    ].join(" "),
+  );
 }
 
 function printRow(row, first) {
@@ -113,7 +212,13 @@ function printRow(row, first) {
   );
 }
 
+if (process.argv.includes("--solo")) {
+  await solo();
+  process.exit(0);
+}
+
 const rows = [];
+const ceilings = [];
 const report = (row) => {
   rows.push(row);
   if (!json && !child) printRow(row, rows.length === 1);
@@ -141,13 +246,29 @@ if (variants.includes("wasm-relaxed-simd") && !available.includes("wasm-relaxed-
       sizes.join(","),
       "--threads",
       threadCounts.join(","),
+      "--solo-seconds",
+      String(soloSeconds),
       ...(mlp ? [] : ["--no-mlp"]),
+      ...(ceiling ? [] : ["--no-ceiling"]),
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (result.status !== 0) throw new Error(`relaxed SIMD child failed with status ${result.status}`);
-  for (const row of JSON.parse(result.stdout)) {
+  const childResult = JSON.parse(result.stdout);
+  for (const row of childResult.rows) {
     report({ ...row, variant: `${row.variant} (--experimental-wasm-relaxed-simd)` });
   }
+  for (const row of childResult.ceilings) {
+    ceilings.push({ ...row, variant: `${row.variant} (--experimental-wasm-relaxed-simd)` });
+  }
 }
-if (json || child) console.log(JSON.stringify(rows));
+if (ceiling) {
+  const size = Math.max(...sizes);
+  const own = [];
+  for (const variant of variants)
+    if (variant !== "js" && available.includes(variant)) own.push(await twoThreadCeiling(variant, size));
+  // This process's variants first (plain SIMD), then the relaxed child's.
+  ceilings.unshift(...own);
+}
+if (json || child) console.log(JSON.stringify({ rows, ceilings }));
+else for (const [index, row] of ceilings.entries()) printCeiling(row, index === 0);
