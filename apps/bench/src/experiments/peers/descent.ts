@@ -10,8 +10,8 @@ import {
 } from "@descent/nn";
 import { sgd } from "@descent/optimizers";
 import type { Dataset, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
-import { gemmGflops, medianSeconds } from "../shared/measure.js";
+import { add, createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
+import { gemmGflops, medianSeconds, perCallSeconds } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
 /** The compared network: `inputs → dense(hidden) → relu → dense(classes)` (logits). */
@@ -56,7 +56,7 @@ export function peerFitOptions(settings: PeersSettings, seed: number): FitOption
  * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD, its own seeded shuffling, which draws
  * the same order of rows as the shared one: `permutation(createRandom(seed).fork(), n)` per epoch), paused
  * after each epoch with a checkpoint and resumed for the next (`resume`, bit-identical to one long run);
- * then `matmul` on the active kernels for the GEMM columns.
+ * then `matmul` on the active kernels for the GEMM columns, and `add` for the per-op overhead columns.
  *
  * @example const trainer = await descentTrainer(model, params, train, test, settings, seed);
  */
@@ -121,6 +121,22 @@ export async function descentTrainer(
         budgetSeconds: settings.gemmBudgetSeconds,
       });
       return gemmGflops(size, seconds);
+    },
+    async addMicroseconds(shape) {
+      const random = createRandom(seed + shape.length);
+      const a = uniform(random, shape);
+      const b = uniform(random, shape);
+      // descent's result is a plain Float32Array already: reading one element back is all a caller does.
+      let sink = 0;
+      const seconds = perCallSeconds(
+        () => {
+          const sum = add(a, b);
+          sink += sum.data[sum.data.length - 1]!;
+        },
+        { budgetSeconds: settings.overheadBudgetSeconds },
+      );
+      if (!Number.isFinite(sink)) throw new Error("peers: add returned a non-finite value");
+      return seconds * 1e6;
     },
     dispose() {},
   };

@@ -30,6 +30,15 @@ interface Outcome {
 
 const gflops = (value: number) => formatNumber(value, value < 10 ? 2 : 1);
 
+/** Elements of a tensor of `shape`. */
+const elementCount = (shape: readonly number[]) => shape.reduce((product, size) => product * size, 1);
+
+/** `[64, 128]` → `64x128` (column names), `[1]` → `1`. */
+const shapeLabel = (shape: readonly number[]) => shape.join("x");
+
+/** Microseconds for a finding: two significant digits below 10. */
+const microseconds = (value: number) => formatNumber(value, value < 1 ? 2 : value < 10 ? 1 : 0);
+
 /** Median over the timed epochs of the samples trained per second. */
 const samplesPerSecond = (run: PeerRun, trainCount: number) =>
   median(run.epochSeconds.map((seconds) => trainCount / seconds));
@@ -52,6 +61,8 @@ export const peers = defineExperiment<PeersSettings>({
       gemmMaxRuns: 3,
       gemmBudgetSeconds: 0.05,
       fashionEpochs: 0,
+      overheadShapes: [[1], [64, 10]],
+      overheadBudgetSeconds: 0.01,
     },
     quick: {
       ...common,
@@ -64,6 +75,8 @@ export const peers = defineExperiment<PeersSettings>({
       gemmMaxRuns: 9,
       gemmBudgetSeconds: 1.5,
       fashionEpochs: 3,
+      overheadShapes: [[1], [64, 10], [64, 128], [256, 1024]],
+      overheadBudgetSeconds: 0.25,
     },
     full: {
       ...common,
@@ -76,6 +89,8 @@ export const peers = defineExperiment<PeersSettings>({
       gemmMaxRuns: 21,
       gemmBudgetSeconds: 6,
       fashionEpochs: 5,
+      overheadShapes: [[1], [64, 10], [64, 128], [256, 1024]],
+      overheadBudgetSeconds: 1,
     },
   },
   async run(settings, context) {
@@ -125,6 +140,7 @@ export const peers = defineExperiment<PeersSettings>({
           null,
           ...settings.gemmSizes.map(() => null),
           null,
+          ...settings.overheadShapes.map(() => null),
         ];
       }
       const speed = samplesPerSecond(run, settings.trainCount);
@@ -137,6 +153,7 @@ export const peers = defineExperiment<PeersSettings>({
         descentSpeed / speed,
         ...run.gemmGflops,
         library === "descent" ? fashionSeconds : null,
+        ...run.addMicroseconds,
       ];
     });
 
@@ -150,6 +167,9 @@ export const peers = defineExperiment<PeersSettings>({
         column("descent_speedup", "× (descent samples/s ÷ this row's)"),
         ...settings.gemmSizes.map((size) => column(`gemm_${size}_gflops`, "GFLOP/s (median)")),
         column("fashion_mnist_epoch_s", "s per 60,000-image Fashion-MNIST epoch (median; descent only)"),
+        ...settings.overheadShapes.map((shape) =>
+          column(`add_${shapeLabel(shape)}_us`, "µs per element-wise add, result read back (median)"),
+        ),
       ],
       rows,
       finding: finding(outcomes, settings, descentSpeed, fashion, context.mode === "tiny"),
@@ -224,6 +244,7 @@ function finding(
       ok.map((outcome) => `, ${outcome.label} ${gflops(gemmOf(outcome)!)}`).join("") +
       ".",
   );
+  parts.push(overheadFinding([descent, ...ok], settings.overheadShapes));
   const accuracies = [descent, ...ok].map(
     (outcome) =>
       `${outcome.label} ${formatNumber(outcome.run!.testAccuracies[outcome.run!.testAccuracies.length - 1]!, 3)}`,
@@ -240,6 +261,27 @@ function finding(
     parts.push(`descent used ${threads} threads; TensorFlow.js runs single-threaded in Node.`);
   }
   return parts.join(" ");
+}
+
+/**
+ * The per-op overhead sentence: every library's add at the smallest and the largest shape, and the memory
+ * bandwidth descent's largest add reaches (it reads two operands and writes one: 3 × 4 bytes per element).
+ */
+function overheadFinding(ran: readonly Outcome[], shapes: PeersSettings["overheadShapes"]): string {
+  const at = (index: number) =>
+    `${ran.map((outcome) => `${outcome.label} ${microseconds(outcome.run!.addMicroseconds[index]!)}`).join(", ")} µs ` +
+    `at ${shapeLabel(shapes[index]!)}`;
+  const last = shapes.length - 1;
+  const descentLargest = ran[0]!.run!.addMicroseconds[last]!;
+  const bytes = 12 * elementCount(shapes[last]!);
+  const smallest = ran[0]!.run!.addMicroseconds[0]!;
+  return (
+    `Per-op overhead, an element-wise add with its result read back (median): ${at(0)}` +
+    (last > 0
+      ? `; ${at(last)}, where descent moves ${formatNumber(bytes / 2 ** 20, 2)} MiB at ${formatNumber(bytes / descentLargest / 1e3, 1)} GB/s`
+      : "") +
+    `. descent's ${shapeLabel(shapes[0]!)}-element add costs ${smallest < 1 ? "under" : "over"} a microsecond.`
+  );
 }
 
 function plots(outcomes: readonly Outcome[], settings: PeersSettings): ReportPlot[] {
@@ -270,6 +312,25 @@ function plots(outcomes: readonly Outcome[], settings: PeersSettings): ReportPlo
         points: settings.gemmSizes.map((size, index) => [size, outcome.run!.gemmGflops[index]!] as const),
       })),
     },
+    {
+      id: "per-op-overhead",
+      title: "Element-wise add with its result read back (lower is better)",
+      kind: "line",
+      xLabel: "elements per operand",
+      yLabel: "µs per add",
+      xScale: "log",
+      yScale: "log",
+      series: ran.map((outcome) => ({
+        name: outcome.label,
+        points: settings.overheadShapes.map(
+          (shape, index) =>
+            [
+              shape.reduce((product, size) => product * size, 1),
+              outcome.run!.addMicroseconds[index]!,
+            ] as const,
+        ),
+      })),
+    },
   ];
 }
 
@@ -284,7 +345,7 @@ interface Contender {
 /**
  * Measures the contenders in turns: every epoch of every repetition runs once per library, back to back in
  * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared;
- * then each runs its GEMM sizes, again in turns. A contender that fails to start is reported, not fatal.
+ * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns. A contender that fails to start is reported, not fatal.
  */
 async function measureInTurns(
   contenders: readonly Contender[],
@@ -315,8 +376,10 @@ async function measureInTurns(
   const epochSeconds = new Map(running.map((entry) => [entry, [] as number[]]));
   const accuracies = new Map(running.map((entry) => [entry, [] as number[]]));
   const gemm = new Map(running.map((entry) => [entry, [] as number[]]));
+  const overhead = new Map(running.map((entry) => [entry, [] as number[]]));
   const steps =
-    settings.repetitions * settings.epochs * running.length + settings.gemmSizes.length * running.length;
+    (settings.repetitions * settings.epochs + settings.gemmSizes.length + settings.overheadShapes.length) *
+    running.length;
   let done = 0;
   const advance = (label: string) => progress(Math.min(1, ++done / steps), label);
 
@@ -339,6 +402,12 @@ async function measureInTurns(
       advance(`${entry.contender.label} GEMM ${size}`);
     }
   }
+  for (const shape of settings.overheadShapes) {
+    for (const entry of running) {
+      overhead.get(entry)!.push(await entry.trainer!.addMicroseconds(shape));
+      advance(`${entry.contender.label} add ${shapeLabel(shape)}`);
+    }
+  }
   for (const entry of running) entry.trainer!.dispose();
 
   return started.map((entry) => {
@@ -353,6 +422,7 @@ async function measureInTurns(
         epochSeconds: epochSeconds.get(entry)!,
         testAccuracies: accuracies.get(entry)!,
         gemmGflops: gemm.get(entry)!,
+        addMicroseconds: overhead.get(entry)!,
       },
     };
   });

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
-import { gemmGflops, medianSeconds } from "../shared/measure.js";
+import { gemmGflops, medianSeconds, perCallSeconds } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
@@ -90,7 +90,7 @@ function weightsOf(model: import("@tensorflow/tfjs").LayersModel, previous: Init
 /**
  * TensorFlow.js on `backend` as a peer: Keras-style `model.fit`, one call per epoch over the epoch's rows
  * gathered in the shared order (`tf.gather`, timed, as descent's gather is), then `tf.matMul` for the GEMM
- * columns. The backend is global in TensorFlow.js, so between its turns the trainer keeps its weights as
+ * columns and `tf.add` for the per-op overhead columns. The backend is global in TensorFlow.js, so between its turns the trainer keeps its weights as
  * plain arrays and rebuilds the model on its backend before the next timed epoch (untimed).
  *
  * @example const trainer = await tfjsTrainer("wasm", train, test, weights, settings, seed);
@@ -165,6 +165,22 @@ export async function tfjsTrainer(
       );
       tf.dispose([a, b]);
       return gemmGflops(size, seconds);
+    },
+    async addMicroseconds(shape) {
+      tf = await tfjsWithBackend(backend);
+      const random = createRandom(seed + shape.length);
+      const a = tf.randomUniform([...shape], 0, 1, "float32", random.nextUint32());
+      const b = tf.randomUniform([...shape], 0, 1, "float32", random.nextUint32());
+      const seconds = perCallSeconds(
+        () => {
+          const sum = tf.add(a, b);
+          sum.dataSync();
+          sum.dispose();
+        },
+        { budgetSeconds: settings.overheadBudgetSeconds },
+      );
+      tf.dispose([a, b]);
+      return seconds * 1e6;
     },
     dispose() {
       tf.dispose([inputs, targets]);

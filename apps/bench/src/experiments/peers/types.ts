@@ -22,6 +22,10 @@ export interface PeersSettings {
   /** Full Fashion-MNIST epochs descent trains for the epoch-time target (0: not measured). */
   readonly fashionEpochs: number;
   readonly gemmBudgetSeconds: number;
+  /** Shapes of the per-op overhead runs: an element-wise add of two such tensors, its result read back. */
+  readonly overheadShapes: readonly (readonly number[])[];
+  /** Seconds of timed batches per library and shape (see `perCallSeconds`). */
+  readonly overheadBudgetSeconds: number;
 }
 
 /** The initial parameters every library starts from (descent's Glorot-uniform draw, zero biases). */
@@ -46,11 +50,13 @@ export interface PeerRun {
   readonly testAccuracies: readonly number[];
   /** GFLOP/s per `gemmSizes` entry. */
   readonly gemmGflops: readonly number[];
+  /** Microseconds per element-wise add with its result read back, per `overheadShapes` entry (median). */
+  readonly addMicroseconds: readonly number[];
 }
 
 /**
- * One library under test, driven epoch by epoch so that the libraries can take turns. Only `epoch` and the
- * GEMM runs are timed; `restart` and `testAccuracy` happen between timed sections.
+ * One library under test, driven epoch by epoch so that the libraries can take turns. Only `epoch`, the
+ * GEMM runs and the per-op runs are timed; `restart` and `testAccuracy` happen between timed sections.
  */
 export interface PeerTrainer {
   /** The kernels / backend that runs. */
@@ -63,6 +69,11 @@ export interface PeerTrainer {
   testAccuracy(): Promise<number>;
   /** Median GFLOP/s of a square `size` GEMM. */
   gemmGflops(size: number): Promise<number>;
+  /**
+   * Median microseconds of `a + b` on two float32 tensors of `shape` made beforehand, the result read back
+   * into JavaScript (and freed, where the library asks for that): the cost of one small op.
+   */
+  addMicroseconds(shape: readonly number[]): Promise<number>;
   /** Frees what the library holds. */
   dispose(): void;
 }

@@ -40,6 +40,40 @@ export function medianSeconds(run: () => void, options: RepeatOptions): number {
   return times.length === 1 ? times[0]! : median(times.slice(1));
 }
 
+/** Options of {@link perCallSeconds}. */
+export interface PerCallOptions {
+  /** Seconds to spend on the timed batches (at least three batches run whatever the budget). */
+  readonly budgetSeconds: number;
+  /** The shortest batch in seconds (default 2 ms): far above the clock's resolution, however fast a call. */
+  readonly batchSeconds?: number;
+}
+
+/**
+ * Seconds per call of a fast `run`: calls are timed in batches, the batch size doubled (these untimed
+ * doublings are the warm-up) until one batch takes `batchSeconds`; then the median over the timed batches.
+ *
+ * `seconds = median_b(t_b / calls)` over batches b of `calls` calls each, until Σ t_b ≥ budgetSeconds.
+ *
+ * @example perCallSeconds(() => add(a, b), { budgetSeconds: 0.25 }) // 1.2e-7
+ */
+export function perCallSeconds(run: () => void, options: PerCallOptions): number {
+  const batchSeconds = options.batchSeconds ?? 0.002;
+  const batch = (calls: number) => {
+    const started = performance.now();
+    for (let call = 0; call < calls; call++) run();
+    return (performance.now() - started) / 1000;
+  };
+  let calls = 1;
+  while (batch(calls) < batchSeconds && calls < 2 ** 24) calls *= 2;
+  const perCall: number[] = [];
+  for (let spent = 0; perCall.length < 3 || (spent < options.budgetSeconds && perCall.length < 1000); ) {
+    const seconds = batch(calls);
+    perCall.push(seconds / calls);
+    spent += seconds;
+  }
+  return median(perCall);
+}
+
 /**
  * GFLOP/s of an n×n by n×n matrix product that took `seconds`: 2n³ floating-point operations.
  *
