@@ -3,6 +3,7 @@ import type { Tensor } from "../core/tensor.js";
 import { type BinaryKernel, binary } from "./broadcast.js";
 
 const addKernel: BinaryKernel = {
+  simd: "add",
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! + b[bo + i]!;
   },
@@ -15,6 +16,7 @@ const addKernel: BinaryKernel = {
 };
 
 const subKernel: BinaryKernel = {
+  simd: "sub",
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! - b[bo + i]!;
   },
@@ -27,6 +29,7 @@ const subKernel: BinaryKernel = {
 };
 
 const mulKernel: BinaryKernel = {
+  simd: "mul",
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! * b[bo + i]!;
   },
@@ -39,6 +42,7 @@ const mulKernel: BinaryKernel = {
 };
 
 const divKernel: BinaryKernel = {
+  simd: "div",
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! / b[bo + i]!;
   },

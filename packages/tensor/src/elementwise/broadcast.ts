@@ -2,6 +2,7 @@ import type { Shape, Tensor as TensorLike } from "@descent/spec";
 import { allocate } from "../core/dtype.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
+import { type BinaryFloat32Op, binaryFloat32 } from "../kernels/binary-float32.js";
 import { assertOperand, type NumericArray, operandDType } from "./operands.js";
 
 /**
@@ -24,6 +25,11 @@ export interface BinaryKernel {
   left(out: NumericArray, o: number, a: NumericArray, ao: number, s: number, count: number): void;
   /** `out[o + i] = f(s, b[bo + i])`. */
   right(out: NumericArray, o: number, s: number, b: NumericArray, bo: number, count: number): void;
+  /**
+   * The same operation in WebAssembly SIMD for two float32 operands of one shape (see `binaryFloat32`), for
+   * the ops whose float32 result it reproduces bit for bit; `both` runs where it does not apply.
+   */
+  readonly simd?: BinaryFloat32Op;
 }
 
 /**
@@ -56,7 +62,13 @@ export function binary(
   }
   if (shapesEqual(a.shape, b.shape)) {
     const out = allocate(dtype, a.data.length);
-    kernel.both(out, 0, a.data, 0, b.data, 0, out.length);
+    const simd =
+      kernel.simd !== undefined &&
+      out instanceof Float32Array &&
+      a.data instanceof Float32Array &&
+      b.data instanceof Float32Array &&
+      binaryFloat32(kernel.simd, out, a.data, b.data);
+    if (!simd) kernel.both(out, 0, a.data, 0, b.data, 0, out.length);
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
