@@ -8,6 +8,7 @@ import {
   binaryFloat32,
   binaryFloat32Implementation,
 } from "./binary-float32.js";
+import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
 
 const ops: readonly BinaryFloat32Op[] = ["add", "sub", "mul", "div"];
 
@@ -20,36 +21,6 @@ function reference(op: BinaryFloat32Op, a: Float32Array, b: Float32Array): Float
     out[i] = op === "add" ? x + y : op === "sub" ? x - y : op === "mul" ? x * y : x / y;
   }
   return out;
-}
-
-function expectBitIdentical(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < a.length; i++) {
-    // NaN payloads may differ between wasm and JavaScript; any NaN matches any NaN.
-    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
-      expect.fail(`element ${i}: ${actual[i]} ≠ ${expected[i]}`);
-    }
-  }
-}
-
-const special = [0, -0, 1e-45, -3e-39, 3.4e38, -3.4e38, Number.NaN, Number.POSITIVE_INFINITY, -1];
-
-function filled(length: number, seed: number, specials: boolean): Float32Array {
-  const data = new Float32Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const r = (state >>> 0) / 2 ** 32;
-    data[i] =
-      specials && r < 0.05
-        ? special[(state >>> 8) % special.length]!
-        : (r * 2 - 1) * 10 ** (((state >>> 4) % 9) - 4);
-  }
-  return data;
 }
 
 describe("binaryFloat32", () => {
@@ -79,8 +50,8 @@ describe("binaryFloat32", () => {
           specials: fc.boolean(),
         }),
         ({ op, length, seed, specials }) => {
-          const a = filled(length, seed, specials);
-          const b = filled(length, seed + 1, specials);
+          const a = seededFloat32(length, seed, specials ? 0.05 : 0);
+          const b = seededFloat32(length, seed + 1, specials ? 0.05 : 0);
           const out = new Float32Array(length);
           expect(binaryFloat32(op, out, a, b)).toBe(true);
           expectBitIdentical(out, reference(op, a, b));
@@ -93,8 +64,8 @@ describe("binaryFloat32", () => {
   it("writes in place when the output is an operand (x ← x ∘ y and y ← x ∘ y)", () => {
     const length = 3 * 16384 + 3;
     for (const op of ops) {
-      const a = filled(length, 11, true);
-      const b = filled(length, 12, true);
+      const a = seededFloat32(length, 11, 0.05);
+      const b = seededFloat32(length, 12, 0.05);
       const expected = reference(op, a, b);
       const first = a.slice();
       binaryFloat32(op, first, first, b);
@@ -106,8 +77,8 @@ describe("binaryFloat32", () => {
   });
 
   it("reads and writes subarrays at their offsets", () => {
-    const base = filled(5000, 3, false);
-    const other = filled(5000, 4, false);
+    const base = seededFloat32(5000, 3);
+    const other = seededFloat32(5000, 4);
     const a = base.subarray(7, 4007);
     const b = other.subarray(1, 4001);
     const out = new Float32Array(4010).fill(9).subarray(5, 4005);
@@ -117,8 +88,8 @@ describe("binaryFloat32", () => {
 
   it("backs add, sub, mul and div of same-shape float32 tensors, with the loop's results", () => {
     const shape = [33, 65];
-    const a = tensor(filled(33 * 65, 5, true), shape);
-    const b = tensor(filled(33 * 65, 6, true), shape);
+    const a = tensor(seededFloat32(33 * 65, 5, 0.05), shape);
+    const b = tensor(seededFloat32(33 * 65, 6, 0.05), shape);
     for (const [op, run] of [
       ["add", add],
       ["sub", sub],

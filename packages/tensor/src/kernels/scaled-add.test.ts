@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { activeEngine, useKernels } from "./registry.js";
 import { releaseResident, residentFloat32 } from "./resident.js";
 import { scaledAddFloat32, scaledAddImplementation } from "./scaled-add.js";
+import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
 
 function reference(p: Float32Array, u: Float32Array, factor: number): { out: Float32Array; finite: boolean } {
   const out = new Float32Array(p.length);
@@ -12,46 +13,6 @@ function reference(p: Float32Array, u: Float32Array, factor: number): { out: Flo
     if (!Number.isFinite(out[i]!)) finite = false;
   }
   return { out, finite };
-}
-
-function expectBitIdentical(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < a.length; i++) {
-    // NaN payloads may differ between wasm and JavaScript; any NaN matches any NaN.
-    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
-      expect.fail(`element ${i}: ${actual[i]} ≠ ${expected[i]}`);
-    }
-  }
-}
-
-const special = [
-  0,
-  -0,
-  1e-45,
-  -3e-39,
-  3.4e38,
-  -3.4e38,
-  Number.NaN,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-];
-
-function filled(length: number, seed: number, specials: boolean): Float32Array {
-  const data = new Float32Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const r = (state >>> 0) / 2 ** 32;
-    data[i] =
-      specials && r < 0.01
-        ? special[(state >>> 8) % special.length]!
-        : (r * 2 - 1) * 10 ** (((state >>> 4) % 7) - 3);
-  }
-  return data;
 }
 
 describe("scaledAddFloat32", () => {
@@ -76,8 +37,8 @@ describe("scaledAddFloat32", () => {
           specials: fc.boolean(),
         }),
         ({ length, factor, seed, specials }) => {
-          const p = filled(length, seed, specials);
-          const u = filled(length, seed + 1, specials);
+          const p = seededFloat32(length, seed, specials ? 0.01 : 0);
+          const u = seededFloat32(length, seed + 1, specials ? 0.01 : 0);
           const expected = reference(p, u, factor);
           const out = new Float32Array(length).fill(7);
           expect(scaledAddFloat32(out, p, u, factor)).toBe(expected.finite);
@@ -89,8 +50,8 @@ describe("scaledAddFloat32", () => {
   });
 
   it("may write over either operand", () => {
-    const p = filled(5003, 3, false);
-    const u = filled(5003, 4, false);
+    const p = seededFloat32(5003, 3);
+    const u = seededFloat32(5003, 4);
     const expected = reference(p, u, -0.25).out;
     const intoP = p.slice();
     scaledAddFloat32(intoP, intoP, u, -0.25);
@@ -121,7 +82,7 @@ describe("scaledAddFloat32", () => {
 
     it("takes the in-place path of the wasm engine", () => {
       useKernels("wasm-simd");
-      const [out, p, u] = [8, 9, 10].map((seed) => resident(filled(4096, seed, false))) as [
+      const [out, p, u] = [8, 9, 10].map((seed) => resident(seededFloat32(4096, seed))) as [
         Float32Array,
         Float32Array,
         Float32Array,
@@ -146,8 +107,8 @@ describe("scaledAddFloat32", () => {
             aliasing: fc.constantFrom("none", "p", "u"),
           }),
           ({ length, factor, seed, specials, aliasing }) => {
-            const p = filled(length, seed, specials);
-            const u = filled(length, seed + 1, specials);
+            const p = seededFloat32(length, seed, specials ? 0.01 : 0);
+            const u = seededFloat32(length, seed + 1, specials ? 0.01 : 0);
             const expected = reference(p, u, factor);
             const residentP = resident(p);
             const residentU = resident(u);
