@@ -323,11 +323,7 @@ function plots(outcomes: readonly Outcome[], settings: PeersSettings): ReportPlo
       series: ran.map((outcome) => ({
         name: outcome.label,
         points: settings.overheadShapes.map(
-          (shape, index) =>
-            [
-              shape.reduce((product, size) => product * size, 1),
-              outcome.run!.addMicroseconds[index]!,
-            ] as const,
+          (shape, index) => [elementCount(shape), outcome.run!.addMicroseconds[index]!] as const,
         ),
       })),
     },
@@ -345,7 +341,8 @@ interface Contender {
 /**
  * Measures the contenders in turns: every epoch of every repetition runs once per library, back to back in
  * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared;
- * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns. A contender that fails to start is reported, not fatal.
+ * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns. A contender that fails to
+ * start is reported, not fatal.
  */
 async function measureInTurns(
   contenders: readonly Contender[],

@@ -90,8 +90,9 @@ function weightsOf(model: import("@tensorflow/tfjs").LayersModel, previous: Init
 /**
  * TensorFlow.js on `backend` as a peer: Keras-style `model.fit`, one call per epoch over the epoch's rows
  * gathered in the shared order (`tf.gather`, timed, as descent's gather is), then `tf.matMul` for the GEMM
- * columns and `tf.add` for the per-op overhead columns. The backend is global in TensorFlow.js, so between its turns the trainer keeps its weights as
- * plain arrays and rebuilds the model on its backend before the next timed epoch (untimed).
+ * columns and `tf.add` for the per-op overhead columns. The backend is global in TensorFlow.js, so between
+ * its turns the trainer keeps its weights as plain arrays and rebuilds the model on its backend before the
+ * next timed epoch (untimed).
  *
  * @example const trainer = await tfjsTrainer("wasm", train, test, weights, settings, seed);
  */
