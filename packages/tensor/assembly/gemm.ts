@@ -1,10 +1,10 @@
 // Packed, register-blocked single-precision GEMM: C ← α·op(A)·op(B) + β·C, shared by every thread.
 //
 // A job (described by the driver in the control words of layout.ts) is a list of chunks that threads claim
-// with an atomic counter: first the chunks that pack op(A) and op(B) into MR-row / NR-column slivers, then
-// the compute chunks (a block of MR-row panels × a block of NR-column panels of C). Whoever claims a chunk,
-// every element of C is computed by the same instruction sequence (the same micro-kernel over the same KC
-// blocks in the same order), so results are bit-identical for any thread count.
+// with an atomic counter: first the chunks that pack op(A) and op(B) into TILE_ROWS-row / TILE_COLUMNS-column
+// slivers, then the compute chunks (a block of row panels × a block of column panels of C). Whoever claims a
+// chunk, every element of C is computed by the same instruction sequence (the same micro-kernel over the same
+// KC blocks in the same order), so results are bit-identical for any thread count.
 
 import { applyEpilogue } from "./epilogue";
 import {
@@ -25,10 +25,8 @@ import {
   K,
   KC,
   M,
-  MR,
   N,
   NEXT,
-  NR,
   PACK_A_CHUNKS,
   PACK_A_PANELS,
   PACK_B_CHUNKS,
@@ -38,12 +36,14 @@ import {
   PACKED_A_ADDRESS,
   PACKED_B_ADDRESS,
   TILE_SCRATCH,
+  TILE_SCRATCH_BYTES,
   TOTAL,
   TRANSPOSE_A,
   TRANSPOSE_B,
 } from "./layout";
 import { microKernel } from "./micro-kernel";
 import { packAPanel, packBPanel } from "./pack";
+import { TILE_COLUMNS, TILE_ROWS } from "./tile";
 
 function ceilDivide(value: i32, divisor: i32): i32 {
   return (value + divisor - 1) / divisor;
@@ -57,7 +57,7 @@ function sliverAddress(base: usize, p0: i32, paddedWidth: i32, panel: i32, kc: i
 function packAChunk(chunk: i32): void {
   const m = load<i32>(M);
   const k = load<i32>(K);
-  const panels = ceilDivide(m, MR);
+  const panels = ceilDivide(m, TILE_ROWS);
   const panelsPerChunk = load<i32>(PACK_A_PANELS);
   const groups = ceilDivide(panels, panelsPerChunk);
   const p0 = (chunk / groups) * KC;
@@ -68,15 +68,15 @@ function packAChunk(chunk: i32): void {
   const transposeA = load<i32>(TRANSPOSE_A) !== 0;
   const packed = load<usize>(PACKED_A_ADDRESS);
   for (let panel = first; panel < last; panel++) {
-    const target = sliverAddress(packed, p0, panels * MR, panel, kc, MR);
-    packAPanel(a, m, k, transposeA, panel * MR, p0, kc, target);
+    const target = sliverAddress(packed, p0, panels * TILE_ROWS, panel, kc, TILE_ROWS);
+    packAPanel(a, m, k, transposeA, panel * TILE_ROWS, p0, kc, target);
   }
 }
 
 function packBChunk(chunk: i32): void {
   const n = load<i32>(N);
   const k = load<i32>(K);
-  const panels = ceilDivide(n, NR);
+  const panels = ceilDivide(n, TILE_COLUMNS);
   const panelsPerChunk = load<i32>(PACK_B_PANELS);
   const groups = ceilDivide(panels, panelsPerChunk);
   const p0 = (chunk / groups) * KC;
@@ -87,8 +87,8 @@ function packBChunk(chunk: i32): void {
   const transposeB = load<i32>(TRANSPOSE_B) !== 0;
   const packed = load<usize>(PACKED_B_ADDRESS);
   for (let panel = first; panel < last; panel++) {
-    const target = sliverAddress(packed, p0, panels * NR, panel, kc, NR);
-    packBPanel(b, n, k, transposeB, panel * NR, p0, kc, target);
+    const target = sliverAddress(packed, p0, panels * TILE_COLUMNS, panel, kc, TILE_COLUMNS);
+    packBPanel(b, n, k, transposeB, panel * TILE_COLUMNS, p0, kc, target);
   }
 }
 
@@ -98,8 +98,8 @@ function computeChunk(chunk: i32, thread: i32): void {
   const k = load<i32>(K);
   const alpha = load<f32>(ALPHA);
   const beta = load<f32>(BETA);
-  const rowPanels = ceilDivide(m, MR);
-  const columnPanels = ceilDivide(n, NR);
+  const rowPanels = ceilDivide(m, TILE_ROWS);
+  const columnPanels = ceilDivide(n, TILE_COLUMNS);
   const rowsPerChunk = load<i32>(CHUNK_ROW_PANELS);
   const columnsPerChunk = load<i32>(CHUNK_COLUMN_PANELS);
   const columnBlocks = load<i32>(COLUMN_BLOCKS);
@@ -110,22 +110,22 @@ function computeChunk(chunk: i32, thread: i32): void {
   const packedA = load<usize>(PACKED_A_ADDRESS);
   const packedB = load<usize>(PACKED_B_ADDRESS);
   const c = load<usize>(C_ADDRESS);
-  const scratch = <usize>TILE_SCRATCH + <usize>thread * MR * NR * 4;
+  const scratch = <usize>TILE_SCRATCH + <usize>thread * TILE_SCRATCH_BYTES;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     // The first depth block applies β; later blocks accumulate onto C (β = 1 is exact).
     const blockBeta: f32 = p0 === 0 ? beta : 1;
     for (let column = firstColumn; column < lastColumn; column++) {
-      const b = sliverAddress(packedB, p0, columnPanels * NR, column, kc, NR);
-      const j0 = column * NR;
-      const columns = min(NR, n - j0);
+      const b = sliverAddress(packedB, p0, columnPanels * TILE_COLUMNS, column, kc, TILE_COLUMNS);
+      const j0 = column * TILE_COLUMNS;
+      const columns = min(TILE_COLUMNS, n - j0);
       for (let row = firstRow; row < lastRow; row++) {
-        const a = sliverAddress(packedA, p0, rowPanels * MR, row, kc, MR);
-        const i0 = row * MR;
-        const rows = min(MR, m - i0);
+        const a = sliverAddress(packedA, p0, rowPanels * TILE_ROWS, row, kc, TILE_ROWS);
+        const i0 = row * TILE_ROWS;
+        const rows = min(TILE_ROWS, m - i0);
         const target = c + ((<usize>i0 * <usize>n + <usize>j0) << 2);
-        if (rows === MR && columns === NR)
-          microKernel(kc, a, b, target, n, alpha, blockBeta, MR, NR, scratch);
+        if (rows === TILE_ROWS && columns === TILE_COLUMNS)
+          microKernel(kc, a, b, target, n, alpha, blockBeta, TILE_ROWS, TILE_COLUMNS, scratch);
         else microKernel(kc, a, b, target, n, alpha, blockBeta, rows, columns, scratch);
       }
     }
@@ -133,9 +133,18 @@ function computeChunk(chunk: i32, thread: i32): void {
   const bias = load<usize>(BIAS_ADDRESS);
   const activation = load<i32>(ACTIVATION);
   if (bias !== 0 || activation !== ACTIVATION_NONE) {
-    const i0 = firstRow * MR;
-    const j0 = firstColumn * NR;
-    applyEpilogue(c, n, i0, min(m, lastRow * MR), j0, min(n, lastColumn * NR), bias, activation);
+    const i0 = firstRow * TILE_ROWS;
+    const j0 = firstColumn * TILE_COLUMNS;
+    applyEpilogue(
+      c,
+      n,
+      i0,
+      min(m, lastRow * TILE_ROWS),
+      j0,
+      min(n, lastColumn * TILE_COLUMNS),
+      bias,
+      activation,
+    );
   }
 }
 
@@ -220,3 +229,13 @@ export function work(thread: i32): void {
 }
 
 export { scaledAdd } from "./scaled-add";
+
+/** Rows of op(A) per micro-kernel tile in this build, for the driver's panel counts and packed sizes. */
+export function tileRows(): i32 {
+  return TILE_ROWS;
+}
+
+/** Columns of op(B) per micro-kernel tile in this build. */
+export function tileColumns(): i32 {
+  return TILE_COLUMNS;
+}

@@ -2,11 +2,20 @@
 // `pnpm generate` copies this file verbatim to src/kernels/wasm/generated/layout.ts, so both sides read one
 // definition. Keep it to plain numeric constants: it must compile as AssemblyScript and as TypeScript.
 
-/** Rows of op(A) per micro-kernel tile. 2×16 keeps 8 accumulators + 4 B vectors in V8's 15 SIMD registers. */
+// Micro-kernel tiles differ by variant, each the fastest measured for its instruction set (kernel-only,
+// single thread, on the 2-vCPU Zen 4 host): plain SIMD spends a register on every product (multiply, then
+// add), so 2×16 (8 accumulators + 4 B vectors + A + product) is its best (6×8 spills: 27 vs 43 GFLOP/s);
+// relaxed SIMD fuses the two, which frees the registers for 6×8 (12 accumulators + 2 B vectors + A):
+// 57.5 GFLOP/s against 53.1 for 2×16, as fewer A broadcasts compete with the multiply-adds.
+/** Rows of op(A) per plain-SIMD micro-kernel tile. */
 export const MR = 2;
-/** Columns of op(B) per micro-kernel tile (four f32x4 vectors). */
+/** Columns of op(B) per plain-SIMD micro-kernel tile (four f32x4 vectors). */
 export const NR = 16;
-/** Depth of one packed block: a 2×KC A sliver and a KC×16 B sliver (16 KiB) stay in L1. */
+/** Rows of op(A) per relaxed-SIMD micro-kernel tile. */
+export const RELAXED_MR = 6;
+/** Columns of op(B) per relaxed-SIMD micro-kernel tile (two f32x4 vectors). */
+export const RELAXED_NR = 8;
+/** Depth of one packed block: a KC×NR B sliver (16 KiB for plain SIMD, 8 KiB relaxed) stays in L1. */
 export const KC = 256;
 
 // Byte offsets of the control words. The counters every thread hammers sit on the first cache line; the job
@@ -78,7 +87,9 @@ export const ACTIVATION_RELU = 1;
 export const CHUNKS_BY_THREAD = 256;
 /** Upper bound of the thread count. */
 export const MAX_THREADS = 64;
-/** Per-thread scratch for partial edge tiles: MR×NR f32 each. */
+/** Per-thread scratch for partial edge tiles: 48 f32 each (the larger tile, 6×8), up to byte 13312. */
 export const TILE_SCRATCH = 1024;
+/** Bytes of one thread's edge-tile scratch (6 × 8 f32). */
+export const TILE_SCRATCH_BYTES = 192;
 /** First byte the driver may use for matrices. */
 export const WORKSPACE_START = 65536;

@@ -19,10 +19,8 @@ import {
   KC,
   M,
   MAX_THREADS,
-  MR,
   N,
   NEXT,
-  NR,
   PACK_A_CHUNKS,
   PACK_A_PANELS,
   PACK_B_CHUNKS,
@@ -49,12 +47,15 @@ import { WorkerPool } from "./worker-pool.js";
  * 2 threads are 1.2× faster at 48³, 1.4× at 64³, 1.6× at 128³; waking a blocked worker costs a few µs.
  */
 export const THREADED_MINIMUM_WORK = 64 * 64 * 64;
-/** MR-row panels packed per pack chunk (128 rows × KC floats ≈ 128 KiB). */
-const PACK_A_PANELS_PER_CHUNK = 64;
-/** NR-column panels packed per pack chunk (128 columns × KC floats). */
-const PACK_B_PANELS_PER_CHUNK = 8;
-/** MR-row panels per compute chunk: a 128 × KC block of packed A (128 KiB) stays in L2 while B slivers stream. */
-const COMPUTE_ROW_PANELS = 64;
+/** Rows of op(A) packed per pack chunk (about 128 rows × KC floats ≈ 128 KiB), rounded up to whole panels. */
+const PACK_A_ROWS_PER_CHUNK = 128;
+/** Columns of op(B) packed per pack chunk (128 columns × KC floats), rounded up to whole panels. */
+const PACK_B_COLUMNS_PER_CHUNK = 128;
+/**
+ * Rows of C per compute chunk, rounded up to whole panels: a ~128 × KC block of packed A (~128 KiB) stays in
+ * L2 while B slivers stream.
+ */
+const COMPUTE_ROWS = 128;
 /** Compute chunks aimed for (columns are split when rows alone give fewer): enough to balance 2–8 threads. */
 const TARGET_COMPUTE_CHUNKS = 16;
 const PAGE_BYTES = 65536;
@@ -93,6 +94,10 @@ export class WasmEngine {
    * themselves (the path taken when a pack chunk's owner is preempted).
    */
   skipPackClaims = false;
+  /** Rows of op(A) per micro-kernel tile of this module (2 for plain SIMD, 6 for relaxed SIMD). */
+  readonly tileRows: number;
+  /** Columns of op(B) per micro-kernel tile of this module (16 for plain SIMD, 8 for relaxed SIMD). */
+  readonly tileColumns: number;
   private readonly memory: WebAssembly.Memory;
   private readonly work: (thread: number) => void;
   private readonly scaledAddKernel: (
@@ -124,6 +129,8 @@ export class WasmEngine {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.work = instance.exports.work as (thread: number) => void;
     this.scaledAddKernel = instance.exports.scaledAdd as WasmEngine["scaledAddKernel"];
+    this.tileRows = (instance.exports.tileRows as () => number)();
+    this.tileColumns = (instance.exports.tileColumns as () => number)();
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
     this.bytes = new Uint8Array(this.memory.buffer);
@@ -229,13 +236,20 @@ export class WasmEngine {
     bias: Float32Array | null = null,
     activation = 0,
   ): boolean {
-    const rowPanels = Math.ceil(m / MR);
-    const columnPanels = Math.ceil(n / NR);
+    const { tileRows, tileColumns } = this;
+    const rowPanels = Math.ceil(m / tileRows);
+    const columnPanels = Math.ceil(n / tileColumns);
     const depthBlocks = Math.ceil(k / KC);
     // Chunks grow for huge operands so that a job stays within the claim word's 16-bit index.
-    const packAPanels = Math.max(PACK_A_PANELS_PER_CHUNK, Math.ceil((rowPanels * depthBlocks) / 16384));
-    const packBPanels = Math.max(PACK_B_PANELS_PER_CHUNK, Math.ceil((columnPanels * depthBlocks) / 16384));
-    const rowPanelsPerChunk = Math.max(COMPUTE_ROW_PANELS, Math.ceil(rowPanels / 16384));
+    const packAPanels = Math.max(
+      Math.ceil(PACK_A_ROWS_PER_CHUNK / tileRows),
+      Math.ceil((rowPanels * depthBlocks) / 16384),
+    );
+    const packBPanels = Math.max(
+      Math.ceil(PACK_B_COLUMNS_PER_CHUNK / tileColumns),
+      Math.ceil((columnPanels * depthBlocks) / 16384),
+    );
+    const rowPanelsPerChunk = Math.max(Math.ceil(COMPUTE_ROWS / tileRows), Math.ceil(rowPanels / 16384));
     const packAChunks = depthBlocks * Math.ceil(rowPanels / packAPanels);
     const packBChunks = depthBlocks * Math.ceil(columnPanels / packBPanels);
     const rowBlocks = Math.ceil(rowPanels / rowPanelsPerChunk);
@@ -264,9 +278,9 @@ export class WasmEngine {
     const aAddress = residentA >= 0 ? residentA : take(m * k * 4);
     const bAddress = residentB >= 0 ? residentB : take(k * n * 4);
     const cAddress = residentC >= 0 ? residentC : take(m * n * 4);
-    const packedAAddress = take(rowPanels * MR * k * 4);
+    const packedAAddress = take(rowPanels * tileRows * k * 4);
     const packedBAddress = next;
-    const packFlagsAddress = packedBAddress + columnPanels * NR * k * 4;
+    const packFlagsAddress = packedBAddress + columnPanels * tileColumns * k * 4;
     const flagsEnd = packFlagsAddress + packAChunks + packBChunks;
     const biasAddress = bias === null ? 0 : residentBias >= 0 ? residentBias : align64(flagsEnd);
     const workspaceEnd = bias === null || residentBias >= 0 ? flagsEnd : biasAddress + n * 4;

@@ -71,5 +71,10 @@ export function worstExcess(gemm: GemmCase, result: Float32Array): number {
   return worst;
 }
 
-/** Sizes around the block sizes (MR = 2, NR = 16, KC = 256, 128-row chunks) plus small primes. */
-export const edgeSizes = [1, 2, 3, 7, 15, 16, 17, 31, 33, 65, 127, 129, 255, 257] as const;
+/**
+ * Sizes around the block sizes of both tiles (plain SIMD 2×16, relaxed SIMD 6×8; KC = 256; compute chunks of
+ * 128 rows, or 132 with 6-row panels) plus small primes.
+ */
+export const edgeSizes = [
+  1, 2, 3, 5, 6, 7, 8, 9, 13, 15, 16, 17, 31, 33, 65, 127, 129, 131, 133, 255, 257,
+] as const;

@@ -73,6 +73,11 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
       },
     };
 
+    it("uses the register tile its instruction set suits: 6×8 with fused multiply-add, 2×16 without", () => {
+      const expected = variant === "wasm-relaxed-simd" ? [6, 8] : [2, 16];
+      expect([kernels.engine.tileRows, kernels.engine.tileColumns]).toEqual(expected);
+    });
+
     it("matches the float64 reference within float32 rounding on random shapes, flags, α and β", () => {
       const size = fc.oneof(fc.constantFrom(...edgeSizes), fc.integer({ min: 1, max: 90 }));
       const gemmCase = fc.record({
