@@ -72,7 +72,7 @@ export const peers = defineExperiment<PeersSettings>({
       warmUpEpochs: 3,
       repetitions: 1,
       gemmSizes: [256, 512, 1024],
-      gemmMaxRuns: 9,
+      gemmMaxRuns: 25,
       gemmBudgetSeconds: 1.5,
       fashionEpochs: 3,
       overheadShapes: [[1], [64, 10], [64, 128], [256, 1024]],

@@ -18,10 +18,16 @@ export interface PeersSettings {
   readonly repetitions: number;
   /** Square GEMM sizes (the columns `gemm_<size>_gflops`). */
   readonly gemmSizes: readonly number[];
+  /**
+   * Most timed GEMMs per library and size; the median of all but the first is reported. Enough runs to
+   * span most of `gemmBudgetSeconds`: a median over a short window takes a burst of load from elsewhere on
+   * the machine for the library's speed.
+   */
   readonly gemmMaxRuns: number;
+  /** Seconds after which a library's GEMM runs at one size stop (at least two runs whatever the budget). */
+  readonly gemmBudgetSeconds: number;
   /** Full Fashion-MNIST epochs descent trains for the epoch-time target (0: not measured). */
   readonly fashionEpochs: number;
-  readonly gemmBudgetSeconds: number;
   /** Shapes of the per-op overhead runs: an element-wise add of two such tensors, its result read back. */
   readonly overheadShapes: readonly (readonly number[])[];
   /** Seconds of timed batches per library and shape (see `perCallSeconds`). */
