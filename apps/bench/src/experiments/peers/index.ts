@@ -2,11 +2,11 @@ import type { ReportPlot } from "@descent/spec";
 import { createRandom, permutation } from "@descent/tensor";
 import { column, defineExperiment } from "../../experiment.js";
 import { mnist } from "../shared/datasets.js";
-import { formatNumber, median } from "../shared/measure.js";
+import { formatNumber, gemmGflops, median, medianSecondsInTurns } from "../shared/measure.js";
 import { descentTrainer, initialWeights, peerModel } from "./descent.js";
 import { type FashionEpoch, fashionEpoch } from "./fashion-epoch.js";
 import { tfjsTrainer } from "./tfjs.js";
-import type { PeerRun, PeersSettings, PeerTrainer } from "./types.js";
+import type { GemmTurn, PeerRun, PeersSettings, PeerTrainer } from "./types.js";
 
 const common = { hiddenSize: 128, batchSize: 64, learningRate: 0.1 } as const;
 
@@ -394,10 +394,17 @@ async function measureInTurns(
     for (const entry of running) accuracies.get(entry)!.push(await entry.trainer!.testAccuracy());
   }
   for (const size of settings.gemmSizes) {
-    for (const entry of running) {
-      gemm.get(entry)!.push(await entry.trainer!.gemmGflops(size));
+    const turns: GemmTurn[] = [];
+    for (const entry of running) turns.push(await entry.trainer!.gemm(size));
+    const seconds = await medianSecondsInTurns(turns, {
+      maxRuns: settings.gemmMaxRuns,
+      budgetSeconds: settings.gemmBudgetSeconds,
+    });
+    for (const turn of turns) turn.dispose();
+    running.forEach((entry, index) => {
+      gemm.get(entry)!.push(gemmGflops(size, seconds[index]!));
       advance(`${entry.contender.label} GEMM ${size}`);
-    }
+    });
   }
   for (const shape of settings.overheadShapes) {
     for (const entry of running) {

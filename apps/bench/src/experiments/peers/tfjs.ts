@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
-import { gemmGflops, medianSeconds, perCallSeconds } from "../shared/measure.js";
+import { perCallSeconds } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
@@ -151,21 +151,24 @@ export async function tfjsTrainer(
       model.dispose();
       return correct / testCount;
     },
-    async gemmGflops(size) {
+    async gemm(size) {
       tf = await tfjsWithBackend(backend);
       const random = createRandom(seed + size);
       const a = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
       const b = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
-      const seconds = medianSeconds(
-        () => {
+      return {
+        async prepare() {
+          tf = await tfjsWithBackend(backend);
+        },
+        run() {
           const product = tf.matMul(a, b);
           product.dataSync();
           product.dispose();
         },
-        { maxRuns: settings.gemmMaxRuns, budgetSeconds: settings.gemmBudgetSeconds },
-      );
-      tf.dispose([a, b]);
-      return gemmGflops(size, seconds);
+        dispose() {
+          tf.dispose([a, b]);
+        },
+      };
     },
     async addMicroseconds(shape) {
       tf = await tfjsWithBackend(backend);

@@ -19,9 +19,9 @@ export interface PeersSettings {
   /** Square GEMM sizes (the columns `gemm_<size>_gflops`). */
   readonly gemmSizes: readonly number[];
   /**
-   * Most timed GEMMs per library and size; the median of all but the first is reported. Enough runs to
-   * span most of `gemmBudgetSeconds`: a median over a short window takes a burst of load from elsewhere on
-   * the machine for the library's speed.
+   * Most timed GEMMs per library and size, taken in turns with the other libraries; the median of all but
+   * the first is reported. Many short runs spread over the turns keep one burst of load from elsewhere on the
+   * machine from setting a library's median.
    */
   readonly gemmMaxRuns: number;
   /** Seconds after which a library's GEMM runs at one size stop (at least two runs whatever the budget). */
@@ -73,13 +73,23 @@ export interface PeerTrainer {
   epoch(order: Int32Array): Promise<number>;
   /** Accuracy of the current weights on the test set. */
   testAccuracy(): Promise<number>;
-  /** Median GFLOP/s of a square `size` GEMM. */
-  gemmGflops(size: number): Promise<number>;
+  /** Square `size` × `size` operands made (untimed) and a product of them to time, taking turns with the others. */
+  gemm(size: number): Promise<GemmTurn>;
   /**
    * Median microseconds of `a + b` on two float32 tensors of `shape` made beforehand, the result read back
    * into JavaScript (and freed, where the library asks for that): the cost of one small op.
    */
   addMicroseconds(shape: readonly number[]): Promise<number>;
   /** Frees what the library holds. */
+  dispose(): void;
+}
+
+/** One library's square GEMM, timed in turns with the other libraries' (see `medianSecondsInTurns`). */
+export interface GemmTurn {
+  /** Untimed, before each run: makes the library ready (TensorFlow.js activates its global backend). */
+  prepare(): Promise<void>;
+  /** One product of the two operands, its result read back into JavaScript. */
+  run(): void;
+  /** Frees the operands (where the library asks for that). */
   dispose(): void;
 }

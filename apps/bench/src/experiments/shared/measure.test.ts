@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gemmGflops, median, medianSeconds, perCallSeconds } from "./measure.js";
+import { gemmGflops, median, medianSeconds, medianSecondsInTurns, perCallSeconds } from "./measure.js";
 
 describe("measure", () => {
   it("median takes the middle value, or the mean of the two middle values", () => {
@@ -18,6 +18,75 @@ describe("measure", () => {
     const seconds = medianSeconds(() => void calls++, { maxRuns: 4, budgetSeconds: 1e9 });
     expect(calls).toBe(4);
     expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it("medianSecondsInTurns alternates the contenders, prepares each run untimed, and stops each under its own budget", async () => {
+    let clock = 0;
+    const realNow = performance.now.bind(performance);
+    // A fake clock in milliseconds: the slow contender's runs take 1 s, the fast one's 0.1 s (then 0.2 s).
+    performance.now = () => clock;
+    const order: string[] = [];
+    const turn = (name: string, milliseconds: (run: number) => number) => {
+      let runs = 0;
+      return {
+        prepare: () => {
+          order.push(`prepare ${name}`);
+          clock += 5000; // untimed
+        },
+        run: () => {
+          order.push(name);
+          clock += milliseconds(runs++);
+        },
+      };
+    };
+    try {
+      const [slow, fast] = await medianSecondsInTurns(
+        [turn("slow", () => 1000), turn("fast", (run) => (run < 3 ? 100 : 200))],
+        { maxRuns: 5, budgetSeconds: 1.5 },
+      );
+      // The slow one leaves after two runs (2 s ≥ 1.5 s); the fast one reaches maxRuns (0.8 s < 1.5 s).
+      expect(order.filter((name) => !name.startsWith("prepare"))).toEqual([
+        "slow",
+        "fast",
+        "slow",
+        "fast",
+        "fast",
+        "fast",
+        "fast",
+      ]);
+      expect(order.slice(0, 4)).toEqual(["prepare slow", "slow", "prepare fast", "fast"]);
+      // Warm-up runs left out: slow median([1]) = 1; fast median([0.1, 0.1, 0.2, 0.2]) = 0.15.
+      expect(slow).toBeCloseTo(1, 12);
+      expect(fast).toBeCloseTo(0.15, 12);
+    } finally {
+      performance.now = realNow;
+    }
+  });
+
+  it("medianSecondsInTurns makes a quick contender's later turns calls back to back, and divides by their count", async () => {
+    let clock = 0;
+    const realNow = performance.now.bind(performance);
+    performance.now = () => clock;
+    let calls = 0;
+    try {
+      // 5 ms calls and 20 ms turns: the warm-up call, then turns of 4 calls, until 3 turns (maxRuns).
+      const [seconds] = await medianSecondsInTurns(
+        [
+          {
+            prepare: () => {},
+            run: () => {
+              calls++;
+              clock += 5;
+            },
+          },
+        ],
+        { maxRuns: 3, budgetSeconds: 10, turnSeconds: 0.02 },
+      );
+      expect(calls).toBe(1 + 4 + 4);
+      expect(seconds).toBeCloseTo(0.005, 12);
+    } finally {
+      performance.now = realNow;
+    }
   });
 
   it("perCallSeconds times whole batches of calls, at least three of them, and divides by the batch size", () => {

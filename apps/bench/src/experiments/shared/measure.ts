@@ -28,15 +28,81 @@ export interface RepeatOptions {
  */
 export function medianSeconds(run: () => void, options: RepeatOptions): number {
   const times: number[] = [];
-  let total = 0;
-  while (times.length < Math.max(1, options.maxRuns)) {
-    const started = performance.now();
-    run();
-    const seconds = (performance.now() - started) / 1000;
-    times.push(seconds);
-    total += seconds;
-    if (times.length >= 2 && total >= options.budgetSeconds) break;
+  while (!finished(times, options)) times.push(timed(run));
+  return medianAfterWarmUp(times);
+}
+
+/** One contender of {@link medianSecondsInTurns}. */
+export interface Turn {
+  /** Untimed set-up before each of its turns (TensorFlow.js, say, activates its backend, which is global). */
+  readonly prepare: () => Promise<void> | void;
+  /** One timed call. */
+  readonly run: () => void;
+}
+
+/** Options of {@link medianSecondsInTurns}. */
+export interface TurnOptions extends RepeatOptions {
+  /**
+   * The shortest turn in seconds (default 20 ms): a contender whose call is quicker makes that many calls
+   * back to back in each turn (as many as its warm-up call says fit), so that a fast call is timed warm, not
+   * after another library has just run.
+   */
+  readonly turnSeconds?: number;
+}
+
+/**
+ * Wall-clock seconds per call of each contender's `run`, timed in turns (one turn of each, then the next
+ * round), so that a burst of load from elsewhere on the machine lands on all of them instead of on whichever
+ * ran then, and each median spans the whole measurement rather than a fraction of a second. A contender's
+ * first turn is a single warm-up call, left out of its median, whose time sets how many calls its later
+ * turns make (enough for `turnSeconds`). It leaves the turns under {@link medianSeconds}'s rules, counting
+ * turns as runs: `maxRuns` turns, or two that took `budgetSeconds` together.
+ *
+ * `secondsᵢ = median(tᵢ,₂ / callsᵢ … tᵢ,ₖ / callsᵢ)` for contender i
+ *
+ * @example const [descent, tfjs] = await medianSecondsInTurns([descentTurn, tfjsTurn], { maxRuns: 25, budgetSeconds: 1.5 });
+ */
+export async function medianSecondsInTurns(turns: readonly Turn[], options: TurnOptions): Promise<number[]> {
+  const turnSeconds = options.turnSeconds ?? 0.02;
+  const times = turns.map(() => [] as number[]);
+  const perCall = turns.map(() => [] as number[]);
+  const calls = turns.map(() => 1);
+  for (;;) {
+    const waiting = turns.flatMap((turn, index) =>
+      finished(times[index]!, options) ? [] : [{ turn, index }],
+    );
+    if (waiting.length === 0) return perCall.map(medianAfterWarmUp);
+    for (const { turn, index } of waiting) {
+      await turn.prepare();
+      const count = calls[index]!;
+      const seconds = timed(() => {
+        for (let call = 0; call < count; call++) turn.run();
+      });
+      if (times[index]!.length === 0)
+        calls[index] = Math.min(1000, Math.max(1, Math.ceil(turnSeconds / seconds)));
+      times[index]!.push(seconds);
+      perCall[index]!.push(seconds / count);
+    }
   }
+}
+
+function timed(run: () => void): number {
+  const started = performance.now();
+  run();
+  return (performance.now() - started) / 1000;
+}
+
+/** Whether `times` is enough: `maxRuns` runs, or at least two that took `budgetSeconds` together. */
+function finished(times: readonly number[], options: RepeatOptions): boolean {
+  if (times.length >= Math.max(1, options.maxRuns)) return true;
+  if (times.length < 2) return false;
+  let total = 0;
+  for (const time of times) total += time;
+  return total >= options.budgetSeconds;
+}
+
+/** The median without the warm-up run (which counts only when it is the only run). */
+function medianAfterWarmUp(times: readonly number[]): number {
   return times.length === 1 ? times[0]! : median(times.slice(1));
 }
 
