@@ -87,9 +87,9 @@ export const ACTIVATION_RELU = 1;
 export const CHUNKS_BY_THREAD = 256;
 /** Upper bound of the thread count. */
 export const MAX_THREADS = 64;
-/** Per-thread scratch for partial edge tiles: 48 f32 each (the larger tile, 6×8), up to byte 13312. */
+/** Per-thread scratch for a partial tile's accumulators, TILE_SCRATCH_BYTES each (to byte 13312 for 64). */
 export const TILE_SCRATCH = 1024;
-/** Bytes of one thread's edge-tile scratch (6 × 8 f32). */
-export const TILE_SCRATCH_BYTES = 192;
+/** Bytes of one thread's tile scratch: the larger tile, relaxed SIMD's 6×8 f32 (plain SIMD's 2×16 is 32). */
+export const TILE_SCRATCH_BYTES = RELAXED_MR * RELAXED_NR * 4;
 /** First byte the driver may use for matrices. */
 export const WORKSPACE_START = 65536;

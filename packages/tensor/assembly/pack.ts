@@ -1,6 +1,21 @@
 import { TILE_COLUMNS, TILE_ROWS } from "./tile";
 
 /**
+ * Stores the transpose of the 4×4 block whose rows are r0…r3: its column j (r0[j], r1[j], r2[j], r3[j]) goes
+ * to `target + j·stride` bytes.
+ */
+function storeTransposed4x4(r0: v128, r1: v128, r2: v128, r3: v128, target: usize, stride: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(target, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(target + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(target + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(target + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
+/**
  * Packs rows [i0, i0 + TILE_ROWS) × depth [p0, p0 + kc) of op(A) (op(A) is m × k) into `target` as kc groups
  * (a[i0][p], …, a[i0 + TILE_ROWS − 1][p]); rows past m are packed as zeros.
  * A holds op(A) row-major (`transposeA` false, element (i, p) at i·k + p) or its transpose (at p·m + i).
@@ -97,19 +112,13 @@ function packASix(
         const r3 = v128.load(source + 3 * stride);
         const r4 = v128.load(source + 4 * stride);
         const r5 = v128.load(source + 5 * stride);
-        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        // Each depth's group is 24 bytes: rows 0–3 (16 bytes, the transpose), then rows 4–5 (8 bytes).
+        storeTransposed4x4(r0, r1, r2, r3, target, 24);
         const low = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5);
         const high = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
-        v128.store(target, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
         store<u64>(target, i64x2.extract_lane(low, 0), 16);
-        v128.store(target, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 24);
         store<u64>(target, i64x2.extract_lane(low, 1), 40);
-        v128.store(target, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 48);
         store<u64>(target, i64x2.extract_lane(high, 0), 64);
-        v128.store(target, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 72);
         store<u64>(target, i64x2.extract_lane(high, 1), 88);
         target += 96;
       }
@@ -141,8 +150,8 @@ function packASix(
 
 /**
  * Packs depth [p0, p0 + kc) × columns [j0, j0 + TILE_COLUMNS) of op(B) (op(B) is k × n) into `target` as kc
- * rows of TILE_COLUMNS floats; columns past n are packed as zeros. B holds op(B) row-major (`transposeB` false, element (p, j) at
- * p·n + j) or its transpose (at j·k + p).
+ * rows of TILE_COLUMNS floats; columns past n are packed as zeros. B holds op(B) row-major (`transposeB`
+ * false, element (p, j) at p·n + j) or its transpose (at j·k + p).
  */
 export function packBPanel(
   b: usize,
@@ -193,15 +202,7 @@ export function packBPanel(
         const r1 = v128.load(source + stride);
         const r2 = v128.load(source + 2 * stride);
         const r3 = v128.load(source + 3 * stride);
-        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-        const column = rows + ((<usize>group) << 4);
-        v128.store(column, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-        v128.store(column, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), TILE_COLUMNS * 4);
-        v128.store(column, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), TILE_COLUMNS * 8);
-        v128.store(column, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), TILE_COLUMNS * 12);
+        storeTransposed4x4(r0, r1, r2, r3, rows + ((<usize>group) << 4), TILE_COLUMNS * 4);
       }
     }
   }

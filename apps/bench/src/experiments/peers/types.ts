@@ -1,3 +1,5 @@
+import type { Turn } from "../shared/measure.js";
+
 /** Settings of the `peers` experiment. */
 export interface PeersSettings {
   readonly trainCount: number;
@@ -84,12 +86,11 @@ export interface PeerTrainer {
   dispose(): void;
 }
 
-/** One library's square GEMM, timed in turns with the other libraries' (see `medianSecondsInTurns`). */
-export interface GemmTurn {
-  /** Untimed, before each run: makes the library ready (TensorFlow.js activates its global backend). */
-  prepare(): Promise<void>;
-  /** One product of the two operands, its result read back into JavaScript. */
-  run(): void;
+/**
+ * One library's square GEMM, timed in turns with the other libraries' (see `medianSecondsInTurns`): `run` is
+ * one product of the two operands with its result read back into JavaScript.
+ */
+export interface GemmTurn extends Turn {
   /** Frees the operands (where the library asks for that). */
   dispose(): void;
 }

@@ -64,24 +64,26 @@ export interface TurnOptions extends RepeatOptions {
  */
 export async function medianSecondsInTurns(turns: readonly Turn[], options: TurnOptions): Promise<number[]> {
   const turnSeconds = options.turnSeconds ?? 0.02;
-  const times = turns.map(() => [] as number[]);
-  const perCall = turns.map(() => [] as number[]);
-  const calls = turns.map(() => 1);
+  const contenders = turns.map((turn) => ({
+    turn,
+    calls: 1,
+    seconds: [] as number[],
+    perCall: [] as number[],
+  }));
   for (;;) {
-    const waiting = turns.flatMap((turn, index) =>
-      finished(times[index]!, options) ? [] : [{ turn, index }],
-    );
-    if (waiting.length === 0) return perCall.map(medianAfterWarmUp);
-    for (const { turn, index } of waiting) {
+    const waiting = contenders.filter((contender) => !finished(contender.seconds, options));
+    if (waiting.length === 0) return contenders.map((contender) => medianAfterWarmUp(contender.perCall));
+    for (const contender of waiting) {
+      const { turn, calls } = contender;
       await turn.prepare();
-      const count = calls[index]!;
       const seconds = timed(() => {
-        for (let call = 0; call < count; call++) turn.run();
+        for (let call = 0; call < calls; call++) turn.run();
       });
-      if (times[index]!.length === 0)
-        calls[index] = Math.min(1000, Math.max(1, Math.ceil(turnSeconds / seconds)));
-      times[index]!.push(seconds);
-      perCall[index]!.push(seconds / count);
+      if (contender.seconds.length === 0) {
+        contender.calls = Math.min(1000, Math.max(1, Math.ceil(turnSeconds / seconds)));
+      }
+      contender.seconds.push(seconds);
+      contender.perCall.push(seconds / calls);
     }
   }
 }
