@@ -6,8 +6,8 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
 import { build } from "vite";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../../chromium.shared";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const APP_DIRECTORY = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const ARTIFACTS_DIRECTORY = join(APP_DIRECTORY, "test-artifacts");
 
@@ -63,16 +63,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1320, height: 1000 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,

@@ -12,9 +12,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../../../chromium.shared";
 import type { BrowserReport } from "./testing/browser-check.js";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
 const ENTRY = fileURLToPath(new URL("./testing/browser-check.ts", import.meta.url));
 
 /** The page's headers: COOP + COEP make it cross-origin isolated, which is what unlocks SharedArrayBuffer. */
@@ -75,16 +75,7 @@ describe("kernels in Chromium", () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
 
