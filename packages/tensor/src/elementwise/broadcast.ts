@@ -2,7 +2,13 @@ import type { Shape, Tensor as TensorLike } from "@descent/spec";
 import { allocate } from "../core/dtype.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import { type BinaryFloat32Op, binaryFloat32 } from "../kernels/binary-float32.js";
+import {
+  BINARY_WASM_MINIMUM_LENGTH,
+  type BinaryFloat32Op,
+  BROADCAST_WASM_MINIMUM_ROW,
+  binaryFloat32,
+  binaryFloat32Rows,
+} from "../kernels/binary-float32.js";
 import { assertOperand, type NumericArray, operandDType } from "./operands.js";
 
 /**
@@ -52,12 +58,12 @@ export function binary(
       return new Tensor(out, []);
     }
     const out = allocate(dtype, b.data.length);
-    kernel.right(out, 0, a, b.data, 0, out.length);
+    if (!scalarFloat32(kernel, out, a, b.data, true)) kernel.right(out, 0, a, b.data, 0, out.length);
     return new Tensor(out, b.shape);
   }
   if (typeof b === "number") {
     const out = allocate(dtype, a.data.length);
-    kernel.left(out, 0, a.data, 0, b, out.length);
+    if (!scalarFloat32(kernel, out, b, a.data, false)) kernel.left(out, 0, a.data, 0, b, out.length);
     return new Tensor(out, a.shape);
   }
   if (shapesEqual(a.shape, b.shape)) {
@@ -73,10 +79,11 @@ export function binary(
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(dtype, sizeOf(shape));
+  if (out.length === 0 || broadcastFloat32(kernel, shape, a, b, out)) return new Tensor(out, shape);
   // With one element on a side, the other side's data already is the result's layout.
   if (b.data.length === 1) kernel.left(out, 0, a.data, 0, b.data[0]!, out.length);
   else if (a.data.length === 1) kernel.right(out, 0, a.data[0]!, b.data, 0, out.length);
-  else if (out.length > 0) broadcastRows(kernel, shape, a, b, out);
+  else broadcastRows(kernel, shape, a, b, out);
   return new Tensor(out, shape);
 }
 
@@ -125,31 +132,24 @@ export function collapseBroadcast(shape: Shape, shapes: readonly Shape[]): Colla
   return { sizes, strides };
 }
 
-/** The general path: an odometer over the outer axes, one contiguous kernel call per innermost row. */
-function broadcastRows(
-  kernel: BinaryKernel,
-  shape: Shape,
-  a: TensorLike,
-  b: TensorLike,
-  out: NumericArray,
+/**
+ * Visits every innermost row of a collapsed broadcast in order: `visit(offset, offsetA, offsetB)` with the
+ * row's start in the output and in each operand (an odometer over the outer axes).
+ */
+function forEachRow(
+  { sizes, strides }: CollapsedBroadcast,
+  visit: (offset: number, offsetA: number, offsetB: number) => void,
 ): void {
-  const { sizes, strides } = collapseBroadcast(shape, [a.shape, b.shape]);
   const stridesA = strides[0]!;
   const stridesB = strides[1]!;
   const last = sizes.length - 1;
   const inner = sizes[last]!;
-  // The innermost collapsed axis has stride 1 on the operand that spans it and 0 on the other.
-  const innerA = stridesA[last]!;
-  const innerB = stridesB[last]!;
+  const total = sizes.reduce((product, size) => product * size, 1);
   const counters = new Array<number>(last).fill(0);
-  const dataA = a.data;
-  const dataB = b.data;
   let offsetA = 0;
   let offsetB = 0;
-  for (let offset = 0; offset < out.length; offset += inner) {
-    if (innerA !== 0 && innerB !== 0) kernel.both(out, offset, dataA, offsetA, dataB, offsetB, inner);
-    else if (innerA !== 0) kernel.left(out, offset, dataA, offsetA, dataB[offsetB]!, inner);
-    else kernel.right(out, offset, dataA[offsetA]!, dataB, offsetB, inner);
+  for (let offset = 0; offset < total; offset += inner) {
+    visit(offset, offsetA, offsetB);
     for (let axis = last - 1; axis >= 0; axis--) {
       offsetA += stridesA[axis]!;
       offsetB += stridesB[axis]!;
@@ -159,4 +159,91 @@ function broadcastRows(
       counters[axis] = 0;
     }
   }
+}
+
+/** The general path: one contiguous kernel call per innermost row. */
+function broadcastRows(
+  kernel: BinaryKernel,
+  shape: Shape,
+  a: TensorLike,
+  b: TensorLike,
+  out: NumericArray,
+): void {
+  const collapsed = collapseBroadcast(shape, [a.shape, b.shape]);
+  const last = collapsed.sizes.length - 1;
+  const inner = collapsed.sizes[last]!;
+  // The innermost collapsed axis has stride 1 on the operand that spans it and 0 on the other.
+  const innerA = collapsed.strides[0]![last]!;
+  const innerB = collapsed.strides[1]![last]!;
+  const dataA = a.data;
+  const dataB = b.data;
+  forEachRow(collapsed, (offset, offsetA, offsetB) => {
+    if (innerA !== 0 && innerB !== 0) kernel.both(out, offset, dataA, offsetA, dataB, offsetB, inner);
+    else if (innerA !== 0) kernel.left(out, offset, dataA, offsetA, dataB[offsetB]!, inner);
+    else kernel.right(out, offset, dataA[offsetA]!, dataB, offsetB, inner);
+  });
+}
+
+/**
+ * `out = tensor ∘ scalar` (or `scalar ∘ tensor` when `scalarFirst`) in WebAssembly SIMD, as one row that
+ * the scalar spans, for the ops that have it. Only when the scalar is a float32 value: the loop computes
+ * with the JavaScript number as it is, and the SIMD lanes hold float32, so only then are the bits the same.
+ */
+function scalarFloat32(
+  kernel: BinaryKernel,
+  out: NumericArray,
+  scalar: number,
+  data: NumericArray,
+  scalarFirst: boolean,
+): boolean {
+  if (
+    kernel.simd === undefined ||
+    !(out instanceof Float32Array && data instanceof Float32Array) ||
+    Math.fround(scalar) !== scalar
+  )
+    return false;
+  const row = new Int32Array(1);
+  const tensorOperand = { data, offsets: row, step: 1 } as const;
+  const scalarOperand = { data: Float32Array.of(scalar), offsets: row, step: 0 } as const;
+  return scalarFirst
+    ? binaryFloat32Rows(kernel.simd, out, out.length, scalarOperand, tensorOperand)
+    : binaryFloat32Rows(kernel.simd, out, out.length, tensorOperand, scalarOperand);
+}
+
+/**
+ * The broadcast of two float32 operands in WebAssembly SIMD (see `binaryFloat32Rows`) for the ops that
+ * have it, when the output and its rows are long enough; false (nothing written) otherwise.
+ */
+function broadcastFloat32(
+  kernel: BinaryKernel,
+  shape: Shape,
+  a: TensorLike,
+  b: TensorLike,
+  out: NumericArray,
+): boolean {
+  const dataA = a.data;
+  const dataB = b.data;
+  if (
+    kernel.simd === undefined ||
+    out.length < BINARY_WASM_MINIMUM_LENGTH ||
+    !(out instanceof Float32Array && dataA instanceof Float32Array && dataB instanceof Float32Array)
+  )
+    return false;
+  const collapsed = collapseBroadcast(shape, [a.shape, b.shape]);
+  const last = collapsed.sizes.length - 1;
+  const inner = collapsed.sizes[last]!;
+  if (inner < BROADCAST_WASM_MINIMUM_ROW) return false;
+  const offsetsA = new Int32Array(out.length / inner);
+  const offsetsB = new Int32Array(out.length / inner);
+  forEachRow(collapsed, (offset, offsetA, offsetB) => {
+    offsetsA[offset / inner] = offsetA;
+    offsetsB[offset / inner] = offsetB;
+  });
+  return binaryFloat32Rows(
+    kernel.simd,
+    out,
+    inner,
+    { data: dataA, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
+    { data: dataB, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
+  );
 }

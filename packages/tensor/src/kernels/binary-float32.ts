@@ -119,3 +119,89 @@ export function binaryFloat32(
   for (let i = vectorLength; i < length; i++) out[i] = operation(a[i]!, b[i]!);
   return true;
 }
+
+/**
+ * One operand of a row-wise broadcast (see {@link binaryFloat32Rows}): output row `r` reads `rowLength`
+ * consecutive values of `data` from `offsets[r]` (`step` 1), or the one value `data[offsets[r]]` repeated
+ * across the row (`step` 0).
+ */
+export interface RowOperand {
+  readonly data: Float32Array;
+  readonly offsets: Int32Array;
+  readonly step: 0 | 1;
+}
+
+/**
+ * Broadcasts go to WebAssembly only with output rows at least this long: staging costs one copy or fill
+ * call per row segment, which shorter rows do not repay.
+ */
+export const BROADCAST_WASM_MINIMUM_ROW = 32;
+
+/** Writes elements `start … start + count` of a broadcast operand, row segment by row segment, at `target`. */
+function stage(
+  floats: Float32Array,
+  target: number,
+  operand: RowOperand,
+  rowLength: number,
+  start: number,
+  count: number,
+): void {
+  let row = Math.floor(start / rowLength);
+  let column = start - row * rowLength;
+  const { data, offsets, step } = operand;
+  for (let written = 0; written < count; row++, column = 0) {
+    let take = Math.min(rowLength - column, count - written);
+    const offset = offsets[row]!;
+    if (step === 1) {
+      // Rows that follow each other in `data` (the operand that is not broadcast) go in one copy.
+      while (written + take < count && offsets[row + 1] === offsets[row]! + rowLength) {
+        row++;
+        take += Math.min(rowLength, count - written - take);
+      }
+      floats.set(data.subarray(offset + column, offset + column + take), target + written);
+    } else {
+      floats.fill(data[offset]!, target + written, target + written + take);
+    }
+    written += take;
+  }
+}
+
+/**
+ * `out = a ∘ b` for a broadcast of two float32 operands laid out as rows of `rowLength` elements (a bias
+ * added to every row of a batch, a column scaled per row, …), in WebAssembly SIMD through the same module
+ * as {@link binaryFloat32}: each chunk of both operands is staged in its memory (row segments copied, or
+ * filled with a broadcast value), then combined four lanes at a time. Returns false, having written
+ * nothing, where WebAssembly SIMD is missing, the output is short, or its rows are shorter than
+ * {@link BROADCAST_WASM_MINIMUM_ROW}; the caller then runs its JavaScript loop. Results are bit-identical
+ * to that loop's.
+ *
+ * `out[r·n + j] = ⌊a_r[j] ∘ b_r[j]⌉₃₂` for row r and column j < n = `rowLength`, where an operand's row is
+ * `data[offsets[r] + j]` (`step` 1) or `data[offsets[r]]` (`step` 0)
+ *
+ * @example
+ * // x: 64 × 128 rows, bias: 128 values added to each row
+ * const offsets = Int32Array.from({ length: 64 }, (_, r) => r * 128);
+ * binaryFloat32Rows("add", out, 128, { data: x, offsets, step: 1 }, { data: bias, offsets: new Int32Array(64), step: 1 });
+ */
+export function binaryFloat32Rows(
+  op: BinaryFloat32Op,
+  out: Float32Array,
+  rowLength: number,
+  a: RowOperand,
+  b: RowOperand,
+): boolean {
+  const length = out.length;
+  if (length < BINARY_WASM_MINIMUM_LENGTH || rowLength < BROADCAST_WASM_MINIMUM_ROW) return false;
+  const wasm = load(op);
+  if (wasm === null) return false;
+  const floats = wasm.floats;
+  for (let start = 0; start < length; start += CHUNK_LENGTH) {
+    const count = Math.min(CHUNK_LENGTH, length - start);
+    stage(floats, 0, a, rowLength, start, count);
+    stage(floats, CHUNK_LENGTH, b, rowLength, start, count);
+    // Whole vectors only: up to three lanes past `count` hold stale values and are never copied out.
+    wasm.run(0, 0, CHUNK_LENGTH * 4, Math.ceil(count / 4) * 16);
+    out.set(floats.subarray(0, count), start);
+  }
+  return true;
+}
