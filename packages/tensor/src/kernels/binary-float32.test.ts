@@ -263,6 +263,57 @@ describe("binaryFloat32Rows", () => {
     });
   });
 
+  it("gives the loops' bits on random long broadcasts (any rank ≤ 3, rows long and short, sizes off the vector width)", () => {
+    const runs = { add, sub, mul, div } as const;
+    const size = fc.constantFrom<number>(1, 2, 3, 5, 33, 64, 130, 257);
+    const pair = fc.array(size, { minLength: 1, maxLength: 3 }).chain((shape) => {
+      const operand = fc
+        .tuple(
+          fc.integer({ min: 0, max: shape.length - 1 }),
+          fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        )
+        .map(([drop, ones]) => shape.slice(drop).map((axisSize, axis) => (ones[axis] ? 1 : axisSize)));
+      return fc.tuple(operand, operand);
+    });
+    fc.assert(
+      fc.property(
+        pair,
+        fc.constantFrom(...ops),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        ([shapeA, shapeB], op, seed) => {
+          const a = tensor(
+            seededFloat32(
+              shapeA.reduce((p, n) => p * n, 1),
+              seed,
+              0.05,
+            ),
+            shapeA,
+          );
+          const b = tensor(
+            seededFloat32(
+              shapeB.reduce((p, n) => p * n, 1),
+              seed + 1,
+              0.05,
+            ),
+            shapeB,
+          );
+          const result = runs[op](a, b);
+          const shape = result.shape as number[];
+          const expected = new Float32Array(result.data.length);
+          for (let flat = 0; flat < expected.length; flat++) {
+            expected[flat] = apply(
+              op,
+              a.data[broadcastIndex(shape, shapeA, flat)]!,
+              b.data[broadcastIndex(shape, shapeB, flat)]!,
+            );
+          }
+          expectBitIdentical(result.data as Float32Array, expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("backs float32 tensor ∘ number for numbers that are float32 values, and keeps the loop's float64 number otherwise", () => {
     const runs = { add, sub, mul, div } as const;
     const data = seededFloat32(3000, 77, 0.05);
