@@ -3,6 +3,7 @@ import { allocate } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import { assertTensor } from "./operands.js";
+import { simdFloat32 } from "./unary-arithmetic.js";
 
 /**
  * Element-wise logistic sigmoid: `out[i] = 1 / (1 + e^(−x[i]))`.
@@ -47,9 +48,8 @@ export function relu(x: TensorLike): Tensor {
   assertTensor("relu", x, "x");
   const input = x.data;
   const out = allocate(x.dtype, input.length);
-  for (let i = 0; i < input.length; i++) {
-    const value = input[i]!;
-    out[i] = Math.max(value, 0);
+  if (!simdFloat32("relu", out, input)) {
+    for (let i = 0; i < input.length; i++) out[i] = Math.max(input[i]!, 0);
   }
   return new Tensor(out, x.shape);
 }
