@@ -11,7 +11,7 @@ import {
   binaryFloat32Rows,
   type RowOperand,
 } from "./binary-float32.js";
-import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
+import { chunkEdgeLengths, expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
 
 const ops: readonly BinaryFloat32Op[] = ["add", "sub", "mul", "div"];
 
@@ -57,12 +57,7 @@ describe("binaryFloat32", () => {
       fc.property(
         fc.record({
           op: fc.constantFrom(...ops),
-          length: fc.oneof(
-            fc.integer({ min: BINARY_WASM_MINIMUM_LENGTH, max: BINARY_WASM_MINIMUM_LENGTH + 40 }),
-            fc.integer({ min: 16384 - 5, max: 16384 + 5 }),
-            fc.integer({ min: 2 * 16384 - 3, max: 2 * 16384 + 9 }),
-            fc.integer({ min: 512, max: 70000 }),
-          ),
+          length: chunkEdgeLengths(BINARY_WASM_MINIMUM_LENGTH),
           seed: fc.integer({ min: 1, max: 2 ** 30 }),
           specials: fc.boolean(),
         }),

@@ -5,17 +5,7 @@
 // The results are bit-identical: a float32 sum, difference, product or quotient rounded once equals the
 // float64 one rounded to float32 (float64 carries more than twice float32's precision).
 
-import {
-  instantiate,
-  localGet,
-  localSet,
-  reserve,
-  SIMD,
-  singleFunctionModule,
-  type TinyKernel,
-  v128Load,
-  v128Store,
-} from "./wasm-assembly.js";
+import { instantiate, reserve, SIMD, type TinyKernel, vectorMapModule } from "./wasm-assembly.js";
 
 /** An element-wise float32 operation that {@link binaryFloat32} runs in WebAssembly SIMD. */
 export type BinaryFloat32Op = "add" | "sub" | "mul" | "div";
@@ -41,28 +31,7 @@ const scalar: Record<BinaryFloat32Op, (x: number, y: number) => number> = {
 
 /** `(out, a, b: i32 byte addresses, bytes: i32 (multiple of 16))`: out = a ∘ b, four lanes at a time. */
 function moduleBytes(op: BinaryFloat32Op): Uint8Array<ArrayBuffer> {
-  const [OUT, A, B, BYTES, I] = [0, 1, 2, 3, 4];
-  const address = (base: number) => [...localGet(base), ...localGet(I), 0x6a]; // base + i
-  const body = [
-    ...[0x01, 0x01, 0x7f], // locals: 1 × i32 (i)
-    ...[0x02, 0x40, 0x03, 0x40], // block, loop
-    ...localGet(I),
-    ...localGet(BYTES),
-    ...[0x4f, 0x0d, 0x01], // i32.ge_u, br_if 1 (leave the block)
-    ...address(OUT),
-    ...address(A),
-    ...v128Load,
-    ...address(B),
-    ...v128Load,
-    ...instructions[op],
-    ...v128Store,
-    ...localGet(I),
-    ...[0x41, 0x10, 0x6a], // i32.const 16, i32.add
-    ...localSet(I),
-    ...[0x0c, 0x00, 0x0b, 0x0b], // br 0 (next iteration), end loop, end block
-    0x0b,
-  ];
-  return singleFunctionModule(op, [0x7f, 0x7f, 0x7f, 0x7f], [], body);
+  return vectorMapModule(op, 2, instructions[op]);
 }
 
 type BinaryRun = (out: number, a: number, b: number, bytes: number) => void;

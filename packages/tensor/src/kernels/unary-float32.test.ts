@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { tensor } from "../creation/index.js";
 import { relu } from "../elementwise/unary-activation.js";
 import { abs, neg, sqrt } from "../elementwise/unary-arithmetic.js";
-import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
+import { chunkEdgeLengths, expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
 import {
   UNARY_WASM_MINIMUM_LENGTH,
   type UnaryFloat32Op,
@@ -47,12 +47,7 @@ describe("unaryFloat32", () => {
       fc.property(
         fc.record({
           op: fc.constantFrom(...ops),
-          length: fc.oneof(
-            fc.integer({ min: UNARY_WASM_MINIMUM_LENGTH, max: UNARY_WASM_MINIMUM_LENGTH + 40 }),
-            fc.integer({ min: 16384 - 5, max: 16384 + 5 }),
-            fc.integer({ min: 2 * 16384 - 3, max: 2 * 16384 + 9 }),
-            fc.integer({ min: 512, max: 70000 }),
-          ),
+          length: chunkEdgeLengths(UNARY_WASM_MINIMUM_LENGTH),
           seed: fc.integer({ min: 1, max: 2 ** 30 }),
           specials: fc.boolean(),
         }),

@@ -4,17 +4,7 @@
 // does; a float32 square root rounded once equals the float64 one rounded to float32), so they run in
 // WebAssembly from a few hundred elements on.
 
-import {
-  instantiate,
-  localGet,
-  localSet,
-  reserve,
-  SIMD,
-  singleFunctionModule,
-  type TinyKernel,
-  v128Load,
-  v128Store,
-} from "./wasm-assembly.js";
+import { instantiate, reserve, SIMD, type TinyKernel, vectorMapModule } from "./wasm-assembly.js";
 
 /** An element-wise float32 operation that {@link unaryFloat32} runs in WebAssembly SIMD. */
 export type UnaryFloat32Op = "relu" | "neg" | "abs" | "sqrt";
@@ -35,26 +25,7 @@ const instructions: Record<UnaryFloat32Op, number[]> = {
 
 /** `(out, x: i32 byte addresses, bytes: i32 (multiple of 16))`: out = op(x), four lanes at a time. */
 function moduleBytes(op: UnaryFloat32Op): Uint8Array<ArrayBuffer> {
-  const [OUT, X, BYTES, I] = [0, 1, 2, 3];
-  const address = (base: number) => [...localGet(base), ...localGet(I), 0x6a]; // base + i
-  const body = [
-    ...[0x01, 0x01, 0x7f], // locals: 1 × i32 (i)
-    ...[0x02, 0x40, 0x03, 0x40], // block, loop
-    ...localGet(I),
-    ...localGet(BYTES),
-    ...[0x4f, 0x0d, 0x01], // i32.ge_u, br_if 1 (leave the block)
-    ...address(OUT),
-    ...address(X),
-    ...v128Load,
-    ...instructions[op],
-    ...v128Store,
-    ...localGet(I),
-    ...[0x41, 0x10, 0x6a], // i32.const 16, i32.add
-    ...localSet(I),
-    ...[0x0c, 0x00, 0x0b, 0x0b], // br 0 (next iteration), end loop, end block
-    0x0b,
-  ];
-  return singleFunctionModule(op, [0x7f, 0x7f, 0x7f], [], body);
+  return vectorMapModule(op, 1, instructions[op]);
 }
 
 type UnaryRun = (out: number, x: number, bytes: number) => void;

@@ -46,6 +46,40 @@ export function singleFunctionModule(
   ]);
 }
 
+/**
+ * A module whose function `name(out, x₁ … xₖ, bytes)` (i32 byte addresses; `bytes` a multiple of 16) walks
+ * the arrays 16 bytes at a time: it loads x₁ … xₖ at the step's offset, runs `compute` (which takes those k
+ * vectors from the stack and leaves one), and stores the result at `out`. The element-wise kernels are this
+ * loop with one or two inputs and one SIMD instruction.
+ */
+export function vectorMapModule(
+  name: string,
+  inputs: number,
+  compute: readonly number[],
+): Uint8Array<ArrayBuffer> {
+  const bytes = inputs + 1;
+  const step = inputs + 2; // the local after the parameters: the byte offset i
+  const address = (base: number) => [...localGet(base), ...localGet(step), 0x6a]; // base + i
+  const loads = Array.from({ length: inputs }, (_, input) => [...address(input + 1), ...v128Load]).flat();
+  const body = [
+    ...[0x01, 0x01, 0x7f], // locals: 1 × i32 (i)
+    ...[0x02, 0x40, 0x03, 0x40], // block, loop
+    ...localGet(step),
+    ...localGet(bytes),
+    ...[0x4f, 0x0d, 0x01], // i32.ge_u, br_if 1 (leave the block)
+    ...address(0),
+    ...loads,
+    ...compute,
+    ...v128Store,
+    ...localGet(step),
+    ...[0x41, 0x10, 0x6a], // i32.const 16, i32.add
+    ...localSet(step),
+    ...[0x0c, 0x00, 0x0b, 0x0b], // br 0 (next iteration), end loop, end block
+    0x0b,
+  ];
+  return singleFunctionModule(name, new Array<number>(inputs + 2).fill(0x7f), [], body);
+}
+
 /** A compiled single-function module with views on its memory, or null where WebAssembly SIMD is missing. */
 export interface TinyKernel<Fn> {
   readonly memory: WebAssembly.Memory;

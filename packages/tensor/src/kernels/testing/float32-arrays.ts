@@ -1,4 +1,5 @@
 // Test helpers for the element-wise WebAssembly kernels: seeded float32 data and a bitwise comparison.
+import fc from "fast-check";
 import { expect } from "vitest";
 
 /** Values a kernel must carry through like the JavaScript loop: zeros of both signs, subnormals, extremes, ∞, NaN. */
@@ -44,4 +45,17 @@ export function expectBitIdentical(actual: Float32Array, expected: Float32Array)
       expect.fail(`element ${i}: ${actual[i]} ≠ ${expected[i]}`);
     }
   }
+}
+
+/**
+ * Array lengths for the element-wise kernels' property tests: just above the `minimum` a kernel takes,
+ * around one and two chunks of 16,384 elements (the tail and chunk-edge cases), and anything up to 70,000.
+ */
+export function chunkEdgeLengths(minimum: number): fc.Arbitrary<number> {
+  return fc.oneof(
+    fc.integer({ min: minimum, max: minimum + 40 }),
+    fc.integer({ min: 16384 - 5, max: 16384 + 5 }),
+    fc.integer({ min: 2 * 16384 - 3, max: 2 * 16384 + 9 }),
+    fc.integer({ min: minimum, max: 70000 }),
+  );
 }
