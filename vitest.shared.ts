@@ -11,3 +11,13 @@ export const sharedConfig = defineConfig({
     reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
   },
 });
+
+/**
+ * Test settings that leave the browser tests (`pattern`) out of a local run when `DESCENT_SKIP_BROWSER=1`
+ * (for machines without Chromium), saying so rather than counting a stand-in test as passed. CI never skips.
+ */
+export function browserTestsUnlessSkipped(pattern: string, what: string): { exclude?: string[] } {
+  if (process.env.DESCENT_SKIP_BROWSER !== "1" || process.env.CI === "true") return {};
+  console.warn(`DESCENT_SKIP_BROWSER=1: ${what} NOT run.`);
+  return { exclude: ["**/node_modules/**", pattern] };
+}

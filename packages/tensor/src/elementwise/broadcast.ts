@@ -68,22 +68,28 @@ export function binary(
   }
   if (shapesEqual(a.shape, b.shape)) {
     const out = allocate(dtype, a.data.length);
-    const simd =
-      kernel.simd !== undefined &&
-      out instanceof Float32Array &&
-      a.data instanceof Float32Array &&
-      b.data instanceof Float32Array &&
-      binaryFloat32(kernel.simd, out, a.data, b.data);
-    if (!simd) kernel.both(out, 0, a.data, 0, b.data, 0, out.length);
+    const op = simdOp(kernel, out, a.data, b.data);
+    if (
+      op === undefined ||
+      !binaryFloat32(op, out as Float32Array, a.data as Float32Array, b.data as Float32Array)
+    )
+      kernel.both(out, 0, a.data, 0, b.data, 0, out.length);
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(dtype, sizeOf(shape));
-  if (out.length === 0 || broadcastFloat32(kernel, shape, a, b, out)) return new Tensor(out, shape);
+  if (out.length === 0) return new Tensor(out, shape);
+  // Collapsed only where a path needs it (one-element operands of short outputs do not).
+  let collapsed: CollapsedBroadcast | undefined;
+  const collapse = () => (collapsed ??= collapseBroadcast(shape, [a.shape, b.shape]));
+  const simd = out.length >= BINARY_WASM_MINIMUM_LENGTH ? simdOp(kernel, out, a.data, b.data) : undefined;
+  if (simd !== undefined && broadcastFloat32(simd, collapse(), a, b, out as Float32Array)) {
+    return new Tensor(out, shape);
+  }
   // With one element on a side, the other side's data already is the result's layout.
   if (b.data.length === 1) kernel.left(out, 0, a.data, 0, b.data[0]!, out.length);
   else if (a.data.length === 1) kernel.right(out, 0, a.data[0]!, b.data, 0, out.length);
-  else broadcastRows(kernel, shape, a, b, out);
+  else broadcastRows(kernel, collapse(), a, b, out);
   return new Tensor(out, shape);
 }
 
@@ -164,12 +170,11 @@ function forEachRow(
 /** The general path: one contiguous kernel call per innermost row. */
 function broadcastRows(
   kernel: BinaryKernel,
-  shape: Shape,
+  collapsed: CollapsedBroadcast,
   a: TensorLike,
   b: TensorLike,
   out: NumericArray,
 ): void {
-  const collapsed = collapseBroadcast(shape, [a.shape, b.shape]);
   const last = collapsed.sizes.length - 1;
   const inner = collapsed.sizes[last]!;
   // The innermost collapsed axis has stride 1 on the operand that spans it and 0 on the other.
@@ -196,40 +201,40 @@ function scalarFloat32(
   data: NumericArray,
   scalarFirst: boolean,
 ): boolean {
-  if (
-    kernel.simd === undefined ||
-    !(out instanceof Float32Array && data instanceof Float32Array) ||
-    Math.fround(scalar) !== scalar
-  )
-    return false;
+  if (out.length < BINARY_WASM_MINIMUM_LENGTH) return false; // before allocating: tiny ops stay cheap
+  const op = simdOp(kernel, out, data);
+  if (op === undefined || Math.fround(scalar) !== scalar) return false;
   const row = new Int32Array(1);
-  const tensorOperand = { data, offsets: row, step: 1 } as const;
+  const tensorOperand = { data: data as Float32Array, offsets: row, step: 1 } as const;
   const scalarOperand = { data: Float32Array.of(scalar), offsets: row, step: 0 } as const;
   return scalarFirst
-    ? binaryFloat32Rows(kernel.simd, out, out.length, scalarOperand, tensorOperand)
-    : binaryFloat32Rows(kernel.simd, out, out.length, tensorOperand, scalarOperand);
+    ? binaryFloat32Rows(op, out as Float32Array, out.length, scalarOperand, tensorOperand)
+    : binaryFloat32Rows(op, out as Float32Array, out.length, tensorOperand, scalarOperand);
+}
+
+/** The kernel's SIMD op when it has one and every array is float32 (the WebAssembly paths' condition). */
+function simdOp(
+  kernel: BinaryKernel,
+  out: NumericArray,
+  first: NumericArray,
+  second: NumericArray = first,
+): BinaryFloat32Op | undefined {
+  const float32 =
+    out instanceof Float32Array && first instanceof Float32Array && second instanceof Float32Array;
+  return float32 ? kernel.simd : undefined;
 }
 
 /**
- * The broadcast of two float32 operands in WebAssembly SIMD (see `binaryFloat32Rows`) for the ops that
- * have it, when the output and its rows are long enough; false (nothing written) otherwise.
+ * The broadcast of two float32 operands in WebAssembly SIMD (see `binaryFloat32Rows`) when its innermost
+ * rows are long enough; false (nothing written) otherwise.
  */
 function broadcastFloat32(
-  kernel: BinaryKernel,
-  shape: Shape,
+  op: BinaryFloat32Op,
+  collapsed: CollapsedBroadcast,
   a: TensorLike,
   b: TensorLike,
-  out: NumericArray,
+  out: Float32Array,
 ): boolean {
-  const dataA = a.data;
-  const dataB = b.data;
-  if (
-    kernel.simd === undefined ||
-    out.length < BINARY_WASM_MINIMUM_LENGTH ||
-    !(out instanceof Float32Array && dataA instanceof Float32Array && dataB instanceof Float32Array)
-  )
-    return false;
-  const collapsed = collapseBroadcast(shape, [a.shape, b.shape]);
   const last = collapsed.sizes.length - 1;
   const inner = collapsed.sizes[last]!;
   if (inner < BROADCAST_WASM_MINIMUM_ROW) return false;
@@ -240,10 +245,10 @@ function broadcastFloat32(
     offsetsB[offset / inner] = offsetB;
   });
   return binaryFloat32Rows(
-    kernel.simd,
+    op,
     out,
     inner,
-    { data: dataA, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
-    { data: dataB, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
+    { data: a.data as Float32Array, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
+    { data: b.data as Float32Array, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
   );
 }

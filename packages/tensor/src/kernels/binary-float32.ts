@@ -5,7 +5,7 @@
 // The results are bit-identical: a float32 sum, difference, product or quotient rounded once equals the
 // float64 one rounded to float32 (float64 carries more than twice float32's precision).
 
-import { instantiate, reserve, SIMD, type TinyKernel, vectorMapModule } from "./wasm-assembly.js";
+import { SIMD, tinyKernelLoader, vectorMapModule } from "./wasm-assembly.js";
 
 /** An element-wise float32 operation that {@link binaryFloat32} runs in WebAssembly SIMD. */
 export type BinaryFloat32Op = "add" | "sub" | "mul" | "div";
@@ -22,13 +22,6 @@ const instructions: Record<BinaryFloat32Op, number[]> = {
   div: [SIMD, 0xe7, 0x01], // f32x4.div
 };
 
-const scalar: Record<BinaryFloat32Op, (x: number, y: number) => number> = {
-  add: (x, y) => x + y,
-  sub: (x, y) => x - y,
-  mul: (x, y) => x * y,
-  div: (x, y) => x / y,
-};
-
 /** `(out, a, b: i32 byte addresses, bytes: i32 (multiple of 16))`: out = a ∘ b, four lanes at a time. */
 function moduleBytes(op: BinaryFloat32Op): Uint8Array<ArrayBuffer> {
   return vectorMapModule(op, 2, instructions[op]);
@@ -36,17 +29,7 @@ function moduleBytes(op: BinaryFloat32Op): Uint8Array<ArrayBuffer> {
 
 type BinaryRun = (out: number, a: number, b: number, bytes: number) => void;
 
-const instances = new Map<BinaryFloat32Op, TinyKernel<BinaryRun> | null>();
-
-function load(op: BinaryFloat32Op): TinyKernel<BinaryRun> | null {
-  let instance = instances.get(op);
-  if (instance === undefined) {
-    instance = instantiate<BinaryRun>(moduleBytes(op), op);
-    if (instance !== null) reserve(instance, 2 * CHUNK_LENGTH * 4);
-    instances.set(op, instance);
-  }
-  return instance;
-}
+const load = tinyKernelLoader<BinaryFloat32Op, BinaryRun>(moduleBytes, 2 * CHUNK_LENGTH * 4);
 
 /** Which implementation {@link binaryFloat32} runs for `op` on long arrays (tests check the fast one is used). */
 export function binaryFloat32Implementation(op: BinaryFloat32Op): "wasm-simd" | "js" {
@@ -70,23 +53,16 @@ export function binaryFloat32(
   a: Float32Array,
   b: Float32Array,
 ): boolean {
-  const length = out.length;
-  if (length < BINARY_WASM_MINIMUM_LENGTH) return false;
-  const wasm = load(op);
-  if (wasm === null) return false;
-  const floats = wasm.floats;
-  const vectorLength = length & ~3;
-  for (let start = 0; start < vectorLength; start += CHUNK_LENGTH) {
-    const end = Math.min(vectorLength, start + CHUNK_LENGTH);
-    const count = end - start;
-    floats.set(a.subarray(start, end), 0);
-    floats.set(b.subarray(start, end), CHUNK_LENGTH);
-    wasm.run(0, 0, CHUNK_LENGTH * 4, count * 4);
-    out.set(floats.subarray(0, count), start);
-  }
-  const operation = scalar[op];
-  for (let i = vectorLength; i < length; i++) out[i] = operation(a[i]!, b[i]!);
-  return true;
+  if (out.length < BINARY_WASM_MINIMUM_LENGTH) return false; // before allocating: tiny ops stay cheap
+  // The arrays as one row each: the same-shape case of binaryFloat32Rows.
+  const row = new Int32Array(1);
+  return binaryFloat32Rows(
+    op,
+    out,
+    out.length,
+    { data: a, offsets: row, step: 1 },
+    { data: b, offsets: row, step: 1 },
+  );
 }
 
 /**

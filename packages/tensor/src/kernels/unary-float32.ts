@@ -4,7 +4,7 @@
 // does; a float32 square root rounded once equals the float64 one rounded to float32), so they run in
 // WebAssembly from a few hundred elements on.
 
-import { instantiate, reserve, SIMD, type TinyKernel, vectorMapModule } from "./wasm-assembly.js";
+import { SIMD, tinyKernelLoader, vectorMapModule } from "./wasm-assembly.js";
 
 /** An element-wise float32 operation that {@link unaryFloat32} runs in WebAssembly SIMD. */
 export type UnaryFloat32Op = "relu" | "neg" | "abs" | "sqrt";
@@ -30,17 +30,7 @@ function moduleBytes(op: UnaryFloat32Op): Uint8Array<ArrayBuffer> {
 
 type UnaryRun = (out: number, x: number, bytes: number) => void;
 
-const instances = new Map<UnaryFloat32Op, TinyKernel<UnaryRun> | null>();
-
-function load(op: UnaryFloat32Op): TinyKernel<UnaryRun> | null {
-  let instance = instances.get(op);
-  if (instance === undefined) {
-    instance = instantiate<UnaryRun>(moduleBytes(op), op);
-    if (instance !== null) reserve(instance, CHUNK_LENGTH * 4);
-    instances.set(op, instance);
-  }
-  return instance;
-}
+const load = tinyKernelLoader<UnaryFloat32Op, UnaryRun>(moduleBytes, CHUNK_LENGTH * 4);
 
 /** Which implementation {@link unaryFloat32} runs for `op` on long arrays (tests check the fast one is used). */
 export function unaryFloat32Implementation(op: UnaryFloat32Op): "wasm-simd" | "js" {

@@ -106,3 +106,23 @@ export function reserve<Fn>(kernel: TinyKernel<Fn>, bytes: number): void {
   kernel.memory.grow(Math.ceil((bytes - current) / 65536));
   kernel.floats = new Float32Array(kernel.memory.buffer);
 }
+
+/**
+ * A loader of one tiny kernel per op: each op's module is compiled on first use and kept (null kept too,
+ * where WebAssembly SIMD is missing), with at least `bytes` of its memory reserved.
+ */
+export function tinyKernelLoader<Op extends string, Fn>(
+  moduleBytes: (op: Op) => Uint8Array<ArrayBuffer>,
+  bytes: number,
+): (op: Op) => TinyKernel<Fn> | null {
+  const instances = new Map<Op, TinyKernel<Fn> | null>();
+  return (op) => {
+    let instance = instances.get(op);
+    if (instance === undefined) {
+      instance = instantiate<Fn>(moduleBytes(op), op);
+      if (instance !== null) reserve(instance, bytes);
+      instances.set(op, instance);
+    }
+    return instance;
+  };
+}

@@ -4,22 +4,8 @@ import { jsKernels } from "../js-kernels.js";
 import { getKernels, setKernels, useKernels } from "../registry.js";
 import { releaseResident, residentFloat32 } from "../resident.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
-import { edgeSizes, operands, randomValues } from "./testing/gemm-check.js";
+import { bitDifferences, bits, edgeSizes, operands, randomValues } from "./testing/gemm-check.js";
 import { compileWasmKernels } from "./wasm-kernels.js";
-
-function bits(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
-}
-
-function bitDifferences(actual: Float32Array, expected: Float32Array): number {
-  const actualBits = bits(actual);
-  const expectedBits = bits(expected);
-  let differences = Math.abs(actual.length - expected.length);
-  for (let index = 0; index < Math.min(actual.length, expected.length); index++) {
-    if (actualBits[index] !== expectedBits[index]) differences++;
-  }
-  return differences;
-}
 
 describe("resident arrays of the wasm engine", () => {
   const kernels = compileWasmKernels("wasm-simd", true);
@@ -77,7 +63,7 @@ describe("resident arrays of the wasm engine", () => {
             activation,
           );
           expect(fits).toBe(true);
-          expect(bitDifferences(residentC, plain)).toBe(0);
+          expect(bitDifferences(residentC, bits(plain))).toBe(0);
           for (const array of owned) engine.releaseResident(array);
         }),
         { numRuns: 60 },
@@ -107,7 +93,7 @@ describe("resident arrays of the wasm engine", () => {
       "relu",
       output,
     );
-    expect(bitDifferences(output, plain)).toBe(0);
+    expect(bitDifferences(output, bits(plain))).toBe(0);
     for (const array of owned) kernels.releaseResident(array);
   });
 

@@ -5,7 +5,7 @@ import { initKernels } from "../../registry.js";
 import { THREADED_MINIMUM_WORK } from "../engine.js";
 import { type WasmVariant, wasmSupport } from "../support.js";
 import { compileWasmKernels } from "../wasm-kernels.js";
-import { type GemmCase, runGemm, worstExcess } from "./gemm-check.js";
+import { bitDifferences, bits, type GemmCase, runGemm, worstExcess } from "./gemm-check.js";
 
 /** Large enough to be threaded (≥ THREADED_MINIMUM_WORK), with edges off every tile and KC multiple. */
 export const browserCases: readonly GemmCase[] = [
@@ -44,23 +44,10 @@ export interface BrowserReport {
   readonly initKernels: { readonly name: string; readonly threads: number };
 }
 
-function bits(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
-}
-
-function hash(values: Float32Array): number {
+function hash(values: Uint32Array): number {
   let state = 0x811c9dc5;
-  for (const word of bits(values)) state = Math.imul(state ^ word, 0x01000193) >>> 0;
+  for (const word of values) state = Math.imul(state ^ word, 0x01000193) >>> 0;
   return state;
-}
-
-function differences(actual: Float32Array, expected: Float32Array): number {
-  const actualBits = bits(actual);
-  const expectedBits = bits(expected);
-  let count = 0;
-  for (let index = 0; index < actualBits.length; index++)
-    if (actualBits[index] !== expectedBits[index]) count++;
-  return count;
 }
 
 async function checkVariant(variant: WasmVariant, shared: boolean): Promise<VariantReport> {
@@ -69,6 +56,7 @@ async function checkVariant(variant: WasmVariant, shared: boolean): Promise<Vari
   try {
     engine.threads = 1;
     const single = browserCases.map((gemm) => runGemm(kernels, gemm));
+    const singleBits = single.map(bits);
     engine.threads = 2;
     await engine.startWorkers();
     const before = engine.chunksByThread();
@@ -77,7 +65,7 @@ async function checkVariant(variant: WasmVariant, shared: boolean): Promise<Vari
     // Threads claim chunks dynamically: repeat until a worker has taken some (almost always at once).
     for (let round = 0; round < 50 && workerChunks === 0; round++) {
       browserCases.forEach((gemm, index) => {
-        threadDifferences += differences(runGemm(kernels, gemm), single[index]!);
+        threadDifferences += bitDifferences(runGemm(kernels, gemm), singleBits[index]!);
       });
       const after = engine.chunksByThread();
       workerChunks = after.slice(1).reduce((sum, count, thread) => sum + count - before[thread + 1]!, 0);
@@ -90,7 +78,7 @@ async function checkVariant(variant: WasmVariant, shared: boolean): Promise<Vari
       workerChunks,
       threadDifferences,
       worstExcess: Math.max(...browserCases.map((gemm, index) => worstExcess(gemm, single[index]!))),
-      resultHashes: single.map(hash),
+      resultHashes: singleBits.map(hash),
     };
   } finally {
     engine.terminate();

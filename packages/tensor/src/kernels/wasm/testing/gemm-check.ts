@@ -35,6 +35,21 @@ export function operands(gemm: GemmCase): { a: Float32Array; b: Float32Array; c:
   };
 }
 
+/** The bit patterns of float32 values (a view, no copy). */
+export function bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/** Elements whose bit patterns differ (vitest's deep equality is slow on large typed arrays). */
+export function bitDifferences(actual: Float32Array, expected: Uint32Array): number {
+  const actualBits = bits(actual);
+  let differences = Math.abs(actualBits.length - expected.length);
+  for (let index = 0; index < Math.min(actualBits.length, expected.length); index++) {
+    if (actualBits[index] !== expected[index]) differences++;
+  }
+  return differences;
+}
+
 /** Runs `kernels.gemm` on a copy of C and returns the result. */
 export function runGemm(kernels: Kernels, gemm: GemmCase): Float32Array {
   const { a, b, c } = operands(gemm);

@@ -9,7 +9,15 @@ import type { Kernels } from "../../kernels.js";
 import { THREADED_MINIMUM_WORK } from "../engine.js";
 import type { WasmVariant } from "../support.js";
 import { compileWasmKernels, worthWasm } from "../wasm-kernels.js";
-import { edgeSizes, type GemmCase, operands, runGemm, worstExcess } from "./gemm-check.js";
+import {
+  bitDifferences,
+  bits,
+  edgeSizes,
+  type GemmCase,
+  operands,
+  runGemm,
+  worstExcess,
+} from "./gemm-check.js";
 
 const transposes = [
   [false, false],
@@ -17,10 +25,6 @@ const transposes = [
   [true, false],
   [true, true],
 ] as const;
-
-function bits(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
-}
 
 /** Elements that differ in bits, counting every NaN equal to every NaN (payloads are unobservable in JS). */
 function valueDifferences(actual: Float32Array, expected: Float32Array): number {
@@ -30,16 +34,6 @@ function valueDifferences(actual: Float32Array, expected: Float32Array): number 
   for (let index = 0; index < actual.length; index++) {
     const bothNaN = Number.isNaN(actual[index]) && Number.isNaN(expected[index]);
     if (!bothNaN && actualBits[index] !== expectedBits[index]) differences++;
-  }
-  return differences;
-}
-
-/** Elements whose bit patterns differ (vitest's deep equality is slow on large typed arrays). */
-function bitDifferences(actual: Float32Array, expected: Uint32Array): number {
-  const actualBits = bits(actual);
-  let differences = Math.abs(actualBits.length - expected.length);
-  for (let index = 0; index < Math.min(actualBits.length, expected.length); index++) {
-    if (actualBits[index] !== expected[index]) differences++;
   }
   return differences;
 }
