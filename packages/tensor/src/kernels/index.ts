@@ -9,6 +9,7 @@ export {
   type KernelInfo,
   type KernelName,
   kernelInfo,
+  kernelMemoryBytes,
   setKernels,
   setThreadCount,
   useKernels,

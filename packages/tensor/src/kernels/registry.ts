@@ -202,3 +202,21 @@ export function kernelInfo(): KernelInfo {
     available: availableKernels(),
   };
 }
+
+/**
+ * Bytes of WebAssembly memory the active kernels hold (0 for kernels without one, such as `"js"`).
+ *
+ * WebAssembly memory never shrinks, so this is the high-water mark of the kernels' working memory: resident
+ * arrays plus the largest GEMM's scratch. Freed resident space is reused for any size that fits, so it stays
+ * bounded by the largest working set alive at once, however many differently sized fits ran before.
+ *
+ * @example
+ * ```ts
+ * const before = kernelMemoryBytes();
+ * matmul(a, b);
+ * kernelMemoryBytes() >= before; // true: it only grows, and only when a product needs more
+ * ```
+ */
+export function kernelMemoryBytes(): number {
+  return engineOf(getKernels())?.memoryBytes ?? 0;
+}

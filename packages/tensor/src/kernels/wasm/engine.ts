@@ -151,6 +151,11 @@ export class WasmEngine {
     if (this.ensurePool(workers)) await this.pool!.ready(workers);
   }
 
+  /** Bytes of this engine's memory (it never shrinks: the high-water mark of heap and GEMM scratch). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /** Workers that have entered their loop. */
   get readyWorkers(): number {
     return Atomics.load(this.words, word(READY));
