@@ -3,6 +3,7 @@ import type { Operand, Traced } from "@descent/autodiff";
 import type { Activation } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import type { Layer } from "./types.js";
+import { checkOptionKeys, isObject, nameOption } from "./validate.js";
 
 /** A registry activation of `@descent/activations` (element-wise or along an axis, like softmax). */
 interface NamedActivation {
@@ -38,7 +39,17 @@ export function resolveActivation(fn: ActivationLike): {
       'expected an activation (relu(), leakyRelu({ alpha: 0.2 }), any Activation with forward/backward) or its name ("relu")',
     );
   }
-  const description = (resolved as NamedActivation).toJSON?.() ?? { name: resolved.name, options: {} };
+  const described = (resolved as NamedActivation).toJSON?.() ?? { name: resolved.name, options: {} };
+  if (
+    typeof described?.name !== "string" ||
+    (described.options !== undefined && !isObject(described.options))
+  ) {
+    throw new ValueError(
+      "activation",
+      "the activation needs a string name (and toJSON() must return { name, options }) so the layer can be saved",
+    );
+  }
+  const description = { name: described.name, options: described.options ?? {} };
   const named = resolved as NamedActivation;
   const run =
     typeof named.apply === "function"
@@ -57,6 +68,8 @@ export function resolveActivation(fn: ActivationLike): {
  * sequential([dense(784, 128), activation(relu({ subgradientAtZero: 0 })), dense(128, 10)])
  */
 export function activation(fn: ActivationLike, options: { readonly name?: string } = {}): Layer {
+  checkOptionKeys("activation", options, ["name"]);
+  nameOption("activation", "options.name", options.name);
   const { run, description } = resolveActivation(fn);
   const layer: Layer = {
     type: "activation",

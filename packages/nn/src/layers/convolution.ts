@@ -19,18 +19,34 @@ import {
   windowAxis,
   windowGeometry,
 } from "./kernels/windows.js";
-import { inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
+import { inDType, isTrackedOperand } from "./operands.js";
 import type { Layer, Params } from "./types.js";
+import {
+  booleanOption,
+  checkOptionKeys,
+  checkParameter,
+  describe,
+  functionOption,
+  isObject,
+  nameOption,
+  operandTensor,
+  ownValue,
+} from "./validate.js";
 
 /** A window size or stride: one number for both axes, or `[height, width]`. */
 export type Size2d = number | readonly [number, number];
 
 function pair(op: string, label: string, value: Size2d): [number, number] {
-  const result: [number, number] = typeof value === "number" ? [value, value] : [value[0], value[1]];
-  if (!result.every((size) => Number.isInteger(size) && size >= 1)) {
+  const result: [number, number] =
+    typeof value === "number"
+      ? [value, value]
+      : Array.isArray(value) && value.length === 2
+        ? [value[0], value[1]]
+        : [Number.NaN, Number.NaN];
+  if (!result.every((size) => Number.isSafeInteger(size) && size >= 1 && size <= 65536)) {
     throw new ValueError(
       op,
-      `${label} is ${JSON.stringify(value)}: use a positive integer or [height, width]`,
+      `${label} is ${Array.isArray(value) ? `[${value.map(describe).join(", ")}]` : describe(value)}: use a positive integer or [height, width] (at most 65536)`,
     );
   }
   return result;
@@ -79,23 +95,36 @@ export function conv2d(
   options: Conv2dOptions = {},
 ): Layer {
   const op = "conv2d";
+  checkOptionKeys(op, options, [
+    "strides",
+    "padding",
+    "useBias",
+    "weightsInitializer",
+    "biasInitializer",
+    "name",
+  ]);
   for (const [label, size] of [
     ["inChannels", inChannels],
     ["outChannels", outChannels],
   ] as const) {
-    if (!Number.isInteger(size) || size < 1)
-      throw new ValueError(op, `${label} is ${size}: use a positive integer`);
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1)
+      throw new ValueError(op, `${label} is ${describe(size)}: use a positive integer`);
   }
   const kernel = pair(op, "kernelSize", kernelSize);
   const strides = pair(op, "strides", options.strides ?? 1);
   const padding = options.padding ?? "valid";
   if (padding !== "valid" && padding !== "same") {
-    throw new ValueError(op, `padding ${JSON.stringify(padding)}: use "valid" or "same"`);
+    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
-  const useBias = options.useBias ?? true;
-  const weightsInitializer = options.weightsInitializer ?? glorotUniform();
-  const biasInitializer = options.biasInitializer ?? zeros();
+  const useBias = booleanOption(op, "options.useBias", options.useBias, true);
+  const weightsInitializer =
+    functionOption<Initializer>(op, "options.weightsInitializer", options.weightsInitializer) ??
+    glorotUniform();
+  const biasInitializer =
+    functionOption<Initializer>(op, "options.biasInitializer", options.biasInitializer) ?? zeros();
+  nameOption(op, "options.name", options.name);
   const weightShape = [kernel[0], kernel[1], inChannels, outChannels];
+  const fix = `pass the tree made by init() of conv2d(${inChannels}, ${outChannels}, [${kernel.join(", ")}])`;
   // The im2col matrix of the latest forward, reused by its backward (recomputed if the input differs).
   const columnsCache = new WeakMap<object, Float32Array | Float64Array>();
 
@@ -213,12 +242,12 @@ export function conv2d(
     },
     initState: () => ({}),
     apply(params: Params, input: Operand): Traced {
-      const weights = params.weights as Operand | undefined;
-      const bias = params.bias as Operand | undefined;
-      if (weights === undefined || (useBias && bias === undefined)) {
-        throw new ValueError(op, "parameters are missing weights or bias: pass the tree made by init()");
-      }
-      checkImages(op, tensorOfOperand(input).shape, inChannels);
+      if (!isObject(params)) throw new ValueError(op, `params is ${describe(params)}: ${fix}`);
+      const weights = checkParameter(op, "weights", ownValue(params, "weights"), weightShape, fix);
+      const bias = useBias
+        ? checkParameter(op, "bias", ownValue(params, "bias"), [outChannels], fix)
+        : undefined;
+      checkImages(op, operandTensor(op, "input", input).shape, inChannels);
       const conv = isTrackedOperand(input) ? withInput : withoutInput;
       return useBias ? conv(input, weights, bias!) : conv(input, weights);
     },
@@ -251,11 +280,13 @@ export interface MaxPool2dOptions {
  */
 export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Layer {
   const op = "maxPool2d";
+  checkOptionKeys(op, options, ["strides", "padding", "name"]);
+  nameOption(op, "options.name", options.name);
   const pool = pair(op, "poolSize", poolSize);
   const strides = pair(op, "strides", options.strides ?? pool);
   const padding = options.padding ?? "valid";
   if (padding !== "valid" && padding !== "same") {
-    throw new ValueError(op, `padding ${JSON.stringify(padding)}: use "valid" or "same"`);
+    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
   // Winner indices of each forward output, for its backward.
   const winners = new WeakMap<object, Int32Array>();
@@ -291,7 +322,7 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input) {
-      checkImages(op, tensorOfOperand(input).shape, undefined);
+      checkImages(op, operandTensor(op, "input", input).shape, undefined);
       return pooling(input);
     },
     outputShape(inputShape) {

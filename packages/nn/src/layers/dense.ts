@@ -13,6 +13,17 @@ import { glorotUniform, type Initializer, zeros } from "../initializers/initiali
 import { gradientBuffer } from "../training/recycling.js";
 import { checkLastAxis, inDType, isTrackedOperand, tensorOfOperand } from "./operands.js";
 import type { ApplyOptions, Layer, Params } from "./types.js";
+import {
+  booleanOption,
+  checkOptionKeys,
+  checkParameter,
+  describe,
+  functionOption,
+  isObject,
+  nameOption,
+  operandTensor,
+  ownValue,
+} from "./validate.js";
 
 /** Options of {@link dense}. */
 export interface DenseOptions {
@@ -45,12 +56,18 @@ export function dense(inputSize: number, outputSize: number, options: DenseOptio
     ["inputSize", inputSize],
     ["outputSize", outputSize],
   ] as const) {
-    if (!Number.isInteger(size) || size < 1)
-      throw new ValueError("dense", `${label} is ${size}: use a positive integer`);
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1)
+      throw new ValueError("dense", `${label} is ${describe(size)}: use a positive integer`);
   }
-  const useBias = options.useBias ?? true;
-  const weightsInitializer = options.weightsInitializer ?? glorotUniform();
-  const biasInitializer = options.biasInitializer ?? zeros();
+  checkOptionKeys("dense", options, ["useBias", "weightsInitializer", "biasInitializer", "name"]);
+  const useBias = booleanOption("dense", "options.useBias", options.useBias, true);
+  const weightsInitializer =
+    functionOption<Initializer>("dense", "options.weightsInitializer", options.weightsInitializer) ??
+    glorotUniform();
+  const biasInitializer =
+    functionOption<Initializer>("dense", "options.biasInitializer", options.biasInitializer) ?? zeros();
+  nameOption("dense", "options.name", options.name);
+  const fix = `pass the tree made by init() of dense(${inputSize}, ${outputSize}${options.name === undefined ? "" : `, { name: ${JSON.stringify(options.name)} }`})`;
   const layer: Layer = {
     type: "dense",
     name: options.name,
@@ -72,14 +89,18 @@ export function dense(inputSize: number, outputSize: number, options: DenseOptio
   return layer;
 
   function run(relu: boolean, params: Params, input: Operand): Traced {
-    const weights = params.weights as Operand | undefined;
-    const bias = params.bias as Operand | undefined;
-    if (weights === undefined || (useBias && bias === undefined)) {
-      throw new ValueError(
-        "dense",
-        `parameters are missing ${weights === undefined ? '"weights"' : '"bias"'}: pass the tree made by init()`,
-      );
-    }
+    if (!isObject(params)) throw new ValueError("dense", `params is ${describe(params)}: ${fix}`);
+    const weights = checkParameter(
+      "dense",
+      "weights",
+      ownValue(params, "weights"),
+      [inputSize, outputSize],
+      fix,
+    );
+    const bias = useBias
+      ? checkParameter("dense", "bias", ownValue(params, "bias"), [outputSize], fix)
+      : undefined;
+    operandTensor("dense", "input", input);
     checkLastAxis("dense", tensorOfOperand(input).shape, inputSize, `${inputSize} input features`);
     const tracked = isTrackedOperand(input);
     const op = relu

@@ -2,8 +2,17 @@ import { add, mean, mul, type Operand, rsqrt, square, sub, type Traced } from "@
 import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import { full, Tensor, ValueError } from "@descent/tensor";
 import { ones, zeros } from "../initializers/initializers.js";
-import { checkLastAxis, tensorOfOperand } from "./operands.js";
+import { checkLastAxis } from "./operands.js";
 import type { ApplyOptions, Layer, Params } from "./types.js";
+import {
+  checkOptionKeys,
+  checkParameter,
+  describe,
+  isObject,
+  nameOption,
+  operandTensor,
+  ownValue,
+} from "./validate.js";
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
@@ -18,8 +27,18 @@ export interface BatchNormOptions {
 }
 
 function checkFeatures(op: string, features: number): void {
-  if (!Number.isInteger(features) || features < 1)
-    throw new ValueError(op, `features is ${features}: use a positive integer`);
+  if (typeof features !== "number" || !Number.isSafeInteger(features) || features < 1)
+    throw new ValueError(op, `features is ${describe(features)}: use a positive integer`);
+}
+
+/** `{ gamma, beta }` of a normalization layer, each checked to be `[features]`. */
+function scaleAndShift(op: string, params: Params, features: number): [Operand, Operand] {
+  const fix = `pass the tree made by init() of ${op}(${features})`;
+  if (!isObject(params)) throw new ValueError(op, `params is ${describe(params)}: ${fix}`);
+  return [
+    checkParameter(op, "gamma", ownValue(params, "gamma"), [features], fix),
+    checkParameter(op, "beta", ownValue(params, "beta"), [features], fix),
+  ];
 }
 
 /**
@@ -36,11 +55,17 @@ function checkFeatures(op: string, features: number): void {
  */
 export function batchNorm(features: number, options: BatchNormOptions = {}): Layer {
   checkFeatures("batchNorm", features);
+  checkOptionKeys("batchNorm", options, ["epsilon", "momentum", "name"]);
+  nameOption("batchNorm", "options.name", options.name);
   const epsilon = options.epsilon ?? 1e-5;
   const momentum = options.momentum ?? 0.1;
-  if (!(momentum >= 0 && momentum <= 1))
-    throw new ValueError("batchNorm", `momentum is ${momentum}: use a value in [0, 1]`);
-  if (!(epsilon > 0)) throw new ValueError("batchNorm", `epsilon is ${epsilon}: use a positive number`);
+  if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))
+    throw new ValueError("batchNorm", `options.momentum is ${describe(momentum)}: use a value in [0, 1]`);
+  if (typeof epsilon !== "number" || !(epsilon > 0) || !Number.isFinite(epsilon))
+    throw new ValueError(
+      "batchNorm",
+      `options.epsilon is ${describe(epsilon)}: use a finite positive number`,
+    );
   return {
     type: "batchNorm",
     name: options.name,
@@ -56,10 +81,9 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Lay
       runningVariance: full([features], 1, dtype),
     }),
     apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
-      const shape = tensorOfOperand(input).shape;
+      const shape = operandTensor("batchNorm", "input", input).shape;
       checkLastAxis("batchNorm", shape, features, `${features} features`);
-      const gamma = params.gamma as Operand;
-      const beta = params.beta as Operand;
+      const [gamma, beta] = scaleAndShift("batchNorm", params, features);
       const axes = shape.slice(0, -1).map((_, axis) => axis);
       if (applyOptions.training) {
         const batchMean = mean(input, axes, true);
@@ -82,14 +106,23 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Lay
         return add(mul(normalized, gamma), beta);
       }
       const state = applyOptions.state;
-      const runningMean = state?.runningMean as TensorLike | undefined;
-      const runningVariance = state?.runningVariance as TensorLike | undefined;
-      if (runningMean === undefined || runningVariance === undefined) {
-        throw new ValueError(
-          "batchNorm",
-          "inference mode needs the running statistics in options.state ({ runningMean, runningVariance }): pass model.initState() or the state returned by fit()",
-        );
-      }
+      const stateFix =
+        "inference mode needs the running statistics in options.state ({ runningMean, runningVariance }): pass model.initState() or the state returned by fit()";
+      if (!isObject(state)) throw new ValueError("batchNorm", stateFix);
+      const runningMean = checkParameter(
+        "batchNorm",
+        "runningMean",
+        ownValue(state, "runningMean"),
+        [features],
+        stateFix,
+      );
+      const runningVariance = checkParameter(
+        "batchNorm",
+        "runningVariance",
+        ownValue(state, "runningVariance"),
+        [features],
+        stateFix,
+      );
       const scale = mul(rsqrt(add(runningVariance, epsilon)), gamma);
       return add(mul(sub(input, runningMean), scale), beta);
     },
@@ -108,8 +141,20 @@ function updatedStatistics(
   momentum: number,
   features: number,
 ): ParamTree {
-  const previousMean = state?.runningMean as TensorLike | undefined;
-  const previousVariance = state?.runningVariance as TensorLike | undefined;
+  const previous = (key: string): TensorLike | undefined => {
+    const value = isObject(state) ? ownValue(state, key) : undefined;
+    if (value === undefined) return undefined;
+    checkParameter(
+      "batchNorm",
+      key,
+      value,
+      [features],
+      "pass model.initState() or the state returned by fit()",
+    );
+    return value as TensorLike;
+  };
+  const previousMean = previous("runningMean");
+  const previousVariance = previous("runningVariance");
   const dtype = batchMean.dtype;
   const newMean = dtype === "float64" ? new Float64Array(features) : new Float32Array(features);
   const newVariance = dtype === "float64" ? new Float64Array(features) : new Float32Array(features);
@@ -138,8 +183,14 @@ export function layerNorm(
   options: { readonly epsilon?: number; readonly name?: string } = {},
 ): Layer {
   checkFeatures("layerNorm", features);
+  checkOptionKeys("layerNorm", options, ["epsilon", "name"]);
+  nameOption("layerNorm", "options.name", options.name);
   const epsilon = options.epsilon ?? 1e-5;
-  if (!(epsilon > 0)) throw new ValueError("layerNorm", `epsilon is ${epsilon}: use a positive number`);
+  if (typeof epsilon !== "number" || !(epsilon > 0) || !Number.isFinite(epsilon))
+    throw new ValueError(
+      "layerNorm",
+      `options.epsilon is ${describe(epsilon)}: use a finite positive number`,
+    );
   return {
     type: "layerNorm",
     name: options.name,
@@ -152,12 +203,13 @@ export function layerNorm(
     }),
     initState: () => ({}),
     apply(params: Params, input: Operand): Traced {
-      const shape = tensorOfOperand(input).shape;
+      const shape = operandTensor("layerNorm", "input", input).shape;
       checkLastAxis("layerNorm", shape, features, `${features} features`);
+      const [gamma, beta] = scaleAndShift("layerNorm", params, features);
       const last = shape.length - 1;
       const centered = sub(input, mean(input, last, true));
       const normalized = mul(centered, rsqrt(add(mean(square(centered), last, true), epsilon)));
-      return add(mul(normalized, params.gamma as Operand), params.beta as Operand);
+      return add(mul(normalized, gamma), beta);
     },
     outputShape(inputShape) {
       checkLastAxis("layerNorm", [1, ...inputShape], features, `${features} features`);

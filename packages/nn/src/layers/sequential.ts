@@ -5,6 +5,21 @@ import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
 import { denseReluOf } from "./dense.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
+import { checkOptionKeys, describe, isObject, nameOption, ownValue } from "./validate.js";
+
+function isLayer(value: unknown): value is Layer {
+  const layer = value as Partial<Layer> | null;
+  return (
+    typeof layer === "object" &&
+    layer !== null &&
+    typeof layer.type === "string" &&
+    (layer.name === undefined || typeof layer.name === "string") &&
+    typeof layer.apply === "function" &&
+    typeof layer.init === "function" &&
+    typeof layer.initState === "function" &&
+    typeof layer.outputShape === "function"
+  );
+}
 
 /** A model: a layer made of layers, with conveniences for whole-model use. */
 export interface Model extends Layer {
@@ -45,11 +60,16 @@ export function sequential(
   if (!Array.isArray(items) || items.length === 0) {
     throw new ValueError("sequential", "expected a non-empty array of layers");
   }
+  checkOptionKeys("sequential", options, ["name"]);
+  nameOption("sequential", "options.name", options.name);
   const layers = items.map((item) => (isActivationLike(item) ? activation(item) : item));
   const counters = new Map<string, number>();
   const layerNames = layers.map((layer, index) => {
-    if (typeof layer?.apply !== "function") {
-      throw new ValueError("sequential", `layer ${index} is not a layer (no apply function)`);
+    if (!isLayer(layer)) {
+      throw new ValueError(
+        "sequential",
+        `layer ${index} is ${describe(layer)}, not a layer (a layer has a string type and apply, init, initState, outputShape functions)`,
+      );
     }
     if (layer.name !== undefined) return layer.name;
     const count = (counters.get(layer.type) ?? 0) + 1;
@@ -82,11 +102,17 @@ export function sequential(
     options: ApplyOptions,
     newState?: Record<string, ParamTree>,
   ): Traced => {
+    if (!isObject(params)) {
+      throw new ValueError("sequential", `params is ${describe(params)}: pass the tree made by model.init()`);
+    }
+    if (!isObject(options)) {
+      throw new ValueError("sequential", `options is ${describe(options)}: pass { training, state, random }`);
+    }
     let output: Operand = input;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       const name = layerNames[i]!;
-      const layerParams = params[name] as Params | undefined;
+      const layerParams = ownValue(params, name) as Params | undefined;
       if (layer.hasParams && layerParams === undefined) {
         throw new ValueError(
           "sequential",
@@ -99,7 +125,9 @@ export function sequential(
         i++;
         continue;
       }
-      const layerState = options.state?.[name] as ParamTree | undefined;
+      const layerState = (isObject(options.state) ? ownValue(options.state, name) : undefined) as
+        | ParamTree
+        | undefined;
       output = layer.apply(layerParams ?? {}, output, {
         training: options.training ?? false,
         random: options.random,
@@ -141,12 +169,24 @@ export function sequential(
       return state;
     },
     apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      if (!isObject(applyOptions)) {
+        throw new ValueError(
+          "sequential",
+          `options is ${describe(applyOptions)}: pass { training, state, random }`,
+        );
+      }
       if (!applyOptions.onState || !hasState) return run(params, input, applyOptions);
       const { output, state } = model.applyWithState(params, input, applyOptions);
       applyOptions.onState(state);
       return output;
     },
     applyWithState(params: Params, input: Operand, applyOptions: ApplyOptions = {}) {
+      if (!isObject(applyOptions)) {
+        throw new ValueError(
+          "sequential",
+          `options is ${describe(applyOptions)}: pass { training, state, random }`,
+        );
+      }
       const newState: Record<string, ParamTree> = { ...(applyOptions.state as Record<string, ParamTree>) };
       const output = run(params, input, applyOptions, newState);
       return { output, state: newState };

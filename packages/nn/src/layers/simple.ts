@@ -2,6 +2,7 @@ import { customOp, isTraced, mul, type Operand, reshape, stopGradient, type Trac
 import { allocate, bernoulli, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { tensorOfOperand } from "./operands.js";
 import type { ApplyOptions, Layer } from "./types.js";
+import { checkOptionKeys, describe, nameOption, operandTensor } from "./validate.js";
 
 /**
  * Flattens every axis after the batch axis: `[batch, d₁, …, dₖ] → [batch, d₁·…·dₖ]`. No parameters.
@@ -10,6 +11,8 @@ import type { ApplyOptions, Layer } from "./types.js";
  * sequential([conv2d(1, 8, 3), flatten(), dense(8 * 26 * 26, 10)])
  */
 export function flatten(options: { readonly name?: string } = {}): Layer {
+  checkOptionKeys("flatten", options, ["name"]);
+  nameOption("flatten", "options.name", options.name);
   return {
     type: "flatten",
     name: options.name,
@@ -19,7 +22,7 @@ export function flatten(options: { readonly name?: string } = {}): Layer {
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input) {
-      const shape = tensorOfOperand(input).shape;
+      const shape = operandTensor("flatten", "input", input).shape;
       if (shape.length < 1) throw new ShapeError("flatten", "input is a scalar: expected [batch, …]");
       return reshape(input, [shape[0]!, -1]);
     },
@@ -38,8 +41,10 @@ export function flatten(options: { readonly name?: string } = {}): Layer {
  * sequential([dense(784, 256), activation(relu()), dropout(0.2), dense(256, 10)])
  */
 export function dropout(rate: number, options: { readonly name?: string } = {}): Layer {
-  if (!(rate >= 0 && rate < 1))
-    throw new ValueError("dropout", `rate is ${rate}: use a probability in [0, 1)`);
+  if (typeof rate !== "number" || !(rate >= 0 && rate < 1))
+    throw new ValueError("dropout", `rate is ${describe(rate)}: use a probability in [0, 1)`);
+  checkOptionKeys("dropout", options, ["name"]);
+  nameOption("dropout", "options.name", options.name);
   return {
     type: "dropout",
     name: options.name,
@@ -49,6 +54,7 @@ export function dropout(rate: number, options: { readonly name?: string } = {}):
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      operandTensor("dropout", "input", input);
       // Inference: the identity, without copying (a plain input becomes a constant of the graph).
       if (!applyOptions.training || rate === 0) return isTraced(input) ? input : stopGradient(input);
       const random = applyOptions.random;
@@ -120,6 +126,8 @@ export function softmaxRows(
  * sequential([dense(4, 3), softmax()])
  */
 export function softmax(options: { readonly name?: string } = {}): Layer {
+  checkOptionKeys("softmax", options, ["name"]);
+  nameOption("softmax", "options.name", options.name);
   return {
     type: "softmax",
     name: options.name,
@@ -129,7 +137,7 @@ export function softmax(options: { readonly name?: string } = {}): Layer {
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input) {
-      if (tensorOfOperand(input).shape.length < 1) {
+      if (operandTensor("softmax", "input", input).shape.length < 1) {
         throw new ShapeError("softmax", `input ${formatShape([])}: expected at least one axis`);
       }
       return softmaxOp(input);
