@@ -1,6 +1,14 @@
 import type { Dataset, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { gatherRows, rowCountOf, rowSizeOf } from "./rows.js";
+import {
+  checkAllocation,
+  checkInteger,
+  checkString,
+  checkTensor,
+  describe,
+  MAX_CLASS_INDEX,
+} from "./validate.js";
 
 /** The fields of a {@link Dataset}, as passed to {@link createDataset}. */
 export interface DatasetFields {
@@ -21,22 +29,57 @@ export interface DatasetFields {
  * ```
  */
 export function createDataset(fields: DatasetFields): Dataset {
-  const { name, inputs, targets } = fields;
+  return checkDataset("createDataset", "fields", fields);
+}
+
+/**
+ * `value` checked as a {@link Dataset}: a string name, tensors `inputs` and `targets` (data of the length
+ * their shapes say) with the same number of samples along axis 0, and valid `classes` / `classNames`.
+ * Returns a fresh dataset object with only those fields.
+ *
+ * @throws {@link ShapeError} when inputs and targets disagree; {@link ValueError} when a field is of the wrong kind.
+ * @example
+ * ```ts
+ * const dataset = checkDataset("batches", "dataset", value);
+ * ```
+ */
+export function checkDataset(op: string, argument: string, value: unknown): Dataset {
+  if (typeof value !== "object" || value === null) {
+    throw new ValueError(op, `${argument} = ${describe(value)}: pass a dataset ({ name, inputs, targets })`);
+  }
+  const fields = value as Partial<Record<keyof DatasetFields, unknown>>;
+  const name = checkString(op, `${argument}.name`, fields.name);
+  const inputs = checkTensor(op, `${argument}.inputs`, fields.inputs);
+  const targets = checkTensor(op, `${argument}.targets`, fields.targets);
+  if (fields.classes !== undefined)
+    checkInteger(op, `${argument}.classes`, fields.classes, 1, MAX_CLASS_INDEX + 1);
+  if (fields.classNames !== undefined) {
+    const classNames = fields.classNames;
+    if (!Array.isArray(classNames) || classNames.some((className) => typeof className !== "string")) {
+      throw new ValueError(op, `${argument}.classNames = ${describe(classNames)}: pass an array of strings`);
+    }
+    if (fields.classes !== undefined && classNames.length !== fields.classes) {
+      throw new ValueError(
+        op,
+        `${argument}.classNames has ${classNames.length} names but ${argument}.classes = ${fields.classes}: pass one name per class`,
+      );
+    }
+  }
   if (inputs.shape.length === 0 || targets.shape.length === 0) {
     throw new ShapeError(
-      "createDataset",
+      op,
       `${name}: inputs ${formatShape(inputs.shape)} and targets ${formatShape(targets.shape)} need a sample axis (rank ≥ 1)`,
     );
   }
   if (inputs.shape[0] !== targets.shape[0]) {
     throw new ShapeError(
-      "createDataset",
+      op,
       `${name}: inputs ${formatShape(inputs.shape)} and targets ${formatShape(targets.shape)} have ${inputs.shape[0]} and ${targets.shape[0]} samples: axis 0 must match`,
     );
   }
   const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { name, inputs, targets };
-  if (fields.classes !== undefined) dataset.classes = fields.classes;
-  if (fields.classNames !== undefined) dataset.classNames = fields.classNames;
+  if (fields.classes !== undefined) dataset.classes = fields.classes as number;
+  if (fields.classNames !== undefined) dataset.classNames = fields.classNames as readonly string[];
   return dataset;
 }
 
@@ -49,7 +92,7 @@ export function createDataset(fields: DatasetFields): Dataset {
  * ```
  */
 export function sampleCount(dataset: Dataset): number {
-  return rowCountOf(dataset.inputs);
+  return rowCountOf(checkDataset("sampleCount", "dataset", dataset).inputs);
 }
 
 /**
@@ -60,29 +103,39 @@ export function sampleCount(dataset: Dataset): number {
  * const firstTen = takeSamples(dataset, Array.from({ length: 10 }, (_, i) => i));
  * ```
  */
-export function takeSamples(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
-  const count = sampleCount(dataset);
+export function takeSamples(dataset: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
+  const checked = checkDataset("takeSamples", "dataset", dataset);
+  const count = rowCountOf(checked.inputs);
+  if (!isArrayLike(indices)) {
+    throw new ValueError("takeSamples", `indices = ${describe(indices)}: pass an array of sample indices`);
+  }
+  const partName = name === undefined ? checked.name : checkString("takeSamples", "name", name);
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     if (!Number.isInteger(index) || index < 0 || index >= count) {
       throw new ValueError(
         "takeSamples",
-        `${dataset.name}: index ${index} at position ${i} is outside [0, ${count}): pass sample indices of this dataset`,
+        `${checked.name}: index ${describe(index)} at position ${i} is outside [0, ${count}): pass indices of samples of this dataset`,
       );
     }
   }
   return createDataset({
-    name,
-    inputs: takeRows(dataset.inputs, indices),
-    targets: takeRows(dataset.targets, indices),
-    ...(dataset.classes !== undefined && { classes: dataset.classes }),
-    ...(dataset.classNames !== undefined && { classNames: dataset.classNames }),
+    name: partName,
+    inputs: takeRows(checked.inputs, indices),
+    targets: takeRows(checked.targets, indices),
+    ...(checked.classes !== undefined && { classes: checked.classes }),
+    ...(checked.classNames !== undefined && { classNames: checked.classNames }),
   });
+}
+
+/** True for arrays and typed arrays (what `indices` and label lists may be). */
+export function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
 function takeRows(tensor: TensorLike, indices: ArrayLike<number>): Tensor {
   const rowSize = rowSizeOf(tensor);
-  const data = allocate(tensor.dtype, indices.length * rowSize);
+  const data = allocate(tensor.dtype, checkAllocation("takeSamples", "the result", indices.length * rowSize));
   gatherRows(tensor.data, rowSize, indices, 0, indices.length, data);
   return new Tensor(data, [indices.length, ...tensor.shape.slice(1)]);
 }
@@ -104,10 +157,16 @@ export function oneHotLabels(labels: TensorLike, classes?: number): Tensor {
     depth = 0;
     for (let i = 0; i < values.length; i++) depth = Math.max(depth, values[i]! + 1);
   }
-  if (!Number.isInteger(depth) || depth <= 0) {
-    throw new ValueError("oneHotLabels", `classes = ${depth}: pass a positive integer number of classes`);
+  if (typeof depth !== "number" || !Number.isInteger(depth) || depth <= 0 || depth > MAX_CLASS_INDEX + 1) {
+    throw new ValueError(
+      "oneHotLabels",
+      `classes = ${describe(depth)}: pass a positive integer number of classes, at most ${MAX_CLASS_INDEX + 1}`,
+    );
   }
-  const result = allocate(labels.dtype, values.length * depth);
+  const result = allocate(
+    labels.dtype,
+    checkAllocation("oneHotLabels", "the one-hot rows", values.length * depth),
+  );
   for (let i = 0; i < values.length; i++) {
     const label = values[i]!;
     if (label >= depth) {
@@ -130,10 +189,17 @@ export function oneHotLabels(labels: TensorLike, classes?: number): Tensor {
  * ```
  */
 export function classCounts(dataset: Dataset): number[] {
-  const labels = classLabelsOf("classCounts", dataset.targets);
-  const counts: number[] = new Array(dataset.classes ?? 0).fill(0);
+  const checked = checkDataset("classCounts", "dataset", dataset);
+  const labels = classLabelsOf("classCounts", checked.targets);
+  const counts: number[] = new Array(checked.classes ?? 0).fill(0);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
+    if (checked.classes !== undefined && label >= checked.classes) {
+      throw new ValueError(
+        "classCounts",
+        `${checked.name}: target ${label} at sample ${i} is not below dataset.classes = ${checked.classes}: fix the labels or the number of classes`,
+      );
+    }
     while (counts.length <= label) counts.push(0);
     counts[label]! += 1;
   }
@@ -150,6 +216,11 @@ export function classCounts(dataset: Dataset): number[] {
  * ```
  */
 export function classLabelsOf(op: string, targets: TensorLike): Int32Array {
+  const operation = typeof op === "string" && op.length > 0 ? op : "classLabelsOf";
+  return classLabels(operation, checkTensor(operation, "targets", targets));
+}
+
+function classLabels(op: string, targets: TensorLike): Int32Array {
   const n = rowCountOf(targets);
   if (targets.shape.length === 0 || rowSizeOf(targets) !== 1) {
     throw new ShapeError(
@@ -161,10 +232,10 @@ export function classLabelsOf(op: string, targets: TensorLike): Int32Array {
   const data = targets.data;
   for (let i = 0; i < n; i++) {
     const value = data[i]!;
-    if (!Number.isInteger(value) || value < 0) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_INDEX) {
       throw new ValueError(
         op,
-        `target ${value} at sample ${i} is not a class index: pass non-negative integer labels (0, 1, …)`,
+        `target ${describe(value)} at sample ${i} is not a class index: pass integer labels 0, 1, … (at most ${MAX_CLASS_INDEX})`,
       );
     }
     labels[i] = value;

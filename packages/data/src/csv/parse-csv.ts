@@ -2,6 +2,16 @@ import type { Dataset, DType } from "@descent/spec";
 import { allocate, Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
+import {
+  checkAllocation,
+  checkBoolean,
+  checkChoice,
+  checkDType,
+  checkString,
+  describe,
+  MAX_ELEMENTS,
+  readOptions,
+} from "../core/validate.js";
 import { type CsvRecord, csvRecords } from "./csv-records.js";
 
 /** Options of {@link parseCsv}. */
@@ -35,14 +45,30 @@ export interface CsvDataset extends Dataset {
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** The option names of {@link parseCsv}. */
+export const CSV_OPTION_KEYS = [
+  "header",
+  "columns",
+  "target",
+  "targetType",
+  "delimiter",
+  "dtype",
+  "name",
+] as const;
+
+// Header names that would reach Object.prototype if a caller turned the columns into object keys.
+const FORBIDDEN_NAMES = new Set(["__proto__"]);
+
 /**
  * Reads CSV text (RFC 4180: quoted fields, `""` escapes, CRLF or LF) into a dataset of numbers.
  *
- * Input cells must be decimal numbers (spaces around them are ignored); empty lines are skipped.
- * `inputs` is `[rows, columns]`, `targets` `[rows]`.
+ * Input cells must be finite decimal numbers that fit the dtype (spaces around them are ignored; `NaN`,
+ * `Infinity` and values such as `1e400` that overflow are refused); empty lines are skipped.
+ * `inputs` is `[rows, columns]`, `targets` `[rows]`. Header names must be distinct and not `__proto__`.
  *
- * @throws {@link DataError} naming the line and column of a cell that is not a number, of a row whose
- *   number of fields differs from the header's, or of an unclosed quote.
+ * @throws {@link DataError} naming the line and column of a cell that is not a finite number, of a row
+ *   whose number of fields differs from the header's, of a duplicate or forbidden header name, or of an
+ *   unclosed quote; {@link ValueError} for a bad or unknown option.
  * @example
  * ```ts
  * const ds = parseCsv("x,y,label\n1,2,0\n3,4,1\n", { target: "label" });
@@ -50,27 +76,52 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * ```
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
-  const name = options.name ?? "csv";
-  const delimiter = options.delimiter ?? ",";
+  checkString("parseCsv", "text", text);
+  const given = readOptions("parseCsv", options, CSV_OPTION_KEYS);
+  const name = checkString("parseCsv", "options.name", given.name ?? "csv");
+  const delimiter = checkString("parseCsv", "options.delimiter", given.delimiter ?? ",");
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
     throw new ValueError(
       "parseCsv",
-      `delimiter ${JSON.stringify(delimiter)}: pass one character other than a quote or newline`,
+      `options.delimiter = ${JSON.stringify(delimiter)}: pass one character other than a quote or newline`,
     );
   }
+  const header = checkBoolean("parseCsv", "options.header", given.header ?? true);
+  const dtype = checkDType("parseCsv", "options.dtype", given.dtype ?? "float32");
+  const targetType = checkChoice("parseCsv", "options.targetType", given.targetType ?? "auto", [
+    "auto",
+    "number",
+    "category",
+  ] as const);
+  const target = given.target;
+  if (target !== undefined && typeof target !== "string" && typeof target !== "number") {
+    throw new ValueError("parseCsv", `options.target = ${describe(target)}: pass a column name or index`);
+  }
+  const columns = given.columns;
+  if (
+    columns !== undefined &&
+    (!Array.isArray(columns) || columns.some((c) => typeof c !== "string" && typeof c !== "number"))
+  ) {
+    throw new ValueError(
+      "parseCsv",
+      `options.columns = ${describe(columns)}: pass an array of column names or indices`,
+    );
+  }
+  const finite =
+    dtype === "float32" ? (value: number) => Number.isFinite(Math.fround(value)) : Number.isFinite;
   const records = csvRecords(text, delimiter, name);
   const first = records.next();
   if (first.done) {
     throw new DataError("parseCsv", `${name}: no rows: the text is empty`, { file: name });
   }
-  const header = options.header ?? true;
   const names = header
     ? first.value.fields.map((field) => field.trim())
     : first.value.fields.map((_, i) => `${i}`);
-  const targetIndex = options.target === undefined ? -1 : columnIndex(options.target, names, name);
-  const inputIndices = (options.columns ?? names.map((_, i) => i).filter((i) => i !== targetIndex)).map(
-    (column) => columnIndex(column, names, name),
-  );
+  if (header) checkHeaderNames(names, first.value.line, name);
+  const targetIndex = target === undefined ? -1 : columnIndex(target, names, name);
+  const inputIndices = (
+    (columns as (string | number)[] | undefined) ?? names.map((_, i) => i).filter((i) => i !== targetIndex)
+  ).map((column) => columnIndex(column, names, name));
 
   let values = new Float64Array(1024);
   let size = 0;
@@ -89,11 +140,16 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
       );
     }
     if (size + inputIndices.length > values.length) {
-      const grown = new Float64Array(Math.max(values.length * 2, size + inputIndices.length));
+      checkAllocation("parseCsv", `${name}: the inputs`, size + inputIndices.length);
+      const grown = new Float64Array(
+        Math.min(Math.max(values.length * 2, size + inputIndices.length), MAX_ELEMENTS),
+      );
       grown.set(values);
       values = grown;
     }
-    for (const column of inputIndices) values[size++] = parseCell(fields[column]!, line, column, names, name);
+    for (const column of inputIndices) {
+      values[size++] = parseCell(fields[column]!, line, column, names, name, finite, dtype);
+    }
     if (targetIndex >= 0) {
       targetTexts.push(fields[targetIndex]!);
       targetLines.push(line);
@@ -103,7 +159,6 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   if (!header) readRecord(first.value);
   for (const record of records) readRecord(record);
 
-  const dtype = options.dtype ?? "float32";
   const inputData = allocate(dtype, size);
   inputData.set(values.subarray(0, size));
   const inputs = new Tensor(inputData, [rows, inputIndices.length]);
@@ -115,13 +170,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     };
   }
   const targetName = names[targetIndex]!;
-  const targetType = options.targetType ?? "auto";
   const isNumeric =
     targetType === "number" || (targetType === "auto" && targetTexts.every((t) => NUMBER.test(t.trim())));
   const targetData = allocate(dtype, rows);
   if (isNumeric) {
     for (let i = 0; i < rows; i++) {
-      targetData[i] = parseCell(targetTexts[i]!, targetLines[i]!, targetIndex, names, name);
+      targetData[i] = parseCell(targetTexts[i]!, targetLines[i]!, targetIndex, names, name, finite, dtype);
     }
     return {
       ...createDataset({ name, inputs, targets: new Tensor(targetData, [rows]) }),
@@ -148,10 +202,18 @@ function parseCell(
   column: number,
   names: readonly string[],
   name: string,
+  finite: (value: number) => boolean,
+  dtype: DType,
 ): number {
   const trimmed = cell.trim();
-  if (NUMBER.test(trimmed)) return Number(trimmed);
-  const problem = trimmed === "" ? "is empty" : `${JSON.stringify(cell)} is not a number`;
+  let problem: string;
+  if (NUMBER.test(trimmed)) {
+    const value = Number(trimmed);
+    if (finite(value)) return value;
+    problem = `${JSON.stringify(cell)} overflows ${dtype} (it would be ${value < 0 ? "-" : ""}Infinity)`;
+  } else {
+    problem = trimmed === "" ? "is empty" : `${JSON.stringify(cell)} is not a number`;
+  }
   throw new DataError(
     "parseCsv",
     `${name}: line ${line}, column ${column + 1} (${JSON.stringify(names[column])}): ${problem}: fix the cell, or leave the column out with \`columns\``,
@@ -159,12 +221,34 @@ function parseCell(
   );
 }
 
+function checkHeaderNames(names: readonly string[], line: number, name: string): void {
+  const seen = new Map<string, number>();
+  names.forEach((column, i) => {
+    if (FORBIDDEN_NAMES.has(column)) {
+      throw new DataError(
+        "parseCsv",
+        `${name}: line ${line}, column ${i + 1}: header name ${JSON.stringify(column)} is not allowed (it is JavaScript's prototype key): rename the column`,
+        { file: name, line, column: i + 1 },
+      );
+    }
+    const earlier = seen.get(column);
+    if (earlier !== undefined) {
+      throw new DataError(
+        "parseCsv",
+        `${name}: line ${line}, column ${i + 1}: header name ${JSON.stringify(column)} repeats column ${earlier + 1}: give every column its own name`,
+        { file: name, line, column: i + 1 },
+      );
+    }
+    seen.set(column, i);
+  });
+}
+
 function columnIndex(column: string | number, names: readonly string[], name: string): number {
   if (typeof column === "number") {
     if (Number.isInteger(column) && column >= 0 && column < names.length) return column;
     throw new ValueError(
       "parseCsv",
-      `${name}: column index ${column} is outside [0, ${names.length}): the table has ${names.length} columns`,
+      `${name}: column index ${describe(column)} is outside [0, ${names.length}): the table has ${names.length} columns`,
     );
   }
   const index = names.indexOf(column);

@@ -1,8 +1,9 @@
 import type { Dataset } from "@descent/spec";
-import { allocate, Tensor, ValueError } from "@descent/tensor";
-import { sampleCount } from "../core/dataset.js";
+import { allocate, Tensor } from "@descent/tensor";
+import { checkDataset } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor, shuffleInPlace } from "../core/random.js";
-import { gatherRows, rowSizeOf } from "../core/rows.js";
+import { gatherRows, rowCountOf, rowSizeOf } from "../core/rows.js";
+import { checkBoolean, checkFinite, checkInteger, readOptions } from "../core/validate.js";
 
 /** Options of {@link batches}. */
 export interface BatchOptions {
@@ -59,7 +60,9 @@ export interface BatchLoader extends Iterable<Batch> {
  * without `shuffle`), cut into batches of `batchSize`. Rows are copied with plain typed-array loops
  * (no per-sample objects); without `shuffle`, batches are zero-copy views of the dataset.
  *
- * @throws {@link ValueError} when `batchSize` is not a positive integer.
+ * @throws {@link ShapeError} when inputs and targets have different numbers of samples (every batch would
+ *   otherwise pair a row with the wrong, or a missing, target); {@link ValueError} when `batchSize` is not a
+ *   positive integer, an option is of the wrong kind or unknown.
  * @example
  * ```ts
  * const loader = batches(dataset, { batchSize: 64, seed: 1 });
@@ -69,17 +72,29 @@ export interface BatchLoader extends Iterable<Batch> {
  * ```
  */
 export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoader {
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new ValueError("batches", `batchSize = ${batchSize}: pass a positive integer`);
-  }
-  const shuffle = options.shuffle ?? true;
-  const seed = options.seed ?? DEFAULT_SEED;
-  const dropLast = options.dropLast ?? false;
-  const reuseBuffers = options.reuseBuffers ?? false;
-  const n = sampleCount(dataset);
+  const { inputs, targets } = checkDataset("batches", "dataset", dataset);
+  const given = readOptions("batches", options, [
+    "batchSize",
+    "shuffle",
+    "seed",
+    "dropLast",
+    "reuseBuffers",
+  ] as const);
+  const batchSize = checkInteger(
+    "batches",
+    "options.batchSize",
+    given.batchSize ?? 32,
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const shuffle = checkBoolean("batches", "options.shuffle", given.shuffle ?? true);
+  const seed = checkFinite("batches", "options.seed", given.seed ?? DEFAULT_SEED);
+  const dropLast = checkBoolean("batches", "options.dropLast", given.dropLast ?? false);
+  const reuseBuffers = checkBoolean("batches", "options.reuseBuffers", given.reuseBuffers ?? false);
+  const n = rowCountOf(inputs);
   const batchesPerEpoch = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
-  const { inputs, targets } = dataset;
+  // A batch never holds more than n rows, so a huge batchSize allocates no more than the dataset.
+  const bufferRows = Math.min(batchSize, n);
   const inputRowSize = rowSizeOf(inputs);
   const targetRowSize = rowSizeOf(targets);
   const inputRowShape = inputs.shape.slice(1);
@@ -89,9 +104,7 @@ export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoad
   let nextEpoch = 0;
 
   const order = (epoch: number): Int32Array => {
-    if (!Number.isInteger(epoch) || epoch < 0) {
-      throw new ValueError("batches", `epoch = ${epoch}: pass a non-negative integer`);
-    }
+    checkInteger("batches", "epoch", epoch, 0, Number.MAX_SAFE_INTEGER);
     const indices = new Int32Array(n);
     for (let i = 0; i < n; i++) indices[i] = i;
     if (shuffle) shuffleInPlace(randomFor(seed, epoch), indices);
@@ -110,8 +123,8 @@ export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoad
         inputData = inputs.data.subarray(start * inputRowSize, end * inputRowSize);
         targetData = targets.data.subarray(start * targetRowSize, end * targetRowSize);
       } else if (reuseBuffers) {
-        inputBuffer ??= allocate(inputs.dtype, batchSize * inputRowSize);
-        targetBuffer ??= allocate(targets.dtype, batchSize * targetRowSize);
+        inputBuffer ??= allocate(inputs.dtype, bufferRows * inputRowSize);
+        targetBuffer ??= allocate(targets.dtype, bufferRows * targetRowSize);
         inputData = inputBuffer.subarray(0, size * inputRowSize);
         targetData = targetBuffer.subarray(0, size * targetRowSize);
       } else {

@@ -1,7 +1,9 @@
 import type { Dataset, DatasetSplit } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
-import { classLabelsOf, sampleCount, takeSamples } from "../core/dataset.js";
+import { checkDataset, classLabelsOf, takeSamples } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor, shuffleInPlace } from "../core/random.js";
+import { rowCountOf } from "../core/rows.js";
+import { checkBoolean, checkFinite, describe, readOptions } from "../core/validate.js";
 
 /** Options of {@link splitDataset}. */
 export interface SplitOptions {
@@ -32,25 +34,26 @@ export interface SplitOptions {
  * ```
  */
 export function splitDataset(dataset: Dataset, options: SplitOptions = {}): DatasetSplit {
-  const testFraction = options.testFraction ?? 0.2;
-  const validationFraction = options.validationFraction ?? 0;
-  for (const [name, value] of [
-    ["testFraction", testFraction],
-    ["validationFraction", validationFraction],
-  ] as const) {
-    if (!(value >= 0 && value < 1)) {
-      throw new ValueError("splitDataset", `${name} = ${value}: pass a fraction in [0, 1)`);
-    }
-  }
+  const checked = checkDataset("splitDataset", "dataset", dataset);
+  const given = readOptions("splitDataset", options, [
+    "testFraction",
+    "validationFraction",
+    "seed",
+    "stratify",
+  ] as const);
+  const testFraction = fractionOf("testFraction", given.testFraction ?? 0.2);
+  const validationFraction = fractionOf("validationFraction", given.validationFraction ?? 0);
   if (testFraction + validationFraction >= 1) {
     throw new ValueError(
       "splitDataset",
       `testFraction + validationFraction = ${testFraction + validationFraction} leaves no training samples: keep the sum below 1`,
     );
   }
-  const random = randomFor(options.seed ?? DEFAULT_SEED);
-  const n = sampleCount(dataset);
-  const groups = options.stratify ? indicesByClass(dataset) : [identity(n)];
+  const seed = checkFinite("splitDataset", "options.seed", given.seed ?? DEFAULT_SEED);
+  const stratify = checkBoolean("splitDataset", "options.stratify", given.stratify ?? false);
+  const random = randomFor(seed);
+  const n = rowCountOf(checked.inputs);
+  const groups = stratify ? indicesByClass(checked) : [identity(n)];
   const parts = { train: [] as number[], validation: [] as number[], test: [] as number[] };
   for (const group of groups) {
     shuffleInPlace(random, group);
@@ -64,8 +67,8 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
   }
   const take = (indices: number[], part: string) => {
     const order = Int32Array.from(indices);
-    if (options.stratify) shuffleInPlace(random, order);
-    return takeSamples(dataset, order, `${dataset.name}/${part}`);
+    if (stratify) shuffleInPlace(random, order);
+    return takeSamples(checked, order, `${checked.name}/${part}`);
   };
   const split: { train: Dataset; test: Dataset; validation?: Dataset } = {
     train: take(parts.train, "train"),
@@ -75,21 +78,34 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
   return split;
 }
 
+function fractionOf(name: string, value: unknown): number {
+  if (typeof value !== "number" || !(value >= 0 && value < 1)) {
+    throw new ValueError("splitDataset", `options.${name} = ${describe(value)}: pass a fraction in [0, 1)`);
+  }
+  return value;
+}
+
 function identity(n: number): Int32Array {
   const indices = new Int32Array(n);
   for (let i = 0; i < n; i++) indices[i] = i;
   return indices;
 }
 
+// Groups in ascending class order; a Map keeps sparse labels (e.g. 0 and 900,000) from allocating every class between.
 function indicesByClass(dataset: Dataset): Int32Array[] {
   const labels = classLabelsOf("splitDataset", dataset.targets);
-  const counts: number[] = [];
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!] = (counts[labels[i]!] ?? 0) + 1;
-  const groups = Array.from(counts, (count) => new Int32Array(count ?? 0));
-  const filled = new Array<number>(groups.length).fill(0);
+  const counts = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
+  const groups = new Map<number, Int32Array>();
+  for (const label of [...counts.keys()].sort((a, b) => a - b)) {
+    groups.set(label, new Int32Array(counts.get(label)!));
+  }
+  const filled = new Map<number, number>();
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    groups[label]![filled[label]!++] = i;
+    const at = filled.get(label) ?? 0;
+    groups.get(label)![at] = i;
+    filled.set(label, at + 1);
   }
-  return groups.filter((group) => group.length > 0);
+  return [...groups.values()];
 }

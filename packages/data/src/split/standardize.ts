@@ -1,11 +1,13 @@
 import type { Dataset, DatasetSplit, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { createDataset } from "../core/dataset.js";
+import { checkDataset, createDataset } from "../core/dataset.js";
 import { rowCountOf, rowSizeOf } from "../core/rows.js";
+import { checkTensor, describe } from "../core/validate.js";
 
 /**
  * Per-feature mean and scale fitted on training inputs, applied as `(x − mean) / scale`.
- * `scale` is the population standard deviation, or 1 for a constant feature (so it maps to 0, never NaN).
+ * `scale` is the population standard deviation, or 1 for a constant feature (so it maps to 0, never NaN);
+ * `transform` throws a `ValueError` on a value that would not standardize to a finite number.
  */
 export interface Standardizer {
   /** Per-feature means (one per value of a sample: the product of the non-batch axes). */
@@ -28,6 +30,7 @@ export interface Standardizer {
  * ```
  */
 export function fitStandardizer(inputs: TensorLike): Standardizer {
+  checkTensor("fitStandardizer", "inputs", inputs);
   const n = rowCountOf(inputs);
   const features = rowSizeOf(inputs);
   if (inputs.shape.length === 0 || n === 0) {
@@ -64,12 +67,19 @@ export function fitStandardizer(inputs: TensorLike): Standardizer {
     const deviation = Math.sqrt(scale[j]! / n);
     // A constant feature carries no information; dividing by 1 keeps it at 0 instead of 0/0 = NaN.
     scale[j] = deviation > 0 ? deviation : 1;
+    if (!Number.isFinite(mean[j]!) || !Number.isFinite(scale[j]!)) {
+      throw new ValueError(
+        "fitStandardizer",
+        `feature ${j} has mean ${mean[j]} and standard deviation ${scale[j]}: its values are so large that their sum overflows; rescale them first (e.g. divide by a power of 10)`,
+      );
+    }
   }
   const featureShape = inputs.shape.slice(1);
   return {
     mean,
     scale,
     transform(values: TensorLike): Tensor {
+      checkTensor("Standardizer.transform", "inputs", values);
       if (values.shape.length !== featureShape.length + 1 || rowSizeOf(values) !== features) {
         throw new ShapeError(
           "Standardizer.transform",
@@ -83,6 +93,13 @@ export function fitStandardizer(inputs: TensorLike): Standardizer {
         const offset = i * features;
         for (let j = 0; j < features; j++) {
           result[offset + j] = (source[offset + j]! - mean[j]!) / scale[j]!;
+          const value = result[offset + j]!;
+          if (!Number.isFinite(value)) {
+            throw new ValueError(
+              "Standardizer.transform",
+              `inputs value ${source[offset + j]} at sample ${i}, feature ${j} standardizes to ${value} in ${values.dtype}: remove or impute non-finite and out-of-range values first`,
+            );
+          }
         }
       }
       return new Tensor(result, values.shape);
@@ -100,13 +117,23 @@ export function fitStandardizer(inputs: TensorLike): Standardizer {
  * ```
  */
 export function standardizeSplit(split: DatasetSplit): { split: DatasetSplit; standardizer: Standardizer } {
-  const standardizer = fitStandardizer(split.train.inputs);
+  if (typeof split !== "object" || split === null) {
+    throw new ValueError("standardizeSplit", `split = ${describe(split)}: pass { train, test, validation? }`);
+  }
+  const parts = {
+    train: checkDataset("standardizeSplit", "split.train", split.train),
+    test: checkDataset("standardizeSplit", "split.test", split.test),
+    ...(split.validation !== undefined && {
+      validation: checkDataset("standardizeSplit", "split.validation", split.validation),
+    }),
+  };
+  const standardizer = fitStandardizer(parts.train.inputs);
   const apply = (dataset: Dataset) =>
     createDataset({ ...dataset, inputs: standardizer.transform(dataset.inputs) });
   const result: { train: Dataset; test: Dataset; validation?: Dataset } = {
-    train: apply(split.train),
-    test: apply(split.test),
+    train: apply(parts.train),
+    test: apply(parts.test),
   };
-  if (split.validation) result.validation = apply(split.validation);
+  if (parts.validation) result.validation = apply(parts.validation);
   return { split: result, standardizer };
 }
