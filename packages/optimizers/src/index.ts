@@ -71,8 +71,9 @@ export {
   piecewiseConstantSchedule,
   polynomialDecay,
 } from "./schedules/decay.js";
+export { checkOptimizerState } from "./state/check.js";
 export { createOptimizer, type Optimizer } from "./state/create-optimizer.js";
-export { deserializeState, type JsonValue, serializeState } from "./state/serialize.js";
+export { deserializeState, type JsonValue, MAX_STATE_DEPTH, serializeState } from "./state/serialize.js";
 export {
   type ScaleByAdamaxState,
   type ScaleByAdamOptions,

@@ -91,6 +91,13 @@ export interface UpdateResult<State> {
 export interface GradientTransformation<State = unknown> {
   init(params: ParamTree): State;
   update(gradients: ParamTree, state: State, params: ParamTree): UpdateResult<State>;
+  /**
+   * Optional: checks the values of a state that came from outside (a checkpoint, JSON) against this
+   * transformation's rules for `params` — counts whole and ≥ 0, second moments ≥ 0, … — and returns it
+   * typed, or throws a `ValueError` naming `path` (e.g. `"state[1].count"`), the value and the rule.
+   * The state's structure (keys, shapes, dtypes) is checked against `init(params)` before this is called.
+   */
+  validateState?(state: unknown, params: ParamTree, path: string): State;
 }
 
 /** A penalty on parameters, added to the loss, with its (sub)gradient. */

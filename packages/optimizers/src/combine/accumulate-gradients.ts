@@ -1,7 +1,9 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import { gradientLeaves, nextStateData, stateLeaves, stateTree, updatesTree } from "../core/leaves.js";
 import { builtin, markFresh, runTransform } from "../core/ownership.js";
-import { requireInteger } from "../core/validate.js";
+import { requireInteger, requireTransformation } from "../core/validate.js";
+import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link accumulateGradients}: micro-steps taken in the current cycle, the running sum, and the inner state (`null` without one). */
@@ -33,8 +35,25 @@ export function accumulateGradients<Inner>(
 ): GradientTransformation<AccumulateGradientsState<Inner | null>> {
   const op = "accumulateGradients";
   requireInteger(op, "steps", steps, 1);
+  if (transform !== undefined) requireTransformation(op, "transform", transform);
+  const countRule = `the micro-step count is a whole number in [0, steps − 1] = [0, ${steps - 1}]`;
+  const ownRules = stateRules<AccumulateGradientsState<Inner | null>>(
+    op,
+    z.object({
+      count: z
+        .int({ error: countRule })
+        .min(0, { error: countRule })
+        .max(steps - 1, { error: countRule }),
+      sum: finiteTree,
+    }),
+  );
   return builtin<AccumulateGradientsState<Inner | null>>({
     init: (params) => ({ count: 0, sum: zerosLikeTree(params), inner: transform?.init(params) ?? null }),
+    validateState: (state, params, path) => {
+      const checked = ownRules(state, params, path);
+      transform?.validateState?.(checked.inner, params, `${path}.inner`);
+      return checked;
+    },
     update: (gradients, state, params) => {
       const leaves = gradientLeaves(op, gradients);
       const sums = stateLeaves(op, leaves, state.sum, "state.sum");

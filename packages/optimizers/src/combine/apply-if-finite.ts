@@ -1,6 +1,11 @@
 import type { GradientTransformation, Tensor as TensorLike } from "@descent/spec";
+import { z } from "zod";
 import { gradientLeaves, nextStateData, updatesTree } from "../core/leaves.js";
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
+import { requireTransformation } from "../core/validate.js";
+import { flag, stateRules, stepCount } from "../state/rules.js";
+
+const CONSECUTIVE_RULE = "consecutiveSkippedSteps is at most skippedSteps";
 
 /** State of {@link applyIfFinite}: skip counters and the inner state (untouched by a skipped step). */
 export interface ApplyIfFiniteState<Inner> {
@@ -28,7 +33,22 @@ export function applyIfFinite<Inner>(
   transform: GradientTransformation<Inner>,
 ): GradientTransformation<ApplyIfFiniteState<Inner>> {
   const op = "applyIfFinite";
+  requireTransformation(op, "transform", transform);
+  const ownRules = stateRules<ApplyIfFiniteState<Inner>>(
+    op,
+    z
+      .object({ skippedSteps: stepCount, consecutiveSkippedSteps: stepCount, lastStepFinite: flag })
+      .refine((state) => state.consecutiveSkippedSteps <= state.skippedSteps, {
+        error: CONSECUTIVE_RULE,
+        path: ["consecutiveSkippedSteps"],
+      }),
+  );
   return builtin<ApplyIfFiniteState<Inner>>({
+    validateState: (state, params, path) => {
+      const checked = ownRules(state, params, path);
+      transform.validateState?.(checked.inner, params, `${path}.inner`);
+      return checked;
+    },
     init: (params) => ({
       skippedSteps: 0,
       consecutiveSkippedSteps: 0,

@@ -4,6 +4,7 @@ import { isPassThrough, registeredFusedStep, withFusedStep } from "../core/fused
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
 import { treeFinite } from "../core/scaled-apply.js";
 import type { StatesOf } from "../core/types.js";
+import { requireTransformation } from "../core/validate.js";
 
 /**
  * Composes transformations left to right: the gradients go through `transforms[0]`, its updates through
@@ -28,8 +29,16 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
   ...transforms: Transforms
 ): GradientTransformation<StatesOf<Transforms>> {
   const parts: readonly GradientTransformation<unknown>[] = transforms;
+  for (const [i, part] of parts.entries()) {
+    requireTransformation("chain", `transforms[${i}] (argument ${i + 1})`, part);
+  }
   const transform = builtin({
     init: (params) => parts.map((part) => part.init(params)) as unknown as StatesOf<Transforms>,
+    validateState: (state, params, path) => {
+      const states = checkedStates(state, parts.length);
+      for (const [i, part] of parts.entries()) part.validateState?.(states[i], params, `${path}[${i}]`);
+      return state as StatesOf<Transforms>;
+    },
     update: (gradients, state, params) => {
       const states = checkedStates(state, parts.length);
       let updates: ParamTree = gradients;

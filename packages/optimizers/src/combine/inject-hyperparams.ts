@@ -1,6 +1,15 @@
 import type { GradientTransformation, ScalarOrSchedule } from "@descent/spec";
-import { ValueError } from "@descent/tensor";
+import { DescentError, ValueError } from "@descent/tensor";
+import { z } from "zod";
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
+import { describeArgument, requireFunction, requireTransformation } from "../core/validate.js";
+import { RULES, stateError, stateRules, stepCount } from "../state/rules.js";
+import { setOwn } from "../tree/flat.js";
+
+const ownRules = stateRules<InjectHyperparamsState<string, unknown>>(
+  "injectHyperparams",
+  z.object({ count: stepCount, hyperparams: z.record(z.string(), z.number({ error: RULES.finite })) }),
+);
 
 /**
  * State of {@link injectHyperparams}: the step count, the hyper-parameter values used by the last step
@@ -33,31 +42,81 @@ export function injectHyperparams<Name extends string, Inner>(
   hyperparams: Readonly<Record<Name, ScalarOrSchedule>>,
 ): GradientTransformation<InjectHyperparamsState<Name, Inner>> {
   const op = "injectHyperparams";
+  requireFunction(
+    op,
+    "factory",
+    factory,
+    "a function (hyperparams) => GradientTransformation, e.g. (h) => adam(h)",
+  );
+  if (typeof hyperparams !== "object" || hyperparams === null || Array.isArray(hyperparams)) {
+    throw new ValueError(
+      op,
+      `hyperparams = ${describeArgument(hyperparams)} is not an object: pass the initial values, e.g. { learningRate: 1e-3 }`,
+    );
+  }
   const names = Object.keys(hyperparams) as Name[];
+  for (const name of names) {
+    const given: unknown = hyperparams[name];
+    if (typeof given !== "function" && (typeof given !== "number" || !Number.isFinite(given))) {
+      throw new ValueError(
+        op,
+        `hyperparams.${name} = ${describeArgument(given)} is neither a finite number nor a schedule: pass a number or (step) => number`,
+      );
+    }
+  }
   const valuesAt = (step: number, stored: Readonly<Record<Name, number>> | null) => {
     const values = {} as Record<Name, number>;
     for (const name of names) {
       const given = hyperparams[name];
-      const value = typeof given === "function" ? given(step) : (stored?.[name] ?? given);
-      if (typeof value !== "number" || Number.isNaN(value)) {
+      const value =
+        typeof given === "function"
+          ? given(step)
+          : stored !== null && Object.hasOwn(stored, name)
+            ? stored[name]
+            : given;
+      if (typeof value !== "number" || !Number.isFinite(value)) {
         throw new ValueError(
           op,
-          `hyperparameter ${name} is ${String(value)} at step ${step}: expected a number (fix the schedule or the value in state.hyperparams)`,
+          `hyperparameter ${name} is ${String(value)} at step ${step}: expected a finite number (fix the schedule or the value in state.hyperparams)`,
         );
       }
-      values[name] = value;
+      setOwn(values, name, value);
     }
     return values;
   };
-  return builtin({
+  const build = (values: Readonly<Record<Name, number>>) => {
+    const transform = factory(values);
+    requireTransformation(op, "factory(hyperparams)", transform);
+    return transform;
+  };
+  return builtin<InjectHyperparamsState<Name, Inner>>({
     init: (params) => {
       const values = valuesAt(0, null);
-      return { count: 0, hyperparams: values, inner: factory(values).init(params) };
+      return { count: 0, hyperparams: values, inner: build(values).init(params) };
+    },
+    validateState: (state, params, path) => {
+      const checked = ownRules(state, params, path) as InjectHyperparamsState<Name, Inner>;
+      for (const name of names) {
+        const value = checked.hyperparams[name];
+        if (!Number.isFinite(value)) throw stateError(op, `${path}.hyperparams.${name}`, value, RULES.finite);
+      }
+      let inner: GradientTransformation<Inner>;
+      try {
+        inner = build(valuesAt(checked.count, checked.hyperparams));
+      } catch (error) {
+        if (!(error instanceof DescentError)) throw error;
+        throw new ValueError(
+          op,
+          `${path}.hyperparams are refused by the optimizer they build: ${error.message}`,
+        );
+      }
+      inner.validateState?.(checked.inner, params, `${path}.inner`);
+      return checked;
     },
     update: (gradients, state, params) => {
       const values = valuesAt(state.count, state.hyperparams);
       const { result, fresh } = runTransform(
-        factory(values),
+        build(values),
         gradients,
         state.inner,
         params,
@@ -83,6 +142,24 @@ export function setHyperparams<Name extends string, Inner>(
   state: InjectHyperparamsState<Name, Inner>,
   values: Partial<Readonly<Record<Name, number>>>,
 ): InjectHyperparamsState<Name, Inner> {
+  const hyperparams = (state as { hyperparams?: unknown } | null)?.hyperparams;
+  if (
+    typeof state !== "object" ||
+    state === null ||
+    typeof hyperparams !== "object" ||
+    hyperparams === null
+  ) {
+    throw new ValueError(
+      "setHyperparams",
+      `state = ${describeArgument(state)} has no hyperparams: pass a state made by injectHyperparams(…).init or update`,
+    );
+  }
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    throw new ValueError(
+      "setHyperparams",
+      `values = ${describeArgument(values)} is not an object: pass e.g. { learningRate: 1e-4 }`,
+    );
+  }
   for (const [name, value] of Object.entries(values)) {
     if (!Object.hasOwn(state.hyperparams, name)) {
       throw new ValueError(
@@ -90,8 +167,11 @@ export function setHyperparams<Name extends string, Inner>(
         `unknown hyperparameter ${JSON.stringify(name)}: the state holds ${Object.keys(state.hyperparams).join(", ")}`,
       );
     }
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      throw new ValueError("setHyperparams", `${name} = ${String(value)} is not a number: pass a number`);
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new ValueError(
+        "setHyperparams",
+        `${name} = ${String(value)} is not a finite number: pass a finite number`,
+      );
     }
   }
   return { ...state, hyperparams: { ...state.hyperparams, ...values } };

@@ -1,12 +1,24 @@
 import type { ParamTree, Tensor as TensorLike, TreeOf } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
-import { type FlatTree, isTensor, pathName, type TreePath } from "../tree/flat.js";
+import { describeArgument } from "../core/validate.js";
+import { type FlatTree, isTensor, pathName, setOwn, type TreePath } from "../tree/flat.js";
 
 /**
  * Which leaves a transformation applies to: a predicate on the name path (and the tensor), or a tree of
  * booleans keyed like the parameters. A boolean may stand for a whole subtree (`{ encoder: false }`).
  */
 export type Mask = ((path: TreePath, tensor: TensorLike) => boolean) | TreeOf<boolean>;
+
+/** `mask` must be a predicate or a tree of booleans (checked leaf by leaf when used). */
+export function requireMask(op: string, name: string, mask: unknown): void {
+  if (typeof mask === "function") return;
+  if (typeof mask !== "object" || mask === null || Array.isArray(mask) || isTensor(mask)) {
+    throw new ValueError(
+      op,
+      `${name} = ${describeArgument(mask)} is not a mask: pass a predicate (path, tensor) => boolean or a tree of booleans keyed like the parameters`,
+    );
+  }
+}
 
 /** One boolean per leaf of `flat`, in its order. */
 export function resolveMask(op: string, mask: Mask, flat: FlatTree): boolean[] {
@@ -55,9 +67,10 @@ export function selectLeaves(flat: FlatTree, selected: readonly boolean[]): Para
     let node = root;
     for (let depth = 0; depth < path.length - 1; depth++) {
       const key = path[depth]!;
-      node = (node[key] ??= {}) as Record<string, unknown>;
+      if (!Object.hasOwn(node, key)) setOwn(node, key, {});
+      node = node[key] as Record<string, unknown>;
     }
-    node[path[path.length - 1]!] = leaf;
+    setOwn(node, path[path.length - 1]!, leaf);
   });
   return root as ParamTree;
 }

@@ -1,7 +1,8 @@
-import type { GradientTransformation } from "@descent/spec";
+import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { builtin } from "../core/ownership.js";
+import { requireTransformation } from "../core/validate.js";
 import { flatten, leavesLike, unflatten } from "../tree/flat.js";
-import { type Mask, resolveMask, selectLeaves } from "./mask.js";
+import { type Mask, requireMask, resolveMask, selectLeaves } from "./mask.js";
 
 /** State of {@link masked}: the inner transformation's state, over the selected leaves only. */
 export interface MaskedState<Inner> {
@@ -25,10 +26,17 @@ export function masked<Inner>(
   mask: Mask,
 ): GradientTransformation<MaskedState<Inner>> {
   const op = "masked";
+  requireTransformation(op, "transform", transform);
+  requireMask(op, "mask", mask);
+  const selectedParams = (params: ParamTree) => {
+    const flat = flatten(params, op, "params");
+    return selectLeaves(flat, resolveMask(op, mask, flat));
+  };
   return builtin({
-    init: (params) => {
-      const flat = flatten(params, op, "params");
-      return { inner: transform.init(selectLeaves(flat, resolveMask(op, mask, flat))) };
+    init: (params) => ({ inner: transform.init(selectedParams(params)) }),
+    validateState: (state, params, path) => {
+      transform.validateState?.((state as MaskedState<Inner>).inner, selectedParams(params), `${path}.inner`);
+      return state as MaskedState<Inner>;
     },
     update: (gradients, state, params) => {
       const flat = flatten(gradients, op, "gradients");

@@ -2,7 +2,7 @@ import type { ScalarOrSchedule } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 
 function show(value: unknown): string {
-  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+  return typeof value === "number" ? String(value) : describeArgument(value);
 }
 
 /** `value` must be a finite number ≥ 0 (learning rates, weight decay, …). */
@@ -92,4 +92,45 @@ export function rejectUnknownOptions(op: string, options: object, known: readonl
       );
     }
   }
+}
+
+/** `value` must be a gradient transformation: an object with `init` and `update` functions (`validateState` a function or absent). */
+export function requireTransformation(op: string, name: string, value: unknown): void {
+  const candidate = value as { init?: unknown; update?: unknown; validateState?: unknown } | null;
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.init !== "function" ||
+    typeof candidate.update !== "function" ||
+    (candidate.validateState !== undefined && typeof candidate.validateState !== "function")
+  ) {
+    throw new ValueError(
+      op,
+      `${name} = ${describeArgument(value)} is not a gradient transformation: pass an optimizer or transform such as adam() or scaleByAdam() (an object with init and update functions)`,
+    );
+  }
+}
+
+/** A function argument (masks, factories, schedules). */
+export function requireFunction(op: string, name: string, value: unknown, expected: string): void {
+  if (typeof value !== "function") {
+    throw new ValueError(op, `${name} = ${describeArgument(value)} is not a function: pass ${expected}`);
+  }
+}
+
+/** A value as a message shows it: JSON when it has one (cut at 60 characters), else its kind. */
+export function describeArgument(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return value.toString();
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(value) ? "an array" : "an object";
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -1,6 +1,7 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { fusedStep } from "../tree/fused-step.js";
 import { applyUpdates } from "../tree/tree.js";
+import { checkOptimizerState } from "./check.js";
 import { deserializeState, type JsonValue, serializeState } from "./serialize.js";
 
 /** A stateful convenience around a gradient transformation; everything it holds is in `params` and `state`. */
@@ -15,7 +16,7 @@ export interface Optimizer<State> {
   step(gradients: ParamTree): ParamTree;
   /** `serializeState(state)`: JSON-safe, restores bit for bit. */
   saveState(): JsonValue;
-  /** Restores a state saved by {@link Optimizer.saveState} (checked against this optimizer's own state first). */
+  /** Restores a state saved by {@link Optimizer.saveState}, checked first: structure against this optimizer's own state, values against its rules (`checkOptimizerState`). */
   loadState(saved: JsonValue): void;
   /** Replaces the parameters (e.g. after loading a model); the state is kept. */
   setParams(params: ParamTree): void;
@@ -63,7 +64,8 @@ export function createOptimizer<State>(
       return serializeState(currentState);
     },
     loadState(saved) {
-      currentState = deserializeState(saved, transform.init(currentParams));
+      const restored = deserializeState(saved, transform.init(currentParams));
+      currentState = checkOptimizerState(transform, restored, currentParams);
     },
     setParams(next) {
       currentParams = next;

@@ -1,5 +1,6 @@
 import { formatShape, Tensor, ValueError } from "@descent/tensor";
-import { isTensor, sameShape } from "../tree/flat.js";
+import { isTensor } from "../tree/flat.js";
+import { checkStructure, describe } from "./structure.js";
 
 /** A value that `JSON.stringify` writes and `JSON.parse` reads back unchanged. */
 export type JsonValue =
@@ -12,6 +13,9 @@ export type JsonValue =
 
 type SpecialNumber = "NaN" | "Infinity" | "-Infinity" | "-0";
 
+/** Deepest nesting a saved state may have; deeper (or cyclic) data is refused instead of overflowing the stack. */
+export const MAX_STATE_DEPTH = 100;
+
 /**
  * Turns an optimizer state into JSON-safe data that {@link deserializeState} restores bit for bit.
  *
@@ -20,7 +24,8 @@ type SpecialNumber = "NaN" | "Infinity" | "-Infinity" | "-0";
  * which JSON cannot hold — become `{ "$number": "NaN" }` (in tensor data, the bare string); a tensor
  * becomes `{ "$tensor": { dtype, shape, data } }`; object keys starting with `$` get one more `$`.
  *
- * @throws `ValueError` naming the path of anything that is not plain data (a function, a Map, undefined, …).
+ * @throws `ValueError` naming the path of anything that is not plain data (a function, a Map, undefined, …),
+ *   of a `__proto__` key, and of data nested deeper than {@link MAX_STATE_DEPTH} (or cyclic).
  * @example
  * ```ts
  * const text = JSON.stringify(serializeState(state));
@@ -28,16 +33,21 @@ type SpecialNumber = "NaN" | "Infinity" | "-Infinity" | "-0";
  * ```
  */
 export function serializeState(state: unknown): JsonValue {
-  return encode(state, "state");
+  return encode(state, "state", 0);
 }
 
-function encode(value: unknown, path: string): JsonValue {
+function encode(value: unknown, path: string, depth: number): JsonValue {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") {
     const special = specialNumber(value);
     return special === null ? value : { $number: special };
   }
-  if (Array.isArray(value)) return value.map((item, i) => encode(item, `${path}[${i}]`));
+  if (depth >= MAX_STATE_DEPTH) throw tooDeep("serializeState", path);
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = encode(value[i], `${path}[${i}]`, depth + 1);
+    return out;
+  }
   if (isTensor(value)) {
     const data: (number | string)[] = new Array(value.data.length);
     for (let i = 0; i < data.length; i++) {
@@ -46,10 +56,16 @@ function encode(value: unknown, path: string): JsonValue {
     }
     return { $tensor: { dtype: value.dtype, shape: [...value.shape], data } };
   }
-  if (typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+  if (isPlainObject(value)) {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value))
-      out[key.startsWith("$") ? `$${key}` : key] = encode(item, `${path}.${key}`);
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") throw forbiddenKey("serializeState", path, key);
+      out[key.startsWith("$") ? `$${key}` : key] = encode(
+        (value as Record<string, unknown>)[key],
+        `${path}.${key}`,
+        depth + 1,
+      );
+    }
     return out;
   }
   throw new ValueError(
@@ -69,9 +85,16 @@ function specialNumber(x: number): SpecialNumber | null {
 /**
  * Restores a state saved by {@link serializeState}. With a `template` (the optimizer's `init(params)`),
  * the saved data is first checked against it — same keys, array lengths, kinds of value, tensor shapes
- * and dtypes — and the result has the template's type.
+ * and dtypes — and the result has the template's type. This checks structure, not values: pass the
+ * result through `checkOptimizerState(optimizer, state, params)` to check the values too (counts,
+ * second moments, …) — `createOptimizer(…).loadState` does both.
  *
- * @throws `ValueError` naming the first path where the data is malformed or differs from the template.
+ * Only own properties of `json` are read, and the restored objects are fresh plain objects: a
+ * `"__proto__"` key is refused (it would set the restored object's prototype), so hostile JSON cannot
+ * reach `Object.prototype`.
+ *
+ * @throws `ValueError` naming the first path where the data is malformed (a `__proto__` key, nesting deeper
+ *   than {@link MAX_STATE_DEPTH}, an unknown `$` marker, …) or differs from the template.
  * @example
  * ```ts
  * const state = deserializeState(JSON.parse(text), optimizer.init(params));
@@ -80,16 +103,22 @@ function specialNumber(x: number): SpecialNumber | null {
 export function deserializeState<State>(json: JsonValue, template: State): State;
 export function deserializeState(json: JsonValue): unknown;
 export function deserializeState(json: JsonValue, ...rest: unknown[]): unknown {
-  const decoded = decode(json, "state");
-  if (rest.length > 0) check(decoded, rest[0], "state");
+  const decoded = decode(json, "state", 0);
+  if (rest.length > 0) checkStructure("deserializeState", decoded, rest[0], "state");
   return decoded;
 }
 
-function decode(value: unknown, path: string): unknown {
+function decode(value: unknown, path: string, depth: number): unknown {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") return value;
-  if (Array.isArray(value)) return value.map((item, i) => decode(item, `${path}[${i}]`));
   if (typeof value !== "object") throw malformed(path, `${describe(value)} is not JSON data`);
+  if (depth >= MAX_STATE_DEPTH) throw tooDeep("deserializeState", path);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = decode(value[i], `${path}[${i}]`, depth + 1);
+    return out;
+  }
+  if (!isPlainObject(value)) throw malformed(path, `${describe(value)} is not JSON data`);
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.length === 1 && keys[0] === "$number") return decodeNumber(record.$number, path);
@@ -98,7 +127,9 @@ function decode(value: unknown, path: string): unknown {
   for (const key of keys) {
     if (key.startsWith("$") && !key.startsWith("$$"))
       throw malformed(path, `unknown marker ${JSON.stringify(key)}`);
-    out[key.startsWith("$") ? key.slice(1) : key] = decode(record[key], `${path}.${key}`);
+    const name = key.startsWith("$") ? key.slice(1) : key;
+    if (name === "__proto__") throw forbiddenKey("deserializeState", path, name);
+    out[name] = decode(record[key], `${path}.${name}`, depth + 1);
   }
   return out;
 }
@@ -116,88 +147,55 @@ function decodeNumber(value: unknown, path: string): number {
     default:
       throw malformed(
         path,
-        `$number ${JSON.stringify(value)} is not one of "NaN", "Infinity", "-Infinity", "-0"`,
+        `$number ${JSON.stringify(value) ?? String(value)} is not one of "NaN", "Infinity", "-Infinity", "-0"`,
       );
   }
 }
 
 function decodeTensor(value: unknown, path: string): Tensor {
-  const { dtype, shape, data } = (value ?? {}) as { dtype?: unknown; shape?: unknown; data?: unknown };
+  if (!isPlainObject(value)) throw malformed(path, "$tensor is not an object { dtype, shape, data }");
+  const own = (key: string) =>
+    Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  const dtype = own("dtype");
+  const shape = own("shape");
+  const data = own("data");
   if (dtype !== "float32" && dtype !== "float64")
-    throw malformed(path, `tensor dtype ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || !shape.every((size) => Number.isInteger(size) && size >= 0)) {
+    throw malformed(path, `tensor dtype ${JSON.stringify(dtype) ?? String(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every((size) => Number.isSafeInteger(size) && size >= 0)) {
     throw malformed(path, "tensor shape is not an array of sizes");
   }
   if (!Array.isArray(data)) throw malformed(path, "tensor data is not an array");
+  const size = shape.reduce((a: number, b: number) => a * b, 1);
+  if (size !== data.length)
+    throw malformed(path, `tensor of shape ${formatShape(shape)} needs ${size} values, has ${data.length}`);
   const values = dtype === "float64" ? new Float64Array(data.length) : new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     values[i] = typeof x === "number" ? x : decodeNumber(x, `${path}.data[${i}]`);
   }
-  const size = shape.reduce((a: number, b: number) => a * b, 1);
-  if (size !== values.length)
-    throw malformed(path, `tensor of shape ${formatShape(shape)} needs ${size} values, has ${values.length}`);
   return new Tensor(values, shape);
 }
 
-function check(value: unknown, template: unknown, path: string): void {
-  if (isTensor(template)) {
-    if (!isTensor(value)) throw mismatch(path, `${describe(value)} where the optimizer keeps a tensor`);
-    if (value.dtype !== template.dtype || !sameShape(value.shape, template.shape)) {
-      throw mismatch(
-        path,
-        `saved ${value.dtype} tensor of shape ${formatShape(value.shape)} but the optimizer keeps ${template.dtype} of shape ${formatShape(template.shape)}`,
-      );
-    }
-    return;
-  }
-  if (Array.isArray(template)) {
-    if (!Array.isArray(value) || value.length !== template.length) {
-      throw mismatch(path, `${describe(value)} where the optimizer keeps an array of ${template.length}`);
-    }
-    for (const [i, item] of template.entries()) check(value[i], item, `${path}[${i}]`);
-    return;
-  }
-  if (template !== null && typeof template === "object") {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || isTensor(value)) {
-      throw mismatch(path, `${describe(value)} where the optimizer keeps an object`);
-    }
-    const expected = Object.keys(template);
-    const got = Object.keys(value);
-    const missing = expected.find((key) => !Object.hasOwn(value, key));
-    if (missing !== undefined) throw mismatch(`${path}.${missing}`, "missing");
-    const extra = got.find((key) => !Object.hasOwn(template, key));
-    if (extra !== undefined) throw mismatch(`${path}.${extra}`, "not part of this optimizer's state");
-    for (const key of expected) {
-      check(
-        (value as Record<string, unknown>)[key],
-        (template as Record<string, unknown>)[key],
-        `${path}.${key}`,
-      );
-    }
-    return;
-  }
-  if (typeof value !== typeof template || (template === null) !== (value === null)) {
-    throw mismatch(path, `${describe(value)} where the optimizer keeps ${describe(template)}`);
-  }
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function malformed(path: string, problem: string): ValueError {
   return new ValueError("deserializeState", `${path}: ${problem}: pass data written by serializeState`);
 }
 
-function mismatch(path: string, problem: string): ValueError {
+function forbiddenKey(op: string, path: string, key: string): ValueError {
   return new ValueError(
-    "deserializeState",
-    `${path}: ${problem}: the saved state belongs to a different optimizer or model (same optimizer options and parameter shapes needed)`,
+    op,
+    `${path}.${key}: the key ${JSON.stringify(key)} is refused (it would set an object's prototype): optimizer state is keyed by parameter names, never "__proto__"`,
   );
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (isTensor(value)) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "null-prototype"} object`;
-  return `a ${typeof value}`;
+function tooDeep(op: string, path: string): ValueError {
+  return new ValueError(
+    op,
+    `${path.length > 120 ? `${path.slice(0, 117)}…` : path}: nested deeper than ${MAX_STATE_DEPTH} levels (or cyclic): optimizer state is a shallow tree of parameter names`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import {
   gradientLeaves,
   nextStateData,
@@ -14,7 +15,10 @@ import {
   requirePositive,
   requireUnitInterval,
 } from "../core/validate.js";
+import { finiteTree, nonNegativeTree, stateRules, stepCount } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
+
+const MU_PRODUCT_RULE = "the momentum product ∏ μ_s is a number in [0, 1]";
 
 /** State of {@link scaleByNadam}: step count, the running product `∏ μ_s` of the momentum schedule, and the moments. */
 export interface ScaleByNadamState {
@@ -56,6 +60,18 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
   const momentumDecay = requireNonNegative(op, "momentumDecay", options.momentumDecay ?? 0.004);
   return builtin({
     init: (params) => ({ count: 0, muProduct: 1, mu: zerosLikeTree(params), nu: zerosLikeTree(params) }),
+    validateState: stateRules(
+      op,
+      z.object({
+        count: stepCount,
+        muProduct: z
+          .number({ error: MU_PRODUCT_RULE })
+          .min(0, { error: MU_PRODUCT_RULE })
+          .max(1, { error: MU_PRODUCT_RULE }),
+        mu: finiteTree,
+        nu: nonNegativeTree,
+      }),
+    ),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
@@ -135,6 +151,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   const rhoInfinity = 2 / (1 - beta2) - 1;
   return builtin({
     init: (params) => ({ count: 0, mu: zerosLikeTree(params), nu: zerosLikeTree(params) }),
+    validateState: stateRules(op, z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");

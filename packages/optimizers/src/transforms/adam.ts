@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import {
   gradientLeaves,
   nextStateData,
@@ -16,6 +17,7 @@ import {
   requirePositive,
   requireUnitInterval,
 } from "../core/validate.js";
+import { finiteTree, nonNegativeTree, stateRules, stepCount } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByAdam}: step count, first and second moments, and the running maximum of the second moment for AMSGrad (`null` otherwise). */
@@ -69,6 +71,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       nu: zerosLikeTree(params),
       nuMax: amsgrad ? zerosLikeTree(params) : null,
     }),
+    validateState: stateRules(
+      op,
+      z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree, nuMax: nonNegativeTree.nullable() }),
+    ),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
@@ -155,6 +161,10 @@ export function scaleByAdamax(
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-8);
   return builtin({
     init: (params) => ({ count: 0, mu: zerosLikeTree(params), infinityNorm: zerosLikeTree(params) }),
+    validateState: stateRules(
+      op,
+      z.object({ count: stepCount, mu: finiteTree, infinityNorm: nonNegativeTree }),
+    ),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");

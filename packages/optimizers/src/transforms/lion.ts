@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import {
   gradientLeaves,
   nextStateData,
@@ -9,6 +10,7 @@ import {
 } from "../core/leaves.js";
 import { builtin } from "../core/ownership.js";
 import { rejectUnknownOptions, requireUnitInterval } from "../core/validate.js";
+import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByLion}: the momentum `m`. */
@@ -37,6 +39,7 @@ export function scaleByLion(
   const beta2 = requireUnitInterval(op, "beta2", options.beta2 ?? 0.99);
   return builtin({
     init: (params) => ({ mu: zerosLikeTree(params) }),
+    validateState: stateRules(op, z.object({ mu: finiteTree })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");

@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import {
   gradientLeaves,
   nextStateData,
@@ -16,6 +17,7 @@ import {
   requirePositive,
   requireUnitInterval,
 } from "../core/validate.js";
+import { finiteTree, nonNegativeTree, stateRules } from "../state/rules.js";
 import { fullLikeTree, zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByRms}: the running mean of g² (`nu`) and, when centered, of g (`mu`, else `null`). */
@@ -63,6 +65,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
       nu: fullLikeTree(params, initialScale),
       mu: centered ? zerosLikeTree(params) : null,
     }),
+    validateState: stateRules(op, z.object({ nu: nonNegativeTree, mu: finiteTree.nullable() })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
@@ -129,6 +132,7 @@ export function scaleByAdagrad(
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-10);
   return builtin({
     init: (params) => ({ sumOfSquares: fullLikeTree(params, initial) }),
+    validateState: stateRules(op, z.object({ sumOfSquares: nonNegativeTree })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const sums = stateLeaves(op, leaves, state.sumOfSquares, "state.sumOfSquares");
@@ -178,6 +182,7 @@ export function scaleByAdadelta(
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-6);
   return builtin({
     init: (params) => ({ nu: zerosLikeTree(params), deltaNu: zerosLikeTree(params) }),
+    validateState: stateRules(op, z.object({ nu: nonNegativeTree, deltaNu: nonNegativeTree })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");

@@ -1,5 +1,6 @@
 import type { GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
+import { z } from "zod";
 import { markPassThrough, withFusedStep } from "../core/fused.js";
 import { builtin, canOverwrite, markFresh, outputData } from "../core/ownership.js";
 import { scaledApply } from "../core/scaled-apply.js";
@@ -11,6 +12,7 @@ import {
   requireFinite,
   requireScalarOrSchedule,
 } from "../core/validate.js";
+import { stateRules, stepCount } from "../state/rules.js";
 import { flatten, unflatten } from "../tree/flat.js";
 
 /** State of {@link scaleByLearningRate}: the number of updates done so far (the schedule's step). */
@@ -99,6 +101,7 @@ export function learningRateStep(
   const sign = flipSign ? -1 : 1;
   const transform = builtin<ScaleByLearningRateState>({
     init: () => ({ count: 0 }),
+    validateState: stateRules(op, z.object({ count: stepCount })),
     update: (gradients, state) => {
       const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
       return { updates: scaleTree(op, gradients, sign * rate), state: { count: state.count + 1 } };

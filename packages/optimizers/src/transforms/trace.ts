@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { z } from "zod";
 import {
   gradientLeaves,
   nextStateData,
@@ -9,6 +10,7 @@ import {
 } from "../core/leaves.js";
 import { builtin } from "../core/ownership.js";
 import { rejectUnknownOptions, requireBoolean, requireUnitInterval } from "../core/validate.js";
+import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link trace}: the momentum buffer `b`, keyed like the parameters. */
@@ -41,6 +43,7 @@ export function trace(options: TraceOptions = {}): GradientTransformation<TraceS
   const nesterov = requireBoolean(op, "nesterov", options.nesterov ?? false);
   return builtin({
     init: (params) => ({ momentum: zerosLikeTree(params) }),
+    validateState: stateRules(op, z.object({ momentum: finiteTree })),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
       const buffers = stateLeaves(op, leaves, state.momentum, "state.momentum");

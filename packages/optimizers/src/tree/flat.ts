@@ -1,5 +1,5 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { DTypeError, formatShape, ShapeError, ValueError } from "@descent/tensor";
 
 /** The names from the root of a tree to one of its leaves, e.g. `["layer1", "bias"]`. */
 export type TreePath = readonly string[];
@@ -29,6 +29,21 @@ export function pathName(path: TreePath): string {
   return path.length === 0 ? "<root>" : path.join(".");
 }
 
+/** Deepest nesting a tree may have; deeper (or cyclic) trees are refused instead of overflowing the stack. */
+export const MAX_TREE_DEPTH = 100;
+
+/**
+ * Sets `node[key] = value` as an own data property: for the key `"__proto__"` a plain assignment would
+ * set the object's prototype instead, so names that come from outside go through here.
+ */
+export function setOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    node[key] = value;
+  }
+}
+
 /** Takes `tree` apart into its structure and leaves (depth-first, in the tree's own key order). */
 export function flatten(tree: ParamTree, op = "flatten", what = "tree"): FlatTree {
   const paths: TreePath[] = [];
@@ -51,6 +66,12 @@ function flattenInto(
       `${what}${prefix.length ? `.${pathName(prefix)}` : ""} is ${describe(node)}: expected a tensor or an object of named tensors`,
     );
   }
+  if (prefix.length >= MAX_TREE_DEPTH) {
+    throw new ValueError(
+      op,
+      `${what}.${pathName(prefix.slice(0, 6))}… nests deeper than ${MAX_TREE_DEPTH} levels (is it cyclic?): pass a tree of named tensors`,
+    );
+  }
   const keys = Object.keys(node);
   const children: (TreeStructure | null)[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
@@ -58,6 +79,7 @@ function flattenInto(
     const child = node[key];
     const path = [...prefix, key];
     if (isTensor(child)) {
+      checkLeaf(op, what, path, child);
       children[i] = null;
       paths.push(path);
       leaves.push(child);
@@ -66,6 +88,42 @@ function flattenInto(
     }
   }
   return { keys, children };
+}
+
+/**
+ * A leaf must be a float32 or float64 tensor whose data matches its dtype and whose shape (whole sizes ≥ 0)
+ * has as many elements as its data: a home-made tensor that breaks this would be read out of bounds (NaN).
+ */
+function checkLeaf(op: string, what: string, path: TreePath, leaf: TensorLike): void {
+  const { dtype, shape, data } = leaf;
+  const typed =
+    dtype === "float32" ? data instanceof Float32Array : dtype === "float64" && data instanceof Float64Array;
+  if (!typed) {
+    throw new DTypeError(
+      op,
+      `${what}.${pathName(path)} has dtype ${JSON.stringify(dtype) ?? String(dtype)} with ${data.constructor?.name ?? "unknown"} data: a tensor is float32 (Float32Array) or float64 (Float64Array)`,
+    );
+  }
+  let size = 1;
+  for (const extent of shape) {
+    if (!Number.isSafeInteger(extent) || extent < 0) {
+      throw new ShapeError(
+        op,
+        `${what}.${pathName(path)} has shape ${showShape(shape)}: sizes must be whole numbers ≥ 0`,
+      );
+    }
+    size *= extent;
+  }
+  if (size !== data.length) {
+    throw new ShapeError(
+      op,
+      `${what}.${pathName(path)} has shape ${showShape(shape)} (${size} elements) but ${data.length} values: shape and data must agree`,
+    );
+  }
+}
+
+function showShape(shape: readonly unknown[]): string {
+  return `[${shape.map((extent) => String(extent)).join(",")}]`;
 }
 
 /**
@@ -167,7 +225,7 @@ function build<Leaf>(
   const { keys, children } = structure;
   for (let i = 0; i < keys.length; i++) {
     const child = children[i]!;
-    node[keys[i]!] = child === null ? leaves[cursor.index++]! : build(child, leaves, cursor);
+    setOwn(node, keys[i]!, child === null ? leaves[cursor.index++]! : build(child, leaves, cursor));
   }
   return node;
 }
