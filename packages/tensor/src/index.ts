@@ -10,6 +10,7 @@ export { DescentError, DTypeError, formatShape, ShapeError, ValueError } from ".
 export {
   assertValidShape,
   broadcastShapes,
+  MAX_TENSOR_ELEMENTS,
   normalizeAxis,
   shapesEqual,
   sizeOf,

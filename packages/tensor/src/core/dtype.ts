@@ -1,12 +1,36 @@
 import type { DType } from "@descent/spec";
-import { DTypeError } from "./errors.js";
+import { DTypeError, ValueError } from "./errors.js";
+import { MAX_TENSOR_ELEMENTS, tooManyElements } from "./shape.js";
 
 /** The default dtype: float32, for speed. */
 export const DEFAULT_DTYPE: DType = "float32";
 
-/** A zero-filled typed array of `size` elements of `dtype`. */
-export function allocate(dtype: DType, size: number): Float32Array | Float64Array {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+/**
+ * A zero-filled typed array of `size` elements of `dtype`; `op` names the caller in errors.
+ *
+ * @throws {@link ValueError} when `size` is not an integer from 0 to {@link MAX_TENSOR_ELEMENTS}, or the
+ *   runtime cannot allocate it (never the runtime's own RangeError).
+ * @example
+ * ```ts
+ * allocate("float64", 3); // Float64Array [0, 0, 0]
+ * ```
+ */
+export function allocate(dtype: DType, size: number, op = "allocate"): Float32Array | Float64Array {
+  if (!(size >= 0 && size <= MAX_TENSOR_ELEMENTS && Number.isInteger(size))) {
+    if (size > MAX_TENSOR_ELEMENTS) throw tooManyElements(op, "the result", size);
+    throw new ValueError(
+      op,
+      `size is ${size}: a tensor's size must be an integer from 0 to ${MAX_TENSOR_ELEMENTS}`,
+    );
+  }
+  try {
+    return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  } catch {
+    throw new ValueError(
+      op,
+      `could not allocate ${size} ${dtype} elements (${size * (dtype === "float64" ? 8 : 4)} bytes): the runtime is out of memory; use smaller tensors`,
+    );
+  }
 }
 
 /** The dtype of an op's result: float64 when any input is float64 (no silent precision loss), else float32. */

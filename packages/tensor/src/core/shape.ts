@@ -27,16 +27,47 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** Throws a {@link ValueError} unless every size is a non-negative integer. */
-export function assertValidShape(op: string, shape: Shape): void {
+/**
+ * The most elements one tensor may have: 2³¹ − 1 (8 GiB of float32, 16 GiB of float64). Creating a larger one
+ * throws a {@link ValueError} that states this limit, instead of the runtime's "Invalid typed array length";
+ * it also keeps every element index a 32-bit integer, as the WebAssembly kernels need.
+ *
+ * @example
+ * ```ts
+ * zeros([65536, 65536]); // ValueError: zeros: shape [65536,65536] has 4294967296 elements, more than the limit of 2147483647 …
+ * ```
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Throws a {@link ValueError} unless every size is a non-negative safe integer and the sizes multiply to at
+ * most {@link MAX_TENSOR_ELEMENTS}.
+ *
+ * @example
+ * ```ts
+ * assertValidShape("zeros", [2, -1]); // ValueError: zeros: shape [2,-1] has size -1: …
+ * ```
+ */
+export function assertValidShape(op: string, shape: Shape, name = "shape"): void {
+  let size = 1;
   for (const dimension of shape) {
-    if (!Number.isInteger(dimension) || dimension < 0) {
+    if (!Number.isSafeInteger(dimension) || dimension < 0) {
       throw new ValueError(
         op,
-        `shape ${formatShape(shape)} has size ${dimension}: every size must be a non-negative integer`,
+        `${name} ${formatShape(shape)} has size ${dimension}: every size must be a non-negative integer`,
       );
     }
+    size *= dimension;
   }
+  if (size > MAX_TENSOR_ELEMENTS) throw tooManyElements(op, `${name} ${formatShape(shape)}`, size);
+}
+
+/** The error for a tensor of `size` elements, more than {@link MAX_TENSOR_ELEMENTS}. */
+export function tooManyElements(op: string, what: string, size: number): ValueError {
+  return new ValueError(
+    op,
+    `${what} has ${size} elements, more than the limit of ${MAX_TENSOR_ELEMENTS} (MAX_TENSOR_ELEMENTS): use smaller tensors, or split the work into parts`,
+  );
 }
 
 /**

@@ -69,8 +69,10 @@ describe("zerosLike, onesLike, fullLike", () => {
   it("accept any structural tensor and reject non-tensors", () => {
     const plain = { shape: [2], dtype: "float32" as const, data: new Float32Array([5, 6]) };
     expect(onesLike(plain).toArray()).toEqual([1, 1]);
-    expect(() => zerosLike([1, 2] as never)).toThrow("zerosLike: input is not a tensor");
-    expect(() => zerosLike(null as never)).toThrow("zerosLike: input is null");
+    expect(() => zerosLike([1, 2] as never)).toThrow("zerosLike: input must be a tensor");
+    expect(() => zerosLike(null as never)).toThrow(
+      "zerosLike: input must be a tensor (an object with shape, dtype and a Float32Array or Float64Array data) but got null",
+    );
     expect(() => zerosLike({ shape: [3], dtype: "float32", data: new Float32Array(2) })).toThrow(
       "input has shape [3] (3 elements) but 2 data elements",
     );

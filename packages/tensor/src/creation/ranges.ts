@@ -34,7 +34,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
     throw new ValueError(op, `step is 0: use a non-zero step (negative to count down)`);
   }
   const count = Math.max(0, Math.ceil((to - from) / step));
-  const data = allocate(resolved, count);
+  const data = allocate(resolved, count, op);
   for (let i = 0; i < count; i++) data[i] = from + i * step;
   return new Tensor(data, [count]);
 }
@@ -56,7 +56,7 @@ export function linspace(start: number, stop: number, count: number, dtype?: DTy
   assertFinite(op, start, "start");
   assertFinite(op, stop, "stop");
   assertCount(op, count, "count");
-  const data = allocate(resolved, count);
+  const data = allocate(resolved, count, op);
   if (count === 1) data[0] = start;
   if (count > 1) {
     const step = (stop - start) / (count - 1);
@@ -81,7 +81,7 @@ export function eye(rows: number, columns: number = rows, dtype?: DType): Tensor
   const resolved = resolveDType(op, dtype, DEFAULT_DTYPE);
   assertCount(op, rows, "rows");
   assertCount(op, columns, "columns");
-  const data = allocate(resolved, rows * columns);
+  const data = allocate(resolved, rows * columns, op);
   const diagonal = Math.min(rows, columns);
   for (let i = 0; i < diagonal; i++) data[i * columns + i] = 1;
   return new Tensor(data, [rows, columns]);

@@ -1,44 +1,13 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
-import { DTypeError, formatShape, ShapeError, ValueError } from "../core/errors.js";
-import { assertValidShape, sizeOf } from "../core/shape.js";
+import type { DType } from "@descent/spec";
+import { DTypeError, ValueError } from "../core/errors.js";
+import { assertValidShape, MAX_TENSOR_ELEMENTS } from "../core/shape.js";
 
 /*
  * Input checks shared by the creation, random and shape-ops families. Internal: not re-exported
  * from the package, so the public surface stays the one of the contract.
  */
 
-/**
- * Throws unless `value` is a tensor-like object (`shape`, `dtype`, `data` consistent with each other).
- * Structural on purpose: a `Tensor` from a duplicate install of this package must be accepted.
- */
-export function assertTensorLike(op: string, value: unknown, name = "input"): asserts value is TensorLike {
-  if (typeof value !== "object" || value === null) {
-    throw new ValueError(
-      op,
-      `${name} is ${describe(value)}: pass a tensor (an object with shape, dtype, data)`,
-    );
-  }
-  const candidate = value as Partial<TensorLike>;
-  const data = candidate.data;
-  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(candidate.shape)) {
-    throw new ValueError(
-      op,
-      `${name} is not a tensor (it needs a shape array and Float32Array/Float64Array data): create one with tensor(values)`,
-    );
-  }
-  if (candidate.dtype !== "float32" && candidate.dtype !== "float64") {
-    throw new DTypeError(
-      op,
-      `${name} has dtype ${JSON.stringify(candidate.dtype)}: use "float32" or "float64"`,
-    );
-  }
-  if (data.length !== sizeOf(candidate.shape)) {
-    throw new ShapeError(
-      op,
-      `${name} has shape ${formatShape(candidate.shape)} (${sizeOf(candidate.shape)} elements) but ${data.length} data elements: build it with tensor(values, shape)`,
-    );
-  }
-}
+export { assertTensorLike } from "../core/tensor-like.js";
 
 /** Throws unless `shape` is an array of non-negative integer sizes. */
 export function assertShapeArgument(op: string, shape: unknown, name = "shape"): asserts shape is number[] {

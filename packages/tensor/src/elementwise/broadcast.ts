@@ -77,7 +77,7 @@ export function binary(
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocate(dtype, sizeOf(shape), op);
   if (out.length === 0) return new Tensor(out, shape);
   // Collapsed only where a path needs it (one-element operands of short outputs do not).
   let collapsed: CollapsedBroadcast | undefined;

@@ -48,7 +48,7 @@ export function where(
     return new Tensor(out, shapes[0]!);
   }
   const shape = broadcastShapes("where", broadcastShapes("where", shapes[0]!, shapes[1]!), shapes[2]!);
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocate(dtype, sizeOf(shape), "where");
   if (out.length === 0) return new Tensor(out, shape);
 
   const { sizes, strides } = collapseBroadcast(shape, shapes);

@@ -1,4 +1,6 @@
 import type { Tensor as TensorLike } from "@descent/spec";
+import { ValueError } from "../core/errors.js";
+import { assertTensorLike } from "../core/tensor-like.js";
 import { formatNumbers } from "./numbers.js";
 
 /** Options of {@link formatTensor}. */
@@ -37,10 +39,17 @@ const PREFIX = "tensor(";
  * ```
  */
 export function formatTensor(tensor: TensorLike, options: FormatOptions = {}): string {
-  const maxItems = options.maxItems ?? 6;
-  const edgeItems = Math.min(options.edgeItems ?? 3, maxItems);
-  const precision = options.precision ?? 4;
-  const lineWidth = options.lineWidth ?? 80;
+  assertTensorLike("formatTensor", tensor, "tensor");
+  if (typeof options !== "object" || options === null) {
+    throw new ValueError(
+      "formatTensor",
+      `options is ${String(options)}: pass an object such as { precision: 4 }`,
+    );
+  }
+  const maxItems = option(options, "maxItems", 6, 0);
+  const edgeItems = Math.min(option(options, "edgeItems", 3, 0), maxItems);
+  const precision = option(options, "precision", 4, 0, 20);
+  const lineWidth = option(options, "lineWidth", 80, 0);
   const { shape, data } = tensor;
   const suffix = `, shape=[${shape.join(",")}], dtype=${tensor.dtype})`;
   const strides = rowMajorStrides(shape);
@@ -64,6 +73,25 @@ export function formatTensor(tensor: TensorLike, options: FormatOptions = {}): s
   }
   cursor.next = 0;
   return `${PREFIX}${render(shown, 0, padded, ellipsis, cursor, PREFIX.length)}${suffix}`;
+}
+
+/** `options[key]` when it is an integer in `[min, max]`, `fallback` when it is absent; else a {@link ValueError}. */
+function option(
+  options: FormatOptions,
+  key: keyof FormatOptions,
+  fallback: number,
+  min: number,
+  max = 1e9,
+): number {
+  const value: unknown = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValueError(
+      "formatTensor",
+      `options.${key} is ${typeof value === "number" ? value : typeof value}: use an integer from ${min} to ${max}`,
+    );
+  }
+  return value;
 }
 
 /** The indices printed along an axis of `size` items; `-1` marks the `…`. */

@@ -1,3 +1,4 @@
+import { assertFloatArray, assertGemmArguments } from "./arguments.js";
 import type { DenseActivation, Kernels } from "./kernels.js";
 
 /** Adds `bias` to every row of C (m × n) and applies the activation, in place. */
@@ -42,6 +43,8 @@ export function denseForwardByGemm(
   activation: DenseActivation,
   c: Float32Array | Float64Array,
 ): void {
+  assertGemmArguments("denseForwardByGemm", m, n, k, 1, a, b, 0, c);
+  if (bias !== null) assertFloatArray("denseForwardByGemm", bias, "bias", n);
   kernels.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c);
   applyDenseEpilogue(m, n, bias, activation, c);
 }

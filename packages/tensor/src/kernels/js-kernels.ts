@@ -1,3 +1,4 @@
+import { assertGemmArguments } from "./arguments.js";
 import type { Kernels } from "./kernels.js";
 
 type NumericArray = Float32Array | Float64Array;
@@ -52,6 +53,7 @@ export function createBlockedGemm(blocking: GemmBlocking = DEFAULT_GEMM_BLOCKING
   let accumulator = new Float64Array(0);
 
   return function gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
+    assertGemmArguments("gemm", m, n, k, alpha, a, b, beta, c);
     if (m === 0 || n === 0) return;
     if (m * n * k <= smallProduct) {
       directGemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c);

@@ -3,6 +3,8 @@
 // (~7 ns per element measured, against ~1.7 when the mask is predictable). WebAssembly SIMD selects
 // without branching; the copies in and out cost less than the mispredictions.
 
+import { ValueError } from "../core/errors.js";
+import { assertFloatArray, assertSize } from "./arguments.js";
 import {
   instantiate,
   localGet,
@@ -143,7 +145,19 @@ export function reluGradient(
   biasGradient: Float32Array | Float64Array | null,
   columns: number,
 ): void {
+  const op = "reluGradient";
+  assertFloatArray(op, g, "g", 0);
   const length = g.length;
+  assertFloatArray(op, y, "y", length);
+  assertFloatArray(op, out, "out", length);
+  assertSize(op, columns, "columns");
+  if (biasGradient !== null) assertFloatArray(op, biasGradient, "biasGradient", columns);
+  if (columns === 0 ? length !== 0 : length % columns !== 0) {
+    throw new ValueError(
+      op,
+      `g has ${length} elements, not whole rows of columns = ${columns}: pass the row length (the layer's width)`,
+    );
+  }
   const float32 =
     g instanceof Float32Array &&
     y instanceof Float32Array &&

@@ -4,6 +4,8 @@
 // the operands into its memory and back costs less than the loop saves. The module is tiny, so it
 // is written here directly as bytes (no build step) and compiles synchronously everywhere.
 
+import { ValueError } from "../core/errors.js";
+import { assertFloatArray } from "./arguments.js";
 import { activeEngine } from "./registry.js";
 import {
   instantiate,
@@ -142,7 +144,12 @@ export function scaledAddFloat32(
   u: Float32Array,
   factor: number,
 ): boolean {
+  const op = "scaledAddFloat32";
+  assertFloatArray(op, out, "out", 0, true);
   const length = out.length;
+  assertFloatArray(op, p, "p", length, true);
+  assertFloatArray(op, u, "u", length, true);
+  if (typeof factor !== "number") throw new ValueError(op, `factor is ${typeof factor}: use a number`);
   if (length < WASM_MINIMUM_LENGTH) return scaledAddLoop(out, p, u, factor, 0);
   const vectorLength = length & ~3;
   // Arrays in the kernels' memory (see residentFloat32) are updated there; others through this module's copies.

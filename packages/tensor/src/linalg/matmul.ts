@@ -75,7 +75,7 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
   const dataA = dtype === "float64" && a.dtype !== "float64" ? Float64Array.from(a.data) : a.data;
   const dataB = dtype === "float64" && b.dtype !== "float64" ? Float64Array.from(b.data) : b.data;
   const batchCount = sizeOf(batch);
-  const out = allocate(dtype, batchCount * m * n);
+  const out = allocate(dtype, batchCount * m * n, "matmul");
   if (out.length === 0) return new Tensor(out, outputShape);
 
   const gemm = getKernels().gemm;

@@ -67,7 +67,7 @@ export function outer(a: TensorLike, b: TensorLike): Tensor {
   const right = b.data;
   const rows = left.length;
   const columns = right.length;
-  const out = allocate(resultDType(a.dtype, b.dtype), rows * columns);
+  const out = allocate(resultDType(a.dtype, b.dtype), rows * columns, "outer");
   for (let row = 0; row < rows; row++) {
     const scale = left[row]!;
     const base = row * columns;

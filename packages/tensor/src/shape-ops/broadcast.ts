@@ -46,7 +46,7 @@ export function broadcastTo(t: TensorLike, shape: readonly number[]): Tensor {
     }
   }
   if (shapesEqual(t.shape, shape)) return new Tensor(t.data, shape);
-  const output = allocate(t.dtype, sizeOf(shape));
+  const output = allocate(t.dtype, sizeOf(shape), op);
   if (output.length > 0) {
     if (rank === 0) output[0] = t.data[0]!;
     else broadcastInto(t.data, inputShape, stridesOf(inputShape), shape, stridesOf(shape), output, 0, 0, 0);

@@ -51,7 +51,9 @@ describe("concat", () => {
     expect(() => concat([])).toThrow(
       "concat: tensors is an array of length 0: pass a non-empty array of tensors",
     );
-    expect(() => concat([zeros([2]), 5 as never])).toThrow("concat: tensor 1 is 5");
+    expect(() => concat([zeros([2]), 5 as never])).toThrow(
+      "concat: tensor 1 must be a tensor (an object with shape, dtype and a Float32Array or Float64Array data) but got number 5",
+    );
     expect(() => concat([zeros([2])], 1)).toThrow(ValueError);
   });
 });

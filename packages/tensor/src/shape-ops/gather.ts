@@ -43,7 +43,7 @@ export function gather(t: TensorLike, indices: Indices, axis = 0): Tensor {
   const outer = sizeOf(t.shape.slice(0, resolved));
   const inner = sizeOf(t.shape.slice(resolved + 1));
   const shape = [...t.shape.slice(0, resolved), ...indicesShape, ...t.shape.slice(resolved + 1)];
-  const output = allocate(t.dtype, sizeOf(shape));
+  const output = allocate(t.dtype, sizeOf(shape), op);
   const input = t.data;
   const count = values.length;
   let target = 0;
@@ -82,7 +82,7 @@ export function oneHot(indices: Indices, depth: number, dtype?: DType): Tensor {
   for (let position = 0; position < values.length; position++) {
     assertIndex(op, values[position], position, depth, `depth ${depth}`);
   }
-  const output = allocate(resolvedDType, values.length * depth);
+  const output = allocate(resolvedDType, values.length * depth, op);
   for (let position = 0; position < values.length; position++)
     output[position * depth + values[position]!] = 1;
   return new Tensor(output, [...indicesShape, depth]);

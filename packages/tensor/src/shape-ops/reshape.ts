@@ -34,7 +34,7 @@ export function reshape(t: TensorLike, shape: readonly number[]): Tensor {
   let known = 1;
   for (let axis = 0; axis < shape.length; axis++) {
     const dimension = shape[axis];
-    if (typeof dimension !== "number" || !Number.isInteger(dimension) || dimension < -1) {
+    if (typeof dimension !== "number" || !Number.isSafeInteger(dimension) || dimension < -1) {
       throw new ValueError(
         op,
         `shape ${formatShape(shape)} has size ${describe(dimension)} at axis ${axis}: use non-negative integers and at most one -1`,

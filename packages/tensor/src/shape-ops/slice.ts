@@ -113,7 +113,7 @@ export function pad(t: TensorLike, paddings: readonly (readonly [number, number]
     before[axis] = pair[0];
     outputShape[axis] = pair[0] + shape[axis]! + pair[1];
   }
-  const output = allocate(t.dtype, sizeOf(outputShape));
+  const output = allocate(t.dtype, sizeOf(outputShape), op);
   if (value !== 0) output.fill(value);
   if (t.data.length > 0) placeBlock(t.data, shape, before, outputShape, output);
   return new Tensor(output, outputShape);

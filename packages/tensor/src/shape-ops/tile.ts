@@ -44,7 +44,7 @@ export function tile(t: TensorLike, reps: readonly number[]): Tensor {
     }
   }
   const shape = t.shape.map((size, axis) => size * reps[axis]!);
-  const output = allocate(t.dtype, sizeOf(shape));
+  const output = allocate(t.dtype, sizeOf(shape), op);
   if (output.length > 0) {
     if (rank === 0) output[0] = t.data[0]!;
     else tileInto(t.data, t.shape, stridesOf(t.shape), reps, stridesOf(shape), output, 0, 0, 0);

@@ -1,3 +1,4 @@
+import { assertFloatArray, assertGemmArguments } from "../arguments.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
 import { jsKernels } from "../js-kernels.js";
 import type { Kernels } from "../kernels.js";
@@ -38,6 +39,7 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     name: engine.variant,
     engine,
     gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
+      assertGemmArguments("gemm", m, n, k, alpha, a, b, beta, c);
       if (m === 0 || n === 0) return;
       if (
         worthWasm(m, n, k) &&
@@ -53,6 +55,8 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     residentFloat32: (length) => engine.residentFloat32(length),
     releaseResident: (array) => engine.releaseResident(array),
     denseForward(transposeA, transposeB, m, n, k, a, b, bias, activation, c) {
+      assertGemmArguments("denseForward", m, n, k, 1, a, b, 0, c);
+      if (bias !== null) assertFloatArray("denseForward", bias, "bias", n);
       if (m === 0 || n === 0) return;
       const code = activation === "relu" ? ACTIVATION_RELU : ACTIVATION_NONE;
       if (
