@@ -3,7 +3,9 @@ import { formatShape, ValueError } from "@descent/tensor";
 import { dependencies, name as packageName, version as packageVersion } from "../../package.json";
 import type { LayerConfig } from "../layers/types.js";
 import type { TrainingCheckpoint } from "../training/types.js";
-import { flattenTree, unflattenTree } from "../tree/tree.js";
+import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../tree/tree.js";
+import { type ModelFileLimits, resolveLimits } from "./limits.js";
+import { parseManifest, WEIGHTS_FILE_NAME } from "./manifest-schema.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 
@@ -40,12 +42,29 @@ export interface ModelManifest {
 export interface SerializedModel {
   /** `manifest.json` text. */
   readonly manifest: string;
-  /** `model.safetensors` bytes. */
+  /** The bytes of the weights file the manifest names (`weights.file`). */
   readonly weights: Uint8Array;
 }
 
-/** File names inside a saved-model folder. */
+/** Options of {@link serializeModel}. */
+export interface SerializeOptions {
+  /** The weights file name written into the manifest (default {@link WEIGHTS_FILE}; `saveModel` versions it). */
+  readonly weightsFile?: string;
+}
+
+/** Options of {@link deserializeModel} and `loadModel`. */
+export interface DeserializeOptions {
+  /** Bounds on header size, tensor count, elements and manifest size (see {@link ModelFileLimits}). */
+  readonly limits?: ModelFileLimits;
+}
+
+/** The manifest's file name inside a saved-model folder: the one pointer to the weights file in use. */
 export const MANIFEST_FILE = "manifest.json";
+/**
+ * The default weights file name: the one {@link serializeModel} writes into a manifest in memory, and the one
+ * of folders saved before saves were versioned. `saveModel` writes `model.<generation>.safetensors` instead
+ * (see `weightsFileName`); readers always follow the manifest's `weights.file`.
+ */
 export const WEIGHTS_FILE = "model.safetensors";
 const STATE_PREFIX = "@state.";
 const TRAINING_PREFIX = "@training";
@@ -82,10 +101,17 @@ function describeTree(tree: ParamTree): Record<string, { dtype: string; shape: n
  * @example
  * const { manifest, weights } = serializeModel({ architecture: model.config, params, seed: 42 });
  */
-export function serializeModel(snapshot: ModelSnapshot): SerializedModel {
+export function serializeModel(snapshot: ModelSnapshot, options: SerializeOptions = {}): SerializedModel {
   const op = "serializeModel";
   if (typeof snapshot?.params !== "object" || snapshot.params === null)
     throw new ValueError(op, "snapshot.params is required");
+  const weightsFile = options?.weightsFile ?? WEIGHTS_FILE;
+  if (typeof weightsFile !== "string" || !WEIGHTS_FILE_NAME.test(weightsFile)) {
+    throw new ValueError(
+      op,
+      `options.weightsFile is ${JSON.stringify(weightsFile)}: expected a plain file name ending in ".safetensors" (no path separator, no "..")`,
+    );
+  }
   const tensors: Record<string, TensorLike> = {};
   for (const [path, tensor] of flattenTree(snapshot.params)) {
     if (path.startsWith("@"))
@@ -108,7 +134,7 @@ export function serializeModel(snapshot: ModelSnapshot): SerializedModel {
     packages: packageVersions(),
     seed,
     architecture: snapshot.architecture ?? null,
-    weights: { file: WEIGHTS_FILE, bytes: weights.length, checksum: checksum(weights) },
+    weights: { file: weightsFile, bytes: weights.length, checksum: checksum(weights) },
     params: describeTree(snapshot.params),
     state: describeTree(state),
     training,
@@ -118,110 +144,91 @@ export function serializeModel(snapshot: ModelSnapshot): SerializedModel {
 }
 
 /**
- * Decodes and validates a saved model: the manifest's fields, that the weights file is the one the
- * manifest describes (size and checksum), every tensor's presence, dtype and shape, and the training
- * checkpoint. Nothing is returned unless everything checks out.
+ * Decodes and validates a saved model: the manifest against its schema (`manifest-schema.ts`), that the
+ * weights file is the one the manifest describes (size and checksum), the safetensors file within
+ * `options.limits`, every tensor's presence, dtype and shape, that every tensor of the file is claimed
+ * exactly once (by `params`, `state` or the training checkpoint), parameter names that cannot reach
+ * `Object.prototype`, and the training checkpoint. Nothing is returned unless everything checks out.
  *
  * @throws ValueError naming the field, what was found and what was expected.
  * @example
  * const { params, state, architecture } = deserializeModel({ manifest, weights });
  */
-export function deserializeModel(files: SerializedModel): ModelSnapshot {
+export function deserializeModel(files: SerializedModel, options: DeserializeOptions = {}): ModelSnapshot {
   const op = "deserializeModel";
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(files.manifest);
-  } catch (error) {
-    throw new ValueError(op, `${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
+  const limits = resolveLimits(op, options?.limits);
+  if (typeof files !== "object" || files === null) {
+    throw new ValueError(op, "files must be { manifest: string, weights: Uint8Array }");
   }
-  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
-    throw new ValueError(op, `${MANIFEST_FILE} must hold a JSON object`);
+  const manifest = parseManifest(op, files.manifest, MANIFEST_FILE, limits);
+  const weightsFile = manifest.weights.file;
+  if (!(files.weights instanceof Uint8Array)) {
+    throw new ValueError(op, `files.weights must be a Uint8Array (the bytes of ${weightsFile})`);
   }
-  if (manifest.format !== "descent-model") {
+  if (manifest.weights.bytes !== files.weights.length) {
     throw new ValueError(
       op,
-      `${MANIFEST_FILE}: "format" is ${JSON.stringify(manifest.format)}, expected "descent-model"`,
-    );
-  }
-  if (manifest.formatVersion !== 1) {
-    throw new ValueError(
-      op,
-      `${MANIFEST_FILE}: "formatVersion" is ${JSON.stringify(manifest.formatVersion)}, expected 1 (saved by a newer descent?)`,
-    );
-  }
-  const weightsInfo = manifest.weights as { bytes?: unknown; checksum?: unknown } | undefined;
-  if (typeof weightsInfo?.bytes !== "number" || typeof weightsInfo.checksum !== "string") {
-    throw new ValueError(op, `${MANIFEST_FILE}: "weights" must be { file, bytes, checksum }`);
-  }
-  if (weightsInfo.bytes !== files.weights.length) {
-    throw new ValueError(
-      op,
-      `${WEIGHTS_FILE} has ${files.weights.length} bytes but the manifest expects ${weightsInfo.bytes}: the file is truncated or belongs to another save`,
+      `${weightsFile} has ${files.weights.length} bytes but the manifest expects ${manifest.weights.bytes}: the file is truncated or belongs to another save`,
     );
   }
   const actualChecksum = checksum(files.weights);
-  if (actualChecksum !== weightsInfo.checksum) {
+  if (actualChecksum !== manifest.weights.checksum) {
     throw new ValueError(
       op,
-      `${WEIGHTS_FILE} checksum is ${actualChecksum} but the manifest expects ${weightsInfo.checksum}: the file is corrupt or belongs to another save`,
+      `${weightsFile} checksum is ${actualChecksum} but the manifest expects ${manifest.weights.checksum}: the file is corrupt or belongs to another save`,
     );
   }
-  const { tensors } = decodeSafetensors(files.weights);
+  const { tensors } = decodeSafetensors(files.weights, { limits });
+  // Every tensor of the file must be claimed exactly once; one left over is data the manifest hides.
+  const claimed = new Set<string>();
   const collect = (field: "params" | "state", prefix: string): ParamTree => {
-    const listed = manifest[field];
-    if (typeof listed !== "object" || listed === null || Array.isArray(listed)) {
-      throw new ValueError(op, `${MANIFEST_FILE}: "${field}" must be an object of { dtype, shape }`);
-    }
     const entries: [string, TensorLike][] = [];
-    for (const [path, expected] of Object.entries(
-      listed as Record<string, { dtype?: unknown; shape?: unknown }>,
-    )) {
-      const tensor = tensors[`${prefix}${path}`];
-      if (tensor === undefined)
+    for (const path of Object.keys(manifest[field])) {
+      const expected = manifest[field][path]!;
+      if (field === "params" && path.startsWith("@")) {
         throw new ValueError(
           op,
-          `${field} "${path}" is listed in the manifest but missing from ${WEIGHTS_FILE}`,
+          `params "${path}" starts with "@", which is reserved for state and training tensors`,
         );
-      if (tensor.dtype !== expected?.dtype) {
+      }
+      for (const part of path.split(PATH_SEPARATOR)) checkTreeName(op, part, `${field} "${path}"`);
+      const name = `${prefix}${path}`;
+      if (!Object.hasOwn(tensors, name))
         throw new ValueError(
           op,
-          `${field} "${path}" has dtype ${tensor.dtype} but the manifest says ${JSON.stringify(expected?.dtype)}`,
+          `${field} "${path}" is listed in the manifest but missing from ${weightsFile}`,
+        );
+      const tensor = tensors[name]!;
+      if (tensor.dtype !== expected.dtype) {
+        throw new ValueError(
+          op,
+          `${field} "${path}" has dtype ${tensor.dtype} but the manifest says ${JSON.stringify(expected.dtype)}`,
         );
       }
       const shape = expected.shape;
-      if (
-        !Array.isArray(shape) ||
-        shape.length !== tensor.shape.length ||
-        shape.some((size, i) => size !== tensor.shape[i])
-      ) {
+      if (shape.length !== tensor.shape.length || shape.some((size, i) => size !== tensor.shape[i])) {
         throw new ValueError(
           op,
           `${field} "${path}" has shape ${formatShape(tensor.shape)} but the manifest says ${JSON.stringify(shape)}`,
         );
       }
+      claimed.add(name);
       entries.push([path, tensor]);
     }
     return unflattenTree(entries);
   };
   const params = collect("params", "");
   const state = collect("state", STATE_PREFIX);
-  for (const name of Object.keys(tensors)) {
-    const known = name.startsWith(TRAINING_PREFIX)
-      ? true
-      : name.startsWith(STATE_PREFIX)
-        ? name.slice(STATE_PREFIX.length) in (manifest.state as object)
-        : name in (manifest.params as object);
-    if (!known)
-      throw new ValueError(op, `${WEIGHTS_FILE} holds tensor "${name}", which the manifest does not list`);
-  }
   const training =
     manifest.training === null || manifest.training === undefined
       ? null
-      : decodeValue(manifest.training, tensors, "training");
+      : decodeValue(manifest.training, tensors, "training", claimed);
   if (training !== null) checkTraining(op, training);
+  for (const name of Object.keys(tensors)) {
+    if (!claimed.has(name))
+      throw new ValueError(op, `${weightsFile} holds tensor "${name}", which the manifest does not list`);
+  }
   const seed = manifest.seed;
-  if (seed !== null && !Number.isSafeInteger(seed))
-    throw new ValueError(op, `${MANIFEST_FILE}: "seed" must be an integer or null`);
   return {
     architecture: (manifest.architecture ?? null) as LayerConfig | null,
     params,

@@ -1,17 +1,19 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { DTypeError, formatShape, Tensor, ValueError } from "@descent/tensor";
+import { limitError, MAX_RANK, type ModelFileLimits, resolveLimits } from "./limits.js";
 
 /** The string-to-string map stored under `__metadata__` in a safetensors header. */
 export type SafetensorsMetadata = Record<string, string>;
 
-/** The result of {@link decodeSafetensors}: tensors by name (in file order) and the free-form metadata. */
+/**
+ * The result of {@link decodeSafetensors}: tensors by name (in file order) and the free-form metadata, both
+ * null-prototype objects (a tensor named `__proto__` or `toString` is an own entry, never an inherited one).
+ */
 export interface DecodedSafetensors {
   readonly tensors: Record<string, Tensor>;
   readonly metadata: SafetensorsMetadata;
 }
 
-/** Largest header accepted, as in the reference implementation (guards against absurd allocations). */
-const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = "__metadata__";
 const BYTES_PER_ELEMENT = { F32: 4, F64: 8 } as const;
 type SafetensorsDType = keyof typeof BYTES_PER_ELEMENT;
@@ -85,15 +87,23 @@ export function encodeSafetensors(
 
 /**
  * Decodes a safetensors file, validating the whole header before any tensor is built: header length,
- * JSON, every field's type, dtype (`F32`/`F64`), shape, byte size, and that the data offsets tile the
- * data section exactly (no overlap, gap, or byte out of range). Tensors are copied out of `bytes`.
+ * JSON, every field's type, dtype (`F32`/`F64`), shape, byte size, that no name appears twice, and that
+ * the data offsets tile the data section exactly (no overlap, gap, or byte out of range). Tensors are
+ * copied out of `bytes`.
+ *
+ * Limits (see {@link ModelFileLimits}; raise them with `options.limits` for trusted files): the header's
+ * bytes (16 MiB), the number of tensors (100,000), their total elements (2^31), and 32 axes per tensor.
  *
  * @throws {@link ValueError} naming the field, what was found and what was expected.
  * @example
  * const { tensors, metadata } = decodeSafetensors(bytes);
  */
-export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  options: { readonly limits?: ModelFileLimits } = {},
+): DecodedSafetensors {
   const op = "decodeSafetensors";
+  const limits = resolveLimits(op, options?.limits);
   if (!(bytes instanceof Uint8Array)) {
     throw new ValueError(op, `expected a Uint8Array, got ${describe(bytes)}`);
   }
@@ -105,11 +115,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLength > MAX_HEADER_BYTES) {
-    throw new ValueError(
-      op,
-      `header length is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed (not a safetensors file?)`,
-    );
+  if (headerLength > limits.maxHeaderBytes) {
+    throw limitError(op, "the header", headerLength, "bytes", "maxHeaderBytes", limits.maxHeaderBytes);
   }
   if (8 + headerLength > bytes.length) {
     throw new ValueError(
@@ -138,13 +145,35 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
     throw new ValueError(op, `header must be a JSON object, found ${describe(header)}`);
   }
+  const names = Object.keys(header);
+  const tensorCount = names.length - (Object.hasOwn(header, METADATA_KEY) ? 1 : 0);
+  if (tensorCount > limits.maxTensors) {
+    throw limitError(op, "the header", tensorCount, "tensors", "maxTensors", limits.maxTensors);
+  }
+  rejectDuplicateNames(op, headerText, names.length);
   const dataLength = bytes.length - 8 - headerLength;
-  const metadata = readMetadata(op, (header as Record<string, unknown>)[METADATA_KEY]);
+  const metadata = readMetadata(
+    op,
+    Object.hasOwn(header, METADATA_KEY) ? (header as Record<string, unknown>)[METADATA_KEY] : undefined,
+  );
   const entries: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] =
     [];
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+  let totalElements = 0;
+  for (const name of names) {
     if (name === METADATA_KEY) continue;
-    entries.push({ name, ...readEntry(op, name, raw) });
+    const entry = readEntry(op, name, (header as Record<string, unknown>)[name]);
+    totalElements += (entry.end - entry.begin) / BYTES_PER_ELEMENT[entry.dtype];
+    if (totalElements > limits.maxElements) {
+      throw limitError(
+        op,
+        "the file",
+        totalElements,
+        "elements (or more)",
+        "maxElements",
+        limits.maxElements,
+      );
+    }
+    entries.push({ name, ...entry });
   }
   const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expectedBegin = 0;
@@ -176,14 +205,13 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     );
   }
   const dataStart = bytes.byteOffset + 8 + headerLength;
-  const tensors = Object.fromEntries(
-    entries.map((entry) => {
-      const size = (entry.end - entry.begin) / BYTES_PER_ELEMENT[entry.dtype];
-      const data = entry.dtype === "F64" ? new Float64Array(size) : new Float32Array(size);
-      readElements(bytes.buffer, dataStart + entry.begin, data);
-      return [entry.name, new Tensor(data, entry.shape)];
-    }),
-  );
+  const tensors: Record<string, Tensor> = Object.create(null);
+  for (const entry of entries) {
+    const size = (entry.end - entry.begin) / BYTES_PER_ELEMENT[entry.dtype];
+    const data = entry.dtype === "F64" ? new Float64Array(size) : new Float32Array(size);
+    readElements(bytes.buffer, dataStart + entry.begin, data);
+    tensors[entry.name] = new Tensor(data, entry.shape);
+  }
   return { tensors, metadata };
 }
 
@@ -192,7 +220,7 @@ function readMetadata(op: string, raw: unknown): SafetensorsMetadata {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ValueError(op, `"${METADATA_KEY}" must be an object of strings, found ${describe(raw)}`);
   }
-  const metadata: SafetensorsMetadata = {};
+  const metadata: SafetensorsMetadata = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== "string") {
       throw new ValueError(op, `"${METADATA_KEY}.${key}" must be a string, found ${describe(value)}`);
@@ -232,28 +260,86 @@ function readEntry(
   if (!Array.isArray(shape) || !shape.every(isSize)) {
     throw new ValueError(
       op,
-      `${where}: field "shape" must be an array of non-negative integers, found ${JSON.stringify(shape)}`,
+      `${where}: field "shape" must be an array of non-negative integers, found ${JSON.stringify(shape)?.slice(0, 200)}`,
     );
+  }
+  if (shape.length > MAX_RANK) {
+    throw new ValueError(op, `${where}: shape has ${shape.length} axes, more than the ${MAX_RANK} allowed`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) {
     throw new ValueError(
       op,
-      `${where}: field "data_offsets" must be [begin, end] with non-negative integers, found ${JSON.stringify(offsets)}`,
+      `${where}: field "data_offsets" must be [begin, end] with non-negative integers, found ${JSON.stringify(offsets)?.slice(0, 200)}`,
     );
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin)
     throw new ValueError(op, `${where}: data_offsets [${begin}, ${end}] end before they begin`);
-  let elements = 1;
-  for (const size of shape as number[]) elements *= size;
-  const expectedBytes = elements * BYTES_PER_ELEMENT[dtype];
-  if (end - begin !== expectedBytes) {
+  // A zero axis makes the product 0 however large the others are; otherwise the running product stops
+  // once it leaves the exact integers (no span can be that large).
+  const span = end - begin;
+  const elementBytes = BYTES_PER_ELEMENT[dtype];
+  let elements = (shape as number[]).includes(0) ? 0 : 1;
+  let tooLarge = false;
+  for (const size of shape as number[]) {
+    if (elements === 0) break;
+    elements *= size;
+    if (elements * elementBytes > Number.MAX_SAFE_INTEGER) {
+      tooLarge = true;
+      break;
+    }
+  }
+  const expectedBytes = elements * elementBytes;
+  if (tooLarge || span !== expectedBytes) {
     throw new ValueError(
       op,
-      `${where}: shape ${formatShape(shape as number[])} of ${dtype} needs ${expectedBytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+      `${where}: shape ${formatShape(shape as number[])} of ${dtype} needs ${tooLarge ? "more than 2^53" : expectedBytes} bytes but data_offsets [${begin}, ${end}] span ${span}`,
     );
   }
   return { dtype, shape: shape as number[], begin, end };
+}
+
+/**
+ * Throws when a top-level name of the header appears twice. `JSON.parse` keeps the last of two equal keys
+ * silently, so the names are counted on the text itself (valid JSON here: it was parsed just before).
+ */
+function rejectDuplicateNames(op: string, text: string, parsedCount: number): void {
+  const names = topLevelKeys(text);
+  if (names.length === parsedCount) return;
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name))
+      throw new ValueError(
+        op,
+        `the header names "${name.slice(0, 200)}" twice: each tensor name must be unique`,
+      );
+    seen.add(name);
+  }
+}
+
+/** The keys of the outermost object of a valid JSON text, in order, duplicates kept. */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+      expectKey = false;
+      i = j;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      expectKey = c === 0x7b && depth === 1;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    } else if (c === 0x2c /* , */ && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
 }
 
 function isSize(value: unknown): value is number {

@@ -37,7 +37,9 @@ describe("saveModel / loadModel", () => {
   it("round-trips a model and rebuilds it from its architecture", () => {
     const directory = join(root, "model");
     saveModel(directory, { architecture: model.config, params, state, seed: 5 });
-    expect(readdirSync(directory).sort()).toEqual(["manifest.json", "model.safetensors"]);
+    expect(readdirSync(directory).sort()).toEqual(["manifest.json", "model.1.safetensors"]);
+    saveModel(directory, { architecture: model.config, params, state, seed: 5 });
+    expect(readdirSync(directory).sort()).toEqual(["manifest.json", "model.2.safetensors"]);
     const loaded = loadModel(directory);
     expect(flat(loaded.params)).toEqual(flat(params));
     expect(flat(loaded.state!)).toEqual(flat(state));
@@ -54,11 +56,14 @@ describe("saveModel / loadModel", () => {
       /manifest.json does not exist: expected a folder written by saveModel/,
     );
     saveModel(directory, { params, state });
-    const weightsPath = join(directory, "model.safetensors");
+    const weightsPath = join(
+      directory,
+      JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).weights.file,
+    );
     const good = readFileSync(weightsPath);
     writeFileSync(weightsPath, good.subarray(0, good.length - 10));
     expect(() => loadModel(directory)).toThrow(
-      /model.safetensors has \d+ bytes but the manifest expects \d+: the file is truncated/,
+      /model\.1\.safetensors has \d+ bytes but the manifest expects \d+: the file is truncated/,
     );
     writeFileSync(weightsPath, good);
     writeFileSync(join(directory, "manifest.json"), "{");
