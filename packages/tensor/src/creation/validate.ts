@@ -1,6 +1,6 @@
 import type { DType } from "@descent/spec";
 import { DTypeError, ValueError } from "../core/errors.js";
-import { assertValidShape, MAX_TENSOR_ELEMENTS } from "../core/shape.js";
+import { assertValidShape } from "../core/shape.js";
 
 /*
  * Input checks shared by the creation, random and shape-ops families. Internal: not re-exported
