@@ -2,6 +2,7 @@ import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ValueError } from "@descent/tensor";
 import { dependencies, name as packageName, version as packageVersion } from "../../package.json";
 import type { LayerConfig } from "../layers/types.js";
+import { parseTrainingCheckpoint } from "../training/checkpoint-schema.js";
 import type { TrainingCheckpoint } from "../training/types.js";
 import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../tree/tree.js";
 import { type ModelFileLimits, resolveLimits } from "./limits.js";
@@ -219,11 +220,12 @@ export function deserializeModel(files: SerializedModel, options: DeserializeOpt
   };
   const params = collect("params", "");
   const state = collect("state", STATE_PREFIX);
-  const training =
+  const decodedTraining =
     manifest.training === null || manifest.training === undefined
       ? null
       : decodeValue(manifest.training, tensors, "training", claimed);
-  if (training !== null) checkTraining(op, training);
+  // The one checkpoint schema, shared with fit's `resume`.
+  const training = decodedTraining === null ? null : parseTrainingCheckpoint(decodedTraining, op, "training");
   for (const name of Object.keys(tensors)) {
     if (!claimed.has(name))
       throw new ValueError(op, `${weightsFile} holds tensor "${name}", which the manifest does not list`);
@@ -237,28 +239,4 @@ export function deserializeModel(files: SerializedModel, options: DeserializeOpt
     training: training as TrainingCheckpoint | null,
     metadata: (manifest.metadata ?? {}) as Record<string, unknown>,
   };
-}
-
-function checkTraining(op: string, training: unknown): void {
-  const t = training as Record<string, unknown>;
-  for (const field of [
-    "step",
-    "epoch",
-    "batchInEpoch",
-    "seed",
-    "learningRateScale",
-    "epochLossSum",
-    "epochSampleCount",
-  ]) {
-    if (typeof t[field] !== "number")
-      throw new ValueError(op, `training checkpoint: "${field}" must be a number`);
-  }
-  for (const field of ["shuffleRandomState", "layerRandomState"]) {
-    if (!Array.isArray(t[field]))
-      throw new ValueError(op, `training checkpoint: "${field}" must be an array of integers`);
-  }
-  const history = t.history as { epochs?: unknown; steps?: { loss?: unknown } } | undefined;
-  if (!Array.isArray(history?.epochs) || !Array.isArray(history?.steps?.loss)) {
-    throw new ValueError(op, 'training checkpoint: "history" must be { epochs: [], steps: { loss: [] } }');
-  }
 }

@@ -5,7 +5,26 @@ import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
 import { denseReluOf } from "./dense.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
-import { checkOptionKeys, describe, isObject, nameOption, ownValue } from "./validate.js";
+import {
+  booleanOption,
+  checkOptionKeys,
+  describe,
+  functionOption,
+  isObject,
+  nameOption,
+  ownValue,
+} from "./validate.js";
+
+/** Throws unless `options` of a model's apply is `{ training?, random?, state?, onState? }` with those types. */
+function checkApplyOptions(options: unknown): void {
+  const op = "sequential";
+  checkOptionKeys(op, options, ["training", "random", "state", "onState"]);
+  const { training, state, onState } = (options ?? {}) as ApplyOptions;
+  booleanOption(op, "options.training", training, false);
+  functionOption(op, "options.onState", onState);
+  if (state !== undefined && !isObject(state))
+    throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
+}
 
 function isLayer(value: unknown): value is Layer {
   const layer = value as Partial<Layer> | null;
@@ -105,9 +124,6 @@ export function sequential(
     if (!isObject(params)) {
       throw new ValueError("sequential", `params is ${describe(params)}: pass the tree made by model.init()`);
     }
-    if (!isObject(options)) {
-      throw new ValueError("sequential", `options is ${describe(options)}: pass { training, state, random }`);
-    }
     let output: Operand = input;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
@@ -169,24 +185,14 @@ export function sequential(
       return state;
     },
     apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
-      if (!isObject(applyOptions)) {
-        throw new ValueError(
-          "sequential",
-          `options is ${describe(applyOptions)}: pass { training, state, random }`,
-        );
-      }
+      checkApplyOptions(applyOptions);
       if (!applyOptions.onState || !hasState) return run(params, input, applyOptions);
       const { output, state } = model.applyWithState(params, input, applyOptions);
       applyOptions.onState(state);
       return output;
     },
     applyWithState(params: Params, input: Operand, applyOptions: ApplyOptions = {}) {
-      if (!isObject(applyOptions)) {
-        throw new ValueError(
-          "sequential",
-          `options is ${describe(applyOptions)}: pass { training, state, random }`,
-        );
-      }
+      checkApplyOptions(applyOptions);
       const newState: Record<string, ParamTree> = { ...(applyOptions.state as Record<string, ParamTree>) };
       const output = run(params, input, applyOptions, newState);
       return { output, state: newState };

@@ -1,7 +1,7 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { tensorOfOperand } from "../layers/operands.js";
+import { checkOptionKeys, checkTensor, describe, operandTensor, sameShape } from "../layers/validate.js";
 import { readClassWeights } from "./targets.js";
 
 /** Options of {@link softmaxCrossEntropyFromLogits}. */
@@ -22,7 +22,8 @@ export interface SoftmaxCrossEntropyOptions {
  *
  * The log-sum-exp subtracts the row max, so large logits neither overflow nor lose the loss. The VJP is
  * the closed form `∂L/∂z_ic = wᵢ (softmax(zᵢ)_c − q_ic) / Σ w` (softmax kept from the forward pass).
- * Targets: integer labels `[N]` (or `[N, 1]`), or one-hot / probability rows `[N, C]`.
+ * Shape contract: logits `[N, C]` (or `[…, C]`) with integer labels `[N]` (or `[N, 1]`), or with one-hot /
+ * probability rows of the logits' shape `[N, C]`; anything else is a ShapeError.
  *
  * @example
  * softmaxCrossEntropyFromLogits(logits, labels, { labelSmoothing: 0.1 })
@@ -33,19 +34,24 @@ export function softmaxCrossEntropyFromLogits(
   options: SoftmaxCrossEntropyOptions = {},
 ): Traced {
   const op = "softmaxCrossEntropyFromLogits";
-  const shape = tensorOfOperand(logits).shape;
+  const shape = operandTensor(op, "logits", logits).shape;
+  checkTensor(op, "targets", targets);
+  checkOptionKeys(op, options, ["labelSmoothing", "classWeights"]);
   if (shape.length < 1) throw new ShapeError(op, "logits are a scalar: expected [batch, classes]");
   const classes = shape[shape.length - 1]!;
-  const rows = shape.slice(0, -1).reduce((product, size) => product * size, 1);
+  const leading = shape.slice(0, -1);
+  const rows = leading.reduce((product, size) => product * size, 1);
+  if (rows * classes === 0) throw new ValueError(op, `logits ${formatShape(shape)} are empty`);
   const smoothing = options.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1))
-    throw new ValueError(op, `labelSmoothing is ${smoothing}: use a value in [0, 1]`);
+  if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing <= 1))
+    throw new ValueError(op, `labelSmoothing is ${describe(smoothing)}: use a value in [0, 1]`);
   const classWeights = readClassWeights(op, options.classWeights, classes);
-  const hardLabels = targets.data.length === rows;
-  if (!hardLabels && targets.data.length !== rows * classes) {
+  // Integer labels [N] (or [N, 1]) against logits [N, C], else one-hot / probability rows of the logits' shape.
+  const hardLabels = sameShape(targets.shape, leading) || sameShape(targets.shape, [...leading, 1]);
+  if (!hardLabels && !sameShape(targets.shape, shape)) {
     throw new ShapeError(
       op,
-      `logits ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: pass ${rows} integer labels or ${rows}×${classes} one-hot rows`,
+      `logits ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: pass ${rows} integer labels or ${rows}×${classes} one-hot rows (targets ${formatShape(leading)} or ${formatShape(shape)})`,
     );
   }
   const labels = targets.data;
@@ -155,7 +161,8 @@ export interface BinaryCrossEntropyOptions {
  * `ℓ = max(z, 0) − z·y + log(1 + e^{−|z|})`  (= `−y log σ(z) − (1 − y) log(1 − σ(z))`)
  *
  * Fused: the VJP is `∂L/∂z = w (σ(z) − y) / Σ w` (exact at `z = 0`, where a composition of
- * `relu` and `abs` subgradients would be wrong). Targets in `[0, 1]`, same size as the logits.
+ * `relu` and `abs` subgradients would be wrong). Targets in `[0, 1]`, of the logits' shape (or `[N]` labels
+ * for `[N, 1]` logits: the loss is element by element, never broadcast).
  *
  * @example
  * binaryCrossEntropyFromLogits(logits, labels)
@@ -166,18 +173,28 @@ export function binaryCrossEntropyFromLogits(
   options: BinaryCrossEntropyOptions = {},
 ): Traced {
   const op = "binaryCrossEntropyFromLogits";
-  const shape = tensorOfOperand(logits).shape;
+  const shape = operandTensor(op, "logits", logits).shape;
+  checkTensor(op, "targets", targets);
+  checkOptionKeys(op, options, ["labelSmoothing", "classWeights"]);
   const size = shape.reduce((product, dimension) => product * dimension, 1);
-  if (targets.data.length !== size) {
+  // Element by element on the flat data (no broadcast), so one score per sample [N, 1] may take labels [N].
+  const oneColumn =
+    (shape.length === 2 && shape[1] === 1 && sameShape(targets.shape, shape.slice(0, 1))) ||
+    (targets.shape.length === 2 && targets.shape[1] === 1 && sameShape(shape, targets.shape.slice(0, 1)));
+  if (!sameShape(shape, targets.shape) && !oneColumn) {
     throw new ShapeError(
       op,
-      `logits ${formatShape(shape)} and targets ${formatShape(targets.shape)} differ in size: one target per logit`,
+      `logits ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: ${
+        targets.data.length === size
+          ? `reshape targets to ${formatShape(shape)}`
+          : "pass one target per logit"
+      }`,
     );
   }
   if (size === 0) throw new ValueError(op, "logits are empty");
   const smoothing = options.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1))
-    throw new ValueError(op, `labelSmoothing is ${smoothing}: use a value in [0, 1]`);
+  if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing <= 1))
+    throw new ValueError(op, `labelSmoothing is ${describe(smoothing)}: use a value in [0, 1]`);
   const classWeights = readClassWeights(op, options.classWeights, 2);
   const y = new Float64Array(size);
   const weights = new Float64Array(size);

@@ -1,8 +1,7 @@
 import { clip, log, mean, mul, type Operand, relu, square, sub, sum, type Traced } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { tensorOfOperand } from "../layers/operands.js";
-import { checkSameSize } from "./targets.js";
+import { checkSameShape } from "./targets.js";
 
 /** Targets as ±1: labels 0/1 become −1/+1 (as Keras), −1/+1 stay. */
 function signedTargets(op: string, targets: TensorLike): Tensor {
@@ -28,7 +27,7 @@ function signedTargets(op: string, targets: TensorLike): Tensor {
  * hinge(scores, labels)
  */
 export function hinge(predictions: Operand, targets: TensorLike): Traced {
-  checkSameSize("hinge", predictions, targets);
+  checkSameShape("hinge", predictions, targets);
   return mean(relu(sub(1, mul(predictions, signedTargets("hinge", targets)))));
 }
 
@@ -39,7 +38,7 @@ export function hinge(predictions: Operand, targets: TensorLike): Traced {
  * squaredHinge(scores, labels)
  */
 export function squaredHinge(predictions: Operand, targets: TensorLike): Traced {
-  checkSameSize("squaredHinge", predictions, targets);
+  checkSameShape("squaredHinge", predictions, targets);
   return mean(square(relu(sub(1, mul(predictions, signedTargets("squaredHinge", targets))))));
 }
 
@@ -53,8 +52,7 @@ export function squaredHinge(predictions: Operand, targets: TensorLike): Traced 
  */
 export function klDivergence(predictions: Operand, targets: TensorLike): Traced {
   const op = "klDivergence";
-  checkSameSize(op, predictions, targets);
-  const shape = tensorOfOperand(predictions).shape;
+  const shape = checkSameShape(op, predictions, targets).shape;
   if (shape.length < 1)
     throw new ShapeError(op, `predictions ${formatShape(shape)}: expected [batch, classes]`);
   const classes = shape[shape.length - 1]!;

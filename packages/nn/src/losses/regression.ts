@@ -1,16 +1,18 @@
 import { abs, add, mean, minimum, mul, type Operand, square, sub, type Traced } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
-import { checkSameSize } from "./targets.js";
+import { checkOptionKeys, describe } from "../layers/validate.js";
+import { checkSameShape } from "./targets.js";
 
 /**
- * Mean squared error over every element: `L = (1/n) Σ (ŷ − y)²`.
+ * Mean squared error over every element: `L = (1/n) Σ (ŷ − y)²`. Predictions and targets must have the
+ * same shape (`[N, 1]` predictions take `[N, 1]` targets: no broadcasting).
  *
  * @example
  * meanSquaredError(predictions, targets).item()
  */
 export function meanSquaredError(predictions: Operand, targets: TensorLike): Traced {
-  checkSameSize("meanSquaredError", predictions, targets);
+  checkSameShape("meanSquaredError", predictions, targets);
   return mean(square(sub(predictions, targets)));
 }
 
@@ -21,7 +23,7 @@ export function meanSquaredError(predictions: Operand, targets: TensorLike): Tra
  * meanAbsoluteError(predictions, targets).item()
  */
 export function meanAbsoluteError(predictions: Operand, targets: TensorLike): Traced {
-  checkSameSize("meanAbsoluteError", predictions, targets);
+  checkSameShape("meanAbsoluteError", predictions, targets);
   return mean(abs(sub(predictions, targets)));
 }
 
@@ -38,10 +40,11 @@ export function huber(
   targets: TensorLike,
   options: { readonly delta?: number } = {},
 ): Traced {
+  checkOptionKeys("huber", options, ["delta"]);
   const delta = options.delta ?? 1;
-  if (!(delta > 0) || !Number.isFinite(delta))
-    throw new ValueError("huber", `delta is ${delta}: use a positive number`);
-  checkSameSize("huber", predictions, targets);
+  if (typeof delta !== "number" || !(delta > 0) || !Number.isFinite(delta))
+    throw new ValueError("huber", `delta is ${describe(delta)}: use a positive number`);
+  checkSameShape("huber", predictions, targets);
   const error = abs(sub(predictions, targets));
   const quadratic = minimum(error, delta);
   return mean(add(mul(square(quadratic), 0.5), mul(sub(error, quadratic), delta)));

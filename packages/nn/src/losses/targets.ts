@@ -1,23 +1,30 @@
 import type { Operand } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, ValueError } from "@descent/tensor";
-import { tensorOfOperand } from "../layers/operands.js";
+import { checkTensor, describe, operandTensor, sameShape } from "../layers/validate.js";
 
-/** Throws unless predictions and targets hold the same number of elements with the same batch size. */
-export function checkSameSize(op: string, predictions: Operand, targets: TensorLike): void {
-  const shape = tensorOfOperand(predictions).shape;
-  let size = 1;
-  for (const dimension of shape) size *= dimension;
-  if (
-    size !== targets.data.length ||
-    (shape.length > 0 && targets.shape.length > 0 && shape[0] !== targets.shape[0])
-  ) {
+/**
+ * The shape contract of the element-wise losses: predictions and targets have the same shape, because
+ * they are combined element by element and a broadcast (`[N, 1]` against `[N]` gives `[N, N]`) would
+ * silently compute another loss. Checks both tensors, and returns the predictions' tensor.
+ */
+export function checkSameShape(op: string, predictions: Operand, targets: TensorLike): TensorLike {
+  const predicted = operandTensor(op, "predictions", predictions);
+  checkTensor(op, "targets", targets);
+  const shape = predicted.shape;
+  if (!sameShape(shape, targets.shape)) {
+    const fix =
+      predicted.data.length === targets.data.length
+        ? `reshape targets to ${formatShape(shape)}`
+        : "pass one target per prediction";
     throw new ShapeError(
       op,
-      `predictions ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: pass one target per prediction`,
+      `predictions ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: ${fix} (losses do not broadcast)`,
     );
   }
-  if (size === 0) throw new ValueError(op, "predictions are empty: a loss needs at least one element");
+  if (predicted.data.length === 0)
+    throw new ValueError(op, "predictions are empty: a loss needs at least one element");
+  return predicted;
 }
 
 /** Per-class weights as an array, checked against the number of classes. */
@@ -27,7 +34,10 @@ export function readClassWeights(
   classes: number,
 ): Float64Array | undefined {
   if (weights === undefined) return undefined;
-  const values = Array.isArray(weights) ? weights : Array.from((weights as TensorLike).data);
+  if (!Array.isArray(weights)) checkTensor(op, "options.classWeights", weights);
+  const values: readonly unknown[] = Array.isArray(weights)
+    ? weights
+    : Array.from((weights as TensorLike).data);
   if (values.length !== classes) {
     throw new ValueError(
       op,
@@ -35,9 +45,9 @@ export function readClassWeights(
     );
   }
   for (const [c, value] of values.entries()) {
-    if (!(value >= 0) || !Number.isFinite(value)) {
-      throw new ValueError(op, `classWeights[${c}] is ${value}: weights must be finite and ≥ 0`);
+    if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+      throw new ValueError(op, `classWeights[${c}] is ${describe(value)}: weights must be finite and ≥ 0`);
     }
   }
-  return Float64Array.from(values);
+  return Float64Array.from(values as number[]);
 }

@@ -1,6 +1,15 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { columnsOf, predictedClasses, sampleCount, targetClasses } from "./labels.js";
+import { checkOptionKeys, describe } from "../layers/validate.js";
+import { checkClassShapes, columnsOf, predictedClasses, sampleCount, targetClasses } from "./labels.js";
+
+/** Reads the threshold option: a number (default 0.5). */
+function thresholdOf(op: string, options: ThresholdOptions): number {
+  const threshold = options.threshold ?? 0.5;
+  if (typeof threshold !== "number" || Number.isNaN(threshold))
+    throw new ValueError(op, `options.threshold is ${describe(threshold)}: use a number`);
+  return threshold;
+}
 
 /** Options of the classification metrics that turn scores into classes. */
 export interface ThresholdOptions {
@@ -23,8 +32,10 @@ export function accuracy(
   options: ThresholdOptions = {},
 ): number {
   const op = "accuracy";
+  checkOptionKeys(op, options, ["threshold"]);
   const count = sampleCount(op, predictions, targets);
-  const predicted = predictedClasses(op, predictions, count, options.threshold ?? 0.5);
+  checkClassShapes(op, predictions, targets);
+  const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
   const actual = targetClasses(op, targets, count);
   let correct = 0;
   for (let i = 0; i < count; i++) if (predicted[i] === actual[i]) correct++;
@@ -46,9 +57,12 @@ export function topKAccuracy(
   options: { readonly k?: number } = {},
 ): number {
   const op = "topKAccuracy";
+  checkOptionKeys(op, options, ["k"]);
   const k = options.k ?? 5;
-  if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k is ${k}: use a positive integer`);
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 1)
+    throw new ValueError(op, `k is ${describe(k)}: use a positive integer`);
   const count = sampleCount(op, predictions, targets);
+  checkClassShapes(op, predictions, targets);
   if (predictions.shape.length !== 2) {
     throw new ShapeError(op, `predictions ${formatShape(predictions.shape)}: expected scores [N, C]`);
   }
@@ -85,13 +99,29 @@ export function confusionMatrix(
   options: ThresholdOptions & { readonly classes?: number } = {},
 ): Tensor {
   const op = "confusionMatrix";
+  checkOptionKeys(op, options, ["threshold", "classes"]);
+  if (
+    options.classes !== undefined &&
+    (typeof options.classes !== "number" ||
+      !Number.isInteger(options.classes) ||
+      options.classes < 1 ||
+      options.classes > 65536)
+  ) {
+    throw new ValueError(op, `options.classes is ${describe(options.classes)}: use an integer in [1, 65536]`);
+  }
   const count = sampleCount(op, predictions, targets);
-  const predicted = predictedClasses(op, predictions, count, options.threshold ?? 0.5);
+  checkClassShapes(op, predictions, targets);
+  const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
   const actual = targetClasses(op, targets, count);
   const predictionColumns = columnsOf(op, "predictions", predictions);
   let classes = options.classes ?? (predictionColumns > 1 ? predictionColumns : 2);
   if (options.classes === undefined) {
     for (let i = 0; i < count; i++) classes = Math.max(classes, actual[i]! + 1, predicted[i]! + 1);
+    if (classes > 65536)
+      throw new ValueError(
+        op,
+        `targets name class ${classes - 1}: a confusion matrix holds at most 65536 classes`,
+      );
   }
   const matrix = new Float64Array(classes * classes);
   for (let i = 0; i < count; i++) {
@@ -163,8 +193,10 @@ function averaged(
   options: AverageOptions,
   score: (truePositives: number, falsePositives: number, falseNegatives: number) => number,
 ): number {
+  checkOptionKeys(op, options, ["threshold", "average", "positiveClass"]);
   const count = sampleCount(op, predictions, targets);
-  const predicted = predictedClasses(op, predictions, count, options.threshold ?? 0.5);
+  checkClassShapes(op, predictions, targets);
+  const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
   const actual = targetClasses(op, targets, count);
   let classes = Math.max(2, columnsOf(op, "predictions", predictions));
   for (let i = 0; i < count; i++) classes = Math.max(classes, actual[i]! + 1, predicted[i]! + 1);
@@ -188,12 +220,12 @@ function averaged(
       );
     }
     if (!Number.isInteger(positive) || positive < 0 || positive >= classes) {
-      throw new ValueError(op, `positiveClass is ${positive}: use a class in [0, ${classes - 1}]`);
+      throw new ValueError(op, `positiveClass is ${describe(positive)}: use a class in [0, ${classes - 1}]`);
     }
     return classScore(positive);
   }
   if (average !== "macro")
-    throw new ValueError(op, `average ${JSON.stringify(average)}: use "binary" or "macro"`);
+    throw new ValueError(op, `options.average is ${describe(average)}: use "binary" or "macro"`);
   let total = 0;
   let present = 0;
   for (let c = 0; c < classes; c++) {

@@ -1,8 +1,27 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { checkTensor } from "../layers/validate.js";
+
+/**
+ * The shape contract of the classification metrics: class scores `[N, C]` against integer labels `[N]` /
+ * `[N, 1]` or one-hot rows of the same `[N, C]`; one score per sample `[N]` / `[N, 1]` against labels
+ * `[N]` / `[N, 1]`. One-hot rows with another number of classes than the scores are a ShapeError.
+ */
+export function checkClassShapes(op: string, predictions: TensorLike, targets: TensorLike): void {
+  const predicted = columnsOf(op, "predictions", predictions);
+  const actual = columnsOf(op, "targets", targets);
+  if (actual > 1 && predicted !== actual) {
+    throw new ShapeError(
+      op,
+      `predictions ${formatShape(predictions.shape)} and one-hot targets ${formatShape(targets.shape)} have different numbers of classes: pass scores [N, ${actual}] or integer labels [N]`,
+    );
+  }
+}
 
 /** Number of samples (axis 0) of a metric input, checking both inputs agree. */
 export function sampleCount(op: string, predictions: TensorLike, targets: TensorLike): number {
+  checkTensor(op, "predictions", predictions);
+  checkTensor(op, "targets", targets);
   if (predictions.shape.length === 0 || targets.shape.length === 0) {
     throw new ShapeError(op, "predictions and targets need a batch axis: got a scalar");
   }
@@ -45,12 +64,17 @@ export function argmaxRow(data: Float32Array | Float64Array, offset: number, cou
  */
 export function targetClasses(op: string, targets: TensorLike, count: number): Int32Array {
   const columns = columnsOf(op, "targets", targets);
+  if (columns === 0)
+    throw new ShapeError(
+      op,
+      `targets ${formatShape(targets.shape)} have no columns: expected [N], [N, 1] or [N, C]`,
+    );
   const labels = new Int32Array(count);
   const data = targets.data;
   if (columns === 1) {
     for (let i = 0; i < count; i++) {
       const value = data[i]!;
-      if (!Number.isInteger(value) || value < 0) {
+      if (!Number.isInteger(value) || value < 0 || value > 2 ** 24) {
         throw new ValueError(
           op,
           `target ${i} is ${value}: class labels must be non-negative integers (or pass one-hot rows [N, C])`,
@@ -72,6 +96,11 @@ export function predictedClasses(
   threshold: number,
 ): Int32Array {
   const columns = columnsOf(op, "predictions", predictions);
+  if (columns === 0)
+    throw new ShapeError(
+      op,
+      `predictions ${formatShape(predictions.shape)} have no columns: expected [N], [N, 1] or [N, C]`,
+    );
   const classes = new Int32Array(count);
   const data = predictions.data;
   if (columns === 1) {
@@ -99,6 +128,8 @@ export function positiveScores(op: string, predictions: TensorLike, count: numbe
       `predictions ${formatShape(predictions.shape)} have ${columns} classes: ${op} is binary (pass one column of scores, or compute it one-vs-rest per class)`,
     );
   }
+  if (columns === 0)
+    throw new ShapeError(op, `predictions ${formatShape(predictions.shape)} have no columns`);
   const scores = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const value = predictions.data[columns === 2 ? i * 2 + 1 : i]!;

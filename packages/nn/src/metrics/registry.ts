@@ -1,5 +1,6 @@
 import type { Metric } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
+import { describe, didYouMean } from "../layers/validate.js";
 import { accuracy, f1Score, precision, recall, topKAccuracy } from "./classification.js";
 import { prAuc, rocAuc } from "./ranking.js";
 import { meanAbsoluteError, meanSquaredError, r2 } from "./regression.js";
@@ -47,13 +48,27 @@ const builtIn: Record<MetricName, Metric> = {
  * toMetric({ name: "top3", direction: "higher", compute: (p, t) => topKAccuracy(p, t, { k: 3 }) })
  */
 export function toMetric(metric: MetricName | Metric): Metric {
-  if (typeof metric !== "string") return metric;
-  const found = builtIn[metric];
-  if (found === undefined) {
+  if (typeof metric === "string") {
+    // Own names only: "constructor" or "toString" must not reach Object.prototype.
+    if (!Object.hasOwn(builtIn, metric)) {
+      throw new ValueError(
+        "toMetric",
+        `unknown metric ${describe(metric)}${didYouMean(metric, Object.keys(builtIn))}: use one of ${Object.keys(builtIn).join(", ")}, or a { name, direction, compute } object`,
+      );
+    }
+    return builtIn[metric as MetricName];
+  }
+  const candidate = metric as Partial<Metric> | null;
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.name !== "string" ||
+    typeof candidate.compute !== "function"
+  ) {
     throw new ValueError(
       "toMetric",
-      `unknown metric "${metric}": use one of ${Object.keys(builtIn).join(", ")}`,
+      `metric is ${describe(metric)}: pass a built-in name ("accuracy") or a { name, direction, compute } object`,
     );
   }
-  return found;
+  return metric;
 }

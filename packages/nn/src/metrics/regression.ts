@@ -1,15 +1,22 @@
 import type { Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ShapeError } from "@descent/tensor";
+import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { sameShape } from "../layers/validate.js";
 import { sampleCount } from "./labels.js";
 
+/** The regression metrics' shape contract, as the losses': predictions and targets of one shape. */
 function checkSameSize(op: string, predictions: TensorLike, targets: TensorLike): number {
   sampleCount(op, predictions, targets);
-  if (predictions.data.length !== targets.data.length) {
+  if (!sameShape(predictions.shape, targets.shape)) {
     throw new ShapeError(
       op,
-      `predictions ${formatShape(predictions.shape)} and targets ${formatShape(targets.shape)} differ in size: pass one target per prediction`,
+      `predictions ${formatShape(predictions.shape)} and targets ${formatShape(targets.shape)} ${
+        predictions.data.length === targets.data.length
+          ? `do not match: reshape targets to ${formatShape(predictions.shape)}`
+          : "differ in size: pass one target per prediction"
+      }`,
     );
   }
+  if (predictions.data.length === 0) throw new ValueError(op, "predictions are empty");
   return predictions.data.length;
 }
 

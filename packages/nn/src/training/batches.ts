@@ -1,5 +1,6 @@
 import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { checkTensor, describe } from "../layers/validate.js";
 import type { FitOptions } from "./types.js";
 
 /** Inputs and targets of a supervised dataset (any `Dataset` of `@descent/spec` fits). */
@@ -10,10 +11,16 @@ export interface TrainingData {
 
 /** Checks that inputs and targets have a batch axis of the same length, and returns it. */
 export function sampleCountOf(op: string, data: TrainingData, label = "data"): number {
-  const { inputs, targets } = data ?? ({} as TrainingData);
-  if (!inputs?.shape || !targets?.shape) {
+  if (typeof data !== "object" || data === null) {
+    throw new ValueError(op, `${label} is ${describe(data)}: pass { inputs, targets } tensors (a Dataset)`);
+  }
+  const { inputs, targets } = data;
+  if (inputs === undefined || targets === undefined) {
     throw new ValueError(op, `${label} must be { inputs, targets } tensors (a Dataset)`);
   }
+  // The data's length must match its shape: a short array would be read past its end into NaN targets.
+  checkTensor(op, `${label}.inputs`, inputs);
+  checkTensor(op, `${label}.targets`, targets);
   if (inputs.shape.length === 0 || targets.shape.length === 0) {
     throw new ShapeError(op, `${label}: inputs and targets need a batch axis (got a scalar)`);
   }
@@ -81,16 +88,16 @@ export function resolveBatchSize(
     if (options.batchSize !== implied) {
       throw new ValueError(
         op,
-        `mode "${mode}" uses batches of ${implied} but batchSize is ${options.batchSize}: drop batchSize, or use mode "mini-batch"`,
+        `mode "${mode}" uses batches of ${implied} but batchSize is ${describe(options.batchSize)}: drop batchSize, or use mode "mini-batch"`,
       );
     }
   }
   if (mode === "batch") return count;
   if (mode === "stochastic") return 1;
   if (mode !== "mini-batch")
-    throw new ValueError(op, `mode ${JSON.stringify(mode)}: use "batch", "stochastic" or "mini-batch"`);
+    throw new ValueError(op, `options.mode is ${describe(mode)}: use "batch", "stochastic" or "mini-batch"`);
   const size = options.batchSize ?? 32;
-  if (!Number.isInteger(size) || size < 1)
-    throw new ValueError(op, `batchSize is ${size}: use a positive integer`);
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1)
+    throw new ValueError(op, `batchSize is ${describe(size)}: use a positive integer`);
   return Math.min(size, count);
 }

@@ -1,16 +1,20 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
 import { applyUpdates, fusedStep } from "@descent/optimizers";
-import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { allocate, createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
+import { describe, isObject } from "../layers/validate.js";
 import { toMetric } from "../metrics/registry.js";
 import { addTrees, flattenTree, scaleTree } from "../tree/tree.js";
 import { RowGatherer, resolveBatchSize, sampleCountOf, type TrainingData } from "./batches.js";
+import { parseTrainingCheckpoint } from "./checkpoint-schema.js";
 import { evaluateInto } from "./evaluate.js";
+import { checkValidationData, readFitOptions } from "./fit-options.js";
 import { toLoss } from "./loss-registry.js";
 import { nonFiniteError, nonFiniteGradients, type PreviousStep } from "./non-finite.js";
 import { ParameterArrays, recycleGradients, withGradientPool } from "./recycling.js";
 import { ResidentPool } from "./resident-pool.js";
+import { checkResume } from "./resume.js";
 import type {
   EpochLogs,
   FitOptions,
@@ -19,6 +23,16 @@ import type {
   TrainingCheckpoint,
   TrainingContext,
 } from "./types.js";
+
+function isModel(value: unknown): value is Model {
+  const model = value as Partial<Model> | null;
+  return (
+    typeof model === "object" &&
+    model !== null &&
+    typeof model.apply === "function" &&
+    typeof model.initState === "function"
+  );
+}
 
 function dtypeOfTree(params: ParamTree): DType {
   const first = flattenTree(params)[0];
@@ -67,30 +81,37 @@ function train(
   pool: ResidentPool | null,
 ): FitResult {
   const op = "fit";
-  if (typeof model?.apply !== "function")
-    throw new ValueError(op, "expected a model (e.g. from sequential) as first argument");
-  const optimizer = options?.optimizer as GradientTransformation<unknown> | undefined;
-  if (typeof optimizer?.update !== "function" || typeof optimizer.init !== "function") {
+  if (!isModel(model))
     throw new ValueError(
       op,
-      "options.optimizer must be a GradientTransformation (e.g. sgd({ learningRate: 0.1 }))",
+      `model is ${describe(model)}: pass a model (e.g. from sequential) as first argument`,
     );
-  }
+  if (!isObject(params))
+    throw new ValueError(op, `params is ${describe(params)}: pass the tree made by model.init()`);
+  const {
+    optimizer,
+    epochs,
+    seed,
+    shuffle,
+    guard,
+    regularizers,
+    constraints,
+    callbacks,
+    evaluationBatchSize,
+  } = readFitOptions(op, options);
   const loss = toLoss(op, options.loss);
   const count = sampleCountOf(op, data, "data");
-  if (options.validationData) sampleCountOf(op, options.validationData, "validationData");
+  if (options.validationData !== undefined) {
+    sampleCountOf(op, options.validationData, "options.validationData");
+    checkValidationData(op, data, options.validationData);
+  }
   const batchSize = resolveBatchSize(op, options, count);
-  const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0)
-    throw new ValueError(op, `epochs is ${epochs}: use an integer ≥ 0`);
-  const seed = options.seed ?? 0;
-  const shuffle = options.shuffle ?? true;
-  const guard = options.nonFiniteGuard ?? true;
-  const regularizers = options.regularizers ?? [];
-  const constraints = options.constraints ?? [];
-  const callbacks = options.callbacks ?? [];
   const stepsPerEpoch = Math.ceil(count / batchSize);
-  const resume = options.resume;
+  const resume =
+    options.resume === undefined ? undefined : parseTrainingCheckpoint(options.resume, op, "options.resume");
+  const resumedOptimizerState = resume
+    ? checkResume(op, resume, { seed, count, stepsPerEpoch, optimizer, params })
+    : undefined;
 
   // Built-in optimizers ending in a learning rate update and apply in one pass (same numbers).
   const fused = fusedStep(optimizer);
@@ -111,7 +132,7 @@ function train(
   let current = {
     params,
     state: options.state ?? model.initState(dtypeOfTree(params)),
-    optimizerState: resume ? resume.optimizerState : optimizer.init(params),
+    optimizerState: resume ? resumedOptimizerState : optimizer.init(params),
   };
   let epoch = resume?.epoch ?? 0;
   let step = resume?.step ?? 0;
@@ -121,21 +142,21 @@ function train(
   let lastLoss = Number.NaN;
   let learningRateScale = resume?.learningRateScale ?? 1;
   let stopTraining = false;
-  let epochShuffleState: readonly number[] = shuffleRandom.getState();
   if (resume) {
-    if (resume.seed !== seed) {
-      throw new ValueError(
-        op,
-        `the checkpoint was made with seed ${resume.seed} but options.seed is ${seed}: pass the same seed to resume`,
-      );
-    }
     layerRandom.setState(resume.layerRandomState);
     shuffleRandom.setState(resume.shuffleRandomState);
     for (const callback of callbacks) {
-      const saved = resume.callbacks[callback.name];
-      if (saved !== undefined) callback.setState?.(saved);
+      // Own keys only: a callback named "constructor" must not be handed Object.
+      if (Object.hasOwn(resume.callbacks, callback.name))
+        callback.setState?.(resume.callbacks[callback.name]);
     }
   }
+  // Where the epoch `epoch` starts: the shuffler's state before it draws that epoch's order.
+  let epochShuffleState: readonly number[] = shuffleRandom.getState();
+  // True from an epoch's first draw to its end: a checkpoint taken outside resumes at the next epoch.
+  let epochInProgress = false;
+  // True while onEpochEnd runs, when `epoch` still names the finished epoch.
+  let epochEnding = false;
 
   const context: TrainingContext = {
     model,
@@ -195,12 +216,15 @@ function train(
       for (const callback of callbacks) {
         if (callback.getState) callbackStates[callback.name] = callback.getState();
       }
+      // At the end of an epoch the next thing to run is the next epoch, from the shuffler's current state
+      // (resuming at `epoch` would train the finished epoch twice).
+      const atBoundary = epochEnding || !epochInProgress;
       return {
         step,
-        epoch,
+        epoch: epochEnding ? epoch + 1 : epoch,
         batchInEpoch,
         seed,
-        shuffleRandomState: [...epochShuffleState],
+        shuffleRandomState: atBoundary ? shuffleRandom.getState() : [...epochShuffleState],
         layerRandomState: layerRandom.getState(),
         optimizerState: current.optimizerState,
         learningRateScale,
@@ -250,6 +274,7 @@ function train(
   for (; epoch < epochs && !stopTraining; epoch++) {
     epochShuffleState = shuffleRandom.getState();
     order = shuffle ? permutation(shuffleRandom, count) : null;
+    epochInProgress = true;
     if (batchInEpoch === 0) for (const callback of callbacks) callback.onEpochBegin?.(context);
     for (; batchInEpoch < stepsPerEpoch && !stopTraining; ) {
       const start = batchInEpoch * batchSize;
@@ -331,7 +356,7 @@ function train(
     const logs: Record<string, number> = { epoch, loss: epochLossSum / epochSampleCount };
     const evaluation = {
       metrics: options.metrics ?? [],
-      batchSize: options.evaluationBatchSize ?? 1024,
+      batchSize: evaluationBatchSize,
       loss,
     };
     if (options.trainingMetrics && evaluation.metrics.length > 0) {
@@ -352,7 +377,10 @@ function train(
     batchInEpoch = 0;
     epochLossSum = 0;
     epochSampleCount = 0;
+    epochInProgress = false;
+    epochEnding = true;
     for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
+    epochEnding = false;
   }
   if (guard && previous !== null && nonFiniteGradients(current.params).length > 0) {
     throw nonFinite([], Number.NaN, {}, data.inputs);

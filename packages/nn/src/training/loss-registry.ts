@@ -1,6 +1,7 @@
 import type { Operand, Traced } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
+import { describe, didYouMean } from "../layers/validate.js";
 import { binaryCrossEntropyFromLogits, softmaxCrossEntropyFromLogits } from "../losses/cross-entropy.js";
 import { hinge, klDivergence, squaredHinge } from "../losses/margin.js";
 import { huber, meanAbsoluteError, meanSquaredError } from "../losses/regression.js";
@@ -30,15 +31,16 @@ const builtIn: Record<LossName, LossFunction> = {
   klDivergence,
 };
 
-/** The loss function for a name or function. */
-export function toLoss(op: string, loss: LossFunction | LossName): LossFunction {
+/** The loss function for a name or function; names are looked up among the registry's own keys only. */
+export function toLoss(op: string, loss: LossFunction | LossName, label = "options.loss"): LossFunction {
   if (typeof loss === "function") return loss;
-  const found = builtIn[loss];
-  if (found === undefined) {
+  // Own names only: "constructor" would otherwise train on Object() and "toString" fail inside autodiff.
+  if (typeof loss !== "string" || !Object.hasOwn(builtIn, loss)) {
+    const names = Object.keys(builtIn);
     throw new ValueError(
       op,
-      `unknown loss ${JSON.stringify(loss)}: use a function or one of ${Object.keys(builtIn).join(", ")}`,
+      `${label} is ${typeof loss === "string" ? `an unknown loss ${describe(loss)}${didYouMean(loss, names)}` : describe(loss)}: use a function (predictions, targets) → scalar or one of ${names.join(", ")}`,
     );
   }
-  return found;
+  return builtIn[loss];
 }
