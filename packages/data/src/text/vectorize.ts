@@ -1,5 +1,53 @@
 import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { isArrayLike } from "../core/dataset.js";
+import {
+  checkAllocation,
+  checkDType,
+  checkInteger,
+  checkString,
+  checkTensor,
+  describe,
+  MAX_ELEMENTS,
+} from "../core/validate.js";
+
+// Documents are arrays of string tokens; checked while they are counted, so valid input costs no extra pass.
+function checkDocuments(op: string, documents: unknown): readonly (readonly string[])[] {
+  if (!Array.isArray(documents)) {
+    throw new ValueError(op, `documents = ${describe(documents)}: pass an array of token arrays`);
+  }
+  documents.forEach((tokens, i) => {
+    if (!Array.isArray(tokens)) {
+      throw new ValueError(op, `documents[${i}] = ${describe(tokens)}: pass an array of string tokens`);
+    }
+  });
+  return documents;
+}
+
+function badToken(op: string, i: number, token: unknown): never {
+  throw new ValueError(op, `documents[${i}] holds ${describe(token)}: tokens must be strings (use tokenize)`);
+}
+
+function checkVocabulary(op: string, vocabulary: unknown): Vocabulary {
+  const { words, index } = (
+    typeof vocabulary === "object" && vocabulary !== null ? vocabulary : {}
+  ) as Partial<Vocabulary>;
+  if (!Array.isArray(words) || !(index instanceof Map) || index.size !== words.length) {
+    throw new ValueError(
+      op,
+      `vocabulary = ${describe(vocabulary)}: pass a vocabulary from fitVocabulary ({ words, index: Map })`,
+    );
+  }
+  words.forEach((word, j) => {
+    if (typeof word !== "string" || index.get(word) !== j) {
+      throw new ValueError(
+        op,
+        `vocabulary.index does not map vocabulary.words[${j}] = ${describe(word)} to ${j}: pass a vocabulary from fitVocabulary`,
+      );
+    }
+  });
+  return vocabulary as Vocabulary;
+}
 
 /** The words kept as features, with their training document frequencies. */
 export interface Vocabulary {
@@ -19,11 +67,20 @@ export interface Vocabulary {
  * ```
  */
 export function fitVocabulary(documents: readonly (readonly string[])[], size: number): Vocabulary {
-  if (!Number.isInteger(size) || size <= 0) {
-    throw new ValueError("fitVocabulary", `size = ${size}: pass a positive integer number of words`);
+  checkDocuments("fitVocabulary", documents);
+  if (typeof size !== "number" || !Number.isInteger(size) || size <= 0) {
+    throw new ValueError(
+      "fitVocabulary",
+      `size = ${describe(size)}: pass a positive integer number of words`,
+    );
   }
   const counts = new Map<string, number>();
-  for (const tokens of documents) for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+  documents.forEach((tokens, i) => {
+    for (const token of tokens) {
+      if (typeof token !== "string") badToken("fitVocabulary", i, token);
+      counts.set(token, (counts.get(token) ?? 0) + 1);
+    }
+  });
   // Sorting only the words that can make the cut (count ≥ the size-th largest count) keeps this fast
   // on corpora with hundreds of thousands of distinct tokens.
   const sortedCounts = Int32Array.from(counts.values()).sort();
@@ -51,11 +108,15 @@ export function bagOfWords(
   vocabulary: Vocabulary,
   dtype: DType = "float32",
 ): Tensor {
+  checkDocuments("bagOfWords", documents);
+  checkVocabulary("bagOfWords", vocabulary);
+  checkDType("bagOfWords", "dtype", dtype);
   const size = vocabulary.words.length;
-  const counts = allocate(dtype, documents.length * size);
+  const counts = allocate(dtype, checkAllocation("bagOfWords", "the counts", documents.length * size));
   documents.forEach((tokens, i) => {
     const offset = i * size;
     for (const token of tokens) {
+      if (typeof token !== "string") badToken("bagOfWords", i, token);
       const j = vocabulary.index.get(token);
       if (j !== undefined) counts[offset + j]! += 1;
     }
@@ -72,6 +133,7 @@ export function bagOfWords(
  * ```
  */
 export function fnv1a32(text: string): number {
+  checkString("fnv1a32", "text", text);
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     const code = text.codePointAt(i)!;
@@ -106,16 +168,17 @@ export function hashedFeatures(
   size: number,
   dtype: DType = "float32",
 ): Tensor {
-  if (!Number.isInteger(size) || size <= 0) {
-    throw new ValueError("hashedFeatures", `size = ${size}: pass a positive integer number of features`);
-  }
-  const counts = allocate(dtype, documents.length * size);
+  checkDocuments("hashedFeatures", documents);
+  checkInteger("hashedFeatures", "size", size, 1, MAX_ELEMENTS);
+  checkDType("hashedFeatures", "dtype", dtype);
+  const counts = allocate(dtype, checkAllocation("hashedFeatures", "the counts", documents.length * size));
   const cache = new Map<string, number>();
   documents.forEach((tokens, i) => {
     const offset = i * size;
     for (const token of tokens) {
       let column = cache.get(token);
       if (column === undefined) {
+        if (typeof token !== "string") badToken("hashedFeatures", i, token);
         column = fnv1a32(token) % size;
         cache.set(token, column);
       }
@@ -136,6 +199,7 @@ export function hashedFeatures(
  * ```
  */
 export function fitInverseDocumentFrequency(counts: TensorLike): Float64Array {
+  checkTensor("fitInverseDocumentFrequency", "counts", counts);
   const [n = 0, size = 0] = counts.shape;
   if (counts.shape.length !== 2) {
     throw new ShapeError(
@@ -161,6 +225,18 @@ export function fitInverseDocumentFrequency(counts: TensorLike): Float64Array {
  * ```
  */
 export function tfidf(counts: TensorLike, idf: Float64Array): Tensor {
+  checkTensor("tfidf", "counts", counts);
+  if (!isArrayLike(idf))
+    throw new ValueError(
+      "tfidf",
+      `idf = ${describe(idf)}: pass the Float64Array of fitInverseDocumentFrequency`,
+    );
+  for (let j = 0; j < idf.length; j++) {
+    const weight = idf[j];
+    if (typeof weight !== "number" || !Number.isFinite(weight)) {
+      throw new ValueError("tfidf", `idf[${j}] = ${describe(weight)}: idf weights must be finite numbers`);
+    }
+  }
   const [n = 0, size = 0] = counts.shape;
   if (counts.shape.length !== 2 || size !== idf.length) {
     throw new ShapeError(
@@ -175,12 +251,36 @@ export function tfidf(counts: TensorLike, idf: Float64Array): Tensor {
     for (let j = 0; j < size; j++) {
       const value = counts.data[offset + j]! * idf[j]!;
       result[offset + j] = value;
+      if (!Number.isFinite(result[offset + j]!)) {
+        throw new ValueError(
+          "tfidf",
+          `counts value ${counts.data[offset + j]} at document ${i}, feature ${j} gives weight ${value}: counts must be finite and fit ${counts.dtype}`,
+        );
+      }
       squares += value * value;
     }
-    if (squares > 0) {
+    if (squares === Number.POSITIVE_INFINITY) {
+      // The squares overflow (counts near 1e154): scale by the largest weight first. Never taken on real counts.
+      unitRowScaledByMaximum(result, offset, size, counts.data, idf);
+    } else if (squares > 0) {
       const scale = 1 / Math.sqrt(squares);
       for (let j = 0; j < size; j++) result[offset + j]! *= scale;
     }
   }
   return new Tensor(result, [n, size]);
+}
+
+function unitRowScaledByMaximum(
+  result: Float32Array | Float64Array,
+  offset: number,
+  size: number,
+  counts: ArrayLike<number>,
+  idf: ArrayLike<number>,
+): void {
+  let largest = 0;
+  for (let j = 0; j < size; j++) largest = Math.max(largest, Math.abs(counts[offset + j]! * idf[j]!));
+  let squares = 0;
+  for (let j = 0; j < size; j++) squares += ((counts[offset + j]! * idf[j]!) / largest) ** 2;
+  const norm = Math.sqrt(squares);
+  for (let j = 0; j < size; j++) result[offset + j] = (counts[offset + j]! * idf[j]!) / largest / norm;
 }
