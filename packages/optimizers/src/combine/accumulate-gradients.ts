@@ -2,7 +2,7 @@ import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { z } from "zod";
 import { gradientLeaves, nextStateData, stateLeaves, stateTree, updatesTree } from "../core/leaves.js";
 import { builtin, markFresh, runTransform } from "../core/ownership.js";
-import { requireInteger, requireTransformation } from "../core/validate.js";
+import { requireInteger, requireState, requireStateCount, requireTransformation } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
@@ -55,9 +55,10 @@ export function accumulateGradients<Inner>(
       return checked;
     },
     update: (gradients, state, params) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const sums = stateLeaves(op, leaves, state.sum, "state.sum");
-      const count = state.count + 1;
+      const count = requireStateCount(op, "state.count", state.count) + 1;
       const complete = count >= steps;
       const outputs = leaves.flat.leaves.map((leaf, k) => {
         const g = leaf.data;

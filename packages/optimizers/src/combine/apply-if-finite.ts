@@ -2,7 +2,7 @@ import type { GradientTransformation, Tensor as TensorLike } from "@descent/spec
 import { z } from "zod";
 import { gradientLeaves, nextStateData, updatesTree } from "../core/leaves.js";
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
-import { requireTransformation } from "../core/validate.js";
+import { requireState, requireStateCount, requireTransformation } from "../core/validate.js";
 import { flag, stateRules, stepCount } from "../state/rules.js";
 
 const CONSECUTIVE_RULE = "consecutiveSkippedSteps is at most skippedSteps";
@@ -56,6 +56,7 @@ export function applyIfFinite<Inner>(
       inner: transform.init(params),
     }),
     update: (gradients, state, params) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       if (!allFinite(leaves.flat.leaves)) {
         return {
@@ -64,8 +65,9 @@ export function applyIfFinite<Inner>(
             leaves.flat.leaves.map((leaf) => nextStateData(leaf)),
           ),
           state: {
-            skippedSteps: state.skippedSteps + 1,
-            consecutiveSkippedSteps: state.consecutiveSkippedSteps + 1,
+            skippedSteps: requireStateCount(op, "state.skippedSteps", state.skippedSteps) + 1,
+            consecutiveSkippedSteps:
+              requireStateCount(op, "state.consecutiveSkippedSteps", state.consecutiveSkippedSteps) + 1,
             lastStepFinite: false,
             inner: state.inner,
           },

@@ -2,7 +2,13 @@ import type { GradientTransformation, ScalarOrSchedule } from "@descent/spec";
 import { DescentError, ValueError } from "@descent/tensor";
 import { z } from "zod";
 import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
-import { describeArgument, requireFunction, requireTransformation } from "../core/validate.js";
+import {
+  describeArgument,
+  requireFunction,
+  requireState,
+  requireStateCount,
+  requireTransformation,
+} from "../core/validate.js";
 import { RULES, stateError, stateRules, stepCount } from "../state/rules.js";
 import { setOwn } from "../tree/flat.js";
 
@@ -71,7 +77,7 @@ export function injectHyperparams<Name extends string, Inner>(
       const value =
         typeof given === "function"
           ? given(step)
-          : stored !== null && Object.hasOwn(stored, name)
+          : typeof stored === "object" && stored !== null && Object.hasOwn(stored, name)
             ? stored[name]
             : given;
       if (typeof value !== "number" || !Number.isFinite(value)) {
@@ -114,7 +120,8 @@ export function injectHyperparams<Name extends string, Inner>(
       return checked;
     },
     update: (gradients, state, params) => {
-      const values = valuesAt(state.count, state.hyperparams);
+      requireState(op, state);
+      const values = valuesAt(requireStateCount(op, "state.count", state.count), state.hyperparams);
       const { result, fresh } = runTransform(
         build(values),
         gradients,

@@ -1,6 +1,6 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { builtin } from "../core/ownership.js";
-import { requireTransformation } from "../core/validate.js";
+import { requireState, requireTransformation } from "../core/validate.js";
 import { flatten, leavesLike, unflatten } from "../tree/flat.js";
 import { type Mask, requireMask, resolveMask, selectLeaves } from "./mask.js";
 
@@ -39,6 +39,7 @@ export function masked<Inner>(
       return state as MaskedState<Inner>;
     },
     update: (gradients, state, params) => {
+      requireState(op, state);
       const flat = flatten(gradients, op, "gradients");
       const selected = resolveMask(op, mask, flat);
       const selectedGradients = selectLeaves(flat, selected);

@@ -134,3 +134,56 @@ export function describeArgument(value: unknown): string {
   if (text === undefined) return Array.isArray(value) ? "an array" : "an object";
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
+
+/** The state passed to `update` must be an object: the one `init` or the last `update` returned. */
+export function requireState(op: string, state: unknown): void {
+  if (typeof state !== "object" || state === null) {
+    throw new ValueError(
+      op,
+      `state = ${describeArgument(state)} is not this transform's state: pass the state returned by init or by the last update`,
+    );
+  }
+}
+
+/** A step count read from a state: a whole number ≥ 0 (checked on every update; it is cheap and a bad one poisons every later step). */
+export function requireStateCount(op: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new ValueError(
+      op,
+      `${name} = ${describeArgument(value)} is not a step count (a whole number ≥ 0): pass the state returned by init or by the last update`,
+    );
+  }
+  return value;
+}
+
+/** A finite number read from a state. */
+export function requireStateNumber(op: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ValueError(
+      op,
+      `${name} = ${describeArgument(value)} is not a finite number: pass the state returned by init or by the last update`,
+    );
+  }
+  return value;
+}
+
+/** The step a schedule is evaluated at: a finite number ≥ 0 (the number of updates done so far). */
+export function requireStep(op: string, step: number): number {
+  if (typeof step !== "number" || !Number.isFinite(step) || step < 0) {
+    throw new ValueError(
+      op,
+      `step = ${describeArgument(step)} is not a step: a schedule is evaluated at a finite number ≥ 0 (the updates done so far)`,
+    );
+  }
+  return step;
+}
+
+/** An options object (before its fields are read): a plain object, or `undefined` when `optional`. */
+export function requireOptionsObject(op: string, options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(
+      op,
+      `options = ${describeArgument(options)} is not an object: pass { … } with the documented options`,
+    );
+  }
+}

@@ -1,7 +1,7 @@
 import { createRandom, ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
 import { symmetricEigen } from "./eigen.js";
-import { initialPoint } from "./initial.js";
+import { initialPoint, objectiveValue } from "./initial.js";
 import type { CommonMinimizeOptions, MinimizeResult, Objective } from "./types.js";
 
 /** Options of the CMA-ES method of {@link minimize}. */
@@ -94,8 +94,7 @@ export function cmaEs(
   let evaluations = 0;
   const evaluate = (x: Float64Array) => {
     evaluations++;
-    const value = objective(x);
-    return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
+    return objectiveValue(op, objective(x));
   };
   let bestX = Float64Array.from(mean);
   let bestValue = evaluate(bestX);

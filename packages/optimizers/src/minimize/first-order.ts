@@ -2,7 +2,7 @@ import type { GradientTransformation } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
 import { applyUpdates } from "../tree/tree.js";
-import { initialPoint } from "./initial.js";
+import { initialPoint, objectiveValueAndGradient } from "./initial.js";
 import type { CommonMinimizeOptions, DifferentiableObjective, MinimizeResult } from "./types.js";
 
 /** Options of the `first-order` method of {@link minimize}: any gradient transformation (`adam()`, `sgd()`, …). */
@@ -39,8 +39,8 @@ export function firstOrder<State>(
   let evaluations = 0;
   const evaluate = (x: Float64Array) => {
     evaluations++;
-    const { value, gradient } = objective(x);
-    return { value, gradient: new Tensor(Float64Array.from(gradient), [n]) };
+    const { value, gradient } = objectiveValueAndGradient(op, objective(x), n);
+    return { value, gradient: new Tensor(gradient, [n]) };
   };
   let current = evaluate(params.x.data as Float64Array);
   const history = [current.value];

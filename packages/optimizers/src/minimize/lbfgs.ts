@@ -1,6 +1,6 @@
 import { ValueError } from "@descent/tensor";
 import { rejectUnknownOptions, requireInteger, requirePositive } from "../core/validate.js";
-import { initialPoint } from "./initial.js";
+import { initialPoint, objectiveValueAndGradient } from "./initial.js";
 import { backtrackingArmijo, type LineFunction, type LinePoint, strongWolfe } from "./line-search.js";
 import type { CommonMinimizeOptions, DifferentiableObjective, MinimizeResult } from "./types.js";
 
@@ -49,15 +49,7 @@ export function lbfgs(
   let evaluations = 0;
   const evaluate = (x: Float64Array) => {
     evaluations++;
-    const result = objective(x);
-    const gradient = Float64Array.from(result.gradient);
-    if (gradient.length !== n) {
-      throw new ValueError(
-        op,
-        `the objective returned a gradient of length ${gradient.length} for a point of length ${n}: return one entry per coordinate`,
-      );
-    }
-    return { value: result.value, gradient };
+    return objectiveValueAndGradient(op, objective(x), n);
   };
 
   let x: Float64Array = start;

@@ -1,5 +1,5 @@
 import { rejectUnknownOptions, requireBoolean, requireInteger, requirePositive } from "../core/validate.js";
-import { initialPoint } from "./initial.js";
+import { initialPoint, objectiveValue } from "./initial.js";
 import type { CommonMinimizeOptions, MinimizeResult, Objective } from "./types.js";
 
 /** Options of the Nelder–Mead method of {@link minimize}. */
@@ -62,8 +62,7 @@ export function nelderMead(
   let evaluations = 0;
   const evaluate = (x: Float64Array) => {
     evaluations++;
-    const value = objective(x);
-    return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
+    return objectiveValue(op, objective(x));
   };
 
   const vertices: Float64Array[] = [start];

@@ -5,7 +5,9 @@ import {
   requireFinite,
   requireInteger,
   requireNonNegative,
+  requireOptionsObject,
   requirePositive,
+  requireStep,
 } from "../core/validate.js";
 
 /**
@@ -37,6 +39,7 @@ export function cosineDecay(options: {
     );
   const exponent = requirePositive(op, "exponent", options.exponent ?? 1);
   return (step) => {
+    requireStep(op, step);
     const progress = Math.min(Math.max(step, 0), steps) / steps;
     const cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
     return initial * ((1 - alpha) * cosine ** exponent + alpha);
@@ -80,6 +83,7 @@ export function warmupCosineDecay(options: {
   const exponent = requirePositive(op, "exponent", options.exponent ?? 1);
   const decay = total - warmup;
   return (step) => {
+    requireStep(op, step);
     if (step < warmup) return initial + ((peak - initial) * step) / warmup;
     const progress = Math.min(step - warmup, decay) / decay;
     return end + (peak - end) * (0.5 * (1 + Math.cos(Math.PI * progress))) ** exponent;
@@ -142,6 +146,7 @@ export function oneCycle(options: {
       ? (start: number, end: number, x: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * x) + 1)
       : (start: number, end: number, x: number) => start + (end - start) * x;
   return (step) => {
+    requireStep(op, step);
     const t = Math.min(Math.max(step, 0), total - 1);
     if (t <= peakStep) return anneal(initial, peak, t / peakStep);
     return anneal(peak, final, (t - peakStep) / (total - 1 - peakStep));

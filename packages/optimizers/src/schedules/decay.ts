@@ -1,6 +1,14 @@
 import type { Schedule } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
-import { rejectUnknownOptions, requireFinite, requireInteger, requirePositive } from "../core/validate.js";
+import {
+  rejectUnknownOptions,
+  requireBoolean,
+  requireFinite,
+  requireInteger,
+  requireOptionsObject,
+  requirePositive,
+  requireStep,
+} from "../core/validate.js";
 
 /**
  * A schedule that always returns `value`: `η(t) = value`.
@@ -12,7 +20,10 @@ import { rejectUnknownOptions, requireFinite, requireInteger, requirePositive } 
  */
 export function constantSchedule(value: number): Schedule {
   requireFinite("constantSchedule", "value", value);
-  return () => value;
+  return (step) => {
+    requireStep("constantSchedule", step);
+    return value;
+  };
 }
 
 /**
@@ -31,6 +42,7 @@ export function linearSchedule(options: {
   readonly transitionSteps: number;
   readonly transitionBegin?: number;
 }): Schedule {
+  requireOptionsObject("linearSchedule", options);
   return polynomialSchedule(
     "linearSchedule",
     {
@@ -61,6 +73,7 @@ export function polynomialDecay(options: {
   readonly decaySteps: number;
   readonly transitionBegin?: number;
 }): Schedule {
+  requireOptionsObject("polynomialDecay", options);
   return polynomialSchedule(
     "polynomialDecay",
     {
@@ -99,6 +112,7 @@ function polynomialSchedule(
   const begin = requireInteger(op, "transitionBegin", settings.transitionBegin, 0);
   const power = requirePositive(op, "power", settings.power);
   return (step) => {
+    requireStep(op, step);
     const progress = Math.min(Math.max(step - begin, 0), steps) / steps;
     return (initial - end) * (1 - progress) ** power + end;
   };
@@ -120,6 +134,14 @@ export function piecewiseConstantSchedule(options: {
 }): Schedule {
   const op = "piecewiseConstantSchedule";
   rejectUnknownOptions(op, options, ["boundaries", "values"]);
+  for (const name of ["boundaries", "values"] as const) {
+    if (!Array.isArray(options[name])) {
+      throw new ValueError(
+        op,
+        `options.${name} is not an array: pass e.g. { boundaries: [100, 200], values: [0.1, 0.01, 0.001] }`,
+      );
+    }
+  }
   const boundaries = [...options.boundaries];
   const values = [...options.values];
   if (values.length !== boundaries.length + 1) {
@@ -139,6 +161,7 @@ export function piecewiseConstantSchedule(options: {
   });
   for (const [i, value] of values.entries()) requireFinite(op, `values[${i}]`, value);
   return (step) => {
+    requireStep(op, step);
     let index = 0;
     while (index < boundaries.length && step >= boundaries[index]!) index++;
     return values[index]!;
@@ -177,9 +200,10 @@ export function exponentialDecay(options: {
   const rate = requirePositive(op, "decayRate", options.decayRate);
   const steps = requireInteger(op, "transitionSteps", options.transitionSteps, 1);
   const begin = requireInteger(op, "transitionBegin", options.transitionBegin ?? 0, 0);
-  const staircase = options.staircase ?? false;
+  const staircase = requireBoolean(op, "staircase", options.staircase ?? false);
   const end = options.endValue === undefined ? undefined : requireFinite(op, "endValue", options.endValue);
   return (step) => {
+    requireStep(op, step);
     let exponent = Math.max(step - begin, 0) / steps;
     if (staircase) exponent = Math.floor(exponent);
     const value = initial * rate ** exponent;

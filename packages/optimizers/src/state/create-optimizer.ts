@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { requireTransformation } from "../core/validate.js";
 import { fusedStep } from "../tree/fused-step.js";
 import { applyUpdates } from "../tree/tree.js";
 import { checkOptimizerState } from "./check.js";
@@ -37,6 +38,7 @@ export function createOptimizer<State>(
   transform: GradientTransformation<State>,
   params: ParamTree,
 ): Optimizer<State> {
+  requireTransformation("createOptimizer", "transform", transform);
   let currentParams = params;
   let currentState = transform.init(params);
   const fused = fusedStep(transform);

@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { ValueError } from "@descent/tensor";
 import { z } from "zod";
 import {
   gradientLeaves,
@@ -13,6 +14,9 @@ import {
   rejectUnknownOptions,
   requireNonNegative,
   requirePositive,
+  requireState,
+  requireStateCount,
+  requireStateNumber,
   requireUnitInterval,
 } from "../core/validate.js";
 import { finiteTree, nonNegativeTree, stateRules, stepCount } from "../state/rules.js";
@@ -73,14 +77,15 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       }),
     ),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
-      const count = state.count + 1;
+      const count = requireStateCount(op, "state.count", state.count) + 1;
       const inverseCorrection2 = 1 / (1 - beta2 ** count);
       const momentumNow = beta1 * (1 - 0.5 * 0.96 ** (count * momentumDecay));
       const momentumNext = beta1 * (1 - 0.5 * 0.96 ** ((count + 1) * momentumDecay));
-      const muProduct = state.muProduct * momentumNow;
+      const muProduct = requireStateNumber(op, "state.muProduct", state.muProduct) * momentumNow;
       const gradientWeight = (1 - momentumNow) / (1 - muProduct);
       const momentWeight = momentumNext / (1 - muProduct * momentumNext);
       const nextMus = mus.map(nextStateData);
@@ -126,7 +131,7 @@ export interface ScaleByRadamOptions {
   readonly beta2?: number;
   /** ε > 0, added to `√v_t`. Default 1e-8. */
   readonly epsilon?: number;
-  /** The variance is rectified once `ρ_t > threshold`. Default 5 (PyTorch; strict `>`). */
+  /** The variance is rectified once `ρ_t > threshold`, with threshold ≥ 4 (the rectification is real only for ρ_t > 4). Default 5 (PyTorch; strict `>`). */
   readonly threshold?: number;
 }
 
@@ -148,15 +153,23 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   const beta2 = requireUnitInterval(op, "beta2", options.beta2 ?? 0.999);
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-8);
   const threshold = requireNonNegative(op, "threshold", options.threshold ?? 5);
+  // The rectification √((ρ−4)(ρ−2)…/ρ) is real and > 0 only for ρ > 4.
+  if (threshold < 4) {
+    throw new ValueError(
+      op,
+      `threshold = ${threshold} is below 4: the rectification needs ρ_t > 4, pass a threshold ≥ 4 (PyTorch: 5)`,
+    );
+  }
   const rhoInfinity = 2 / (1 - beta2) - 1;
   return builtin({
     init: (params) => ({ count: 0, mu: zerosLikeTree(params), nu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
-      const count = state.count + 1;
+      const count = requireStateCount(op, "state.count", state.count) + 1;
       const inverseCorrection1 = 1 / (1 - beta1 ** count);
       const correction2 = 1 - beta2 ** count;
       const rho = rhoInfinity - (2 * count * beta2 ** count) / correction2;

@@ -15,6 +15,8 @@ import {
   requireBoolean,
   requireNonNegative,
   requirePositive,
+  requireState,
+  requireStateCount,
   requireUnitInterval,
 } from "../core/validate.js";
 import { finiteTree, nonNegativeTree, stateRules, stepCount } from "../state/rules.js";
@@ -76,13 +78,14 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree, nuMax: nonNegativeTree.nullable() }),
     ),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
       const maxima = amsgrad
         ? stateLeaves(op, leaves, requireStateTree(op, state.nuMax, "state.nuMax"), "state.nuMax")
         : null;
-      const count = state.count + 1;
+      const count = requireStateCount(op, "state.count", state.count) + 1;
       const inverseCorrection1 = 1 / (1 - beta1 ** count);
       const inverseCorrection2 = 1 / (1 - beta2 ** count);
       const nextMus = mus.map(nextStateData);
@@ -166,10 +169,11 @@ export function scaleByAdamax(
       z.object({ count: stepCount, mu: finiteTree, infinityNorm: nonNegativeTree }),
     ),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const norms = stateLeaves(op, leaves, state.infinityNorm, "state.infinityNorm");
-      const count = state.count + 1;
+      const count = requireStateCount(op, "state.count", state.count) + 1;
       const correction1 = 1 - beta1 ** count;
       const nextMus = mus.map(nextStateData);
       const nextNorms = norms.map(nextStateData);

@@ -9,7 +9,7 @@ import {
   updatesTree,
 } from "../core/leaves.js";
 import { builtin } from "../core/ownership.js";
-import { rejectUnknownOptions, requireUnitInterval } from "../core/validate.js";
+import { rejectUnknownOptions, requireState, requireUnitInterval } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
@@ -41,6 +41,7 @@ export function scaleByLion(
     init: (params) => ({ mu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ mu: finiteTree })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nextMus = mus.map(nextStateData);

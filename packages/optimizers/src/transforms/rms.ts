@@ -15,6 +15,7 @@ import {
   requireBoolean,
   requireNonNegative,
   requirePositive,
+  requireState,
   requireUnitInterval,
 } from "../core/validate.js";
 import { finiteTree, nonNegativeTree, stateRules } from "../state/rules.js";
@@ -67,6 +68,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     }),
     validateState: stateRules(op, z.object({ nu: nonNegativeTree, mu: finiteTree.nullable() })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
       const mus = centered
@@ -134,6 +136,7 @@ export function scaleByAdagrad(
     init: (params) => ({ sumOfSquares: fullLikeTree(params, initial) }),
     validateState: stateRules(op, z.object({ sumOfSquares: nonNegativeTree })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const sums = stateLeaves(op, leaves, state.sumOfSquares, "state.sumOfSquares");
       const nextSums = sums.map(nextStateData);
@@ -184,6 +187,7 @@ export function scaleByAdadelta(
     init: (params) => ({ nu: zerosLikeTree(params), deltaNu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ nu: nonNegativeTree, deltaNu: nonNegativeTree })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
       const deltaNus = stateLeaves(op, leaves, state.deltaNu, "state.deltaNu");

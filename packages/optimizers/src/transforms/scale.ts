@@ -1,7 +1,7 @@
 import type { GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import { z } from "zod";
-import { markPassThrough, withFusedStep } from "../core/fused.js";
+import { type FusedStepOptions, markPassThrough, withFusedStep } from "../core/fused.js";
 import { builtin, canOverwrite, markFresh, outputData } from "../core/ownership.js";
 import { scaledApply } from "../core/scaled-apply.js";
 import type { EmptyState } from "../core/types.js";
@@ -10,7 +10,10 @@ import {
   rejectUnknownOptions,
   requireBoolean,
   requireFinite,
+  requireFunction,
   requireScalarOrSchedule,
+  requireState,
+  requireStateCount,
 } from "../core/validate.js";
 import { stateRules, stepCount } from "../state/rules.js";
 import { flatten, unflatten } from "../tree/flat.js";
@@ -103,15 +106,35 @@ export function learningRateStep(
     init: () => ({ count: 0 }),
     validateState: stateRules(op, z.object({ count: stepCount })),
     update: (gradients, state) => {
-      const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
-      return { updates: scaleTree(op, gradients, sign * rate), state: { count: state.count + 1 } };
+      const count = stepCountOf(op, state);
+      const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
+      return { updates: scaleTree(op, gradients, sign * rate), state: { count: count + 1 } };
     },
   });
   return withFusedStep(transform, (gradients, state, params, options = {}) => {
-    const rate = evaluateNonNegative(op, "learningRate", learningRate, state.count);
+    const count = stepCountOf(op, state);
+    const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
     flatten(gradients, op, "gradients");
-    const scale = options.scale ?? 1;
-    const applied = scaledApply(op, gradients, params, sign * rate, scale, options.allocate);
-    return { ...applied, state: { count: state.count + 1 }, gradientsReleased: true };
+    const { scale, allocate } = fusedStepOptions(op, options);
+    const applied = scaledApply(op, gradients, params, sign * rate, scale, allocate);
+    return { ...applied, state: { count: count + 1 }, gradientsReleased: true };
   });
+}
+
+function stepCountOf(op: string, state: ScaleByLearningRateState): number {
+  requireState(op, state);
+  return requireStateCount(op, "state.count", state.count);
+}
+
+function fusedStepOptions(op: string, options: FusedStepOptions) {
+  rejectUnknownOptions(op, options, ["scale", "allocate"]);
+  const scale = requireFinite(op, "options.scale", options.scale ?? 1);
+  if (options.allocate !== undefined)
+    requireFunction(
+      op,
+      "options.allocate",
+      options.allocate,
+      "(dtype, length) => Float32Array | Float64Array",
+    );
+  return { scale, allocate: options.allocate };
 }

@@ -9,7 +9,7 @@ import {
   updatesTree,
 } from "../core/leaves.js";
 import { builtin } from "../core/ownership.js";
-import { rejectUnknownOptions, requireBoolean, requireUnitInterval } from "../core/validate.js";
+import { rejectUnknownOptions, requireBoolean, requireState, requireUnitInterval } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
 
@@ -45,6 +45,7 @@ export function trace(options: TraceOptions = {}): GradientTransformation<TraceS
     init: (params) => ({ momentum: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ momentum: finiteTree })),
     update: (gradients, state) => {
+      requireState(op, state);
       const leaves = gradientLeaves(op, gradients);
       const buffers = stateLeaves(op, leaves, state.momentum, "state.momentum");
       const nextBuffers = buffers.map(nextStateData);

@@ -26,7 +26,13 @@ export function isTensor(value: unknown): value is TensorLike {
 
 /** Dotted name of a path for messages: `layer1.bias` (`<root>` for the empty path). */
 export function pathName(path: TreePath): string {
-  return path.length === 0 ? "<root>" : path.join(".");
+  if (!Array.isArray(path)) {
+    throw new ValueError(
+      "pathName",
+      `path = ${describe(path)} is not an array of names: pass e.g. ["layer1", "bias"]`,
+    );
+  }
+  return path.length === 0 ? "<root>" : path.map((key) => String(key)).join(".");
 }
 
 /** Deepest nesting a tree may have; deeper (or cyclic) trees are refused instead of overflowing the stack. */
@@ -78,6 +84,12 @@ function flattenInto(
     const key = keys[i]!;
     const child = node[key];
     const path = [...prefix, key];
+    if (key === "__proto__") {
+      throw new ValueError(
+        op,
+        `${what}.${pathName(path)}: "__proto__" cannot name a parameter (as a key it would set an object's prototype): rename it`,
+      );
+    }
     if (isTensor(child)) {
       checkLeaf(op, what, path, child);
       children[i] = null;

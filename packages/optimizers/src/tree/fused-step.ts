@@ -1,5 +1,6 @@
 import type { GradientTransformation } from "@descent/spec";
 import { type FusedStep, registeredFusedStep } from "../core/fused.js";
+import { requireTransformation } from "../core/validate.js";
 
 export type { FusedStep, FusedStepOptions, FusedStepResult } from "../core/fused.js";
 
@@ -21,5 +22,6 @@ export type { FusedStep, FusedStepOptions, FusedStepResult } from "../core/fused
  * ```
  */
 export function fusedStep<State>(optimizer: GradientTransformation<State>): FusedStep<State> | undefined {
+  requireTransformation("fusedStep", "optimizer", optimizer);
   return registeredFusedStep(optimizer);
 }

@@ -1,5 +1,6 @@
 import type { ParamTree, Tensor as TensorLike, TreeOf } from "@descent/spec";
-import { allocate, DTypeError, Tensor } from "@descent/tensor";
+import { allocate, DTypeError, Tensor, ValueError } from "@descent/tensor";
+import { rejectUnknownOptions, requireFinite, requireFunction } from "../core/validate.js";
 import { flatten, leavesLike, type TreePath, unflatten } from "./flat.js";
 
 /**
@@ -29,6 +30,7 @@ export function mapTree<Leaf>(
   fn: (tensor: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
   const { structure, paths, leaves } = flatten(tree, "mapTree");
+  requireFunction("mapTree", "fn", fn, "(tensor, path) => value");
   return unflatten(
     structure,
     leaves.map((leaf, k) => fn(leaf, paths[k]!)),
@@ -50,6 +52,7 @@ export function zipTrees<Leaf>(
   fn: (a: TensorLike, b: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
   const flat = flatten(a, "zipTrees", "first tree");
+  requireFunction("zipTrees", "fn", fn, "(a, b, path) => value");
   const other = leavesLike("zipTrees", flat, "first tree", b, "second tree");
   return unflatten(
     flat.structure,
@@ -72,8 +75,22 @@ export function assertSameStructure(
   b: ParamTree,
   options: { readonly op?: string; readonly names?: readonly [string, string] } = {},
 ): void {
+  rejectUnknownOptions("assertSameStructure", options, ["op", "names"]);
   const op = options.op ?? "assertSameStructure";
-  const [nameA, nameB] = options.names ?? ["first tree", "second tree"];
+  const names = options.names ?? ["first tree", "second tree"];
+  if (
+    typeof op !== "string" ||
+    op === "" ||
+    !Array.isArray(names) ||
+    names.length !== 2 ||
+    !names.every((name) => typeof name === "string")
+  ) {
+    throw new ValueError(
+      "assertSameStructure",
+      'options.op must be a non-empty string and options.names two strings, e.g. { op: "train", names: ["gradients", "params"] }',
+    );
+  }
+  const [nameA, nameB] = names;
   leavesLike(op, flatten(a, op, nameA), nameA, b, nameB);
 }
 
@@ -145,6 +162,7 @@ export function zerosLikeTree(tree: ParamTree, dtype?: TensorLike["dtype"]): Par
  * ```
  */
 export function fullLikeTree(tree: ParamTree, value: number): ParamTree {
+  requireFinite("fullLikeTree", "value", value);
   return mapTree(tree, (t) => {
     const data = allocate(t.dtype, t.data.length);
     if (value !== 0) data.fill(value);
