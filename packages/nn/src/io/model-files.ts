@@ -7,7 +7,7 @@ import type { TrainingCheckpoint } from "../training/types.js";
 import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../tree/tree.js";
 import { type ModelFileLimits, resolveLimits } from "./limits.js";
 import { parseManifest, WEIGHTS_FILE_NAME } from "./manifest-schema.js";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+import { decodeSafetensors, encodeSafetensors, readHeaderLength } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 
 /** What a saved model holds. Only `params` is required. */
@@ -172,6 +172,7 @@ export function deserializeModel(files: SerializedModel, options: DeserializeOpt
       `${weightsFile} has ${files.weights.length} bytes but the manifest expects ${manifest.weights.bytes}: the file is truncated or belongs to another save`,
     );
   }
+  readHeaderLength(op, files.weights, limits);
   const actualChecksum = checksum(files.weights);
   if (actualChecksum !== manifest.weights.checksum) {
     throw new ValueError(
@@ -192,8 +193,8 @@ export function deserializeModel(files: SerializedModel, options: DeserializeOpt
           `params "${path}" starts with "@", which is reserved for state and training tensors`,
         );
       }
-      for (const part of path.split(PATH_SEPARATOR)) checkTreeName(op, part, `${field} "${path}"`);
       const name = `${prefix}${path}`;
+      for (const part of path.split(PATH_SEPARATOR)) checkTreeName(op, part, name);
       if (!Object.hasOwn(tensors, name))
         throw new ValueError(
           op,

@@ -104,26 +104,7 @@ export function decodeSafetensors(
 ): DecodedSafetensors {
   const op = "decodeSafetensors";
   const limits = resolveLimits(op, options?.limits);
-  if (!(bytes instanceof Uint8Array)) {
-    throw new ValueError(op, `expected a Uint8Array, got ${describe(bytes)}`);
-  }
-  if (bytes.length < 8) {
-    throw new ValueError(
-      op,
-      `file is ${bytes.length} bytes: too short for the 8-byte header length (truncated or not a safetensors file)`,
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLength > limits.maxHeaderBytes) {
-    throw limitError(op, "the header", headerLength, "bytes", "maxHeaderBytes", limits.maxHeaderBytes);
-  }
-  if (8 + headerLength > bytes.length) {
-    throw new ValueError(
-      op,
-      `header length says ${headerLength} bytes but only ${bytes.length - 8} follow the length field: the file is truncated`,
-    );
-  }
+  const headerLength = readHeaderLength(op, bytes, limits);
   let headerText: string;
   try {
     headerText = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
@@ -213,6 +194,36 @@ export function decodeSafetensors(
     tensors[entry.name] = new Tensor(data, entry.shape);
   }
   return { tensors, metadata };
+}
+
+/**
+ * The header length of a safetensors file, checked against the file's size and `limits.maxHeaderBytes`:
+ * 8 bytes read, so callers can reject an oversized header before any linear pass over the file.
+ *
+ * @example readHeaderLength("deserializeModel", bytes, DEFAULT_MODEL_FILE_LIMITS) // 128
+ */
+export function readHeaderLength(op: string, bytes: Uint8Array, limits: Required<ModelFileLimits>): number {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(op, `expected a Uint8Array, got ${describe(bytes)}`);
+  }
+  if (bytes.length < 8) {
+    throw new ValueError(
+      op,
+      `file is ${bytes.length} bytes: too short for the 8-byte header length (truncated or not a safetensors file)`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLength > limits.maxHeaderBytes) {
+    throw limitError(op, "the header", headerLength, "bytes", "maxHeaderBytes", limits.maxHeaderBytes);
+  }
+  if (8 + headerLength > bytes.length) {
+    throw new ValueError(
+      op,
+      `header length says ${headerLength} bytes but only ${bytes.length - 8} follow the length field: the file is truncated`,
+    );
+  }
+  return headerLength;
 }
 
 function readMetadata(op: string, raw: unknown): SafetensorsMetadata {
