@@ -7,7 +7,8 @@ import {
   Tensor,
   ValueError,
 } from "@descent/tensor";
-import { computeFans } from "./fans.js";
+import { checkOptionKeys, describe } from "../layers/validate.js";
+import { checkShape, computeFans } from "./fans.js";
 import { calculateGain } from "./gain.js";
 
 /** Makes the initial value of a parameter: a tensor of `shape` drawn from `random` (deterministic per seed). */
@@ -55,7 +56,8 @@ export function ones(): Initializer {
  * @example constant(0.1)(random, [10]) // [0.1, …, 0.1]
  */
 export function constant(value: number): Initializer {
-  if (!Number.isFinite(value)) throw new ValueError("constant", `value is ${value}: use a finite number`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new ValueError("constant", `value is ${describe(value)}: use a finite number`);
   return (_random, shape, dtype) => full(shape, value, dtype);
 }
 
@@ -65,8 +67,11 @@ export function constant(value: number): Initializer {
  * @example uniform({ low: -0.1, high: 0.1 })(random, [784, 128])
  */
 export function uniform(options: { readonly low?: number; readonly high?: number } = {}): Initializer {
-  const low = options.low ?? -0.05;
-  const high = options.high ?? 0.05;
+  checkOptionKeys("uniform", options, ["low", "high"]);
+  const low = finiteOption("uniform", "options.low", options.low, -0.05);
+  const high = finiteOption("uniform", "options.high", options.high, 0.05);
+  if (!(low <= high))
+    throw new ValueError("uniform", `options.low (${low}) must be below options.high (${high})`);
   return (random, shape, dtype) => sampleUniform(random, shape, { low, high, dtype });
 }
 
@@ -76,8 +81,7 @@ export function uniform(options: { readonly low?: number; readonly high?: number
  * @example normal({ std: 0.01 })(random, [784, 128])
  */
 export function normal(options: { readonly mean?: number; readonly std?: number } = {}): Initializer {
-  const mean = options.mean ?? 0;
-  const std = options.std ?? 0.05;
+  const { mean, std } = meanAndStd("normal", options);
   return (random, shape, dtype) => sampleNormal(random, shape, { mean, std, dtype });
 }
 
@@ -89,14 +93,34 @@ export function normal(options: { readonly mean?: number; readonly std?: number 
 export function truncatedNormal(
   options: { readonly mean?: number; readonly std?: number } = {},
 ): Initializer {
-  const mean = options.mean ?? 0;
-  const std = options.std ?? 0.05;
+  const { mean, std } = meanAndStd("truncatedNormal", options);
   return (random, shape, dtype) => sampleTruncatedNormal(random, shape, { mean, std, dtype });
 }
 
-function resolveGain(gain: number | string | undefined): number {
+/** Beyond this many elements the O(n·m·min(n, m)) factorization of {@link orthogonal} would run for minutes. */
+const MAX_ORTHOGONAL_SIZE = 2 ** 24;
+
+function finiteOption(op: string, label: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new ValueError(op, `${label} is ${describe(value)}: use a finite number`);
+  return value;
+}
+
+function meanAndStd(op: string, options: { readonly mean?: number; readonly std?: number }) {
+  checkOptionKeys(op, options, ["mean", "std"]);
+  const mean = finiteOption(op, "options.mean", options.mean, 0);
+  const std = finiteOption(op, "options.std", options.std, 0.05);
+  if (std < 0) throw new ValueError(op, `options.std is ${std}: use a number ≥ 0`);
+  return { mean, std };
+}
+
+function resolveGain(op: string, options: ScalingOptions): number {
+  checkOptionKeys(op, options, ["gain"]);
+  const gain = options.gain;
   if (gain === undefined) return 1;
-  return typeof gain === "string" ? calculateGain(gain) : gain;
+  if (typeof gain === "string") return calculateGain(gain);
+  return finiteOption(op, "options.gain", gain, 1);
 }
 
 function fanOf(shape: Shape, mode: FanMode): number {
@@ -120,7 +144,7 @@ function uniformWithStd(random: RandomGenerator, shape: Shape, std: number, dtyp
  * @example glorotUniform()(random, [784, 128]) // bound √(6/912) ≈ 0.0811
  */
 export function glorotUniform(options: ScalingOptions = {}): Initializer {
-  const gain = resolveGain(options.gain);
+  const gain = resolveGain("glorotUniform", options);
   return (random, shape, dtype) =>
     uniformWithStd(random, shape, gain * Math.sqrt(1 / fanOf(shape, "fanAverage")), dtype);
 }
@@ -131,13 +155,26 @@ export function glorotUniform(options: ScalingOptions = {}): Initializer {
  * @example glorotNormal({ gain: "tanh" })(random, [64, 64])
  */
 export function glorotNormal(options: ScalingOptions = {}): Initializer {
-  const gain = resolveGain(options.gain);
+  const gain = resolveGain("glorotNormal", options);
   return (random, shape, dtype) =>
     sampleNormal(random, shape, { std: gain * Math.sqrt(1 / fanOf(shape, "fanAverage")), dtype });
 }
 
-function heGain(options: HeOptions): number {
-  return calculateGain(options.nonlinearity ?? "relu", options.negativeSlope);
+function heGain(op: string, options: HeOptions): number {
+  checkOptionKeys(op, options, ["mode", "nonlinearity", "negativeSlope"]);
+  const mode = options.mode ?? "fanIn";
+  if (mode !== "fanIn" && mode !== "fanOut" && mode !== "fanAverage")
+    throw new ValueError(op, `options.mode is ${describe(mode)}: use "fanIn", "fanOut" or "fanAverage"`);
+  if (options.nonlinearity !== undefined && typeof options.nonlinearity !== "string")
+    throw new ValueError(
+      op,
+      `options.nonlinearity is ${describe(options.nonlinearity)}: use an activation name`,
+    );
+  const slope =
+    options.negativeSlope === undefined
+      ? undefined
+      : finiteOption(op, "options.negativeSlope", options.negativeSlope, 0.01);
+  return calculateGain(options.nonlinearity ?? "relu", slope);
 }
 
 /**
@@ -146,7 +183,7 @@ function heGain(options: HeOptions): number {
  * @example heUniform()(random, [784, 128]) // bound √(6/784) ≈ 0.0875
  */
 export function heUniform(options: HeOptions = {}): Initializer {
-  const gain = heGain(options);
+  const gain = heGain("heUniform", options);
   const mode = options.mode ?? "fanIn";
   return (random, shape, dtype) => uniformWithStd(random, shape, gain / Math.sqrt(fanOf(shape, mode)), dtype);
 }
@@ -157,7 +194,7 @@ export function heUniform(options: HeOptions = {}): Initializer {
  * @example heNormal({ mode: "fanOut" })(random, [3, 3, 16, 32])
  */
 export function heNormal(options: HeOptions = {}): Initializer {
-  const gain = heGain(options);
+  const gain = heGain("heNormal", options);
   const mode = options.mode ?? "fanIn";
   return (random, shape, dtype) =>
     sampleNormal(random, shape, { std: gain / Math.sqrt(fanOf(shape, mode)), dtype });
@@ -169,7 +206,7 @@ export function heNormal(options: HeOptions = {}): Initializer {
  * @example lecunUniform()(random, [128, 64])
  */
 export function lecunUniform(options: ScalingOptions = {}): Initializer {
-  const gain = resolveGain(options.gain);
+  const gain = resolveGain("lecunUniform", options);
   return (random, shape, dtype) =>
     uniformWithStd(random, shape, gain / Math.sqrt(fanOf(shape, "fanIn")), dtype);
 }
@@ -180,7 +217,7 @@ export function lecunUniform(options: ScalingOptions = {}): Initializer {
  * @example lecunNormal()(random, [128, 64])
  */
 export function lecunNormal(options: ScalingOptions = {}): Initializer {
-  const gain = resolveGain(options.gain);
+  const gain = resolveGain("lecunNormal", options);
   return (random, shape, dtype) =>
     sampleNormal(random, shape, { std: gain / Math.sqrt(fanOf(shape, "fanIn")), dtype });
 }
@@ -194,13 +231,21 @@ export function lecunNormal(options: ScalingOptions = {}): Initializer {
  * @example orthogonal()(random, [64, 64]) // W·Wᵀ = I
  */
 export function orthogonal(options: ScalingOptions = {}): Initializer {
-  const gain = resolveGain(options.gain);
+  const gain = resolveGain("orthogonal", options);
   return (random, shape, dtype) => {
+    const size = checkShape("orthogonal", shape);
     if (shape.length < 2) {
       throw new ValueError("orthogonal", `shape [${shape.join(",")}]: orthogonal needs a tensor of rank ≥ 2`);
     }
+    if (size > MAX_ORTHOGONAL_SIZE) {
+      throw new ValueError(
+        "orthogonal",
+        `shape [${shape.join(",")}] has ${size} elements: orthogonal factorizes the whole matrix, use at most ${MAX_ORTHOGONAL_SIZE}`,
+      );
+    }
+    if (size === 0) return full(shape, 0, dtype);
     const columns = shape[shape.length - 1]!;
-    const rows = shape.reduce((product, size) => product * size, 1) / columns;
+    const rows = size / columns;
     const tall = Math.max(rows, columns);
     const narrow = Math.min(rows, columns);
     // q holds `narrow` column vectors of length `tall`, stored column after column.

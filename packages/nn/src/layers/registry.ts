@@ -8,6 +8,7 @@ import { batchNorm, layerNorm } from "./normalization.js";
 import { type Model, sequential } from "./sequential.js";
 import { dropout, flatten, softmax } from "./simple.js";
 import type { Layer, LayerConfig } from "./types.js";
+import { checkOptionKeys, describe, didYouMean, isObject } from "./validate.js";
 
 /** Builds a layer of a custom type from its config, for {@link layerFromConfig}. */
 export type LayerFactory = (config: LayerConfig, build: (config: LayerConfig) => Layer) => Layer;
@@ -18,8 +19,20 @@ const factories: Record<string, LayerFactory> = {
   dense: (c) =>
     dense(c.inputSize as number, c.outputSize as number, { useBias: c.useBias as boolean, name: c.name }),
   activation: (c) => {
-    const described = c.activation as { name: string; options?: Record<string, unknown> };
-    return activation(getActivation(described.name, described.options ?? {}) as never, { name: c.name });
+    const described = c.activation as unknown;
+    if (
+      !isObject(described) ||
+      typeof described.name !== "string" ||
+      !(described.options === undefined || isObject(described.options))
+    ) {
+      throw new ValueError(
+        "layerFromConfig",
+        `activation config's "activation" is ${describe(described)}: expected { name, options } (e.g. { name: "relu", options: {} })`,
+      );
+    }
+    return activation(getActivation(described.name, (described.options ?? {}) as object) as never, {
+      name: c.name,
+    });
   },
   flatten: (c) => flatten({ name: c.name }),
   dropout: (c) => dropout(c.rate as number, { name: c.name }),
@@ -44,8 +57,32 @@ const factories: Record<string, LayerFactory> = {
       padding: c.padding as Padding,
       name: c.name,
     }),
-  sequential: (c, build) => sequential((c.layers as LayerConfig[]).map(build), { name: c.name }),
+  sequential: (c, build) => {
+    if (!Array.isArray(c.layers))
+      throw new ValueError(
+        "layerFromConfig",
+        `sequential config's "layers" is ${describe(c.layers)}: expected an array of layer configs`,
+      );
+    return sequential((c.layers as LayerConfig[]).map(build), { name: c.name });
+  },
 };
+
+/** The keys each built-in layer's config may hold (what its `config` writes). */
+const configKeys: Readonly<Record<string, readonly string[]>> = {
+  dense: ["inputSize", "outputSize", "useBias"],
+  activation: ["activation"],
+  flatten: [],
+  dropout: ["rate"],
+  softmax: [],
+  batchNorm: ["features", "epsilon", "momentum"],
+  layerNorm: ["features", "epsilon"],
+  conv2d: ["inChannels", "outChannels", "kernelSize", "strides", "padding", "useBias"],
+  maxPool2d: ["poolSize", "strides", "padding"],
+  sequential: ["layers"],
+};
+
+/** Nesting deeper than this is not a model anyone saved (and would overflow the stack when cyclic). */
+const MAX_CONFIG_DEPTH = 64;
 
 /**
  * Rebuilds a layer (or a whole model) from its `config`, e.g. the `architecture` of a saved model.
@@ -59,25 +96,37 @@ export function layerFromConfig(
   config: LayerConfig,
   custom: Readonly<Record<string, LayerFactory>> = {},
 ): Layer {
+  const op = "layerFromConfig";
+  if (!isObject(custom)) throw new ValueError(op, `custom is ${describe(custom)}: pass { type: factory }`);
+  let depth = 0;
   const build = (entry: LayerConfig): Layer => {
-    if (typeof entry !== "object" || entry === null || typeof entry.type !== "string") {
-      throw new ValueError(
-        "layerFromConfig",
-        `expected a layer config { type, … }, got ${JSON.stringify(entry)}`,
-      );
+    if (!isObject(entry) || typeof entry.type !== "string") {
+      throw new ValueError(op, `expected a layer config { type, … }, got ${describe(entry)}`);
     }
-    const factory = Object.hasOwn(custom, entry.type)
+    // Own keys only: a type "constructor" or "toString" must not reach Object.prototype.
+    const isCustom = Object.hasOwn(custom, entry.type);
+    const factory = isCustom
       ? custom[entry.type]
       : Object.hasOwn(factories, entry.type)
         ? factories[entry.type]
         : undefined;
-    if (factory === undefined) {
+    if (typeof factory !== "function") {
       throw new ValueError(
-        "layerFromConfig",
-        `unknown layer type "${entry.type}": built-in types are ${Object.keys(factories).join(", ")}; pass a factory for custom layers`,
+        op,
+        `unknown layer type ${describe(entry.type)}${didYouMean(entry.type, Object.keys(factories))}: built-in types are ${Object.keys(factories).join(", ")}; pass a factory for custom layers`,
       );
     }
-    return factory(entry as Config, build);
+    if (!isCustom)
+      checkOptionKeys(op, entry, ["type", "name", ...configKeys[entry.type]!], `${entry.type} config`);
+    if (entry.name !== undefined && typeof entry.name !== "string")
+      throw new ValueError(op, `${entry.type} config's name is ${describe(entry.name)}: use a string`);
+    if (++depth > MAX_CONFIG_DEPTH)
+      throw new ValueError(op, `configs nest deeper than ${MAX_CONFIG_DEPTH} levels (or form a cycle)`);
+    try {
+      return factory(entry as Config, build);
+    } finally {
+      depth--;
+    }
   };
   return build(config);
 }

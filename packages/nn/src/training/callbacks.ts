@@ -1,6 +1,7 @@
 import type { ParamTree } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import type { ModelSnapshot } from "../io/model-files.js";
+import { booleanOption, checkOptionKeys, describe, integerOption } from "../layers/validate.js";
 import type { Callback, EpochLogs, TrainingContext } from "./types.js";
 
 /** Whether larger or smaller values of a logged quantity are better. */
@@ -20,7 +21,7 @@ function monitored(
   monitor: string | undefined,
 ): [string, number] {
   const name = monitor ?? (context.hasValidation ? "validationLoss" : "loss");
-  const value = logs[name];
+  const value = Object.hasOwn(logs, name) ? logs[name] : undefined;
   if (value === undefined) {
     throw new ValueError(
       op,
@@ -28,6 +29,59 @@ function monitored(
     );
   }
   return [name, value];
+}
+
+/** Checks the options every monitoring callback shares (`monitor`, `mode`, `minDelta`, `patience`). */
+function checkMonitorOptions(
+  op: string,
+  options: { monitor?: unknown; mode?: unknown; minDelta?: unknown; patience?: unknown },
+  keys: readonly string[],
+): void {
+  checkOptionKeys(op, options, keys);
+  if (options.monitor !== undefined && typeof options.monitor !== "string")
+    throw new ValueError(
+      op,
+      `options.monitor is ${describe(options.monitor)}: use the name of a logged value`,
+    );
+  if (
+    options.mode !== undefined &&
+    options.mode !== "min" &&
+    options.mode !== "max" &&
+    options.mode !== "auto"
+  )
+    throw new ValueError(op, `options.mode is ${describe(options.mode)}: use "min", "max" or "auto"`);
+  if (
+    options.minDelta !== undefined &&
+    (typeof options.minDelta !== "number" || !(options.minDelta >= 0) || !Number.isFinite(options.minDelta))
+  )
+    throw new ValueError(op, `options.minDelta is ${describe(options.minDelta)}: use a finite number ≥ 0`);
+  integerOption(op, "options.patience", options.patience, 0, 0);
+}
+
+/** Checks a callback's state read back from a checkpoint: an object with these number fields. */
+function savedState(
+  op: string,
+  state: unknown,
+  fields: Readonly<Record<string, "number" | "integer" | "count">>,
+): Record<string, unknown> {
+  if (typeof state !== "object" || state === null || Array.isArray(state))
+    throw new ValueError(
+      op,
+      `saved state is ${describe(state)}: pass the state from a checkpoint of this callback`,
+    );
+  const record = state as Record<string, unknown>;
+  for (const [key, kind] of Object.entries(fields)) {
+    const value = Object.hasOwn(record, key) ? record[key] : undefined;
+    const ok =
+      typeof value === "number" &&
+      (kind === "number" || (Number.isSafeInteger(value) && (kind === "integer" || value >= 0)));
+    if (!ok)
+      throw new ValueError(
+        op,
+        `saved state's ${key} is ${describe(value)}: expected ${kind === "number" ? "a number" : kind === "integer" ? "an integer" : "an integer ≥ 0"}`,
+      );
+  }
+  return record;
 }
 
 function improves(mode: "min" | "max", value: number, best: number, minDelta: number): boolean {
@@ -56,6 +110,14 @@ export interface EarlyStoppingOptions {
  * fit(model, params, train, { …, validationData: test, callbacks: [earlyStopping({ patience: 3 })] })
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
+  checkMonitorOptions("earlyStopping", options, [
+    "monitor",
+    "mode",
+    "patience",
+    "minDelta",
+    "restoreBestWeights",
+  ]);
+  booleanOption("earlyStopping", "options.restoreBestWeights", options.restoreBestWeights, true);
   const patience = options.patience ?? 5;
   const minDelta = options.minDelta ?? 0;
   const restore = options.restoreBestWeights ?? true;
@@ -95,13 +157,25 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
     },
     getState: () => ({ best, bestEpoch, wait, bestParams, bestState }),
     setState(state) {
-      const saved = state as {
+      const saved = savedState("earlyStopping", state, {
+        best: "number",
+        bestEpoch: "integer",
+        wait: "count",
+      }) as {
         best: number;
         bestEpoch: number;
         wait: number;
         bestParams: ParamTree | null;
         bestState: ParamTree | null;
       };
+      for (const key of ["bestParams", "bestState"] as const) {
+        const tree = saved[key];
+        if (tree !== null && (typeof tree !== "object" || Array.isArray(tree)))
+          throw new ValueError(
+            "earlyStopping",
+            `saved state's ${key} is ${describe(tree)}: expected a parameter tree or null`,
+          );
+      }
       ({ best, bestEpoch, wait, bestParams, bestState } = saved);
     },
   };
@@ -151,13 +225,29 @@ export interface ReduceOnPlateauOptions {
  * reduceOnPlateau({ factor: 0.5, patience: 2 })
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): Callback {
+  const op = "reduceOnPlateau";
+  checkMonitorOptions(op, options, [
+    "monitor",
+    "mode",
+    "factor",
+    "patience",
+    "minDelta",
+    "cooldown",
+    "minScale",
+  ]);
+  integerOption(op, "options.cooldown", options.cooldown, 0, 0);
+  if (
+    options.minScale !== undefined &&
+    (typeof options.minScale !== "number" || !(options.minScale >= 0) || !Number.isFinite(options.minScale))
+  )
+    throw new ValueError(op, `options.minScale is ${describe(options.minScale)}: use a finite number ≥ 0`);
   const factor = options.factor ?? 0.1;
   const patience = options.patience ?? 10;
   const minDelta = options.minDelta ?? 1e-4;
   const cooldown = options.cooldown ?? 0;
   const minScale = options.minScale ?? 0;
-  if (!(factor > 0 && factor < 1))
-    throw new ValueError("reduceOnPlateau", `factor is ${factor}: use a value in (0, 1)`);
+  if (typeof factor !== "number" || !(factor > 0 && factor < 1))
+    throw new ValueError("reduceOnPlateau", `factor is ${describe(factor)}: use a value in (0, 1)`);
   let best = Number.NaN;
   let wait = 0;
   let cooldownCounter = 0;
@@ -185,7 +275,11 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): Callback 
     },
     getState: () => ({ best, wait, cooldownCounter }),
     setState(state) {
-      ({ best, wait, cooldownCounter } = state as { best: number; wait: number; cooldownCounter: number });
+      ({ best, wait, cooldownCounter } = savedState("reduceOnPlateau", state, {
+        best: "number",
+        wait: "count",
+        cooldownCounter: "count",
+      }) as { best: number; wait: number; cooldownCounter: number });
     },
   };
 }
@@ -207,9 +301,11 @@ export interface CheckpointOptions {
  * checkpoint({ everySteps: 500, save: (snapshot) => saveModel("checkpoints/latest", snapshot) })
  */
 export function checkpoint(options: CheckpointOptions): Callback {
+  if (options === undefined) throw new ValueError("checkpoint", "options are required: { everySteps, save }");
+  checkOptionKeys("checkpoint", options, ["everySteps", "save"]);
   const { everySteps, save } = options;
-  if (!Number.isInteger(everySteps) || everySteps < 1)
-    throw new ValueError("checkpoint", `everySteps is ${everySteps}: use a positive integer`);
+  if (typeof everySteps !== "number" || !Number.isSafeInteger(everySteps) || everySteps < 1)
+    throw new ValueError("checkpoint", `everySteps is ${describe(everySteps)}: use a positive integer`);
   if (typeof save !== "function")
     throw new ValueError("checkpoint", "save must be a function (snapshot) => void");
   return {

@@ -1,10 +1,28 @@
 import { isTraced, stopGradient } from "@descent/autodiff";
-import type { Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { DType, Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
+import { checkOptionKeys, checkTensor, describe, integerOption } from "../layers/validate.js";
 import { type MetricName, toMetric } from "../metrics/registry.js";
 import { RowGatherer, sampleCountOf, type TrainingData } from "./batches.js";
 import { type LossFunction, type LossName, toLoss } from "./loss-registry.js";
+
+function checkModel(op: string, model: Model): void {
+  if (
+    typeof model !== "object" ||
+    model === null ||
+    typeof model.apply !== "function" ||
+    typeof model.initState !== "function"
+  )
+    throw new ValueError(op, `model is ${describe(model)}: pass a model (e.g. from sequential)`);
+}
+
+function readState(op: string, model: Model, state: unknown, dtype: DType): ParamTree {
+  if (state === undefined) return model.initState(dtype);
+  if (typeof state !== "object" || state === null || Array.isArray(state))
+    throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
+  return state as ParamTree;
+}
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
@@ -28,13 +46,13 @@ export function predict(
   options: PredictOptions = {},
 ): Tensor {
   const op = "predict";
-  if (!inputs?.shape || inputs.shape.length === 0)
-    throw new ShapeError(op, "inputs need a batch axis: expected [N, …]");
+  checkModel(op, model);
+  checkTensor(op, "inputs", inputs);
+  if (inputs.shape.length === 0) throw new ShapeError(op, "inputs need a batch axis: expected [N, …]");
+  checkOptionKeys(op, options, ["batchSize", "state"]);
   const count = inputs.shape[0]!;
-  const batchSize = options.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new ValueError(op, `batchSize is ${batchSize}: use a positive integer`);
-  const state = options.state ?? model.initState(inputs.dtype);
+  const batchSize = integerOption(op, "options.batchSize", options?.batchSize, 1, 1024);
+  const state = readState(op, model, options?.state, inputs.dtype);
   const gatherer = new RowGatherer(inputs, Math.min(batchSize, Math.max(count, 1)));
   let output: Float32Array | Float64Array | undefined;
   let sampleShape: readonly number[] = [];
@@ -81,12 +99,29 @@ export function evaluate(
   data: TrainingData,
   options: EvaluateOptions = {},
 ): Record<string, number> {
-  sampleCountOf("evaluate", data, "data");
+  const op = "evaluate";
+  checkModel(op, model);
+  sampleCountOf(op, data, "data");
+  checkOptionKeys(op, options, ["batchSize", "state", "loss", "metrics"]);
+  const metrics = options?.metrics ?? [];
+  if (!Array.isArray(metrics))
+    throw new ValueError(
+      op,
+      `options.metrics is ${describe(metrics)}: pass an array of metric names or objects`,
+    );
+  const resolved = metrics.map((metric, index) => {
+    if (typeof metric !== "string" && (typeof metric !== "object" || metric === null))
+      throw new ValueError(
+        op,
+        `options.metrics[${index}] is ${describe(metric)}: pass a metric name or { name, compute }`,
+      );
+    return toMetric(metric);
+  });
   const logs: Record<string, number> = {};
-  evaluateInto(logs, "", model, params, options.state ?? model.initState(data.inputs.dtype), data, {
-    loss: options.loss === undefined ? undefined : toLoss("evaluate", options.loss),
-    metrics: options.metrics ?? [],
-    batchSize: options.batchSize ?? 1024,
+  evaluateInto(logs, "", model, params, readState(op, model, options?.state, data.inputs.dtype), data, {
+    loss: options?.loss === undefined ? undefined : toLoss(op, options.loss),
+    metrics: resolved,
+    batchSize: integerOption(op, "options.batchSize", options?.batchSize, 1, 1024),
   });
   return logs;
 }
