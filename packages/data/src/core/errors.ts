@@ -1,4 +1,5 @@
 import { DescentError } from "@descent/tensor";
+import { describe } from "./validate.js";
 
 /** Where in a file a {@link DataError} was found. */
 export interface DataErrorLocation {
@@ -26,10 +27,15 @@ export class DataError extends DescentError {
   readonly line: number | undefined;
   readonly column: number | undefined;
   constructor(op: string, message: string, location: DataErrorLocation = {}) {
-    super(op, message);
+    // Coerced so that the error itself never fails while reporting a bad value.
+    super(
+      typeof op === "string" && op !== "" ? op : "DataError",
+      typeof message === "string" ? message : String(describe(message)),
+    );
     this.name = "DataError";
-    this.file = location.file;
-    this.line = location.line;
-    this.column = location.column;
+    const where = typeof location === "object" && location !== null ? location : {};
+    this.file = typeof where.file === "string" ? where.file : undefined;
+    this.line = typeof where.line === "number" ? where.line : undefined;
+    this.column = typeof where.column === "number" ? where.column : undefined;
   }
 }

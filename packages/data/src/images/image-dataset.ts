@@ -1,8 +1,29 @@
 import type { Dataset } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import { Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
+import { checkAllocation, checkInteger, checkShape, checkString, describe } from "../core/validate.js";
 import type { IdxArray } from "./idx.js";
+
+// An IdxArray built by hand must still be one: integer dimensions and exactly ∏ dimensions bytes.
+function checkIdxArray(name: string, value: unknown): IdxArray {
+  const op = "imageDatasetFromIdx";
+  if (typeof value !== "object" || value === null) {
+    throw new ValueError(op, `${name} = ${describe(value)}: pass an IdxArray from parseIdx`);
+  }
+  const { dimensions, data } = value as Partial<IdxArray>;
+  const size = checkShape(op, `${name}.dimensions`, dimensions);
+  if (!(data instanceof Uint8Array)) {
+    throw new ValueError(op, `${name}.data = ${describe(data)}: pass a Uint8Array`);
+  }
+  if (data.length !== size) {
+    throw new DataError(
+      op,
+      `${name}.dimensions [${(dimensions as number[]).join(",")}] need ${size} bytes but ${name}.data has ${data.length}: the array is truncated or malformed`,
+    );
+  }
+  return value as IdxArray;
+}
 
 /** The ten Fashion-MNIST classes, by label. */
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = Object.freeze([
@@ -38,6 +59,27 @@ export function imageDatasetFromIdx(
   count?: number,
   imageSize?: readonly [rows: number, columns: number],
 ): Dataset {
+  const op = "imageDatasetFromIdx";
+  checkString(op, "name", name);
+  checkIdxArray("images", images);
+  checkIdxArray("labels", labels);
+  if (
+    !Array.isArray(classNames) ||
+    classNames.length === 0 ||
+    classNames.length > 256 ||
+    classNames.some((className) => typeof className !== "string")
+  ) {
+    throw new ValueError(op, `classNames = ${describe(classNames)}: pass 1 to 256 class names (strings)`);
+  }
+  if (
+    imageSize !== undefined &&
+    (!Array.isArray(imageSize) ||
+      imageSize.length !== 2 ||
+      !imageSize.every((side) => typeof side === "number" && Number.isSafeInteger(side) && side >= 0))
+  ) {
+    throw new ValueError(op, `imageSize = ${describe(imageSize)}: pass [rows, columns] as two integers`);
+  }
+  if (count !== undefined) checkInteger(op, "count", count, 0, Number.MAX_SAFE_INTEGER);
   const [n = 0, rows = 0, columns = 0] = images.dimensions;
   if (images.dimensions.length !== 3 || labels.dimensions.length !== 1) {
     throw new DataError(
@@ -65,7 +107,7 @@ export function imageDatasetFromIdx(
     );
   }
   const pixels = rows * columns;
-  const inputs = new Float32Array(take * pixels);
+  const inputs = new Float32Array(checkAllocation(op, `${name}: the inputs`, take * pixels));
   const source = images.data;
   for (let i = 0; i < inputs.length; i++) inputs[i] = source[i]! / 255;
   const targets = new Float32Array(take);

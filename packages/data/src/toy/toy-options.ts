@@ -2,6 +2,13 @@ import type { Dataset, DType, RandomGenerator } from "@descent/spec";
 import { allocate, Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor } from "../core/random.js";
+import { checkDType, checkFinite, describe, readOptions } from "../core/validate.js";
+
+/** Most points a toy set may have (10 million: 80 MB of float32 inputs). */
+export const MAX_TOY_COUNT = 10_000_000;
+
+/** Largest noise level (the Playground's slider stops at 0.5; far beyond this the points leave float32). */
+export const MAX_TOY_NOISE = 1_000_000;
 
 /** Options shared by every toy 2-D set. */
 export interface ToyOptions {
@@ -9,7 +16,7 @@ export interface ToyOptions {
   readonly count?: number;
   /**
    * Noise level, the Playground's "Noise" slider divided by 100 (the slider goes from 0 to 50, so
-   * `0 … 0.5` matches it; larger values are allowed). Default 0. Its exact effect is given by each set.
+   * `0 … 0.5` matches it; larger values up to 10⁶ are allowed). Default 0. Its exact effect is given by each set.
    */
   readonly noise?: number;
   /** Seed of the generator; the same seed gives the same points everywhere. Default 0. */
@@ -35,24 +42,28 @@ export function buildToyDataset(
   options: ToyOptions,
   generate: (writer: PointWriter) => void,
 ): Dataset {
-  const count = options.count ?? (kind === "classification" ? 500 : 1200);
-  const noise = options.noise ?? 0;
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(count) || count < 0) {
-    throw new ValueError(name, `count = ${count}: pass a non-negative integer number of points`);
-  }
-  if (!Number.isFinite(noise) || noise < 0) {
+  const given = readOptions(name, options, ["count", "noise", "seed", "dtype"] as const);
+  const count = given.count ?? (kind === "classification" ? 500 : 1200);
+  const noise = given.noise ?? 0;
+  const seed = given.seed ?? DEFAULT_SEED;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_TOY_COUNT) {
     throw new ValueError(
       name,
-      `noise = ${noise}: pass a finite number ≥ 0 (the Playground's 0–50 % is 0–0.5)`,
+      `count = ${describe(count)}: pass a non-negative integer number of points, at most ${MAX_TOY_COUNT}`,
     );
   }
-  if (!Number.isFinite(seed)) throw new ValueError(name, `seed = ${seed}: pass a finite integer seed`);
-  const dtype = options.dtype ?? "float32";
+  if (typeof noise !== "number" || !Number.isFinite(noise) || noise < 0 || noise > MAX_TOY_NOISE) {
+    throw new ValueError(
+      name,
+      `noise = ${describe(noise)}: pass a finite number in [0, ${MAX_TOY_NOISE}] (the Playground's 0–50 % is 0–0.5)`,
+    );
+  }
+  checkFinite(name, "seed", seed);
+  const dtype = checkDType(name, "dtype", given.dtype ?? "float32");
   const inputs = allocate(dtype, count * 2);
   const targets = allocate(dtype, count);
   generate({
-    random: randomFor(seed),
+    random: randomFor(seed as number),
     count,
     noise,
     put(i, x, y, target) {
