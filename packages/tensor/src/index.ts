@@ -17,6 +17,7 @@ export {
   stridesOf,
 } from "./core/shape.js";
 export { type NestedArray, Tensor } from "./core/tensor.js";
+export { assertTensorLike } from "./core/tensor-like.js";
 export * from "./creation/index.js";
 export * from "./elementwise/index.js";
 export { type FormatOptions, formatTensor } from "./format/format.js";

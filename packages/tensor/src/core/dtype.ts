@@ -1,4 +1,5 @@
 import type { DType } from "@descent/spec";
+import { describeValue } from "./describe.js";
 import { DTypeError, ValueError } from "./errors.js";
 import { MAX_TENSOR_ELEMENTS, tooManyElements } from "./shape.js";
 
@@ -16,11 +17,12 @@ export const DEFAULT_DTYPE: DType = "float32";
  * ```
  */
 export function allocate(dtype: DType, size: number, op = "allocate"): Float32Array | Float64Array {
-  if (!(size >= 0 && size <= MAX_TENSOR_ELEMENTS && Number.isInteger(size))) {
-    if (size > MAX_TENSOR_ELEMENTS) throw tooManyElements(op, "the result", size);
+  if (typeof op !== "string") op = "allocate";
+  if (!(typeof size === "number" && size >= 0 && size <= MAX_TENSOR_ELEMENTS && Number.isInteger(size))) {
+    if (typeof size === "number" && size > MAX_TENSOR_ELEMENTS) throw tooManyElements(op, "the result", size);
     throw new ValueError(
       op,
-      `size is ${size}: a tensor's size must be an integer from 0 to ${MAX_TENSOR_ELEMENTS}`,
+      `size is ${describeValue(size)}: a tensor's size must be an integer from 0 to ${MAX_TENSOR_ELEMENTS}`,
     );
   }
   try {
@@ -28,7 +30,7 @@ export function allocate(dtype: DType, size: number, op = "allocate"): Float32Ar
   } catch {
     throw new ValueError(
       op,
-      `could not allocate ${size} ${dtype} elements (${size * (dtype === "float64" ? 8 : 4)} bytes): the runtime is out of memory; use smaller tensors`,
+      `could not allocate ${size} ${describeValue(dtype)} elements (${size * (dtype === "float64" ? 8 : 4)} bytes): the runtime is out of memory; use smaller tensors`,
     );
   }
 }
@@ -41,7 +43,7 @@ export function resultDType(...dtypes: DType[]): DType {
 /** Throws a {@link DTypeError} unless `dtype` is `"float32"` or `"float64"`. */
 export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
   if (dtype !== "float32" && dtype !== "float64") {
-    throw new DTypeError(op, `dtype ${JSON.stringify(dtype)} is not supported: use "float32" or "float64"`);
+    throw new DTypeError(op, `dtype ${describeValue(dtype)} is not supported: use "float32" or "float64"`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeValue } from "./describe.js";
 /**
  * Base class of every error descent throws on bad input. The message names the op, the values it
  * got and how to fix the call.
@@ -6,9 +7,10 @@ export class DescentError extends Error {
   /** The op that rejected its input, e.g. `"matmul"`. */
   readonly op: string;
   constructor(op: string, message: string) {
-    super(`${op}: ${message}`);
+    const name = typeof op === "string" && op.length > 0 ? op : "descent";
+    super(`${name}: ${message}`);
     this.name = "DescentError";
-    this.op = op;
+    this.op = name;
   }
 }
 
@@ -38,5 +40,6 @@ export class ValueError extends DescentError {
 
 /** Formats a shape as `[2,3]` for error messages. */
 export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(",")}]`;
+  if (!Array.isArray(shape)) return describeValue(shape);
+  return `[${shape.map((size) => (typeof size === "number" ? String(size) : describeValue(size))).join(",")}]`;
 }

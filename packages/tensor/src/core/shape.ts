@@ -1,4 +1,5 @@
 import type { Shape } from "@descent/spec";
+import { argumentName, describeValue } from "./describe.js";
 import { formatShape, ShapeError, ValueError } from "./errors.js";
 
 /**
@@ -7,6 +8,7 @@ import { formatShape, ShapeError, ValueError } from "./errors.js";
  * @example sizeOf([2, 3]) // 6
  */
 export function sizeOf(shape: Shape): number {
+  if (!Array.isArray(shape)) throw notAShape("sizeOf", shape);
   let size = 1;
   for (const dimension of shape) size *= dimension;
   return size;
@@ -18,6 +20,7 @@ export function sizeOf(shape: Shape): number {
  * @example stridesOf([2, 3, 4]) // [12, 4, 1]
  */
 export function stridesOf(shape: Shape): number[] {
+  if (!Array.isArray(shape)) throw notAShape("stridesOf", shape);
   const strides = new Array<number>(shape.length);
   let stride = 1;
   for (let axis = shape.length - 1; axis >= 0; axis--) {
@@ -49,17 +52,19 @@ export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
  * ```
  */
 export function assertValidShape(op: string, shape: Shape, name = "shape"): void {
+  if (!Array.isArray(shape)) throw notAShape(op, shape, argumentName(name, "shape"));
   let size = 1;
   for (const dimension of shape) {
     if (!Number.isSafeInteger(dimension) || dimension < 0) {
       throw new ValueError(
         op,
-        `${name} ${formatShape(shape)} has size ${dimension}: every size must be a non-negative integer`,
+        `${argumentName(name, "shape")} ${formatShape(shape)} has size ${describeValue(dimension)}: every size must be a non-negative integer`,
       );
     }
     size *= dimension;
   }
-  if (size > MAX_TENSOR_ELEMENTS) throw tooManyElements(op, `${name} ${formatShape(shape)}`, size);
+  if (size > MAX_TENSOR_ELEMENTS)
+    throw tooManyElements(op, `${argumentName(name, "shape")} ${formatShape(shape)}`, size);
 }
 
 /** The error for a tensor of `size` elements, more than {@link MAX_TENSOR_ELEMENTS}. */
@@ -76,10 +81,13 @@ export function tooManyElements(op: string, what: string, size: number): ValueEr
  * @throws {@link ValueError} when the axis is outside `[-rank, rank)`.
  */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isSafeInteger(rank) || rank < 0) {
+    throw new ValueError(op, `rank is ${describeValue(rank)}: use a non-negative integer`);
+  }
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ValueError(
       op,
-      `axis ${axis} is out of range for a tensor of rank ${rank}: use an integer in [${-rank}, ${rank - 1}]`,
+      `axis ${describeValue(axis)} is out of range for a tensor of rank ${rank}: use an integer in [${-rank}, ${rank - 1}]`,
     );
   }
   return axis < 0 ? axis + rank : axis;
@@ -92,6 +100,8 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  * @throws {@link ShapeError} naming both shapes and the axis that disagrees.
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  if (!Array.isArray(a)) throw notAShape(op, a, "the first shape");
+  if (!Array.isArray(b)) throw notAShape(op, b, "the second shape");
   const rank = Math.max(a.length, b.length);
   const result = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -110,7 +120,12 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** True when two shapes are equal size by size. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw notAShape("shapesEqual", Array.isArray(a) ? b : a);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function notAShape(op: string, value: unknown, name = "shape"): ValueError {
+  return new ValueError(op, `${name} is ${describeValue(value)}: pass an array of sizes such as [2, 3]`);
 }

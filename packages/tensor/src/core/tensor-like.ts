@@ -1,4 +1,5 @@
 import type { Tensor as TensorLike } from "@descent/spec";
+import { describeValue } from "./describe.js";
 import { DTypeError, formatShape, ShapeError, ValueError } from "./errors.js";
 
 /**
@@ -18,6 +19,7 @@ import { DTypeError, formatShape, ShapeError, ValueError } from "./errors.js";
  * ```
  */
 export function assertTensorLike(op: string, value: unknown, name = "input"): asserts value is TensorLike {
+  if (typeof name !== "string") name = "input";
   const candidate = value as Partial<TensorLike> | null;
   if (typeof candidate !== "object" || candidate === null) throw notATensor(op, value, name);
   const { data, shape, dtype } = candidate;
@@ -25,7 +27,7 @@ export function assertTensorLike(op: string, value: unknown, name = "input"): as
   if (kind === null || !Array.isArray(shape)) throw notATensor(op, value, name);
   if (dtype !== kind) {
     if (dtype !== "float32" && dtype !== "float64") {
-      throw new DTypeError(op, `${name} has dtype ${describe(dtype)}: use "float32" or "float64"`);
+      throw new DTypeError(op, `${name} has dtype ${describeValue(dtype)}: use "float32" or "float64"`);
     }
     throw new DTypeError(
       op,
@@ -38,7 +40,7 @@ export function assertTensorLike(op: string, value: unknown, name = "input"): as
     if (typeof dimension !== "number" || !Number.isSafeInteger(dimension) || dimension < 0) {
       throw new ShapeError(
         op,
-        `${name}.shape [${shape.map(describe).join(",")}] has size ${describe(dimension)} at axis ${axis}: every size must be a non-negative integer`,
+        `${name}.shape ${formatShape(shape)} has size ${describeValue(dimension)} at axis ${axis}: every size must be a non-negative integer`,
       );
     }
     size *= dimension;
@@ -59,12 +61,7 @@ function notATensor(op: string, value: unknown, name: string): ValueError {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length} (wrap it with tensor(...))`;
-  if (typeof value === "object") {
-    const keys = Object.keys(value).slice(0, 8);
-    return `an object with keys [${keys.join(", ")}]`;
-  }
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "string") return `${typeof value} ${String(value)}`;
+  return describeValue(value);
 }

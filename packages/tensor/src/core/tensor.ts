@@ -1,5 +1,6 @@
 import type { DType, Shape, Tensor as TensorInterface } from "@descent/spec";
 import { formatTensor } from "../format/format.js";
+import { describeValue } from "./describe.js";
 import { dtypeOf } from "./dtype.js";
 import { formatShape, ValueError } from "./errors.js";
 import { assertValidShape, sizeOf } from "./shape.js";
@@ -31,6 +32,12 @@ export class Tensor implements TensorInterface {
    * @throws {@link ValueError} when `data.length` is not the product of `shape`.
    */
   constructor(data: Float32Array | Float64Array, shape: Shape) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new ValueError(
+        "Tensor",
+        `data is ${describeValue(data)}: pass a Float32Array or Float64Array (or build the tensor with tensor(values, shape))`,
+      );
+    }
     assertValidShape("Tensor", shape);
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(

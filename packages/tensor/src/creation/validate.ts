@@ -68,3 +68,27 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
 }
+
+/**
+ * `options` after checking that it is an object (or undefined: `{}`) whose own keys are all in `known`;
+ * a {@link ValueError} naming the op and the unknown key otherwise, so a misspelt option is never ignored.
+ */
+export function readOptions<Options extends object>(
+  op: string,
+  options: Options | undefined,
+  known: readonly (keyof Options & string)[],
+): Partial<Options> {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(op, `options is ${describe(options)}: pass an object such as { ${known[0]}: … }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(known as readonly string[]).includes(key)) {
+      throw new ValueError(
+        op,
+        `options.${key} is not an option of ${op}: use ${known.length > 0 ? known.join(", ") : "no options"}`,
+      );
+    }
+  }
+  return options;
+}

@@ -1,4 +1,5 @@
 import type { Tensor as TensorLike } from "@descent/spec";
+import { describeValue } from "../core/describe.js";
 import { allocate } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
@@ -92,7 +93,7 @@ export function clip(x: TensorLike, min: number, max: number): Tensor {
   if (typeof min !== "number" || typeof max !== "number" || Number.isNaN(min) || Number.isNaN(max)) {
     throw new ValueError(
       "clip",
-      `bounds must be numbers, got min ${min} and max ${max}: pass ±Infinity for no bound`,
+      `bounds must be numbers, got min ${describeValue(min)} and max ${describeValue(max)}: pass ±Infinity for no bound`,
     );
   }
   if (min > max) {

@@ -1,3 +1,4 @@
+import { describeValue } from "../core/describe.js";
 import { ValueError } from "../core/errors.js";
 import { jsKernels } from "./js-kernels.js";
 import type { Kernels } from "./kernels.js";
@@ -48,7 +49,7 @@ function defaultThreadCount(): number {
 
 function validThreadCount(op: string, count: number): number {
   if (!Number.isInteger(count) || count < 1 || count > 64) {
-    throw new ValueError(op, `thread count must be an integer from 1 to 64, got ${count}`);
+    throw new ValueError(op, `thread count must be an integer from 1 to 64, got ${describeValue(count)}`);
   }
   return count;
 }
@@ -76,7 +77,10 @@ function checkedName(op: string, name: string): KernelName {
       ? "this runtime lacks relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use 'wasm-simd'"
       : "this runtime lacks WebAssembly SIMD; use 'js'"
     : `expected one of ${known.map((known) => `'${known}'`).join(", ")}`;
-  throw new ValueError(op, `kernels '${name}' unavailable: ${fix}`);
+  throw new ValueError(
+    op,
+    `kernels ${typeof name === "string" ? `'${name}'` : describeValue(name)} unavailable: ${fix}`,
+  );
 }
 
 function preferredName(op: string): KernelName {

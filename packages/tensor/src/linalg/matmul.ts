@@ -3,6 +3,7 @@ import { allocate, resultDType } from "../core/dtype.js";
 import { formatShape, ShapeError, ValueError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
+import { describe, readOptions } from "../creation/validate.js";
 import { collapseBroadcast } from "../elementwise/broadcast.js";
 import { assertTensor, type NumericArray } from "../elementwise/operands.js";
 import { getKernels } from "../kernels/registry.js";
@@ -34,11 +35,17 @@ export interface MatmulOptions {
  * matmul(x, weights, { transposeB: true }); // x · weightsᵀ without copying weights
  * ```
  */
-export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}): Tensor {
+export function matmul(a: TensorLike, b: TensorLike, given: MatmulOptions = {}): Tensor {
   assertTensor("matmul", a, "a");
   assertTensor("matmul", b, "b");
+  const options = readOptions("matmul", given, ["transposeA", "transposeB"]);
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
+  if (typeof transposeA !== "boolean" || typeof transposeB !== "boolean") {
+    const [key, value] =
+      typeof transposeA !== "boolean" ? ["transposeA", transposeA] : ["transposeB", transposeB];
+    throw new ValueError("matmul", `options.${key} is ${describe(value)}: use true or false`);
+  }
   const operands = `${describeOperand(a.shape, transposeA)} × ${describeOperand(b.shape, transposeB)}`;
   const rankA = a.shape.length;
   const rankB = b.shape.length;

@@ -3,7 +3,13 @@ import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import { assertFinite, assertShapeArgument, describe, resolveDType } from "../creation/validate.js";
+import {
+  assertFinite,
+  assertShapeArgument,
+  describe,
+  readOptions,
+  resolveDType,
+} from "../creation/validate.js";
 import { assertRandom } from "./sampling.js";
 
 const TWO_PI = 2 * Math.PI;
@@ -40,8 +46,9 @@ export interface NormalOptions {
  * ```
  * @throws {@link ValueError} for non-finite bounds or `low ≥ high`.
  */
-export function uniform(random: RandomGenerator, shape: Shape, options: UniformOptions = {}): Tensor {
+export function uniform(random: RandomGenerator, shape: Shape, given: UniformOptions = {}): Tensor {
   const op = "uniform";
+  const options = readOptions(op, given, ["low", "high", "dtype"]);
   assertRandom(op, random);
   assertShapeArgument(op, shape);
   const low = assertFinite(op, options.low ?? 0, "low");
@@ -147,10 +154,11 @@ function prepareNormal(
   op: string,
   random: RandomGenerator,
   shape: Shape,
-  options: NormalOptions,
+  given: NormalOptions,
 ): { data: Float32Array | Float64Array; mean: number; std: number } {
   assertRandom(op, random);
   assertShapeArgument(op, shape);
+  const options = readOptions(op, given, ["mean", "std", "dtype"]);
   const mean = assertFinite(op, options.mean ?? 0, "mean");
   const std = assertFinite(op, options.std ?? 1, "std");
   if (std < 0) throw new ValueError(op, `std is ${std}: use a standard deviation ≥ 0`);

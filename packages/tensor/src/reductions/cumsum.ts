@@ -1,4 +1,5 @@
 import type { Tensor as TensorLike } from "@descent/spec";
+import { describeValue } from "../core/describe.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import { inDType, planReduction } from "./layout.js";
@@ -20,7 +21,7 @@ export function cumsum(x: TensorLike, axis: number): Tensor {
   if (typeof axis !== "number") {
     throw new ValueError(
       "cumsum",
-      `needs one axis (a number), got ${JSON.stringify(axis)}: e.g. cumsum(x, -1)`,
+      `needs one axis (a number), got ${describeValue(axis)}: e.g. cumsum(x, -1)`,
     );
   }
   const { source, outer, reduced, inner } = planReduction("cumsum", x, axis, true);

@@ -1,4 +1,5 @@
 import type { Tensor as TensorLike } from "@descent/spec";
+import { describeValue } from "../core/describe.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import {
@@ -96,7 +97,7 @@ function argExtremum(
   sign: 1 | -1,
 ): Tensor {
   if (axis !== undefined && typeof axis !== "number") {
-    throw new ValueError(op, `takes a single axis (a number) or none, got ${JSON.stringify(axis)}`);
+    throw new ValueError(op, `takes a single axis (a number) or none, got ${describeValue(axis)}`);
   }
   const layout = planReduction(op, x, axis, keepDims);
   assertNonEmpty(

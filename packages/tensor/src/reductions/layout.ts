@@ -1,4 +1,5 @@
 import type { DType, Shape, Tensor as TensorLike } from "@descent/spec";
+import { describeValue } from "../core/describe.js";
 import { allocate, dtypeOf } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { normalizeAxis, stridesOf } from "../core/shape.js";
@@ -33,13 +34,19 @@ export function planReduction(
   keepDims: boolean,
 ): ReductionLayout {
   assertTensor(op, x, "x");
+  if (typeof keepDims !== "boolean") {
+    throw new ValueError(op, `keepDims is ${describeValue(keepDims)}: use true or false`);
+  }
   const shape = x.shape;
   const rank = shape.length;
   const reduce = new Array<boolean>(rank).fill(axis === undefined);
   if (axis !== undefined) {
     const axes = typeof axis === "number" ? [axis] : axis;
     if (!Array.isArray(axes)) {
-      throw new ValueError(op, `axis must be a number, a list of numbers or undefined, got ${String(axis)}`);
+      throw new ValueError(
+        op,
+        `axis must be a number, a list of numbers or undefined, got ${describeValue(axis)}`,
+      );
     }
     for (const entry of axes) {
       const normalized = normalizeAxis(op, entry, rank);

@@ -1,6 +1,7 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
+import { describe, readOptions } from "../creation/validate.js";
 import { assertNonEmpty, inDType, planReduction, type ReductionAxes } from "./layout.js";
 import { sumLayout } from "./sum.js";
 
@@ -18,11 +19,14 @@ function varianceValues(
   x: TensorLike,
   axis: ReductionAxes,
   keepDims: boolean,
-  options: VarianceOptions,
+  given: VarianceOptions,
 ): { values: Float64Array; shape: number[] } {
-  const correction = options.correction ?? 0;
+  const correction = readOptions(op, given, ["correction"]).correction ?? 0;
   if (typeof correction !== "number" || !Number.isFinite(correction) || correction < 0) {
-    throw new ValueError(op, `correction must be a finite number ≥ 0 (0 or 1 usually), got ${correction}`);
+    throw new ValueError(
+      op,
+      `options.correction must be a finite number ≥ 0 (0 or 1 usually), got ${describe(correction)}`,
+    );
   }
   const layout = planReduction(op, x, axis, keepDims);
   assertNonEmpty(op, x, layout, "the variance of no values is undefined; check the shape");

@@ -1,6 +1,7 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
+import { describe, readOptions } from "../creation/validate.js";
 import { inDType, planReduction, type ReductionAxes, type ReductionLayout } from "./layout.js";
 
 /** Options of {@link norm}. */
@@ -32,10 +33,11 @@ const UNDERFLOW_RISK = 1e-280;
  * norm(tensor([1, -7, 3]), { order: "inf" }); // 7
  * ```
  */
-export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
+export function norm(x: TensorLike, given: NormOptions = {}): Tensor {
+  const options = readOptions("norm", given, ["order", "axis", "keepDims"]);
   const order = options.order ?? 2;
   if (order !== 1 && order !== 2 && order !== "inf") {
-    throw new ValueError("norm", `order must be 1, 2 or "inf", got ${JSON.stringify(order)}`);
+    throw new ValueError("norm", `order must be 1, 2 or "inf", got ${describe(order)}`);
   }
   const layout = planReduction("norm", x, options.axis, options.keepDims ?? false);
   if (order === "inf") return new Tensor(inDType(maxAbsolute(layout), x.dtype), layout.outputShape);

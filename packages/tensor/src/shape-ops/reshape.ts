@@ -144,6 +144,9 @@ export function squeeze(t: TensorLike, axes?: number | readonly number[]): Tenso
   if (axes === undefined) {
     for (let axis = 0; axis < rank; axis++) remove[axis] = t.shape[axis] === 1;
   } else {
+    if (typeof axes !== "number" && !Array.isArray(axes)) {
+      throw new ValueError(op, `axes is ${describe(axes)}: pass an axis, a list of axes, or nothing`);
+    }
     for (const axis of typeof axes === "number" ? [axes] : axes) {
       const resolved = normalizeAxis(op, axis, rank);
       if (t.shape[resolved] !== 1) {
