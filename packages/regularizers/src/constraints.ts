@@ -1,8 +1,8 @@
 import type { Constraint, Tensor as TensorLike } from "@descent/spec";
 import { normalizeAxis, Tensor, ValueError } from "@descent/tensor";
-import { resolveSelection, type SelectionOptions } from "./selection.js";
+import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
 import { allocateLike, mapLeaves } from "./tree.js";
-import { assertNonNegative, assertPositive } from "./validate.js";
+import { assertNonNegative, assertOptions, assertPositive, show } from "./validate.js";
 
 /** Options shared by the norm constraints. */
 export interface NormConstraintOptions extends SelectionOptions {
@@ -84,11 +84,12 @@ export function minMaxNorm(
  * ```
  */
 export function nonNeg(options: SelectionOptions = {}): Constraint {
+  assertOptions("nonNeg", options, SELECTION_OPTIONS);
   const selects = resolveSelection("nonNeg", options);
   return {
     name: "nonNeg",
     apply(params) {
-      return mapLeaves(params, (tensor, path) => {
+      return mapLeaves("nonNeg", params, (tensor, path) => {
         if (!selects(path)) return tensor;
         const input = tensor.data;
         const out = allocateLike(input);
@@ -104,16 +105,25 @@ function normConstraint(
   options: NormConstraintOptions,
   desiredNorm: (norm: number) => number,
 ): Constraint {
+  assertOptions(name, options, [...SELECTION_OPTIONS, "axis", "epsilon"]);
   const selects = resolveSelection(name, options);
-  const epsilon = options.epsilon ?? 1e-7;
+  const epsilon = options?.epsilon ?? 1e-7;
   assertNonNegative(name, "epsilon", epsilon);
-  const axis = options.axis ?? 0;
-  const axes = typeof axis === "number" ? [axis] : [...axis];
-  if (axes.length === 0) throw new ValueError(name, "axis is an empty list: give at least one axis");
+  const axis = options?.axis ?? 0;
+  const axes = typeof axis === "number" ? [axis] : Array.isArray(axis) ? [...axis] : [];
+  if (Array.isArray(axis) && axes.length === 0) {
+    throw new ValueError(name, "axis is an empty list: give at least one axis");
+  }
+  if (axes.length === 0 || !axes.every((a) => Number.isSafeInteger(a))) {
+    throw new ValueError(
+      name,
+      `axis ${show(axis)} must be a whole number or a non-empty list of them, e.g. 0 or [0, 1]`,
+    );
+  }
   return {
     name,
     apply(params) {
-      return mapLeaves(params, (tensor, path) => {
+      return mapLeaves(name, params, (tensor, path) => {
         if (!selects(path)) return tensor;
         return rescaleSlices(name, tensor, axes, epsilon, desiredNorm, path);
       });

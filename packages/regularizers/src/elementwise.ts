@@ -1,7 +1,8 @@
 import type { ParamTree, Regularizer } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import { Tensor, ValueError } from "@descent/tensor";
 import { resolveSelection, type SelectionOptions } from "./selection.js";
 import { allocateLike, forEachLeaf, mapLeaves, parameterAt, zerosLikeTensor } from "./tree.js";
+import { assertFunction, show } from "./validate.js";
 
 /**
  * A regularizer that is a sum over selected weights of an element-wise penalty. Besides the
@@ -42,26 +43,34 @@ export function createElementwiseRegularizer(
   kernels: ElementwiseKernels,
   options: SelectionOptions | undefined,
 ): ElementwiseRegularizer {
+  if (typeof name !== "string" || name === "") {
+    throw new ValueError("createElementwiseRegularizer", `name ${show(name)} must be a non-empty string`);
+  }
+  if (typeof kernels !== "object" || kernels === null) {
+    throw new ValueError(name, `kernels ${show(kernels)} must be an object { penalty, accumulateGradient }`);
+  }
+  assertFunction(name, "kernels.penalty", kernels.penalty, "(weights) => number");
+  assertFunction(name, "kernels.accumulateGradient", kernels.accumulateGradient, "(weights, target) => void");
   const selects = resolveSelection(name, options);
   return {
     name,
     selects,
     penalty(params) {
       let total = 0;
-      forEachLeaf(params, (tensor, path) => {
+      forEachLeaf(name, params, (tensor, path) => {
         if (selects(path)) total += kernels.penalty(tensor.data);
       });
       return total;
     },
     gradient(params) {
-      return mapLeaves(params, (tensor, path) => {
+      return mapLeaves(name, params, (tensor, path) => {
         const gradient = zerosLikeTensor(tensor);
         if (selects(path)) kernels.accumulateGradient(tensor.data, gradient.data);
         return gradient;
       });
     },
     addGradientTo(gradients, params) {
-      return mapLeaves(gradients, (gradient, path) => {
+      return mapLeaves(name, gradients, (gradient, path) => {
         if (!selects(path)) return gradient;
         const parameter = parameterAt(name, params, path, gradient.shape);
         const sum = allocateLike(gradient.data);

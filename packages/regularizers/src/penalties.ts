@@ -1,7 +1,8 @@
 import { ValueError } from "@descent/tensor";
 import { createElementwiseRegularizer, type ElementwiseRegularizer } from "./elementwise.js";
 import type { SelectionOptions } from "./selection.js";
-import { assertNonNegative } from "./validate.js";
+import { SELECTION_OPTIONS } from "./selection.js";
+import { assertNonNegative, assertOptions } from "./validate.js";
 
 /** Options of {@link l1}. */
 export interface L1Options extends SelectionOptions {}
@@ -23,6 +24,7 @@ export interface L1Options extends SelectionOptions {}
  */
 export function l1(strength: number, options: L1Options = {}): ElementwiseRegularizer {
   assertNonNegative("l1", "strength", strength);
+  assertOptions("l1", options, SELECTION_OPTIONS);
   return createElementwiseRegularizer(
     "l1",
     {
@@ -72,7 +74,8 @@ export interface L2Options extends SelectionOptions {
  */
 export function l2(strength: number, options: L2Options = {}): ElementwiseRegularizer {
   assertNonNegative("l2", "strength", strength);
-  const factor = conventionFactor("l2", options.convention);
+  assertOptions("l2", options, [...SELECTION_OPTIONS, "convention"]);
+  const factor = conventionFactor("l2", options?.convention);
   return createElementwiseRegularizer("l2", squaredKernels(strength, factor), options);
 }
 
@@ -123,7 +126,8 @@ export function elasticNet(
 ): ElementwiseRegularizer {
   assertNonNegative("elasticNet", "l1Strength", l1Strength);
   assertNonNegative("elasticNet", "l2Strength", l2Strength);
-  const gradientScale = l2Strength * conventionFactor("elasticNet", options.convention);
+  assertOptions("elasticNet", options, [...SELECTION_OPTIONS, "convention"]);
+  const gradientScale = l2Strength * conventionFactor("elasticNet", options?.convention);
   return createElementwiseRegularizer(
     "elasticNet",
     {

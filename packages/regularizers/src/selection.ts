@@ -1,6 +1,7 @@
 import type { TreeOf } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { leafAt } from "./tree.js";
+import { show } from "./validate.js";
 
 /**
  * Decides from a parameter's name whether a regularizer, transform or constraint touches it.
@@ -23,6 +24,9 @@ export interface SelectionOptions {
   readonly exclude?: ParameterFilter;
 }
 
+/** The option names every selection takes. */
+export const SELECTION_OPTIONS = ["include", "exclude"] as const;
+
 const BIAS_LEAF = /^(b|.*bias(es)?)$/i;
 const NORMALIZATION_SEGMENT = /norm/i;
 
@@ -43,6 +47,12 @@ const NORMALIZATION_SEGMENT = /norm/i;
  * ```
  */
 export function isWeightParameter(_name: string, path: readonly string[]): boolean {
+  if (!Array.isArray(path) || !path.every((key) => typeof key === "string")) {
+    throw new ValueError(
+      "isWeightParameter",
+      `path ${show(path)} must be an array of names, e.g. ["dense1", "weights"]`,
+    );
+  }
   const leaf = path[path.length - 1] ?? "";
   if (BIAS_LEAF.test(leaf)) return false;
   for (const key of path) if (NORMALIZATION_SEGMENT.test(key)) return false;
@@ -75,18 +85,28 @@ export function resolveSelection(
   ) {
     throw new ValueError(
       op,
-      `include must be a function (name, path) => boolean or a tree of booleans, got ${String(include)}`,
+      `include must be a function (name, path) => boolean or a tree of booleans, got ${show(include)}`,
     );
   }
   if (exclude !== undefined && typeof exclude !== "function") {
-    throw new ValueError(op, `exclude must be a function (name, path) => boolean, got ${String(exclude)}`);
+    throw new ValueError(op, `exclude must be a function (name, path) => boolean, got ${show(exclude)}`);
   }
   const included =
     typeof include === "function"
-      ? (path: readonly string[]) => include(path.join("."), path)
+      ? (path: readonly string[]) => decided(op, "include", include(path.join("."), path), path)
       : (path: readonly string[]) => maskValue(op, include, path);
   if (exclude === undefined) return included;
-  return (path) => included(path) && !exclude(path.join("."), path);
+  return (path) => included(path) && !decided(op, "exclude", exclude(path.join("."), path), path);
+}
+
+function decided(op: string, label: string, value: unknown, path: readonly string[]): boolean {
+  if (typeof value !== "boolean") {
+    throw new ValueError(
+      op,
+      `${label} returned ${show(value)} for "${path.join(".")}": a filter must return true or false`,
+    );
+  }
+  return value;
 }
 
 function maskValue(op: string, mask: TreeOf<boolean>, path: readonly string[]): boolean {

@@ -42,7 +42,7 @@ function scaleByAdam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): AnyTransform {
     update(gradients, raw, _params) {
       const state = raw as State;
       const t = state.step + 1;
-      const updates = mapLeaves(gradients, (g, path) => {
+      const updates = mapLeaves("test", gradients, (g, path) => {
         const key = path.join(".");
         const m = state.m.get(key) ?? new Array(g.data.length).fill(0);
         const v = state.v.get(key) ?? new Array(g.data.length).fill(0);
@@ -66,6 +66,7 @@ function scaleByLearningRate(learningRate: number): AnyTransform {
     init: () => ({}),
     update: (gradients, state) => ({
       updates: mapLeaves(
+        "test",
         gradients,
         (g) =>
           new Tensor(
@@ -79,7 +80,7 @@ function scaleByLearningRate(learningRate: number): AnyTransform {
 }
 
 function applyUpdates(params: ParamTree, updates: ParamTree): ParamTree {
-  return mapLeaves(params, (p, path) => {
+  return mapLeaves("test", params, (p, path) => {
     const u = path.reduce<unknown>(
       (node, key) => (node as Record<string, unknown>)[key],
       updates,
@@ -159,6 +160,7 @@ describe("asTransform", () => {
       penalty: () => 0,
       gradient: (params) =>
         mapLeaves(
+          "test",
           params,
           (p) =>
             new Tensor(

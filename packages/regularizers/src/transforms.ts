@@ -6,9 +6,14 @@ import type {
 } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import type { ElementwiseRegularizer } from "./elementwise.js";
-import { type ParameterMask, resolveSelection, type SelectionOptions } from "./selection.js";
-import { allocateLike, mapLeaves, parameterAt } from "./tree.js";
-import { assertNonNegative } from "./validate.js";
+import {
+  type ParameterMask,
+  resolveSelection,
+  SELECTION_OPTIONS,
+  type SelectionOptions,
+} from "./selection.js";
+import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./tree.js";
+import { assertFunction, assertNonNegative, assertOptions, show } from "./validate.js";
 
 /** State of a transformation that keeps none (JSON: `{}`). */
 export type EmptyState = Readonly<Record<string, never>>;
@@ -34,13 +39,20 @@ export interface StepState {
  * ```
  */
 export function asTransform(regularizer: Regularizer): GradientTransformation<EmptyState> {
+  if (typeof regularizer !== "object" || regularizer === null || typeof regularizer.name !== "string") {
+    throw new ValueError(
+      "asTransform",
+      `regularizer ${show(regularizer)} must be a regularizer such as l2(1e-4) (an object with name, penalty and gradient)`,
+    );
+  }
+  assertFunction("asTransform", "regularizer.gradient", regularizer.gradient, "(params) => gradients");
   const fused = (regularizer as Partial<ElementwiseRegularizer>).addGradientTo;
   return {
     init: () => ({}),
     update(gradients, state, params) {
       if (typeof fused === "function") return { updates: fused(gradients, params), state };
       const penaltyGradients = regularizer.gradient(params);
-      const updates = mapLeaves(gradients, (gradient, path) => {
+      const updates = mapLeaves(regularizer.name, gradients, (gradient, path) => {
         const extra = parameterAt(regularizer.name, penaltyGradients, path, gradient.shape);
         const sum = allocateLike(gradient.data);
         for (let i = 0; i < sum.length; i++) sum[i] = gradient.data[i]! + extra.data[i]!;
@@ -92,6 +104,7 @@ export function decoupledWeightDecay(
 ): GradientTransformation<StepState> {
   const op = "decoupledWeightDecay";
   assertNonNegative(op, "rate", rate);
+  assertOptions(op, options, [...SELECTION_OPTIONS, "learningRate", "mask"]);
   if (options.mask !== undefined && options.include !== undefined) {
     throw new ValueError(op, "got both mask and include: they mean the same thing, pass one");
   }
@@ -103,9 +116,11 @@ export function decoupledWeightDecay(
   validateLearningRate(op, learningRate);
   return {
     init: () => ({ step: 0 }),
+    validateState: (state, _params, path) => checkStepState(op, state, path),
     update(updates, state, params) {
-      const factor = learningRate === undefined ? rate : -rate * learningRateAt(op, learningRate, state.step);
-      const result = mapLeaves(updates, (update, path) => {
+      const step = checkStepState(op, state, "state").step;
+      const factor = learningRate === undefined ? rate : -rate * learningRateAt(op, learningRate, step);
+      const result = mapLeaves(op, updates, (update, path) => {
         if (!selects(path)) return update;
         const weights = parameterAt(op, params, path, update.shape).data;
         const out = allocateLike(update.data);
@@ -141,16 +156,25 @@ export interface ProximalL1Options extends SelectionOptions {
 export function proximalL1(strength: number, options: ProximalL1Options): GradientTransformation<StepState> {
   const op = "proximalL1";
   assertNonNegative(op, "strength", strength);
-  if (options?.learningRate === undefined) {
+  if (typeof options !== "object" || options === null) {
+    throw new ValueError(
+      op,
+      `options ${show(options)} must be an object { learningRate, include?, exclude? }`,
+    );
+  }
+  assertOptions(op, options, [...SELECTION_OPTIONS, "learningRate"]);
+  if (options.learningRate === undefined) {
     throw new ValueError(op, "options.learningRate is required: the threshold is learningRate · strength");
   }
   validateLearningRate(op, options.learningRate);
   const selects = resolveSelection(op, options);
   return {
     init: () => ({ step: 0 }),
+    validateState: (state, _params, path) => checkStepState(op, state, path),
     update(updates, state, params) {
-      const threshold = strength * learningRateAt(op, options.learningRate, state.step);
-      const result = mapLeaves(updates, (update, path) => {
+      const step = checkStepState(op, state, "state").step;
+      const threshold = strength * learningRateAt(op, options.learningRate, step);
+      const result = mapLeaves(op, updates, (update, path) => {
         if (!selects(path)) return update;
         const weights = parameterAt(op, params, path, update.shape).data;
         const delta = update.data;
@@ -181,6 +205,7 @@ export function proximalL1(strength: number, options: ProximalL1Options): Gradie
  * ```
  */
 export function softThreshold(tensor: TensorLike, threshold: number): Tensor {
+  checkTensor("softThreshold", "tensor", tensor);
   assertNonNegative("softThreshold", "threshold", threshold);
   const input = tensor.data;
   const out = allocateLike(input);
@@ -189,6 +214,21 @@ export function softThreshold(tensor: TensorLike, threshold: number): Tensor {
     out[i] = w > threshold ? w - threshold : w < -threshold ? w + threshold : Number.isNaN(w) ? w : 0;
   }
   return new Tensor(out, tensor.shape);
+}
+
+/** A {@link StepState} from outside (a checkpoint) or passed to `update`: `step` is a whole number ≥ 0. */
+function checkStepState(op: string, state: unknown, path: string): StepState {
+  const step =
+    typeof state === "object" && state !== null && Object.hasOwn(state, "step")
+      ? (state as StepState).step
+      : undefined;
+  if (typeof step !== "number" || !Number.isSafeInteger(step) || step < 0) {
+    throw new ValueError(
+      op,
+      `${path}.step = ${show(step)} breaks the rule "a step count is a whole number ≥ 0": pass the state returned by init or by the last update`,
+    );
+  }
+  return state as StepState;
 }
 
 function validateLearningRate(op: string, learningRate: ScalarOrSchedule | undefined): void {

@@ -1,5 +1,9 @@
 import type { ParamTree, Tensor as TensorLike, TreeOf } from "@descent/spec";
-import { formatShape, ShapeError, Tensor } from "@descent/tensor";
+import { DTypeError, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { show } from "./validate.js";
+
+/** Deepest nesting a parameter tree may have; deeper (or cyclic) trees are refused instead of overflowing the stack. */
+export const MAX_TREE_DEPTH = 100;
 
 /** True when `value` is a tensor leaf (structural check: `shape`, `dtype`, `data`), not a subtree. */
 export function isTensorLeaf(value: unknown): value is TensorLike {
@@ -10,35 +14,115 @@ export function isTensorLeaf(value: unknown): value is TensorLike {
   );
 }
 
-/** Calls `visit(tensor, path)` for every tensor of `tree`, depth first, in key order. */
+/**
+ * Calls `visit(tensor, path)` for every tensor of `tree`, depth first, in key order. Only own keys are
+ * followed; a leaf must be a float32/float64 tensor whose shape matches its data.
+ *
+ * @throws `ValueError` for a subtree that is not an object, a `__proto__` key or nesting deeper than
+ *   {@link MAX_TREE_DEPTH}; `ShapeError` / `DTypeError` for a malformed tensor — all naming the path.
+ */
 export function forEachLeaf(
+  op: string,
   tree: ParamTree,
   visit: (tensor: TensorLike, path: readonly string[]) => void,
   path: string[] = [],
 ): void {
+  checkNode(op, tree, path);
   for (const key of Object.keys(tree)) {
     const value = tree[key]!;
     path.push(key);
-    if (isTensorLeaf(value)) visit(value, path);
-    else forEachLeaf(value, visit, path);
+    checkKey(op, key, path);
+    if (isTensorLeaf(value)) {
+      checkLeaf(op, value, path);
+      visit(value, path);
+    } else forEachLeaf(op, value, visit, path);
     path.pop();
   }
 }
 
-/** A tree with the keys of `tree` whose leaves are `map(tensor, path)`. */
+/** A tree with the keys of `tree` whose leaves are `map(tensor, path)` (same checks as {@link forEachLeaf}). */
 export function mapLeaves(
+  op: string,
   tree: ParamTree,
   map: (tensor: TensorLike, path: readonly string[]) => TensorLike,
   path: string[] = [],
 ): ParamTree {
+  checkNode(op, tree, path);
   const result: { [name: string]: TensorLike | ParamTree } = {};
   for (const key of Object.keys(tree)) {
     const value = tree[key]!;
     path.push(key);
-    result[key] = isTensorLeaf(value) ? map(value, path) : mapLeaves(value, map, path);
+    checkKey(op, key, path);
+    if (isTensorLeaf(value)) {
+      checkLeaf(op, value, path);
+      result[key] = map(value, path);
+    } else result[key] = mapLeaves(op, value, map, path);
     path.pop();
   }
   return result;
+}
+
+function where(path: readonly string[]): string {
+  return path.length === 0 ? "the tree" : `"${path.join(".")}"`;
+}
+
+function checkNode(op: string, node: unknown, path: readonly string[]): void {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    throw new ValueError(
+      op,
+      `${where(path)} is ${show(node)}: expected a tensor or an object of named tensors`,
+    );
+  }
+  if (path.length >= MAX_TREE_DEPTH) {
+    throw new ValueError(
+      op,
+      `${where(path.slice(0, 6))}… nests deeper than ${MAX_TREE_DEPTH} levels (is it cyclic?)`,
+    );
+  }
+}
+
+function checkKey(op: string, key: string, path: readonly string[]): void {
+  if (key === "__proto__") {
+    throw new ValueError(
+      op,
+      `${where(path)}: "__proto__" cannot name a parameter (it would set an object's prototype): rename it`,
+    );
+  }
+}
+
+/** Checks one tensor argument: float32/float64 data of its dtype, a shape of whole sizes matching the data. */
+export function checkTensor(op: string, label: string, tensor: unknown): asserts tensor is TensorLike {
+  if (!isTensorLeaf(tensor))
+    throw new ValueError(op, `${label} ${show(tensor)} is not a tensor { shape, dtype, data }`);
+  checkLeaf(op, tensor, [label]);
+}
+
+function checkLeaf(op: string, leaf: TensorLike, path: readonly string[]): void {
+  const { dtype, shape, data } = leaf;
+  const typed =
+    dtype === "float32" ? data instanceof Float32Array : dtype === "float64" && data instanceof Float64Array;
+  if (!typed) {
+    throw new DTypeError(
+      op,
+      `${where(path)} has dtype ${show(dtype)} with data that is not its typed array: use float32 (Float32Array) or float64 (Float64Array)`,
+    );
+  }
+  let size = 1;
+  for (const extent of shape) {
+    if (typeof extent !== "number" || !Number.isSafeInteger(extent) || extent < 0) {
+      throw new ShapeError(
+        op,
+        `${where(path)} has shape [${shape.map(String).join(",")}]: sizes must be whole numbers ≥ 0`,
+      );
+    }
+    size *= extent;
+  }
+  if (size !== data.length) {
+    throw new ShapeError(
+      op,
+      `${where(path)} has shape ${formatShape(shape)} but ${data.length} values: shape and data must agree`,
+    );
+  }
 }
 
 /** The value of `tree` at `path`, or `undefined` when the path does not exist. */
@@ -65,6 +149,7 @@ export function parameterAt(
       `the gradients have a tensor at "${path.join(".")}" but the parameters do not: pass gradients and parameters with the same keys`,
     );
   }
+  checkLeaf(op, parameter, path);
   if (!sameShape(parameter.shape, shape)) {
     throw new ShapeError(
       op,
