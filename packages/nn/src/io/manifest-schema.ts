@@ -150,6 +150,48 @@ function checkJsonTree(op: string, root: unknown, fileName: string): void {
   }
 }
 
+/**
+ * Throws unless `value` is JSON that survives a round trip unchanged: plain objects (no `__proto__` key),
+ * arrays, strings, finite numbers, booleans and null, nested at most {@link MAX_MANIFEST_DEPTH} deep —
+ * so what `serializeModel` writes, `deserializeModel` reads back the same (no NaN turned into null).
+ *
+ * @example checkPlainJson("serializeModel", { dataset: "mnist" }, "snapshot.metadata")
+ */
+export function checkPlainJson(op: string, value: unknown, where: string, depth = 0): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (Number.isFinite(value) && !Object.is(value, -0)) return;
+    throw new ValueError(
+      op,
+      `${where} is ${Object.is(value, -0) ? "-0" : value}: JSON holds finite numbers only`,
+    );
+  }
+  if (typeof value !== "object")
+    throw new ValueError(op, `${where} is a ${typeof value}: expected plain JSON data`);
+  if (depth >= MAX_MANIFEST_DEPTH) {
+    throw new ValueError(
+      op,
+      `${where.slice(0, 200)} is nested more than ${MAX_MANIFEST_DEPTH} levels deep (a cycle?)`,
+    );
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkPlainJson(op, value[i], `${where}[${i}]`, depth + 1);
+    return;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new ValueError(
+      op,
+      `${where} is a ${prototype?.constructor?.name ?? "non-plain object"}: expected plain JSON data`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") throw new ValueError(op, `${where}: the key "__proto__" is not allowed`);
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) checkPlainJson(op, item, `${where}.${key}`, depth + 1);
+  }
+}
+
 function countEntries(raw: unknown, field: string): number {
   if (typeof raw !== "object" || raw === null || !Object.hasOwn(raw, field)) return 0;
   const value = (raw as Record<string, unknown>)[field];

@@ -1,12 +1,12 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ValueError } from "@descent/tensor";
+import { DescentError, formatShape, ValueError } from "@descent/tensor";
 import { dependencies, name as packageName, version as packageVersion } from "../../package.json";
 import type { LayerConfig } from "../layers/types.js";
 import { parseTrainingCheckpoint } from "../training/checkpoint-schema.js";
 import type { TrainingCheckpoint } from "../training/types.js";
 import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../tree/tree.js";
 import { type ModelFileLimits, resolveLimits } from "./limits.js";
-import { parseManifest, WEIGHTS_FILE_NAME } from "./manifest-schema.js";
+import { checkPlainJson, parseManifest, WEIGHTS_FILE_NAME } from "./manifest-schema.js";
 import { decodeSafetensors, encodeSafetensors, readHeaderLength } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 
@@ -87,10 +87,22 @@ export function checksum(bytes: Uint8Array): string {
   return `fnv1a32:${(hash >>> 0).toString(16).padStart(8, "0")}`;
 }
 
-function describeTree(tree: ParamTree): Record<string, { dtype: string; shape: number[] }> {
+function describeTree(
+  leaves: readonly [string, TensorLike][],
+): Record<string, { dtype: string; shape: number[] }> {
   return Object.fromEntries(
-    flattenTree(tree).map(([path, tensor]) => [path, { dtype: tensor.dtype, shape: [...tensor.shape] }]),
+    leaves.map(([path, tensor]) => [path, { dtype: tensor.dtype, shape: [...tensor.shape] }]),
   );
+}
+
+/** `flattenTree` of a snapshot field, its errors naming the field (`snapshot.params: …`). */
+function flattenField(op: string, tree: unknown, field: string): [string, TensorLike][] {
+  try {
+    return flattenTree(tree as ParamTree);
+  } catch (error) {
+    if (error instanceof DescentError) throw new ValueError(op, `${field}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -113,16 +125,22 @@ export function serializeModel(snapshot: ModelSnapshot, options: SerializeOption
       `options.weightsFile is ${JSON.stringify(weightsFile)}: expected a plain file name ending in ".safetensors" (no path separator, no "..")`,
     );
   }
-  const tensors: Record<string, TensorLike> = {};
-  for (const [path, tensor] of flattenTree(snapshot.params)) {
+  const tensors: Record<string, TensorLike> = Object.create(null);
+  const paramLeaves = flattenField(op, snapshot.params, "snapshot.params");
+  for (const [path, tensor] of paramLeaves) {
     if (path.startsWith("@"))
       throw new ValueError(op, `parameter "${path}" starts with "@", which is reserved`);
     tensors[path] = tensor;
   }
-  const state = snapshot.state ?? {};
-  for (const [path, tensor] of flattenTree(state)) tensors[`${STATE_PREFIX}${path}`] = tensor;
+  const stateLeaves = flattenField(op, snapshot.state ?? {}, "snapshot.state");
+  for (const [path, tensor] of stateLeaves) tensors[`${STATE_PREFIX}${path}`] = tensor;
   const training = snapshot.training ? encodeValue(snapshot.training, TRAINING_PREFIX, tensors) : null;
   const seed = snapshot.seed ?? snapshot.training?.seed ?? null;
+  if (seed !== null && !Number.isSafeInteger(seed)) {
+    throw new ValueError(op, `snapshot.seed is ${String(seed)}: expected an integer or null`);
+  }
+  checkPlainJson(op, snapshot.architecture ?? null, "snapshot.architecture");
+  checkPlainJson(op, snapshot.metadata ?? {}, "snapshot.metadata");
   const weights = encodeSafetensors(tensors, {
     format: "descent-model",
     formatVersion: "1",
@@ -136,8 +154,8 @@ export function serializeModel(snapshot: ModelSnapshot, options: SerializeOption
     seed,
     architecture: snapshot.architecture ?? null,
     weights: { file: weightsFile, bytes: weights.length, checksum: checksum(weights) },
-    params: describeTree(snapshot.params),
-    state: describeTree(state),
+    params: describeTree(paramLeaves),
+    state: describeTree(stateLeaves),
     training,
     metadata: snapshot.metadata ?? {},
   };

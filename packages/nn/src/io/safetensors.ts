@@ -37,6 +37,12 @@ export function encodeSafetensors(
   metadata: SafetensorsMetadata = {},
 ): Uint8Array {
   const op = "encodeSafetensors";
+  if (typeof tensors !== "object" || tensors === null) {
+    throw new ValueError(op, "tensors must be an object of tensors by name");
+  }
+  if (typeof metadata !== "object" || metadata === null) {
+    throw new ValueError(op, "metadata must be an object of strings");
+  }
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== "string") {
       throw new ValueError(
@@ -49,17 +55,19 @@ export function encodeSafetensors(
   if (names.includes(METADATA_KEY)) {
     throw new ValueError(op, `"${METADATA_KEY}" is reserved for metadata and cannot name a tensor`);
   }
+  const dtypes = new Map(names.map((name) => [name, toSafetensorsDType(op, name, tensors[name]!)]));
   // Stable: float64 first (8-byte alignment), then float32, each group in the given order.
   const ordered = [
-    ...names.filter((name) => tensors[name]!.dtype === "float64"),
-    ...names.filter((name) => tensors[name]!.dtype !== "float64"),
+    ...names.filter((name) => dtypes.get(name) === "F64"),
+    ...names.filter((name) => dtypes.get(name) !== "F64"),
   ];
-  const header: Record<string, unknown> = {};
+  // Null prototype: a tensor named "__proto__" is an entry like any other, not the header's prototype.
+  const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length > 0) header[METADATA_KEY] = metadata;
   let offset = 0;
   for (const name of ordered) {
     const tensor = tensors[name]!;
-    const dtype = toSafetensorsDType(op, name, tensor);
+    const dtype = dtypes.get(name)!;
     const byteLength = tensor.data.length * BYTES_PER_ELEMENT[dtype];
     header[name] = { dtype, shape: [...tensor.shape], data_offsets: [offset, offset + byteLength] };
     offset += byteLength;
@@ -357,13 +365,36 @@ function isSize(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** The stored dtype of a tensor, after checking it is one a reader will accept (home-made tensors too). */
 function toSafetensorsDType(op: string, name: string, tensor: TensorLike): SafetensorsDType {
-  if (tensor.dtype === "float32" && tensor.data instanceof Float32Array) return "F32";
-  if (tensor.dtype === "float64" && tensor.data instanceof Float64Array) return "F64";
-  throw new DTypeError(
-    op,
-    `tensor "${name}" has dtype ${JSON.stringify(tensor.dtype)}: only float32 and float64 can be saved`,
-  );
+  const shape: unknown = tensor?.shape;
+  const data: unknown = tensor?.data;
+  if (!Array.isArray(shape) || !shape.every(isSize) || shape.length > MAX_RANK) {
+    throw new ValueError(
+      op,
+      `tensor "${name}" has shape ${JSON.stringify(shape)?.slice(0, 100)}: expected at most ${MAX_RANK} non-negative integer sizes`,
+    );
+  }
+  const dtype =
+    tensor.dtype === "float32" && data instanceof Float32Array
+      ? "F32"
+      : tensor.dtype === "float64" && data instanceof Float64Array
+        ? "F64"
+        : undefined;
+  if (dtype === undefined) {
+    throw new DTypeError(
+      op,
+      `tensor "${name}" has dtype ${JSON.stringify(tensor?.dtype)} with ${describe(data)} data: only float32 (Float32Array) and float64 (Float64Array) can be saved`,
+    );
+  }
+  const size = shape.reduce((product: number, n: number) => product * n, 1);
+  if (size !== (data as Float32Array | Float64Array).length) {
+    throw new ValueError(
+      op,
+      `tensor "${name}" has shape ${formatShape(shape)} (${size} elements) but ${(data as Float32Array).length} values: the shape must match the data`,
+    );
+  }
+  return dtype;
 }
 
 function writeElements(data: Float32Array | Float64Array, output: Uint8Array, byteOffset: number): void {
@@ -395,5 +426,8 @@ function readElements(
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `string ${JSON.stringify(value.slice(0, 40))}`;
+  return `${typeof value} ${String(value)}`;
 }

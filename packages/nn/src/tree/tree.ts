@@ -1,5 +1,5 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import { formatShape, Tensor, ValueError } from "@descent/tensor";
 
 /** Separator between the names of nested entries of a {@link ParamTree} in flat keys (`"dense_1.weights"`). */
 export const PATH_SEPARATOR = ".";
@@ -73,9 +73,32 @@ function visitGroup(
   for (const key of Object.keys(tree)) {
     const path = prefix ? `${prefix}${PATH_SEPARATOR}${key}` : key;
     checkTreeName(op, key, path);
-    visit(key, (tree as Record<string, TensorLike | ParamTree>)[key]!, path);
+    const value = (tree as Record<string, TensorLike | ParamTree>)[key]!;
+    if (isTensorLike(value)) checkLeaf(op, value, path);
+    visit(key, value, path);
   }
   ancestors.delete(tree);
+}
+
+/** A home-made tensor must not lie: sizes are whole numbers ≥ 0 whose product is the data's length. */
+function checkLeaf(op: string, tensor: TensorLike, path: string): void {
+  let size = 1;
+  for (const n of tensor.shape) {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new ValueError(
+        op,
+        `tensor "${path}" has shape ${JSON.stringify(tensor.shape)}: sizes must be whole numbers ≥ 0`,
+      );
+    }
+    size *= n;
+  }
+  const dtype = tensor.data instanceof Float64Array ? "float64" : "float32";
+  if (size !== tensor.data.length || tensor.dtype !== dtype) {
+    throw new ValueError(
+      op,
+      `tensor "${path}" claims shape ${formatShape(tensor.shape)} and dtype ${JSON.stringify(tensor.dtype)} but holds ${tensor.data.length} ${dtype} values: build it with new Tensor(data, shape)`,
+    );
+  }
 }
 
 function describeNode(value: unknown): string {
