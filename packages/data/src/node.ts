@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-export { loadCsv } from "./node/load-csv.js";
+export { type LoadCsvOptions, loadCsv } from "./node/load-csv.js";
 export {
   FASHION_MNIST_DIRECTORY,
   type FashionMnistOptions,
