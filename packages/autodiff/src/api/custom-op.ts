@@ -1,6 +1,14 @@
 import type { Tensor as TensorLike } from "@descent/spec";
-import { resultDType, type Tensor, ValueError } from "@descent/tensor";
-import { asTensor, isTraced, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
+import { assertTensorLike, resultDType, type Tensor, ValueError } from "@descent/tensor";
+import {
+  assertOperand,
+  asTensor,
+  isTraced,
+  type Operand,
+  record,
+  type Traced,
+  tensorOf,
+} from "../core/traced.js";
 
 /** An op defined by a forward on tensors and its vector-Jacobian product: see {@link customOp}. */
 export interface CustomOpDefinition {
@@ -43,12 +51,16 @@ export interface CustomOpDefinition {
  * ```
  */
 export function customOp(definition: CustomOpDefinition): (...inputs: Operand[]) => Traced {
+  assertDefinition(definition);
   const { name } = definition;
   return (...operands) => {
+    for (let i = 0; i < operands.length; i++) assertOperand(name, operands[i], `input ${i}`);
     const dtypes = operands.flatMap((operand) => (typeof operand === "number" ? [] : [operand.dtype]));
     const dtype = resultDType(...dtypes);
     const tensors = operands.map((operand) => asTensor(tensorOf(operand, dtype)));
-    const output = asTensor(definition.forward(...tensors));
+    const forward: unknown = definition.forward(...tensors);
+    assertTensorLike(name, forward, "the forward's result");
+    const output = asTensor(forward);
     return record(name, output, operands, (g, inputs, y, needsGradient) => {
       const plainInputs = inputs.map((input) => asTensor(tensorOf(input, dtype)));
       const gradients = definition.backward(
@@ -57,6 +69,7 @@ export function customOp(definition: CustomOpDefinition): (...inputs: Operand[])
         plainInputs,
         needsGradient,
       );
+      assertGradients(name, gradients, plainInputs.length);
       if (!isTraced(g)) return gradients;
       // Traced (grad of grad): the gradients are correct values but constants of this backward;
       // mark them so differentiating them again fails loudly instead of returning wrong zeros.
@@ -76,4 +89,36 @@ function notTwiceDifferentiable(name: string): () => never {
       "a customOp is first-order: its gradient cannot be differentiated again; build the op from differentiable ops (or give it a backward written with them) for higher derivatives",
     );
   };
+}
+
+function assertDefinition(definition: unknown): asserts definition is CustomOpDefinition {
+  const candidate = definition as Partial<CustomOpDefinition> | null;
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.name !== "string" ||
+    candidate.name.length === 0 ||
+    typeof candidate.forward !== "function" ||
+    typeof candidate.backward !== "function"
+  ) {
+    throw new ValueError(
+      "customOp",
+      "definition must be an object with a non-empty string name and forward and backward functions",
+    );
+  }
+}
+
+/** Throws unless `backward` returned an array whose entries are tensors or null. */
+function assertGradients(name: string, gradients: unknown, inputs: number): void {
+  if (!Array.isArray(gradients)) {
+    throw new ValueError(
+      name,
+      `the backward returned ${gradients === null ? "null" : typeof gradients} for ${inputs} input(s): return an array of one gradient (or null) per input`,
+    );
+  }
+  // A wrong count is reported by backpropagation, as for every rule.
+  for (let i = 0; i < Math.min(inputs, gradients.length); i++) {
+    if (gradients[i] !== null && !isTraced(gradients[i]))
+      assertTensorLike(name, gradients[i], `the backward's gradient ${i}`);
+  }
 }

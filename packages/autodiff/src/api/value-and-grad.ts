@@ -1,7 +1,15 @@
 import * as T from "@descent/tensor";
-import { formatShape, ValueError } from "@descent/tensor";
+import { assertTensorLike, formatShape, ValueError } from "@descent/tensor";
 import { backpropagate } from "../core/backward.js";
-import { asTensor, constant, isTraced, type Operand, Traced, tensorOf } from "../core/traced.js";
+import {
+  asTensor,
+  constant,
+  isTensorLike,
+  isTraced,
+  type Operand,
+  Traced,
+  tensorOf,
+} from "../core/traced.js";
 import { mapTree } from "../core/tree.js";
 import type {
   Argnums,
@@ -35,7 +43,9 @@ import type {
  * const { value, gradients } = valueAndGrad(loss)(params, x, y);
  * gradients.weights; // a Tensor shaped like params.weights
  * ```
- * @throws {@link ValueError} when the function returns more than one element, or an argument leaf is not a tensor.
+ * @throws {@link ValueError} when `fn` is not a function, an option is unknown, the function returns anything
+ *   but a one-element tensor or a number (naming what it returned), or an argument leaf is not a tensor (or the
+ *   argument tree has a cycle or is deeper than `MAX_TREE_DEPTH`).
  */
 export function valueAndGrad<Params extends readonly unknown[], const N extends Argnums = 0>(
   fn: (...args: Params) => Operand,
@@ -43,8 +53,15 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
 ): <const Args extends ArgumentsOf<Params, N>>(
   ...args: Args
 ) => ValueAndGradients<ValueOf<Args, N>, GradientsOf<Args, N>> {
-  const argnums = options.argnums ?? 0;
-  const selected = typeof argnums === "number" ? [argnums] : [...(argnums as readonly number[])];
+  const op = "valueAndGrad";
+  if (typeof fn !== "function") {
+    throw new ValueError(
+      op,
+      `fn is ${describe(fn)}: pass the function to differentiate, e.g. valueAndGrad((x) => sum(square(x)))`,
+    );
+  }
+  const argnums = readArgnums(op, options);
+  const selected = typeof argnums === "number" ? [argnums] : [...argnums];
   return ((...args: unknown[]) => {
     checkArgnums(selected, args.length);
     const leaves: Traced[] = [];
@@ -71,14 +88,8 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
       );
     }
 
-    const returned = fn(...(tracedArgs as unknown as Params));
-    const output = isTraced(returned) ? returned : constant(tensorOf(returned));
-    if (output.size !== 1) {
-      throw new ValueError(
-        "valueAndGrad",
-        `the function returned a tensor of shape ${formatShape(output.shape)} (${output.size} elements) but it must return a scalar: reduce it, e.g. with sum(...) or mean(...)`,
-      );
-    }
+    const returned: unknown = fn(...(tracedArgs as unknown as Params));
+    const output = scalarOutput(op, returned);
     const computed = output.tracked ? backpropagate("valueAndGrad", output, leaves, nested) : [];
 
     let index = 0;
@@ -116,6 +127,68 @@ export function grad<Params extends readonly unknown[], const N extends Argnums 
 ): <const Args extends ArgumentsOf<Params, N>>(...args: Args) => GradientsOf<Args, N> {
   const both = valueAndGrad(fn, options);
   return ((...args: ArgumentsOf<Params, N>) => both(...args).gradients) as never;
+}
+
+/** `options.argnums` after validation (a number or an array of numbers; the indices are checked per call). */
+function readArgnums(op: string, options: unknown): number | readonly number[] {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(op, `options is ${describe(options)}: pass an object such as { argnums: 0 }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== "argnums") {
+      throw new ValueError(op, `options.${key} is not an option: the only option is argnums`);
+    }
+  }
+  const argnums: unknown = (options as { argnums?: unknown }).argnums ?? 0;
+  if (typeof argnums === "number") return argnums;
+  if (Array.isArray(argnums) && argnums.length > 0 && argnums.every((entry) => typeof entry === "number")) {
+    return argnums as readonly number[];
+  }
+  throw new ValueError(
+    op,
+    `options.argnums is ${describe(argnums)}: use an argument index or a non-empty array of them, e.g. 0 or [0, 1]`,
+  );
+}
+
+/**
+ * What the differentiated function returned, as a traced one-element value; a {@link ValueError} that says
+ * what came back and what to return instead, for anything else (undefined, a string, a vector, …).
+ */
+function scalarOutput(op: string, returned: unknown): Traced {
+  let output: Traced;
+  if (isTraced(returned)) output = returned;
+  else if (typeof returned === "number") output = constant(tensorOf(returned));
+  else if (isTensorLike(returned)) {
+    assertTensorLike(op, returned, "the function's result");
+    output = constant(returned);
+  } else {
+    throw new ValueError(
+      op,
+      `the function returned ${describe(returned)}: it must return a scalar (a one-element tensor, or a number), e.g. \`return mean(square(sub(prediction, target)))\``,
+    );
+  }
+  if (output.size !== 1) {
+    throw new ValueError(
+      op,
+      `the function returned a tensor of shape ${formatShape(output.shape)} (${output.size} elements) but it must return a scalar: reduce it, e.g. with sum(...) or mean(...)`,
+    );
+  }
+  return output;
+}
+
+/** A short description of any value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol" || typeof value === "bigint") return `a ${typeof value}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "object") {
+    if (typeof (value as { then?: unknown }).then === "function")
+      return "a Promise (the function must be synchronous)";
+    return `an object with keys [${Object.keys(value).slice(0, 8).join(", ")}]`;
+  }
+  return `${typeof value} ${String(value)}`;
 }
 
 function checkArgnums(selected: readonly number[], count: number): void {

@@ -1,5 +1,5 @@
 import type { DType, Shape, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, scalar, Tensor } from "@descent/tensor";
+import { assertTensorLike, formatShape, scalar, Tensor, ValueError } from "@descent/tensor";
 
 /** Anything an autodiff op accepts: a traced value, a plain tensor (a constant) or a number (a scalar constant). */
 export type Operand = Traced | TensorLike | number;
@@ -120,6 +120,31 @@ export function isTensorLike(value: unknown): value is TensorLike {
 }
 
 /** The numbers behind an operand: the tensor of a traced value, the operand itself otherwise. */
+/**
+ * Throws unless `operand` is a number, a traced value or a consistent tensor (`assertTensorLike`), naming
+ * `op` and the argument: for ops that read an operand's shape or dtype before a tensor op checks it.
+ *
+ * @example
+ * ```ts
+ * assertOperand("transpose", x, "x");
+ * ```
+ */
+export function assertOperand(op: string, operand: unknown, name: string): asserts operand is Operand {
+  if (typeof operand === "number" || isTraced(operand)) return;
+  assertTensorLike(op, operand, name);
+}
+
+/** Throws unless `options` is undefined or an object (the tensor op then checks its keys). */
+export function assertOptionsObject(op: string, options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(
+      op,
+      `options is ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}: pass an object, e.g. {}`,
+    );
+  }
+}
+
 export function operandValue(operand: Operand): TensorLike | number {
   return isTraced(operand) ? operand.value : operand;
 }
@@ -172,5 +197,6 @@ export function record(
  * ```
  */
 export function stopGradient(x: Operand): Traced {
+  assertOperand("stopGradient", x, "x");
   return constant(tensorOf(x));
 }

@@ -1,9 +1,9 @@
 import type { Shape, Tensor as TensorLike } from "@descent/spec";
 import * as T from "@descent/tensor";
-import { formatShape, ShapeError, shapesEqual, type Tensor } from "@descent/tensor";
+import { formatShape, ShapeError, shapesEqual, type Tensor, ValueError } from "@descent/tensor";
 import { sum } from "../ops/reductions.js";
 import { reshape } from "../ops/shape-ops.js";
-import { asTensor, isTraced, type Traced } from "./traced.js";
+import { assertOperand, asTensor, isTraced, type Traced } from "./traced.js";
 
 /**
  * Sums a gradient computed in a broadcast shape back to the shape of the input that was broadcast:
@@ -22,6 +22,10 @@ export function unbroadcast(gradient: Traced, shape: Shape): Traced;
 export function unbroadcast(gradient: TensorLike, shape: Shape): Tensor;
 export function unbroadcast(gradient: Traced | TensorLike, shape: Shape): Traced | Tensor;
 export function unbroadcast(gradient: Traced | TensorLike, shape: Shape): Traced | Tensor {
+  if (typeof gradient === "number")
+    throw new ValueError("unbroadcast", "gradient is a number: pass a tensor or a traced value");
+  assertOperand("unbroadcast", gradient, "gradient");
+  T.assertValidShape("unbroadcast", shape);
   const from = gradient.shape;
   if (shapesEqual(from, shape)) return isTraced(gradient) ? gradient : asTensor(gradient);
   const extra = from.length - shape.length;

@@ -1,6 +1,6 @@
 import type { DType } from "@descent/spec";
 import * as T from "@descent/tensor";
-import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
+import { assertOperand, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
 
 /**
  * Converts to another dtype; the gradient is converted back to the input's dtype.
@@ -13,6 +13,7 @@ import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
  * ```
  */
 export function cast(x: Operand, dtype: DType): Traced {
+  assertOperand("cast", x, "x");
   const input = tensorOf(x);
   const from = input.dtype;
   return record("cast", T.cast(input, dtype), [x], (g) => [cast(g, from)]);

@@ -1,5 +1,13 @@
 import * as T from "@descent/tensor";
-import { type Operand, record, shapeOf, type Traced, tensorOf } from "../core/traced.js";
+import {
+  assertOperand,
+  assertOptionsObject,
+  type Operand,
+  record,
+  shapeOf,
+  type Traced,
+  tensorOf,
+} from "../core/traced.js";
 import { unbroadcast } from "../core/unbroadcast.js";
 import { mul } from "./elementwise-binary.js";
 import { reshape } from "./shape-ops.js";
@@ -20,6 +28,9 @@ export interface MatmulOptions {
  * @example matmul(inputs, weights)
  */
 export function matmul(a: Operand, b: Operand, options: MatmulOptions = {}): Traced {
+  assertOperand("matmul", a, "a");
+  assertOperand("matmul", b, "b");
+  assertOptionsObject("matmul", options);
   const rankA = shapeOf(a).length;
   const rankB = shapeOf(b).length;
   if (rankA === 1 || rankB === 1) {

@@ -1,6 +1,6 @@
 import type { Shape } from "@descent/spec";
 import * as T from "@descent/tensor";
-import { type Operand, record, shapeOf, type Traced, tensorOf } from "../core/traced.js";
+import { assertOperand, type Operand, record, shapeOf, type Traced, tensorOf } from "../core/traced.js";
 import { unbroadcast } from "../core/unbroadcast.js";
 
 // Shape ops move elements without changing them: each VJP moves the cotangent back.
@@ -17,10 +17,12 @@ export function reshape(x: Operand, shape: Shape): Traced {
  * @example transpose(weights)
  */
 export function transpose(x: Operand, axes?: readonly number[]): Traced {
+  assertOperand("transpose", x, "x");
   const input = tensorOf(x);
   const rank = input.shape.length;
+  const forward = T.transpose(input, axes);
   const permutation = axes ? axes.map((axis) => (axis < 0 ? axis + rank : axis)) : undefined;
-  return record("transpose", T.transpose(input, axes), [x], (g) => {
+  return record("transpose", forward, [x], (g) => {
     if (permutation === undefined) return [transpose(g)];
     const inverse = new Array<number>(rank);
     for (let i = 0; i < rank; i++) inverse[permutation[i]!] = i;

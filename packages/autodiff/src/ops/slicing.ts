@@ -1,6 +1,7 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import * as T from "@descent/tensor";
-import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
+import { ValueError } from "@descent/tensor";
+import { assertOperand, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
 import { sum } from "./reductions.js";
 import { expandDims, reshape } from "./shape-ops.js";
 
@@ -39,6 +40,7 @@ export function pad(x: Operand, paddings: readonly (readonly [number, number])[]
 
 /** Joins tensors along `axis`; each input's gradient is its block of the cotangent. @example concat([a, b], 1) */
 export function concat(tensors: readonly Operand[], axis = 0): Traced {
+  assertOperandList("concat", tensors);
   const inputs = tensors.map((t) => tensorOf(t));
   const output = T.concat(inputs, axis);
   const along = axis < 0 ? axis + output.shape.length : axis;
@@ -54,6 +56,7 @@ export function concat(tensors: readonly Operand[], axis = 0): Traced {
 
 /** Stacks same-shaped tensors along a new axis; each input's gradient is its slice of the cotangent. @example stack([a, b, c], 0) */
 export function stack(tensors: readonly Operand[], axis = 0): Traced {
+  assertOperandList("stack", tensors);
   const inputs = tensors.map((t) => tensorOf(t));
   const output = T.stack(inputs, axis);
   const along = axis < 0 ? axis + output.shape.length : axis;
@@ -172,4 +175,14 @@ export function tile(x: Operand, reps: readonly number[]): Traced {
     const repeatAxes = input.shape.map((_, i) => 2 * i);
     return [reshape(sum(reshape(g, interleaved), repeatAxes), input.shape)];
   });
+}
+
+function assertOperandList(op: string, tensors: unknown): void {
+  if (!Array.isArray(tensors)) {
+    throw new ValueError(
+      op,
+      `tensors is ${tensors === null ? "null" : typeof tensors}: pass an array of tensors`,
+    );
+  }
+  for (let i = 0; i < tensors.length; i++) assertOperand(op, tensors[i], `tensor ${i}`);
 }

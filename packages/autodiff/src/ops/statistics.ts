@@ -1,6 +1,6 @@
 import * as T from "@descent/tensor";
 import { ValueError } from "@descent/tensor";
-import { type Operand, record, type Traced, tensorOf } from "../core/traced.js";
+import { assertOptionsObject, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
 import { add, div, mul, sub } from "./elementwise-binary.js";
 import { keptShape, reducedAxes, reducedCount } from "./reduce-axes.js";
 import { type Axis, mean, sum } from "./reductions.js";
@@ -72,6 +72,7 @@ export interface NormOptions {
  * @example norm(gradient, { order: 2 })
  */
 export function norm(x: Operand, options: NormOptions = {}): Traced {
+  assertOptionsObject("norm", options);
   const input = tensorOf(x);
   const order = options.order ?? 2;
   if (order !== 1 && order !== 2 && order !== "inf") {

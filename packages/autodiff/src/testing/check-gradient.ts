@@ -1,7 +1,14 @@
-import { createRandom, stridesOf, type Tensor, Tensor as TensorClass, uniform } from "@descent/tensor";
+import {
+  createRandom,
+  stridesOf,
+  type Tensor,
+  Tensor as TensorClass,
+  uniform,
+  ValueError,
+} from "@descent/tensor";
 import type { TracedOf } from "../api/types.js";
-import { valueAndGrad } from "../api/value-and-grad.js";
-import { constant, isTraced, type Operand, type Traced } from "../core/traced.js";
+import { describe as describeValue, valueAndGrad } from "../api/value-and-grad.js";
+import { constant, isTensorLike, isTraced, type Operand, type Traced } from "../core/traced.js";
 import { mapTree } from "../core/tree.js";
 import { mul } from "../ops/elementwise-binary.js";
 import { sum } from "../ops/reductions.js";
@@ -70,10 +77,28 @@ export function checkGradient<Input>(
   inputs: Input,
   options: CheckGradientOptions = {},
 ): GradientCheck {
-  const step = options.step ?? 1e-6;
-  const absoluteTolerance = options.absoluteTolerance ?? 1e-6;
-  const relativeTolerance = options.relativeTolerance ?? 1e-5;
+  const op = "checkGradient";
+  if (typeof fn !== "function") {
+    throw new ValueError(op, `fn is ${describeValue(fn)}: pass the function whose gradient to check`);
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new ValueError(op, `options is ${describeValue(options)}: pass an object such as { step: 1e-6 }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(OPTION_DEFAULTS, key)) {
+      throw new ValueError(
+        op,
+        `options.${key} is not an option: use ${Object.keys(OPTION_DEFAULTS).join(", ")}`,
+      );
+    }
+  }
+  const step = positiveOption(op, options, "step", false);
+  const absoluteTolerance = positiveOption(op, options, "absoluteTolerance", true);
+  const relativeTolerance = positiveOption(op, options, "relativeTolerance", true);
   const seed = options.seed ?? 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
+    throw new ValueError(op, `options.seed is ${describeValue(seed)}: use an integer`);
+  }
 
   const leaves: { path: string; tensor: Tensor }[] = [];
   const input64 = mapTree("checkGradient", inputs, (leaf, path) => {
@@ -85,8 +110,15 @@ export function checkGradient<Input>(
 
   let weights: Tensor | undefined;
   const scalarFunction = (x: unknown): Traced | Operand => {
-    const output = fn(x as TracedOf<Input>);
-    if (typeof output === "number" || output.shape.reduce((a, b) => a * b, 1) === 1) return output;
+    const output: unknown = fn(x as TracedOf<Input>);
+    if (typeof output === "number") return output;
+    if (!isTraced(output) && !isTensorLike(output)) {
+      throw new ValueError(
+        op,
+        `the function returned ${describeValue(output)}: it must return a tensor (reduced to a scalar with fixed random weights) or a number`,
+      );
+    }
+    if (output.shape.reduce((a, b) => a * b, 1) === 1) return output;
     weights ??= uniform(createRandom(seed), output.shape, { low: 0.5, high: 1.5, dtype: "float64" });
     return sum(mul(output, weights));
   };
@@ -142,6 +174,25 @@ export function checkGradient<Input>(
     }
   });
   return { ok, checked, worst, message: describe(ok, worst, absoluteTolerance, relativeTolerance) };
+}
+
+const OPTION_DEFAULTS = { step: 1e-6, absoluteTolerance: 1e-6, relativeTolerance: 1e-5, seed: 0 };
+
+/** `options[key]` (or its default) when it is finite and positive (or zero, when `zeroAllowed`). */
+function positiveOption(
+  op: string,
+  options: CheckGradientOptions,
+  key: "step" | "absoluteTolerance" | "relativeTolerance",
+  zeroAllowed: boolean,
+): number {
+  const value: unknown = options[key] ?? OPTION_DEFAULTS[key];
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+    throw new ValueError(
+      op,
+      `options.${key} is ${describeValue(value)}: use a finite number ${zeroAllowed ? "≥ 0" : "> 0"}, e.g. ${OPTION_DEFAULTS[key]}`,
+    );
+  }
+  return value;
 }
 
 function multiIndex(flatIndex: number, shape: readonly number[]): number[] {
