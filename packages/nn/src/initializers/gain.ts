@@ -1,4 +1,5 @@
 import { ValueError } from "@descent/tensor";
+import { describe } from "../layers/validate.js";
 
 /**
  * The recommended gain for an activation, as PyTorch's `torch.nn.init.calculate_gain`: the factor that
@@ -29,8 +30,8 @@ export function calculateGain(nonlinearity: string, param?: number): number {
       return Math.SQRT2;
     case "leakyRelu": {
       const slope = param ?? 0.01;
-      if (!Number.isFinite(slope))
-        throw new ValueError("calculateGain", `negative slope is ${slope}: use a finite number`);
+      if (typeof slope !== "number" || !Number.isFinite(slope))
+        throw new ValueError("calculateGain", `negative slope is ${describe(slope)}: use a finite number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case "selu":
@@ -38,7 +39,7 @@ export function calculateGain(nonlinearity: string, param?: number): number {
     default:
       throw new ValueError(
         "calculateGain",
-        `no recommended gain for "${nonlinearity}": use one of linear, conv2d, sigmoid, tanh, relu, leakyRelu, selu, or pass a number as gain`,
+        `no recommended gain for ${describe(nonlinearity)}: use one of linear, conv2d, sigmoid, tanh, relu, leakyRelu, selu, or pass a number as gain`,
       );
   }
 }

@@ -5,6 +5,7 @@ import { ones, zeros } from "../initializers/initializers.js";
 import { checkLastAxis } from "./operands.js";
 import type { ApplyOptions, Layer, Params } from "./types.js";
 import {
+  checkApplyOptions,
   checkOptionKeys,
   checkParameter,
   describe,
@@ -81,6 +82,7 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Lay
       runningVariance: full([features], 1, dtype),
     }),
     apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions("batchNorm", applyOptions);
       const shape = operandTensor("batchNorm", "input", input).shape;
       checkLastAxis("batchNorm", shape, features, `${features} features`);
       const [gamma, beta] = scaleAndShift("batchNorm", params, features);

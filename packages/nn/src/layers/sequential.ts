@@ -5,26 +5,7 @@ import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
 import { denseReluOf } from "./dense.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
-import {
-  booleanOption,
-  checkOptionKeys,
-  describe,
-  functionOption,
-  isObject,
-  nameOption,
-  ownValue,
-} from "./validate.js";
-
-/** Throws unless `options` of a model's apply is `{ training?, random?, state?, onState? }` with those types. */
-function checkApplyOptions(options: unknown): void {
-  const op = "sequential";
-  checkOptionKeys(op, options, ["training", "random", "state", "onState"]);
-  const { training, state, onState } = (options ?? {}) as ApplyOptions;
-  booleanOption(op, "options.training", training, false);
-  functionOption(op, "options.onState", onState);
-  if (state !== undefined && !isObject(state))
-    throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
-}
+import { checkApplyOptions, checkOptionKeys, describe, isObject, nameOption, ownValue } from "./validate.js";
 
 function isLayer(value: unknown): value is Layer {
   const layer = value as Partial<Layer> | null;
@@ -185,14 +166,14 @@ export function sequential(
       return state;
     },
     apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
-      checkApplyOptions(applyOptions);
+      checkApplyOptions("sequential", applyOptions);
       if (!applyOptions.onState || !hasState) return run(params, input, applyOptions);
       const { output, state } = model.applyWithState(params, input, applyOptions);
       applyOptions.onState(state);
       return output;
     },
     applyWithState(params: Params, input: Operand, applyOptions: ApplyOptions = {}) {
-      checkApplyOptions(applyOptions);
+      checkApplyOptions("sequential", applyOptions);
       const newState: Record<string, ParamTree> = { ...(applyOptions.state as Record<string, ParamTree>) };
       const output = run(params, input, applyOptions, newState);
       return { output, state: newState };

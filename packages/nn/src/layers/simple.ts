@@ -2,7 +2,7 @@ import { customOp, isTraced, mul, type Operand, reshape, stopGradient, type Trac
 import { allocate, bernoulli, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { tensorOfOperand } from "./operands.js";
 import type { ApplyOptions, Layer } from "./types.js";
-import { checkOptionKeys, describe, nameOption, operandTensor } from "./validate.js";
+import { checkApplyOptions, checkOptionKeys, describe, nameOption, operandTensor } from "./validate.js";
 
 /**
  * Flattens every axis after the batch axis: `[batch, d₁, …, dₖ] → [batch, d₁·…·dₖ]`. No parameters.
@@ -54,6 +54,7 @@ export function dropout(rate: number, options: { readonly name?: string } = {}):
     init: () => ({}),
     initState: () => ({}),
     apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions("dropout", applyOptions);
       operandTensor("dropout", "input", input);
       // Inference: the identity, without copying (a plain input becomes a constant of the graph).
       if (!applyOptions.training || rate === 0) return isTraced(input) ? input : stopGradient(input);

@@ -210,3 +210,17 @@ export function checkParameter(
   }
   return value as Operand;
 }
+
+/** Throws unless the options of a layer's apply are `{ training?, random?, state?, onState? }` with those types. */
+export function checkApplyOptions(op: string, options: unknown): void {
+  checkOptionKeys(op, options, ["training", "random", "state", "onState"]);
+  const { training, state, onState } = (options ?? {}) as {
+    training?: unknown;
+    state?: unknown;
+    onState?: unknown;
+  };
+  booleanOption(op, "options.training", training, false);
+  functionOption(op, "options.onState", onState);
+  if (state !== undefined && !isObject(state))
+    throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
+}

@@ -1,5 +1,6 @@
 import type { Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ShapeError } from "@descent/tensor";
+import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { checkTensor, describe } from "../layers/validate.js";
 
 /**
  * Formats a confusion matrix as an aligned text table: rows are true classes, columns predictions.
@@ -11,6 +12,15 @@ import { formatShape, ShapeError } from "@descent/tensor";
  * //          1   3  45
  */
 export function formatConfusionMatrix(matrix: TensorLike, classNames?: readonly string[]): string {
+  checkTensor("formatConfusionMatrix", "matrix", matrix);
+  if (
+    classNames !== undefined &&
+    (!Array.isArray(classNames) || classNames.some((name) => typeof name !== "string"))
+  )
+    throw new ValueError(
+      "formatConfusionMatrix",
+      `classNames is ${describe(classNames)}: pass an array of strings`,
+    );
   const [rows, columns] = matrix.shape;
   if (matrix.shape.length !== 2 || rows !== columns) {
     throw new ShapeError(

@@ -64,6 +64,8 @@ export const trainingCheckpointSchema = z
   })
   .superRefine((checkpoint, context) => {
     const { step, epoch, batchInEpoch, epochSampleCount, history } = checkpoint;
+    // zod runs this refinement even when a field failed: read nothing it has not checked.
+    if (!Array.isArray(history?.steps?.loss) || !Array.isArray(history.epochs)) return;
     if (history.steps.loss!.length !== step) {
       context.addIssue({
         code: "custom",
