@@ -54,7 +54,7 @@ function visitGroup(
   ancestors: Set<object>,
   visit: (key: string, value: TensorLike | ParamTree, path: string) => void,
 ): void {
-  if (typeof tree !== "object" || tree === null || Array.isArray(tree)) {
+  if (typeof tree !== "object" || tree === null || Array.isArray(tree) || ArrayBuffer.isView(tree)) {
     throw new ValueError(
       op,
       `${prefix ? `"${prefix}"` : "tree"} is ${describeNode(tree)}: expected a tensor or a nested object of tensors`,
