@@ -64,7 +64,7 @@ export const MANIFEST_FILE = "manifest.json";
 /**
  * The default weights file name: the one {@link serializeModel} writes into a manifest in memory, and the one
  * of folders saved before saves were versioned. `saveModel` writes `model.<generation>.safetensors` instead
- * (see `weightsFileName`); readers always follow the manifest's `weights.file`.
+ * (see `saveModel` in `@descent/nn/node`); readers always follow the manifest's `weights.file`.
  */
 export const WEIGHTS_FILE = "model.safetensors";
 const STATE_PREFIX = "@state.";
