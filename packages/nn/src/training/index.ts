@@ -9,6 +9,7 @@ export {
   type ReduceOnPlateauOptions,
   reduceOnPlateau,
 } from "./callbacks.js";
+export { parseTrainingCheckpoint } from "./checkpoint-schema.js";
 export { type EvaluateOptions, evaluate, type PredictOptions, predict } from "./evaluate.js";
 export { fit } from "./fit.js";
 export type { LossFunction, LossName } from "./loss-registry.js";

@@ -543,6 +543,18 @@ describe("fit, evaluate, predict", () => {
     );
   });
 
+  it("parseTrainingCheckpoint: any JSON-like value, deep or cyclic", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.history = cyclic;
+    check(
+      fc.property(fc.oneof(fc.anything({ maxDepth: 4 }), fc.constant(cyclic as unknown)), (value) => {
+        expectDescentOutcome(() => nn.parseTrainingCheckpoint(value, "test"), { names: ["checkpoint"] });
+        unpolluted();
+      }),
+      300,
+    );
+  });
+
   it("evaluate and predict: hostile options and data", () => {
     check(
       fc.property(dataArbitrary, optionsOf(["batchSize", "state", "loss", "metrics"]), (data, options) => {
