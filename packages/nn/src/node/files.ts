@@ -156,7 +156,7 @@ export function loadModel(directory: string, options: DeserializeOptions = {}): 
     }
     let weights: Uint8Array;
     try {
-      weights = new Uint8Array(readFileSync(weightsPath));
+      weights = readFileSync(weightsPath); // a Buffer is a Uint8Array: no copy
     } catch (error) {
       throw fileError(op, "read", weightsPath, error);
     }

@@ -376,8 +376,12 @@ const fingerprint = () =>
 describe("loadModel rejects malicious model folders", () => {
   const before = fingerprint();
   let rejected = 0;
+  let slowest = 0;
+  let largest = 0;
   afterAll(() =>
-    console.log(`malicious folders: ${rejected} of ${cases.length} rejected with a typed error`),
+    console.log(
+      `malicious folders: ${rejected} of ${cases.length} rejected with a typed error (slowest ${slowest.toFixed(0)} ms, largest RSS growth ${(largest / 2 ** 20).toFixed(0)} MiB)`,
+    ),
   );
 
   it.each(cases)("$name", ({ build, message }) => {
@@ -400,5 +404,7 @@ describe("loadModel rejects malicious model folders", () => {
     expect(({} as { x?: unknown }).x).toBeUndefined();
     expect(fingerprint()).toBe(before);
     rejected++;
+    slowest = Math.max(slowest, elapsed);
+    largest = Math.max(largest, grown);
   });
 });
