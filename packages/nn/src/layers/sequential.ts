@@ -5,7 +5,15 @@ import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
 import { denseReluOf } from "./dense.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
-import { checkApplyOptions, checkOptionKeys, describe, isObject, nameOption, ownValue } from "./validate.js";
+import {
+  checkApplyOptions,
+  checkOptionKeys,
+  checkShapeArgument,
+  describe,
+  isObject,
+  nameOption,
+  ownValue,
+} from "./validate.js";
 
 function isLayer(value: unknown): value is Layer {
   const layer = value as Partial<Layer> | null;
@@ -179,11 +187,18 @@ export function sequential(
       return { output, state: newState };
     },
     outputShape(inputShape: readonly number[]): number[] {
+      checkShapeArgument("sequential", "inputShape", inputShape);
       let shape = [...inputShape];
       for (const layer of layers) shape = layer.outputShape(shape);
       return shape;
     },
     summary(inputShape?: readonly number[], params?: ParamTree): string {
+      if (inputShape !== undefined) checkShapeArgument("sequential", "inputShape", inputShape);
+      if (params !== undefined && !isObject(params))
+        throw new ValueError(
+          "sequential",
+          `params is ${describe(params)}: pass the tree made by model.init()`,
+        );
       const values = params ?? model.init(0);
       let shape = inputShape ? [...inputShape] : undefined;
       const rows = layers.map((layer, i) => {

@@ -224,3 +224,13 @@ export function checkApplyOptions(op: string, options: unknown): void {
   if (state !== undefined && !isObject(state))
     throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
 }
+
+/** Throws unless `shape` is an array of non-negative integer sizes (a per-sample shape, e.g. `[28, 28, 1]`). */
+export function checkShapeArgument(op: string, label: string, shape: unknown): asserts shape is number[] {
+  if (checkedSize(shape) < 0) {
+    throw new ValueError(
+      op,
+      `${label} is ${Array.isArray(shape) ? `[${shape.map((size) => describe(size)).join(", ")}]` : describe(shape)}: pass an array of non-negative integer sizes such as [28, 28, 1]`,
+    );
+  }
+}

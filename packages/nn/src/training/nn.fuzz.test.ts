@@ -243,6 +243,26 @@ describe("layer factories and apply", () => {
     },
   );
 
+  it("a model's init, initState, outputShape and summary with adversarial arguments", () => {
+    const model = nn.sequential([nn.conv2d(1, 2, 2), nn.flatten(), nn.batchNorm(8), nn.dense(8, 2)]);
+    const shapes = fc.oneof(
+      adversarialValue,
+      shapeArbitrary as fc.Arbitrary<unknown>,
+      fc.constant<unknown>([3, 3, 1]),
+    );
+    check(
+      fc.property(adversarialValue, adversarialValue, shapes, (random, dtype, shape) => {
+        const made = expectDescentOutcome(() => model.init(random as never, dtype as never));
+        if (made.ok) expect(treeFinite(made.value)).toBe(true);
+        expectDescentOutcome(() => model.initState(dtype as never));
+        expectDescentOutcome(() => model.outputShape(shape as never));
+        expectDescentOutcome(() => model.summary(shape as never, random as never));
+        unpolluted();
+      }),
+      300,
+    );
+  });
+
   it("modelFromConfig: hostile configs, prototype types, deep nesting and cycles", () => {
     const cyclic: Record<string, unknown> = { type: "sequential", layers: [] };
     (cyclic.layers as unknown[]).push(cyclic);
