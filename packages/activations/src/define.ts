@@ -1,6 +1,7 @@
 import type { Tensor as TensorLike } from "@descent/spec";
-import { allocate, Tensor } from "@descent/tensor";
+import { allocate, assertTensorLike, Tensor, ValueError } from "@descent/tensor";
 import { applyActivation } from "./differentiable.js";
+import { assertFloatArray, assertNumber, describe } from "./options.js";
 import type { ActivationConfig, ElementwiseActivation, FloatArray } from "./types.js";
 
 /** The four functions an element-wise activation is made of. */
@@ -39,16 +40,36 @@ export function defineActivation<Options extends object>(
   options: Required<Options>,
   kernels: ActivationKernels,
 ): ElementwiseActivation<Options> {
+  assertDefinition(name, options, kernels);
   const frozen = Object.freeze({ ...options });
+  // The public methods check their arguments; the loops inside call the kernels unchecked.
   const activation: ElementwiseActivation<Options> = {
     name,
     options: frozen,
-    value: kernels.value,
-    derivative: kernels.derivative,
-    forward: kernels.forward,
-    backward: kernels.backward,
+    value(x) {
+      assertNumber(name, "x", x);
+      return kernels.value(x);
+    },
+    derivative(x, y) {
+      assertNumber(name, "x", x);
+      assertNumber(name, "y", y);
+      return kernels.derivative(x, y);
+    },
+    forward(input, output) {
+      assertFloatArray(name, "input", input, 0);
+      assertFloatArray(name, "output", output, input.length);
+      kernels.forward(input, output);
+    },
+    backward(input, output, gradientOutput, gradientInput) {
+      assertFloatArray(name, "input", input, 0);
+      assertFloatArray(name, "output", output, input.length);
+      assertFloatArray(name, "gradientOutput", gradientOutput, input.length);
+      assertFloatArray(name, "gradientInput", gradientInput, input.length);
+      kernels.backward(input, output, gradientOutput, gradientInput);
+    },
     apply: (x) => applyActivation(activation, x),
     compute(x: TensorLike): Tensor {
+      assertTensorLike(name, x, "x");
       const output = allocate(x.dtype, x.data.length);
       kernels.forward(x.data, output);
       return new Tensor(output, x.shape);
@@ -58,4 +79,28 @@ export function defineActivation<Options extends object>(
     },
   };
   return activation;
+}
+
+function assertDefinition(name: unknown, options: unknown, kernels: unknown): void {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new ValueError(
+      "defineActivation",
+      `name is ${describe(name)}: pass a non-empty string such as "myActivation"`,
+    );
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(
+      name,
+      `options is ${describe(options)}: pass the activation's options object ({} for none)`,
+    );
+  }
+  const candidate = kernels as Partial<ActivationKernels> | null;
+  for (const key of ["value", "derivative", "forward", "backward"] as const) {
+    if (typeof candidate !== "object" || candidate === null || typeof candidate[key] !== "function") {
+      throw new ValueError(
+        name,
+        `kernels.${key} is not a function: pass { value, derivative, forward, backward }`,
+      );
+    }
+  }
 }

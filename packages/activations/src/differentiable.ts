@@ -1,6 +1,7 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { Activation } from "@descent/spec";
-import { allocate, Tensor } from "@descent/tensor";
+import { allocate, Tensor, ValueError } from "@descent/tensor";
+import { describe } from "./options.js";
 
 const ops = new WeakMap<Activation, (x: Operand) => Traced>();
 
@@ -19,6 +20,19 @@ const ops = new WeakMap<Activation, (x: Operand) => Traced>();
  * ```
  */
 export function applyActivation(activation: Activation, x: Operand): Traced {
+  const candidate = activation as Partial<Activation> | null;
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.name !== "string" ||
+    typeof candidate.forward !== "function" ||
+    typeof candidate.backward !== "function"
+  ) {
+    throw new ValueError(
+      "applyActivation",
+      `activation is ${describe(activation)}: pass an activation such as relu() (an object with name, forward and backward)`,
+    );
+  }
   let op = ops.get(activation);
   if (op === undefined) {
     op = activationOp(activation);

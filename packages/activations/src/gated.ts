@@ -1,6 +1,6 @@
 import { ValueError } from "@descent/tensor";
 import { defineActivation } from "./define.js";
-import { erfc } from "./math/erf.js";
+import { erfcUnchecked as erfc } from "./math/erf.js";
 import { checkOptionKeys } from "./options.js";
 import { stableSigmoid, stableSoftplus } from "./sigmoid-family.js";
 import type { ElementwiseActivation } from "./types.js";

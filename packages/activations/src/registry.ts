@@ -1,6 +1,7 @@
 import { ValueError } from "@descent/tensor";
 import { type CeluOptions, celu, type EluOptions, elu, type SeluOptions, selu } from "./exponential.js";
 import { type GeluOptions, gelu, mish, silu, swish } from "./gated.js";
+import { describe } from "./options.js";
 import {
   type HardSigmoidOptions,
   type HardTanhOptions,
@@ -117,7 +118,7 @@ export function getActivation(name: string, options?: object): RegisteredActivat
   if (typeof name !== "string" || !Object.hasOwn(activations, name)) {
     throw new ValueError(
       "getActivation",
-      `unknown activation ${JSON.stringify(name)}: valid names are ${Object.keys(activations).join(", ")}`,
+      `unknown activation ${describe(name)}: valid names are ${Object.keys(activations).join(", ")}`,
     );
   }
   const factory = activations[name as ActivationName] as (options?: object) => RegisteredActivation;

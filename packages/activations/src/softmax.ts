@@ -1,7 +1,7 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { Tensor as TensorLike } from "@descent/spec";
-import { allocate, normalizeAxis, Tensor, ValueError } from "@descent/tensor";
-import { checkOptionKeys } from "./options.js";
+import { allocate, assertTensorLike, normalizeAxis, Tensor, ValueError } from "@descent/tensor";
+import { checkOptionKeys, describe } from "./options.js";
 import {
   logSoftmaxBackward,
   logSoftmaxForward,
@@ -28,6 +28,7 @@ type AxisBackward = (
 ) => void;
 
 function computeAlongAxis(name: string, kernel: AxisKernel, x: TensorLike, axis: number): Tensor {
+  assertTensorLike(name, x, "x");
   const resolved = normalizeAxis(name, axis, x.shape.length);
   const [outer, length, inner] = splitAroundAxis(x.shape, resolved);
   const output = allocate(x.dtype, x.data.length);
@@ -52,6 +53,7 @@ function axisOp(name: string, forward: AxisKernel, backward: AxisBackward, axis:
   });
 }
 
+const MAX_CACHED_AXIS = 32;
 const softmaxOps = new Map<number, (x: Operand) => Traced>();
 const logSoftmaxOps = new Map<number, (x: Operand) => Traced>();
 
@@ -62,11 +64,12 @@ function cachedOp(
   backward: AxisBackward,
   axis: number,
 ): (x: Operand) => Traced {
-  if (!Number.isInteger(axis)) throw new ValueError(name, `axis must be an integer, got ${String(axis)}`);
+  if (!Number.isInteger(axis)) throw new ValueError(name, `axis must be an integer, got ${describe(axis)}`);
   let op = cache.get(axis);
   if (op === undefined) {
     op = axisOp(name, forward, backward, axis);
-    cache.set(axis, op);
+    // Axes beyond any real rank are not cached, so odd requests cannot grow the cache without bound.
+    if (Math.abs(axis) <= MAX_CACHED_AXIS) cache.set(axis, op);
   }
   return op;
 }
@@ -120,7 +123,7 @@ function axisActivation(
 ): AxisActivation {
   checkOptionKeys(name, options, ["axis"]);
   const axis = options.axis ?? -1;
-  if (!Number.isInteger(axis)) throw new ValueError(name, `axis must be an integer, got ${String(axis)}`);
+  if (!Number.isInteger(axis)) throw new ValueError(name, `axis must be an integer, got ${describe(axis)}`);
   const frozen = Object.freeze({ axis });
   return {
     name,

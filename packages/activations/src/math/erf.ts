@@ -1,3 +1,5 @@
+import { assertNumber } from "../options.js";
+
 /*
  * erf and erfc to about 1e-16 relative accuracy in float64, written for descent (JavaScript has no
  * Math.erf). Two pieces:
@@ -72,6 +74,7 @@ function erfcTail(x: number): number {
  * ```
  */
 export function erf(x: number): number {
+  assertNumber("erf", "x", x);
   if (Math.abs(x) < SERIES_LIMIT) return erfSeries(x);
   if (x > 0) return 1 - erfcTail(x);
   if (x < 0) return erfcTail(-x) - 1;
@@ -87,6 +90,12 @@ export function erf(x: number): number {
  * ```
  */
 export function erfc(x: number): number {
+  assertNumber("erfc", "x", x);
+  return erfcUnchecked(x);
+}
+
+/** {@link erfc} without the argument check, for the activations' inner loops. */
+export function erfcUnchecked(x: number): number {
   if (Math.abs(x) < SERIES_LIMIT) return 1 - erfSeries(x);
   if (x > 0) return erfcTail(x);
   if (x < 0) return 2 - erfcTail(-x);
