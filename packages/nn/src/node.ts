@@ -6,6 +6,7 @@
  */
 
 import type { ParamTree } from "@descent/spec";
+import { ValueError } from "@descent/tensor";
 import type { Model } from "./layers/index.js";
 import { saveModel } from "./node/files.js";
 import { progressBar } from "./node/progress-bar.js";
@@ -31,9 +32,16 @@ export function fit(
   data: TrainingData,
   options: FitOptions & { readonly verbose?: boolean },
 ): FitResult {
+  if (options?.verbose !== undefined && typeof options.verbose !== "boolean") {
+    throw new ValueError(
+      "fit",
+      `options.verbose is ${String(options.verbose)}: pass true (draw a progress bar) or false`,
+    );
+  }
   const callbacks =
     options.verbose === false ? options.callbacks : [...(options.callbacks ?? []), progressBar()];
-  return fitQuietly(model, params, data, { ...options, callbacks });
+  const { verbose: _verbose, ...fitOptions } = options;
+  return fitQuietly(model, params, data, { ...fitOptions, callbacks });
 }
 
 /**
