@@ -1,4 +1,15 @@
 import { defineConfig, mergeConfig } from "vitest/config";
-import { sharedConfig } from "../../vitest.shared";
+import { browserTestsUnlessSkipped, sharedConfig } from "../../vitest.shared";
 
-export default mergeConfig(sharedConfig, defineConfig({ test: { testTimeout: 300_000 } }));
+export default mergeConfig(
+  sharedConfig,
+  defineConfig({
+    test: {
+      testTimeout: 300_000,
+      ...browserTestsUnlessSkipped(
+        "**/*.browser.test.ts",
+        "the report plots' browser test (*.browser.test.ts) is",
+      ),
+    },
+  }),
+);
