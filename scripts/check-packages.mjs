@@ -8,33 +8,24 @@
  *
  * Usage: node scripts/check-packages.mjs [name ...]   (default: every package under packages/)
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import {
+  bin,
+  descentDependencyClosure,
+  firstJavaScriptBlock,
+  packAll,
+  publicPackages,
+  run,
+  toCommonJs,
+} from "./package-tools.mjs";
 
-const root = resolve(import.meta.dirname, "..");
-const packagesDirectory = join(root, "packages");
 const workDirectory = mkdtempSync(join(tmpdir(), "descent-package-check-"));
 const tarballDirectory = join(workDirectory, "tarballs");
 mkdirSync(tarballDirectory);
 
-const packages = new Map();
-for (const folder of readdirSync(packagesDirectory)) {
-  const manifestPath = join(packagesDirectory, folder, "package.json");
-  if (!existsSync(manifestPath)) continue;
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  if (manifest.private) continue;
-  packages.set(manifest.name, { folder, directory: join(packagesDirectory, folder), manifest });
-}
+const packages = publicPackages();
 
 const selected = process.argv.slice(2);
 const toCheck = selected.length
@@ -43,53 +34,8 @@ const toCheck = selected.length
 
 const failures = [];
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", ...options });
-  return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() };
-}
-
-function bin(name) {
-  return join(root, "node_modules", ".bin", name);
-}
-
 // Pack every package once (pnpm rewrites workspace:* to real versions).
-const tarballs = new Map();
-for (const [name, { directory }] of packages) {
-  const output = execFileSync("pnpm", ["pack", "--pack-destination", tarballDirectory], {
-    cwd: directory,
-    encoding: "utf8",
-  });
-  const file = output
-    .trim()
-    .split("\n")
-    .reverse()
-    .find((line) => line.endsWith(".tgz"));
-  if (!file) throw new Error(`pnpm pack printed no tarball for ${name}:\n${output}`);
-  tarballs.set(name, resolve(tarballDirectory, file.trim().split("/").pop()));
-}
-
-function descentDependencyClosure(name, seen = new Set()) {
-  if (seen.has(name)) return seen;
-  seen.add(name);
-  const dependencies = packages.get(name)?.manifest.dependencies ?? {};
-  for (const dependency of Object.keys(dependencies)) {
-    if (dependency.startsWith("@descent/")) descentDependencyClosure(dependency, seen);
-  }
-  return seen;
-}
-
-function firstJavaScriptBlock(readme) {
-  const match = /```js\n([\s\S]*?)```/.exec(readme);
-  return match ? match[1] : null;
-}
-
-/** Rewrites `import { a, b as c } from "x";` into `const { a, b: c } = require("x");`. */
-function toCommonJs(source) {
-  return source.replace(
-    /import\s*\{([^}]*)\}\s*from\s*("[^"]+"|'[^']+');?/g,
-    (_, names, specifier) => `const {${names.replace(/\s+as\s+/g, ": ")}} = require(${specifier});`,
-  );
-}
+const tarballs = packAll(packages, tarballDirectory);
 
 for (const name of toCheck) {
   const entry = packages.get(name);
@@ -121,7 +67,9 @@ for (const name of toCheck) {
       join(installDirectory, "package.json"),
       JSON.stringify({ name: `check-${folder}`, private: true, version: "0.0.0" }),
     );
-    const closure = [...descentDependencyClosure(name)].map((dependency) => tarballs.get(dependency));
+    const closure = [...descentDependencyClosure(packages, name)].map((dependency) =>
+      tarballs.get(dependency),
+    );
     const install = run(
       "npm",
       ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-package-lock", ...closure],
