@@ -492,6 +492,78 @@ describe("tensor fuzz: lying tensors are refused, huge shapes are limited", () =
     expect(() => api.add(wrongDType, 1)).toThrow(api.DTypeError);
   });
 
+  it("every op that takes a tensor refuses every lying one (never a result computed from it)", () => {
+    const lying: unknown[] = [
+      { shape: [-2, -3], dtype: "float32", data: new Float32Array(6) },
+      { shape: [-1], dtype: "float32", data: new Float32Array(0) },
+      { shape: [Number.NaN], dtype: "float32", data: new Float32Array(1) },
+      { shape: [1.5, 2], dtype: "float64", data: new Float64Array(3) },
+      { shape: [2 ** 53, 0], dtype: "float32", data: new Float32Array(0) },
+      { shape: [3], dtype: "float32", data: new Float32Array(2) },
+      { shape: [2], dtype: "float64", data: new Float32Array(2) },
+      { shape: [2], dtype: "float32", data: new Float64Array(2) },
+      { shape: [2], dtype: "int32", data: new Int32Array(2) },
+    ];
+    const unary = [
+      "neg",
+      "abs",
+      "sign",
+      "exp",
+      "log",
+      "sqrt",
+      "square",
+      "tanh",
+      "sigmoid",
+      "relu",
+      "floor",
+      "isFinite",
+      "sum",
+      "mean",
+      "max",
+      "min",
+      "prod",
+      "argmax",
+      "logSumExp",
+      "variance",
+      "norm",
+      "zerosLike",
+      "onesLike",
+      "transpose",
+      "flatten",
+      "squeeze",
+      "unstack",
+      "formatTensor",
+    ];
+    const calls: ((t: never) => unknown)[] = [
+      ...unary.map((name) => (t: never) => any(byName[name])(t)),
+      (t) => api.add(t, 1),
+      (t) => api.mul(tensor([1]), t),
+      (t) => api.where(t, 1, 0),
+      (t) => api.clip(t, 0, 1),
+      (t) => api.matmul(t, t),
+      (t) => api.dot(t, t),
+      (t) => api.reshape(t, [-1]),
+      (t) => api.cast(t, "float64"),
+      (t) => api.concat([t, t]),
+      (t) => api.broadcastTo(t, [2, 2]),
+      (t) => api.cumsum(t, 0),
+      (t) => api.tile(t, [1]),
+      (t) => api.pad(t, [[0, 0]]),
+      (t) => api.slice(t, [0]),
+      (t) => api.gather(t, [0]),
+      (t) => api.fullLike(t, 1),
+    ];
+    for (const t of lying) {
+      for (const call of calls) {
+        const outcome = expectDescentOutcome(() => call(t as never));
+        expect(outcome.ok, `accepted ${JSON.stringify((t as { shape: unknown }).shape)} in ${call}`).toBe(
+          false,
+        );
+      }
+    }
+    cases += lying.length * calls.length;
+  });
+
   it("gives a ValueError stating the limit for huge shapes, never a RangeError", () => {
     for (const create of [
       () => api.zeros([65536, 65536]),
