@@ -1,7 +1,7 @@
 // Why this exists: WebAssembly memory can grow but never shrink, and `fit` keeps its batch, gradients and
 // new parameters in the kernels' memory (resident arrays). When freed blocks were reused only for the same
 // length, 2,000 fits with hidden widths 257–2,256 took RSS from 107 to 2,226 MiB. This test runs those
-// 2,000 fits (widths from a seeded generator, 8 samples of 32 features, one epoch: ~15 s on 2 busy
+// 2,000 fits (widths from a seeded generator, 8 samples of 32 features, one epoch: 17–20 s on 2 busy
 // cores) and holds two bounds:
 //
 // - the kernels' memory (`kernelMemoryBytes()`, deterministic) never exceeds 2 × what the largest fit alone
