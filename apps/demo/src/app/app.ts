@@ -5,16 +5,18 @@ import { createNetworkControls } from "../controls/network-controls.js";
 import { createSettingsPanel } from "../controls/settings-panel.js";
 import { createToolbar } from "../controls/toolbar.js";
 import { type AppState, trainCount } from "../state/app-state.js";
-import { ratesFor } from "../state/choices.js";
+import { LOSSES, ratesFor } from "../state/choices.js";
 import { normalizeState } from "../state/url-state.js";
-import { type BoundaryOptions, drawBoundary } from "../views/boundary-view.js";
+import { drawBoundary } from "../views/boundary-view.js";
+import { deadUnits, deadUnitsMessage } from "../views/dead-units.js";
 import { maxAbs } from "../views/heatmap.js";
 import { drawLossChart } from "../views/loss-chart.js";
-import { drawNetwork, networkLayout, neuronAt } from "../views/network-view.js";
+import { drawNetwork, networkLayout } from "../views/network-view.js";
 import { renderSlowStep } from "../views/slow-step-view.js";
 import type { Command, PointsView, Snapshot, WorkerMessage } from "../worker/protocol.js";
 import { commandsFor } from "./commands.js";
 import { createLayout } from "./layout.js";
+import { attachNetworkPointer } from "./network-pointer.js";
 import { readUrlState, writeUrlState } from "./url.js";
 
 /** A regularizer's starting rate when the current one does not apply to it (0 would do nothing). */
@@ -31,10 +33,6 @@ export function startApp(root: HTMLElement): void {
   let snapshot: Snapshot | null = null;
   let points: PointsView | null = null;
   let running = false;
-  const boundaryOptions: { -readonly [K in keyof BoundaryOptions]: BoundaryOptions[K] } = {
-    showTest: false,
-    discretize: false,
-  };
 
   showNotices(layout.notices, parsed.notices);
   writeUrlState(state);
@@ -59,28 +57,34 @@ export function startApp(root: HTMLElement): void {
       layout.error.hidden = true;
     }
     for (const command of commands) send(command);
+    // Show test data and discretize only change the picture.
+    scheduleRender();
   };
 
-  const toolbar = createToolbar({
-    play: () => {
-      setRunning(true);
-      send({ type: "play" });
+  const toolbar = createToolbar(
+    {
+      play: () => {
+        setRunning(true);
+        send({ type: "play" });
+      },
+      pause: () => {
+        setRunning(false);
+        send({ type: "pause" });
+      },
+      step: () => send({ type: "step" }),
+      slowStep: () => {
+        setRunning(false);
+        send({ type: "slowStep" });
+      },
+      reset: () => {
+        setRunning(false);
+        layout.error.hidden = true;
+        send({ type: "reset" });
+      },
+      speed: (speed) => update({ speed }),
     },
-    pause: () => {
-      setRunning(false);
-      send({ type: "pause" });
-    },
-    step: () => send({ type: "step" }),
-    slowStep: () => {
-      setRunning(false);
-      send({ type: "slowStep" });
-    },
-    reset: () => {
-      setRunning(false);
-      layout.error.hidden = true;
-      send({ type: "reset" });
-    },
-  });
+    state.speed,
+  );
   const settings = createSettingsPanel(state, update);
   const dataPanel = createDataPanel(state, update);
   const features = createFeaturesPanel(state, update);
@@ -104,42 +108,29 @@ export function startApp(root: HTMLElement): void {
   const showTest = checkboxControl({
     label: "Show test data",
     testId: "show-test",
-    value: boundaryOptions.showTest,
-    onChange: (value) => {
-      boundaryOptions.showTest = value;
-      drawOutput();
-    },
+    value: state.showTestData,
+    onChange: (value) => update({ showTestData: value }),
   });
   const discretize = checkboxControl({
     label: "Discretize output",
     testId: "discretize",
-    value: boundaryOptions.discretize,
-    onChange: (value) => {
-      boundaryOptions.discretize = value;
-      drawOutput();
-    },
+    value: state.discretize,
+    onChange: (value) => update({ discretize: value }),
   });
   layout.outputOptions.append(showTest.root, discretize.root);
 
-  // Pointing at a neuron shows its output over the whole plane in the big picture (as the Playground).
+  // Pointing at a neuron shows its output over the whole plane in the big picture (as the Playground);
+  // pointing at a link or a bias shows its value, and a click edits it.
   let hovered: { column: number; neuron: number } | null = null;
-  layout.networkCanvas.addEventListener("mousemove", (event) => {
-    if (!snapshot) return;
-    const sizes = snapshot.columns.map((column) => column.grids.length);
-    const bounds = layout.networkCanvas.getBoundingClientRect();
-    const hit = neuronAt(
-      networkLayout(sizes),
-      sizes,
-      event.clientX - bounds.left,
-      event.clientY - bounds.top,
-    );
-    if (hit?.column === hovered?.column && hit?.neuron === hovered?.neuron) return;
-    hovered = hit;
-    drawOutput();
-  });
-  layout.networkCanvas.addEventListener("mouseleave", () => {
-    hovered = null;
-    drawOutput();
+  const pointer = attachNetworkPointer({
+    canvas: layout.networkCanvas,
+    stage: layout.networkStage,
+    snapshot: () => snapshot,
+    onNeuron: (hit) => {
+      hovered = hit;
+      drawOutput();
+    },
+    send,
   });
 
   function setRunning(value: boolean) {
@@ -152,6 +143,9 @@ export function startApp(root: HTMLElement): void {
     dataPanel.sync(state);
     features.sync(state);
     networkControls.sync(state, networkLayout([state.features.length, ...state.hiddenLayers, 1]));
+    toolbar.setSpeed(state.speed);
+    showTest.set(state.showTestData);
+    discretize.set(state.discretize);
   }
 
   function drawOutput() {
@@ -162,7 +156,11 @@ export function startApp(root: HTMLElement): void {
       column && values && !isOutput
         ? { values, scale: maxAbs(values), label: column.labels[hovered!.neuron] ?? "" }
         : null;
-    drawBoundary(layout.boundary, snapshot, points, { ...boundaryOptions, neuron });
+    drawBoundary(layout.boundary, snapshot, points, {
+      showTest: state.showTestData,
+      discretize: state.discretize,
+      neuron,
+    });
   }
 
   function render() {
@@ -175,9 +173,16 @@ export function startApp(root: HTMLElement): void {
     settings.showSnapshot(snapshot, state);
     layout.trainLoss.textContent = formatLoss(snapshot.trainLoss);
     layout.testLoss.textContent = formatLoss(snapshot.testLoss);
-    // For tests and curious readers: the data version and step that the page now shows.
+    layout.lossName.textContent = LOSSES[snapshot.loss];
+    const dead = deadUnitsMessage(deadUnits(snapshot));
+    layout.deadUnits.hidden = dead === null;
+    layout.deadUnits.textContent = dead === null ? "" : `⚠ ${dead}`;
+    pointer.refresh();
+    // For tests and curious readers: the data version, step and frame that the page now shows.
     root.dataset.version = String(snapshot.version);
     root.dataset.step = String(snapshot.step);
+    root.dataset.frame = String(snapshot.frame);
+    root.dataset.running = String(snapshot.running);
   }
 
   // Snapshots can arrive faster than the screen refreshes: draw the latest once per frame.

@@ -12,6 +12,8 @@ describe("commandsFor", () => {
       batchSize: 1,
       regularizer: "l2" as const,
       regularizationRate: 0.003,
+      loss: "squared" as const,
+      speed: 10,
     };
     expect(commandsFor(DEFAULT_STATE, next)).toEqual([
       { type: "setOptimizer", optimizer: "adam" },
@@ -19,7 +21,13 @@ describe("commandsFor", () => {
       { type: "setSchedule", schedule: "cosine" },
       { type: "setBatchSize", batchSize: 1 },
       { type: "setRegularizer", regularizer: "l2", regularizationRate: 0.003 },
+      { type: "setLoss", loss: "squared" },
+      { type: "setSpeed", speed: 10 },
     ]);
+  });
+
+  test("show test data and discretize only change the picture: no command", () => {
+    expect(commandsFor(DEFAULT_STATE, { ...DEFAULT_STATE, showTestData: true, discretize: true })).toEqual([]);
   });
 
   test("new data or a new architecture rebuild from the whole next state", () => {

@@ -9,7 +9,8 @@ function differs(previous: AppState, next: AppState, key: keyof AppState): boole
 
 /**
  * The worker commands that take training from `previous` to `next`: new data or a new architecture
- * start over; optimizer, learning rate, schedule, batch size and regularization change on the fly.
+ * start over; optimizer, learning rate, schedule, batch size, regularization, loss and speed change on the
+ * fly; the view settings (show test data, discretize) need none.
  *
  * @example
  * commandsFor(state, { ...state, optimizer: "adam" }) // [{ type: "setOptimizer", optimizer: "adam" }]
@@ -36,5 +37,8 @@ export function commandsFor(previous: AppState, next: AppState): Command[] {
       regularizationRate: next.regularizationRate,
     });
   }
+  if (next.loss !== previous.loss) commands.push({ type: "setLoss", loss: next.loss });
+  if (next.speed !== previous.speed) commands.push({ type: "setSpeed", speed: next.speed });
+  // showTestData and discretize (VIEW_KEYS) only change how the page draws: no command.
   return commands;
 }

@@ -18,6 +18,12 @@ export function createLayout(root: HTMLElement) {
       "The network: each neuron's output over the plane, links colored by the sign of their weight",
   });
   const networkStage = element("div", { class: "network-stage" });
+  const deadUnits = element("div", {
+    class: "warning",
+    role: "status",
+    "data-testid": "dead-units",
+    hidden: "",
+  });
   const network = element("section", { class: "panel network", "aria-labelledby": "network-title" }, [
     element("h2", { id: "network-title" }, ["Network"]),
   ]);
@@ -33,11 +39,13 @@ export function createLayout(root: HTMLElement) {
     "aria-label": "Training and test loss over epochs",
   });
   const trainLoss = element("output", { "data-testid": "train-loss" }, ["–"]);
+  const lossName = element("output", { "data-testid": "loss-name", class: "small" });
   const testLoss = element("output", { "data-testid": "test-loss" }, ["–"]);
   const outputOptions = element("div", { class: "output-options" });
   const output = element("section", { class: "panel output", "aria-labelledby": "output-title" }, [
     element("h2", { id: "output-title" }, ["Output"]),
     element("div", { class: "losses" }, [
+      lossName,
       element("div", {}, [
         element("span", { class: "swatch", style: `background:${TEST_LINE}` }),
         "Test loss ",
@@ -106,10 +114,12 @@ export function createLayout(root: HTMLElement) {
     network,
     networkStage,
     networkCanvas,
+    deadUnits,
     boundary,
     lossChart,
     trainLoss,
     testLoss,
+    lossName,
     outputOptions,
     slowPanel,
   };

@@ -7,6 +7,9 @@ import {
   INITIALIZER_NAMES,
   type InitializerName,
   LEARNING_RATES,
+  LOSS_NAMES,
+  LOSSES,
+  type LossName,
   OPTIMIZER_NAMES,
   type OptimizerName,
   REGULARIZER_NAMES,
@@ -17,6 +20,7 @@ import {
   SCHEDULE_NAMES,
   SCHEDULES,
   type ScheduleName,
+  SPEEDS,
 } from "../state/choices.js";
 import type { Choice } from "./elements.js";
 
@@ -89,6 +93,16 @@ export const regularizerChoices: readonly Choice<RegularizerName>[] = REGULARIZE
 export const reluSubgradientChoices: readonly Choice<number>[] = RELU_SUBGRADIENTS.map((value) => ({
   value,
   text: String(value),
+}));
+
+export const lossChoices: readonly Choice<LossName>[] = LOSS_NAMES.map((value) => ({
+  value,
+  text: LOSSES[value],
+}));
+
+export const speedChoices: readonly Choice<number>[] = SPEEDS.map((value) => ({
+  value,
+  text: `${value} step${value === 1 ? "" : "s"} / frame`,
 }));
 
 export function rateChoices(regularizer: RegularizerName): Choice<number>[] {

@@ -1,10 +1,11 @@
-import type { AppState } from "../state/app-state.js";
+import { type AppState, effectiveLoss, taskOf } from "../state/app-state.js";
 import type { Snapshot } from "../worker/protocol.js";
 import { element, selectControl } from "./elements.js";
 import {
   activationChoices,
   initializerChoices,
   learningRateChoices,
+  lossChoices,
   optimizerChoices,
   rateChoices,
   regularizerChoices,
@@ -14,7 +15,7 @@ import {
 
 type Update = (patch: Partial<AppState>) => void;
 
-/** Optimizer, learning rate and schedule; activation, relu'(0) and initializer; regularizer and rate. */
+/** Optimizer, learning rate and schedule; activation, relu'(0) and initializer; regularizer and rate; loss. */
 export function createSettingsPanel(state: AppState, update: Update) {
   const optimizer = selectControl({
     label: "Optimizer",
@@ -72,6 +73,13 @@ export function createSettingsPanel(state: AppState, update: Update) {
     value: state.regularizationRate,
     onChange: (value) => update({ regularizationRate: value }),
   });
+  const loss = selectControl({
+    label: "Loss",
+    testId: "loss",
+    choices: lossChoices,
+    value: effectiveLoss(state),
+    onChange: (value) => update({ loss: value }),
+  });
   const effectiveRate = element("output", { "data-testid": "effective-learning-rate", class: "small" });
   learningRate.root.append(effectiveRate);
   let shownRegularizer = state.regularizer;
@@ -85,6 +93,7 @@ export function createSettingsPanel(state: AppState, update: Update) {
     initializer.root,
     regularizer.root,
     rate.root,
+    loss.root,
   ]);
   return {
     root,
@@ -106,6 +115,12 @@ export function createSettingsPanel(state: AppState, update: Update) {
         rate.set(next.regularizationRate);
       }
       rate.select.disabled = next.regularizer === "none";
+      const regression = taskOf(next.dataset) === "regression";
+      loss.set(effectiveLoss(next));
+      loss.select.disabled = regression;
+      loss.root.title = regression
+        ? "Regression trains on the squared loss ½(y − ŷ)² of a linear output (as the TensorFlow Playground)"
+        : "Cross-entropy of a sigmoid output, or the TensorFlow Playground's squared loss ½(t − tanh z)² with labels ±1";
     },
     showSnapshot(snapshot: Snapshot, next: AppState) {
       const effective = snapshot.learningRate;

@@ -1,5 +1,6 @@
 import type { Snapshot } from "../worker/protocol.js";
-import { button, element } from "./elements.js";
+import { button, element, selectControl } from "./elements.js";
+import { speedChoices } from "./labels.js";
 
 /** What the toolbar's buttons do. */
 export interface ToolbarActions {
@@ -8,10 +9,12 @@ export interface ToolbarActions {
   step(): void;
   slowStep(): void;
   reset(): void;
+  /** A new speed, in optimizer steps per frame while playing. */
+  speed(stepsPerFrame: number): void;
 }
 
-/** Reset, play, pause, step and slow step, with the epoch counter beside them. */
-export function createToolbar(actions: ToolbarActions) {
+/** Reset, play, pause, step and slow step, the speed, and the epoch counter. */
+export function createToolbar(actions: ToolbarActions, speedValue: number) {
   const play = button({
     text: "▶ Play",
     label: "Play: train continuously",
@@ -43,6 +46,14 @@ export function createToolbar(actions: ToolbarActions) {
     testId: "reset",
     onClick: actions.reset,
   });
+  const speed = selectControl({
+    label: "Speed",
+    testId: "speed",
+    choices: speedChoices,
+    value: speedValue,
+    onChange: actions.speed,
+  });
+  speed.root.classList.add("speed");
   const epoch = element("output", { "data-testid": "epoch", class: "counter", "aria-live": "off" }, ["0"]);
   const steps = element("output", { "data-testid": "step-count", class: "small" }, ["0"]);
   const root = element("div", { class: "toolbar-buttons" }, [
@@ -51,6 +62,7 @@ export function createToolbar(actions: ToolbarActions) {
     pause,
     step,
     slow,
+    speed.root,
     element("div", { class: "readout epoch" }, [
       element("span", { class: "caption" }, ["Epoch"]),
       epoch,
@@ -64,6 +76,10 @@ export function createToolbar(actions: ToolbarActions) {
       play.disabled = running;
       pause.disabled = !running;
       root.classList.toggle("running", running);
+    },
+    /** Shows the speed of the state. */
+    setSpeed(value: number) {
+      speed.set(value);
     },
     sync(snapshot: Snapshot) {
       epoch.textContent = String(snapshot.epoch);

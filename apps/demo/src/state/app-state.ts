@@ -1,8 +1,10 @@
+import { toyDatasets } from "@descent/data";
 import type {
   ActivationName,
   DatasetName,
   FeatureName,
   InitializerName,
+  LossName,
   OptimizerName,
   RegularizerName,
   ScheduleName,
@@ -32,6 +34,14 @@ export interface AppState {
   readonly regularizer: RegularizerName;
   /** λ of a penalty, or the dropout probability. */
   readonly regularizationRate: number;
+  /** The classifier's loss (regression always trains on the squared loss: see {@link effectiveLoss}). */
+  readonly loss: LossName;
+  /** Optimizer steps per frame while playing (one of `SPEEDS`). */
+  readonly speed: number;
+  /** Draw the test points on the output picture too. */
+  readonly showTestData: boolean;
+  /** Show only the sign of the output: a crisp decision boundary. */
+  readonly discretize: boolean;
 }
 
 /** The Playground's starting point: circle, x₁ and x₂, two hidden layers of 4 and 2 tanh neurons, SGD. */
@@ -51,6 +61,10 @@ export const DEFAULT_STATE: AppState = Object.freeze({
   batchSize: 10,
   regularizer: "none",
   regularizationRate: 0,
+  loss: "crossEntropy",
+  speed: 50,
+  showTestData: false,
+  discretize: false,
 });
 
 /** The settings that define the data: changing one regenerates the points and starts training over. */
@@ -69,6 +83,25 @@ export const NETWORK_KEYS = [
   "reluSubgradient",
   "initializer",
 ] as const satisfies readonly (keyof AppState)[];
+
+/** How the output picture is drawn: these settings never reach the worker. */
+export const VIEW_KEYS = ["showTestData", "discretize"] as const satisfies readonly (keyof AppState)[];
+
+/** Whether a toy set is classified (labels 0/1) or regressed. */
+export function taskOf(dataset: DatasetName): "classification" | "regression" {
+  return toyDatasets[dataset].task;
+}
+
+/**
+ * The loss a set-up trains on: the chosen one for classification; regression has no cross-entropy, so it
+ * always uses the squared loss `½(y − ŷ)²` on a linear output (as the TensorFlow Playground).
+ *
+ * @example
+ * effectiveLoss({ dataset: "regressionPlane", loss: "crossEntropy" }) // "squared"
+ */
+export function effectiveLoss(state: Pick<AppState, "dataset" | "loss">): LossName {
+  return taskOf(state.dataset) === "regression" ? "squared" : state.loss;
+}
 
 /** Number of points a toy set has (the Playground's sizes: 500 to classify, 1200 to regress). */
 export function pointCount(dataset: DatasetName): number {

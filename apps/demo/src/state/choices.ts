@@ -95,6 +95,21 @@ export function ratesFor(regularizer: RegularizerName): readonly number[] {
   return regularizer === "dropout" ? DROPOUT_RATES : PENALTY_RATES;
 }
 
+/**
+ * The loss a classifier trains on: binary cross-entropy on a sigmoid output (labels 0/1), or the
+ * TensorFlow Playground's squared loss `½(t − ŷ)²` on a tanh output (labels t = ±1). Regression always
+ * uses the squared loss, on a linear output (see {@link effectiveLoss}).
+ */
+export const LOSSES = {
+  crossEntropy: "cross-entropy",
+  squared: "squared ½(y−ŷ)²",
+} as const;
+export type LossName = keyof typeof LOSSES;
+export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
+
+/** Training speed while playing: optimizer steps per frame (a frame is 1/60 s of the worker's clock). */
+export const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
+
 /** Limits of the network editor. */
 export const MAX_HIDDEN_LAYERS = 6;
 export const MAX_NEURONS = 8;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type AppState, DEFAULT_STATE, trainCount } from "./app-state.js";
+import { type AppState, DEFAULT_STATE, effectiveLoss, trainCount } from "./app-state.js";
 import { normalizeState, stateFromQuery, stateToQuery } from "./url-state.js";
 
 describe("the state in the URL", () => {
@@ -21,8 +21,13 @@ describe("the state in the URL", () => {
       batchSize: 1,
       regularizer: "dropout",
       regularizationRate: 0.3,
+      loss: "squared",
+      speed: 5,
+      showTestData: true,
+      discretize: true,
     };
     const query = stateToQuery(state);
+    expect(query).toContain("loss=squared&speed=5&showTestData=true&discretize=true");
     expect(query).toContain("features=x1,sinX2,x1x2");
     expect(query).toContain("hiddenLayers=8,8,3");
     expect(stateFromQuery(`?${query}`)).toEqual({ state, notices: [] });
@@ -52,6 +57,36 @@ describe("the state in the URL", () => {
       expect.stringMatching(/^learningRate="0.5" is not valid \(one of 0.00001, .*\): using 0.03$/),
       'batchSize="0" is not valid (an integer from 1 to 500): using 10',
     ]);
+  });
+
+  test("show test data, discretize, speed and loss: set, written, read back; bad values flagged", () => {
+    for (const patch of [
+      { showTestData: true },
+      { discretize: true },
+      { showTestData: true, discretize: true },
+      { speed: 1 },
+      { speed: 100 },
+      { loss: "squared" as const },
+    ]) {
+      const state = { ...DEFAULT_STATE, ...patch };
+      expect(stateFromQuery(stateToQuery(state))).toEqual({ state, notices: [] });
+    }
+    expect(DEFAULT_STATE).toMatchObject({ showTestData: false, discretize: false, loss: "crossEntropy" });
+    const { state, notices } = stateFromQuery("?showTestData=yes&discretize=1&speed=3&loss=hinge");
+    expect(state).toEqual(DEFAULT_STATE);
+    expect(notices).toEqual([
+      'loss="hinge" is not valid (one of crossEntropy, squared): using crossEntropy',
+      'speed="3" is not valid (steps per frame, one of 1, 2, 5, 10, 25, 50, 100): using 50',
+      'showTestData="yes" is not valid (true or false): using false',
+      'discretize="1" is not valid (true or false): using false',
+    ]);
+  });
+
+  test("regression always trains on the squared loss, whatever the classifier's loss says", () => {
+    expect(effectiveLoss({ dataset: "regressionPlane", loss: "crossEntropy" })).toBe("squared");
+    expect(effectiveLoss({ dataset: "multiGaussian", loss: "squared" })).toBe("squared");
+    expect(effectiveLoss({ dataset: "circle", loss: "crossEntropy" })).toBe("crossEntropy");
+    expect(effectiveLoss({ dataset: "spiral", loss: "squared" })).toBe("squared");
   });
 
   test("the regularization rate must fit the regularizer (dropout stays below 1)", () => {

@@ -5,6 +5,7 @@ import {
   FEATURE_NAMES,
   INITIALIZER_NAMES,
   LEARNING_RATES,
+  LOSS_NAMES,
   MAX_HIDDEN_LAYERS,
   MAX_NEURONS,
   OPTIMIZER_NAMES,
@@ -12,6 +13,7 @@ import {
   RELU_SUBGRADIENTS,
   ratesFor,
   SCHEDULE_NAMES,
+  SPEEDS,
 } from "./choices.js";
 
 /** A state read from a URL, with one notice per value that was not valid and fell back to its default. */
@@ -82,6 +84,10 @@ export function stateFromQuery(query: string): ParsedState {
   read("regularizer", oneOf(REGULARIZER_NAMES), `one of ${REGULARIZER_NAMES.join(", ")}`);
   const rates = ratesFor(state.regularizer);
   read("regularizationRate", numberFrom(rates), `for ${state.regularizer}, one of ${rates.join(", ")}`);
+  read("loss", oneOf(LOSS_NAMES), `one of ${LOSS_NAMES.join(", ")}`);
+  read("speed", numberFrom(SPEEDS), `steps per frame, one of ${SPEEDS.join(", ")}`);
+  read("showTestData", flag, "true or false");
+  read("discretize", flag, "true or false");
   return { state, notices };
 }
 
@@ -128,6 +134,10 @@ function numberFrom(values: readonly number[]): (raw: string) => number | undefi
     const value = parseNumber(raw);
     return value !== undefined && values.includes(value) ? value : undefined;
   };
+}
+
+function flag(raw: string): boolean | undefined {
+  return raw === "true" ? true : raw === "false" ? false : undefined;
 }
 
 function featureList(raw: string): AppState["features"] | undefined {

@@ -13,8 +13,14 @@ export interface BoundaryOptions {
 const SIZE = 320;
 
 /**
- * The decision boundary (or regression surface) as a heat map under the training points (white rims)
- * and, optionally, the test points (dark rims).
+ * Opacity of the heat map over the light grey background: faded, so the training and test points, drawn
+ * at full strength on top, stand out even where their class's color surrounds them.
+ */
+export const HEATMAP_OPACITY = 0.6;
+
+/**
+ * The decision boundary (or regression surface) as a faded heat map ({@link HEATMAP_OPACITY}) under the
+ * training points (white rims) and, optionally, the test points (dark rims).
  */
 export function drawBoundary(
   canvas: HTMLCanvasElement,
@@ -31,7 +37,9 @@ export function drawBoundary(
     const image = neuron
       ? heatmapImage(neuron.values, snapshot.gridSize, { scale: neuron.scale })
       : heatmapImage(snapshot.output, snapshot.gridSize, { discretize: options.discretize });
+    context.globalAlpha = HEATMAP_OPACITY;
     context.drawImage(image, 0, 0, SIZE, SIZE);
+    context.globalAlpha = 1;
   }
   if (!points) return;
   const { min, max } = points.domain;

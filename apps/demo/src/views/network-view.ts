@@ -1,6 +1,7 @@
 import type { ColumnView, LayerNorms, Snapshot } from "../worker/protocol.js";
 import { cssColor } from "./colors.js";
 import { heatmapImage, maxAbs, prepareCanvas } from "./heatmap.js";
+import { BIAS_BOX, biasBox, linkEnds } from "./network-hit.js";
 
 /** Where the network picture puts its columns and neurons (CSS pixels). */
 export interface NetworkLayout {
@@ -55,8 +56,9 @@ export function neuronAt(
 /**
  * Draws the network: each neuron's output over the plane as a small heat map, links colored by the
  * sign of their weight (blue +, orange −) and as thick as its magnitude, and under each layer of links
- * its gradient norm. A slow step adds each neuron's mean value over the batch and lights the layers the
- * gradient has reached.
+ * its gradient norm; a small square at each neuron's lower left shows the sign of its bias, and dead neurons
+ * (no gradient on any training point) get a red frame. A slow step adds each neuron's mean value over the
+ * batch and lights the layers the gradient has reached.
  */
 export function drawNetwork(canvas: HTMLCanvasElement, snapshot: Snapshot): NetworkLayout {
   const columns = snapshot.columns;
@@ -94,9 +96,12 @@ export function drawNetwork(canvas: HTMLCanvasElement, snapshot: Snapshot): Netw
       const scale = c === columns.length - 1 && snapshot.task === "classification" ? 1 : maxAbs(grid);
       context.imageSmoothingEnabled = true;
       context.drawImage(heatmapImage(grid, snapshot.gridSize, { scale }), x, y, THUMB, THUMB);
-      context.strokeStyle = "rgba(0, 0, 0, 0.25)";
-      context.lineWidth = 1;
+      const dead = c > 0 && c < columns.length - 1 && snapshot.unitGradientNorms[c - 1]?.[neuron] === 0;
+      context.strokeStyle = dead ? "#d73a49" : "rgba(0, 0, 0, 0.25)";
+      context.lineWidth = dead ? 2 : 1;
       context.strokeRect(x + 0.5, y + 0.5, THUMB - 1, THUMB - 1);
+      const bias = column.bias?.[neuron];
+      if (bias !== undefined) drawBias(context, biasBox(layout, c, neuron), bias);
       const value = slow?.forwardValues[c]?.[neuron];
       if (value !== undefined) {
         context.fillStyle = "#1a1a1a";
@@ -128,14 +133,11 @@ function drawLinks(
   if (!weights) return;
   const sources = from.grids.length;
   const targets = to.grids.length;
-  const x0 = layout.columnX[column - 1]! + THUMB;
-  const x1 = layout.columnX[column]!;
-  const middle = (x0 + x1) / 2;
   for (let i = 0; i < sources; i++) {
-    const y0 = layout.neuronY(i) + THUMB / 2;
     for (let j = 0; j < targets; j++) {
       const weight = weights[i * targets + j]!;
-      const y1 = layout.neuronY(j) + THUMB / 2;
+      const { x0, x1, y0, y1 } = linkEnds(layout, column, i, j);
+      const middle = (x0 + x1) / 2;
       context.strokeStyle = cssColor(Math.sign(weight), 0.85);
       context.lineWidth = Math.min(0.6 + Math.abs(weight) * 1.8, 7);
       context.beginPath();
@@ -144,6 +146,14 @@ function drawLinks(
       context.stroke();
     }
   }
+}
+
+function drawBias(context: CanvasRenderingContext2D, box: { x: number; y: number }, bias: number): void {
+  context.fillStyle = cssColor(Math.sign(bias));
+  context.fillRect(box.x, box.y, BIAS_BOX, BIAS_BOX);
+  context.strokeStyle = "rgba(0, 0, 0, 0.35)";
+  context.lineWidth = 1;
+  context.strokeRect(box.x + 0.5, box.y + 0.5, BIAS_BOX - 1, BIAS_BOX - 1);
 }
 
 function drawNormLabel(

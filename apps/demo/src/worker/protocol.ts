@@ -1,5 +1,5 @@
 import type { AppState } from "../state/app-state.js";
-import type { OptimizerName, RegularizerName, ScheduleName } from "../state/choices.js";
+import type { LossName, OptimizerName, RegularizerName, ScheduleName } from "../state/choices.js";
 
 /** What the page asks the training worker to do. */
 export type Command =
@@ -22,6 +22,23 @@ export type Command =
       readonly regularizer: RegularizerName;
       readonly regularizationRate: number;
     }
+  /** The classifier's loss from the next step on: the weights stay, the loss history starts over. */
+  | { readonly type: "setLoss"; readonly loss: LossName }
+  /** Optimizer steps per frame while playing. */
+  | { readonly type: "setSpeed"; readonly speed: number }
+  /**
+   * One weight, edited by hand: dense layer `layer` (0 = the first hidden layer, input side first), from
+   * neuron `from` of the previous column to neuron `to`. The next snapshot shows it (as float32).
+   */
+  | {
+      readonly type: "setWeight";
+      readonly layer: number;
+      readonly from: number;
+      readonly to: number;
+      readonly value: number;
+    }
+  /** One bias, edited by hand: neuron `unit` of dense layer `layer`. */
+  | { readonly type: "setBias"; readonly layer: number; readonly unit: number; readonly value: number }
   /** New points (dataset, noise, split, seed): the network starts over. */
   | { readonly type: "setDataset"; readonly state: AppState }
   /** New architecture (features, layers, activation, initializer): the network starts over. */
@@ -91,9 +108,21 @@ export interface Snapshot {
   readonly task: Task;
   readonly running: boolean;
   readonly step: number;
+  /** Frames played since the network was built or reset: each does `speed` steps (step and slow step add none). */
+  readonly frame: number;
+  /** Optimizer steps per frame while playing. */
+  readonly speed: number;
+  /** The loss trained on and shown: cross-entropy or the squared loss `½(y − ŷ)²` (always, for regression). */
+  readonly loss: LossName;
   readonly epoch: number;
   readonly trainLoss: number;
   readonly testLoss: number;
+  /**
+   * The network's prediction ŷ for each training and test point, in the order of the `points` message:
+   * P(class 1) for cross-entropy, tanh of the output for the squared loss on classes (±1), the value for
+   * regression. `trainLoss` and `testLoss` are the mean loss of these.
+   */
+  readonly predictions: { readonly train: Float64Array; readonly test: Float64Array };
   /** The learning rate in force (the chosen rate times the schedule's factor). */
   readonly learningRate: number;
   readonly optimizer: OptimizerName;
@@ -109,5 +138,11 @@ export interface Snapshot {
   readonly columns: readonly ColumnView[];
   /** Gradient norms of the last step, per dense layer. */
   readonly gradientNorms: readonly LayerNorms[] | null;
+  /**
+   * Per dense layer (input side first), per neuron: `√(Σᵢ (∂L/∂wᵢ)² + (∂L/∂b)²)` of its incoming weights and
+   * bias, for the data loss over the whole training set (inference mode). 0 means the neuron is dead: it
+   * receives no gradient from any training point (a relu that is negative everywhere).
+   */
+  readonly unitGradientNorms: readonly Float64Array[];
   readonly slow: SlowStepView | null;
 }

@@ -1,6 +1,7 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { FEATURES } from "../state/choices.js";
 import { GRID_SIZE } from "./data.js";
+import { displayValue } from "./losses.js";
 import { runNetwork } from "./network.js";
 import type { ColumnView, SlowStepView, Snapshot } from "./protocol.js";
 import type { Trainer } from "./trainer.js";
@@ -20,6 +21,10 @@ export function takeSnapshot(
     record: (index, result) => layerOutputs.set(index, result.value),
   }).value;
 
+  const task = data.task;
+  const loss = trainer.loss;
+  const display = (values: ArrayLike<number>) =>
+    Float32Array.from(values, (value) => displayValue(task, loss, value));
   const featureNames = trainer.settings.features;
   const columns: ColumnView[] = [
     {
@@ -39,7 +44,7 @@ export function takeSnapshot(
     columns.push({
       name: isOutput ? "output" : `hidden ${column + 1}`,
       labels: grids.map((_, neuron) => (isOutput ? "ŷ" : `h${column + 1}.${neuron + 1}`)),
-      grids: isOutput ? [displayOutput(data.task, grids[0]!)] : grids,
+      grids: isOutput ? [display(grids[0]!)] : grids,
       weights: Float32Array.from((dense.weights as TensorLike).data),
       bias: Float32Array.from((dense.bias as TensorLike).data),
     });
@@ -50,9 +55,13 @@ export function takeSnapshot(
     task: data.task,
     running: options.running,
     step: trainer.stepCount,
+    frame: trainer.frameCount,
+    speed: trainer.settings.speed,
+    loss,
     epoch: trainer.epoch,
     trainLoss,
     testLoss,
+    predictions: { train: trainer.predictions("train"), test: trainer.predictions("test") },
     learningRate: trainer.learningRate(),
     optimizer: trainer.settings.optimizer,
     history: {
@@ -62,32 +71,28 @@ export function takeSnapshot(
     },
     gridSize: GRID_SIZE,
     domain: data.domain,
-    output: displayOutput(data.task, output.data),
+    output: display(output.data),
     columns,
     gradientNorms: trainer.lastGradientNorms,
+    unitGradientNorms: trainer.unitGradientNorms(),
     slow: options.slow,
   };
 }
 
 /** The buffers of a snapshot, to transfer rather than copy. */
 export function transferablesOf(snapshot: Snapshot): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>([snapshot.output.buffer as ArrayBuffer]);
+  const buffers = new Set<ArrayBuffer>([
+    snapshot.output.buffer as ArrayBuffer,
+    snapshot.predictions.train.buffer as ArrayBuffer,
+    snapshot.predictions.test.buffer as ArrayBuffer,
+  ]);
+  for (const norms of snapshot.unitGradientNorms) buffers.add(norms.buffer as ArrayBuffer);
   for (const column of snapshot.columns) {
     for (const grid of column.grids) buffers.add(grid.buffer as ArrayBuffer);
     if (column.weights) buffers.add(column.weights.buffer as ArrayBuffer);
     if (column.bias) buffers.add(column.bias.buffer as ArrayBuffer);
   }
   return [...buffers];
-}
-
-/** Classification: the logit as P(class 1) scaled to [−1, 1]; regression: the value itself. */
-function displayOutput(task: Snapshot["task"], values: ArrayLike<number>): Float32Array {
-  const result = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    result[i] = task === "classification" ? 2 / (1 + Math.exp(-value)) - 1 : value;
-  }
-  return result;
 }
 
 /** Each column of a `[rows, columns]` matrix as its own array. */

@@ -1,16 +1,24 @@
 import { valueAndGrad } from "@descent/autodiff";
-import { losses, type Params } from "@descent/nn";
+import type { Params } from "@descent/nn";
 import { applyUpdates } from "@descent/optimizers";
 import type { ElementwiseRegularizer } from "@descent/regularizers";
 import type { GradientTransformation, ParamTree, Schedule, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, permutation, type Random, Tensor, ValueError } from "@descent/tensor";
-import type { AppState } from "../state/app-state.js";
-import type { OptimizerName, RegularizerName, ScheduleName } from "../state/choices.js";
+import { type AppState, effectiveLoss } from "../state/app-state.js";
+import {
+  LOSS_NAMES,
+  type LossName,
+  type OptimizerName,
+  type RegularizerName,
+  type ScheduleName,
+} from "../state/choices.js";
 import { type DataPart, type PreparedData, prepareData, withFeatures } from "./data.js";
+import { dataLoss, prediction } from "./losses.js";
 import { buildNetwork, type Network, runNetwork } from "./network.js";
+import { type BiasEdit, type WeightEdit, withBias, withWeight } from "./parameter-edits.js";
 import type { LayerNorms } from "./protocol.js";
 import { buildOptimizer, buildRegularizer, buildSchedule } from "./training-setup.js";
-import { columnMeans, layerNorms } from "./tree-norms.js";
+import { columnMeans, layerNorms, unitNorms } from "./tree-norms.js";
 
 /** A computed but not yet applied step: what the slow mode shows phase by phase. */
 export interface PendingStep {
@@ -56,6 +64,8 @@ export class Trainer {
   stepCount = 0;
   /** Passes over the training set completed. */
   epoch = 0;
+  /** Frames played (each `settings.speed` steps). */
+  frameCount = 0;
   history: History = { epochs: [], train: [], test: [] };
   lastGradientNorms: LayerNorms[] | null = null;
 
@@ -99,6 +109,7 @@ export class Trainer {
     this.samplesSeen = 0;
     this.stepCount = 0;
     this.epoch = 0;
+    this.frameCount = 0;
     this.history = { epochs: [], train: [], test: [] };
     this.lastGradientNorms = null;
   }
@@ -154,6 +165,45 @@ export class Trainer {
     }
   }
 
+  /** The loss trained on: the chosen one for classification, the squared loss for regression. */
+  get loss(): LossName {
+    return effectiveLoss(this.state);
+  }
+
+  /** Another classifier loss from the next step on: the weights stay, the loss history starts over (its unit changed). */
+  setLoss(loss: LossName): void {
+    if (!LOSS_NAMES.includes(loss)) {
+      throw new ValueError("setLoss", `loss ${JSON.stringify(loss)}: use one of ${LOSS_NAMES.join(", ")}`);
+    }
+    const before = this.loss;
+    this.state = { ...this.state, loss };
+    if (this.loss !== before) this.history = { epochs: [], train: [], test: [] };
+  }
+
+  /** Steps per frame while playing. */
+  setSpeed(speed: number): void {
+    if (!(Number.isInteger(speed) && speed >= 1)) {
+      throw new ValueError("setSpeed", `speed ${speed}: use an integer ≥ 1 (optimizer steps per frame)`);
+    }
+    this.state = { ...this.state, speed };
+  }
+
+  /** One frame of play: `settings.speed` optimizer steps. */
+  playFrame(): void {
+    for (let i = 0; i < this.state.speed; i++) this.trainStep();
+    this.frameCount++;
+  }
+
+  /** Sets one weight by hand (the optimizer state stays). */
+  setWeight(edit: WeightEdit): void {
+    this.params = withWeight(this.params, this.network.denseNames, edit);
+  }
+
+  /** Sets one bias by hand (the optimizer state stays). */
+  setBias(edit: BiasEdit): void {
+    this.params = withBias(this.params, this.network.denseNames, edit);
+  }
+
   /** The learning rate in force: the chosen rate times the schedule's factor at the current epoch. */
   learningRate(): number {
     return this.state.learningRate * this.schedule(this.samplesSeen / this.data.train.count);
@@ -186,7 +236,7 @@ export class Trainer {
             }
           : undefined,
       });
-      return this.dataLoss(output, batch.targets);
+      return dataLoss(this.data.task, this.loss, output, batch.targets);
     })(this.params as Params);
     let batchLoss = value.item();
     let total = gradients as unknown as ParamTree;
@@ -224,7 +274,31 @@ export class Trainer {
   /** Data loss of the network on a set of points (inference mode: no dropout). */
   lossOn(features: TensorLike, targets: TensorLike): number {
     const output = runNetwork(this.network, this.params, features, { training: false });
-    return this.dataLoss(output, targets).item();
+    return dataLoss(this.data.task, this.loss, output, targets).item();
+  }
+
+  /** The prediction ŷ for each point of a part (inference mode): see {@link prediction}. */
+  predictions(part: "train" | "test"): Float64Array {
+    const { features } = this.data[part];
+    const output = runNetwork(this.network, this.params, features, { training: false }).value;
+    return Float64Array.from(output.data, (value) => prediction(this.data.task, this.loss, value));
+  }
+
+  /**
+   * Per dense layer, per neuron: the norm of the gradient of its incoming weights and bias, for the data
+   * loss on the whole training set in inference mode (no penalty: its gradient would hide a dead neuron).
+   */
+  unitGradientNorms(): Float64Array[] {
+    const { features, targets } = this.data.train;
+    const { gradients } = valueAndGrad((params: Params) =>
+      dataLoss(
+        this.data.task,
+        this.loss,
+        runNetwork(this.network, params, features, { training: false }),
+        targets,
+      ),
+    )(this.params as Params);
+    return unitNorms(gradients as unknown as ParamTree, this.network.denseNames);
   }
 
   /** Data loss plus penalty on a batch, in inference mode: the batch loss after a step, comparable to before. */
@@ -253,12 +327,6 @@ export class Trainer {
 
   private lossOnPart(part: DataPart): number {
     return part.count === 0 ? Number.NaN : this.lossOn(part.features, part.targets);
-  }
-
-  private dataLoss(output: Parameters<typeof losses.meanSquaredError>[0], targets: TensorLike) {
-    return this.data.task === "classification"
-      ? losses.binaryCrossEntropyFromLogits(output, targets)
-      : losses.meanSquaredError(output, targets);
   }
 
   private dropoutRate(): number {

@@ -3,7 +3,7 @@ import { DEFAULT_STATE } from "../state/app-state.js";
 import type { Snapshot, WorkerMessage } from "./protocol.js";
 import { TrainingSession } from "./training-session.js";
 
-const FAST = { chunkMilliseconds: 5, snapshotMilliseconds: 0, slowPhaseMilliseconds: 1 };
+const FAST = { frameMilliseconds: 0, snapshotMilliseconds: 0, slowPhaseMilliseconds: 1 };
 
 function recorder() {
   const messages: WorkerMessage[] = [];

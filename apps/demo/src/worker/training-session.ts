@@ -6,8 +6,11 @@ import { type PendingStep, Trainer } from "./trainer.js";
 
 /** How the session paces itself. */
 export interface SessionTiming {
-  /** Time spent training before yielding to incoming commands. */
-  readonly chunkMilliseconds: number;
+  /**
+   * Length of a frame while playing: each frame does `speed` steps, then waits for the rest of its time
+   * (none if the steps took longer), so commands such as `pause` get through between frames.
+   */
+  readonly frameMilliseconds: number;
   /** Minimum time between two snapshots while playing. */
   readonly snapshotMilliseconds: number;
   /** Pause between two phases of a slow step. */
@@ -15,23 +18,24 @@ export interface SessionTiming {
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
-  chunkMilliseconds: 20,
-  snapshotMilliseconds: 100,
+  frameMilliseconds: 1000 / 60,
+  snapshotMilliseconds: 50,
   slowPhaseMilliseconds: 700,
 };
 
 type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
 /**
- * The worker's brain: receives commands, owns the {@link Trainer}, runs the play loop in chunks (so
- * commands such as `pause` or `setOptimizer` get through), paces slow steps, and posts snapshots and
- * errors. Free of worker globals, so tests drive it in Node.
+ * The worker's brain: receives commands, owns the {@link Trainer}, plays frame by frame (`speed` steps a
+ * frame, so commands such as `pause` or `setOptimizer` get through between frames), paces slow steps, and
+ * posts snapshots and errors. Free of worker globals, so tests drive it in Node.
  */
 export class TrainingSession {
   private trainer: Trainer | null = null;
   private running = false;
   private version = 0;
   private loopTimer: ReturnType<typeof setTimeout> | null = null;
+  private frameStart = 0;
   private lastSnapshot = 0;
   private slow: {
     pending: PendingStep;
@@ -111,6 +115,23 @@ export class TrainingSession {
       case "setRegularizer":
         trainer.setRegularizer(command.regularizer, command.regularizationRate);
         break;
+      case "setLoss":
+        trainer.setLoss(command.loss);
+        break;
+      case "setSpeed":
+        trainer.setSpeed(command.speed);
+        break;
+      case "setWeight":
+        this.finishSlow();
+        trainer.setWeight(command);
+        // Shown at once, even while playing: the edit is what the user is looking at.
+        this.postSnapshot();
+        return;
+      case "setBias":
+        this.finishSlow();
+        trainer.setBias(command);
+        this.postSnapshot();
+        return;
       case "setDataset":
         this.cancelSlow();
         trainer.setDataset(command.state);
@@ -131,7 +152,9 @@ export class TrainingSession {
   }
 
   private scheduleLoop(): void {
-    if (this.loopTimer === null) this.loopTimer = setTimeout(this.loop, 0);
+    if (this.loopTimer !== null) return;
+    const wait = this.frameStart + this.timing.frameMilliseconds - performance.now();
+    this.loopTimer = setTimeout(this.loop, Math.max(0, wait));
   }
 
   private readonly loop = (): void => {
@@ -139,9 +162,8 @@ export class TrainingSession {
     const trainer = this.trainer;
     if (!this.running || trainer === null) return;
     try {
-      const start = performance.now();
-      do trainer.trainStep();
-      while (performance.now() - start < this.timing.chunkMilliseconds);
+      this.frameStart = performance.now();
+      trainer.playFrame();
       this.shownSlow = null;
       if (performance.now() - this.lastSnapshot >= this.timing.snapshotMilliseconds) this.postSnapshot();
     } catch (error) {

@@ -31,3 +31,22 @@ export function columnMeans(matrix: TensorLike): number[] {
   }
   return means.map((sum) => sum / Math.max(rows, 1));
 }
+
+/**
+ * Per dense layer, per neuron `j`: the norm of the gradient of its incoming weights and bias,
+ * `√(Σᵢ (∂L/∂Wᵢⱼ)² + (∂L/∂bⱼ)²)` (weights are `[inputs, outputs]`). 0 means the neuron learns nothing.
+ *
+ * @example
+ * unitNorms(gradients, ["dense_1", "dense_2"])[0] // one norm per neuron of the first layer
+ */
+export function unitNorms(gradients: ParamTree, layers: readonly string[]): Float64Array[] {
+  return layers.map((layer) => {
+    const entry = gradients[layer] as ParamTree;
+    const weights = entry.weights as TensorLike;
+    const bias = entry.bias as TensorLike;
+    const outputs = bias.data.length;
+    const sums = new Float64Array(outputs);
+    for (let i = 0; i < weights.data.length; i++) sums[i % outputs]! += weights.data[i]! ** 2;
+    return sums.map((sum, j) => Math.sqrt(sum + bias.data[j]! ** 2));
+  });
+}
