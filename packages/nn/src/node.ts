@@ -15,7 +15,13 @@ import { checkpoint } from "./training/callbacks.js";
 import { fit as fitQuietly } from "./training/fit.js";
 import type { Callback, FitOptions, FitResult } from "./training/types.js";
 
-export { type LoadedModel, loadModel, saveModel, writeFileAtomic } from "./node/files.js";
+export {
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModel,
+  saveModel,
+  writeFileAtomic,
+} from "./node/files.js";
 export { type ProgressBarOptions, progressBar } from "./node/progress-bar.js";
 
 /**

@@ -1,9 +1,17 @@
 export { type ActivationLike, activation } from "./activation.js";
 export { type Conv2dOptions, conv2d, type MaxPool2dOptions, maxPool2d, type Size2d } from "./convolution.js";
+export type {
+  ActivationFactory,
+  CustomActivation,
+  CustomObjects,
+  CustomRegistry,
+  FromConfigOptions,
+  LayerFactory,
+} from "./custom-objects.js";
 export { type DenseOptions, dense } from "./dense.js";
 export type { Padding } from "./kernels/windows.js";
 export { type BatchNormOptions, batchNorm, layerNorm } from "./normalization.js";
-export { type LayerFactory, layerFromConfig, modelFromConfig } from "./registry.js";
+export { layerFromConfig, modelFromConfig } from "./registry.js";
 export { type Model, sequential } from "./sequential.js";
 export { dropout, flatten, softmax } from "./simple.js";
 export type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";

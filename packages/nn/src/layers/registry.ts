@@ -1,7 +1,14 @@
-import { getActivation } from "@descent/activations";
+import { activations as builtInActivations, getActivation } from "@descent/activations";
 import { ValueError } from "@descent/tensor";
-import { activation } from "./activation.js";
+import { type ActivationLike, activation, isActivationLike, resolveActivation } from "./activation.js";
 import { conv2d, maxPool2d } from "./convolution.js";
+import {
+  callFactory,
+  checkBuiltLayer,
+  type FromConfigOptions,
+  GUIDE,
+  resolveCustomObjects,
+} from "./custom-objects.js";
 import { dense } from "./dense.js";
 import type { Padding } from "./kernels/windows.js";
 import { batchNorm, layerNorm } from "./normalization.js";
@@ -10,15 +17,16 @@ import { dropout, flatten, softmax } from "./simple.js";
 import type { Layer, LayerConfig } from "./types.js";
 import { checkOptionKeys, describe, didYouMean, isObject } from "./validate.js";
 
-/** Builds a layer of a custom type from its config, for {@link layerFromConfig}. */
-export type LayerFactory = (config: LayerConfig, build: (config: LayerConfig) => Layer) => Layer;
+/** What a built-in factory gets besides its config: nested builds and activations by saved name. */
+interface BuildTools {
+  readonly build: (config: LayerConfig) => Layer;
+  readonly activationOf: (name: string, options: Readonly<Record<string, unknown>>) => ActivationLike;
+}
 
-type Config = LayerConfig & Record<string, never>;
-
-const factories: Record<string, LayerFactory> = {
+const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Layer> = {
   dense: (c) =>
     dense(c.inputSize as number, c.outputSize as number, { useBias: c.useBias as boolean, name: c.name }),
-  activation: (c) => {
+  activation: (c, { activationOf }) => {
     const described = c.activation as unknown;
     if (
       !isObject(described) ||
@@ -30,7 +38,7 @@ const factories: Record<string, LayerFactory> = {
         `activation config's "activation" is ${describe(described)}: expected { name, options } (e.g. { name: "relu", options: {} })`,
       );
     }
-    return activation(getActivation(described.name, (described.options ?? {}) as object) as never, {
+    return activation(activationOf(described.name, (described.options ?? {}) as Record<string, unknown>), {
       name: c.name,
     });
   },
@@ -57,7 +65,7 @@ const factories: Record<string, LayerFactory> = {
       padding: c.padding as Padding,
       name: c.name,
     }),
-  sequential: (c, build) => {
+  sequential: (c, { build }) => {
     if (!Array.isArray(c.layers))
       throw new ValueError(
         "layerFromConfig",
@@ -66,6 +74,9 @@ const factories: Record<string, LayerFactory> = {
     return sequential((c.layers as LayerConfig[]).map(build), { name: c.name });
   },
 };
+
+/** The built-in layer types, the names `options.custom.layers` cannot take. */
+export const BUILT_IN_LAYER_TYPES: readonly string[] = Object.freeze(Object.keys(factories));
 
 /** The keys each built-in layer's config may hold (what its `config` writes). */
 const configKeys: Readonly<Record<string, readonly string[]>> = {
@@ -86,44 +97,97 @@ const MAX_CONFIG_DEPTH = 64;
 
 /**
  * Rebuilds a layer (or a whole model) from its `config`, e.g. the `architecture` of a saved model.
- * Custom layer types are built by `custom[type]`. Initializers are not part of a config (a loaded model
- * takes its weights from the file).
+ * Layer types and activation names that are not built in are taken from `options.custom` (see
+ * {@link CustomObjects}); a name found in neither is a ValueError naming it and where to pass it.
+ * Initializers are not part of a config (a loaded model takes its weights from the file).
  *
  * @example
- * const model = layerFromConfig(loaded.architecture);
+ * const layer = layerFromConfig({ type: "dense", inputSize: 4, outputSize: 2 });
+ * const custom = layerFromConfig(saved, { custom: { layers: { scaleShift: scaleShiftFromConfig } } });
  */
-export function layerFromConfig(
+export function layerFromConfig(config: LayerConfig, options: FromConfigOptions = {}): Layer {
+  return buildLayer("layerFromConfig", "the config", config, options);
+}
+
+/**
+ * Rebuilds a model from its config (a `sequential` config, or a single layer wrapped in one), with
+ * custom layers and activations from `options.custom` (see {@link layerFromConfig}).
+ *
+ * @example
+ * const { manifest, weights } = serializeModel({ architecture: model.config, params });
+ * const { architecture } = deserializeModel({ manifest, weights });
+ * const rebuilt = modelFromConfig(architecture!, { custom: { activations: { swishBeta } } });
+ */
+export function modelFromConfig(config: LayerConfig, options: FromConfigOptions = {}): Model {
+  return buildModel("modelFromConfig", "the config", config, options);
+}
+
+/**
+ * {@link modelFromConfig} whose errors name `op` and call the config `subject` (`loadModel` says "the
+ * saved model"). Internal: `loadModel` uses it.
+ */
+export function buildModel(
+  op: string,
+  subject: string,
   config: LayerConfig,
-  custom: Readonly<Record<string, LayerFactory>> = {},
-): Layer {
-  const op = "layerFromConfig";
-  if (!isObject(custom)) throw new ValueError(op, `custom is ${describe(custom)}: pass { type: factory }`);
+  options: FromConfigOptions,
+): Model {
+  const layer = buildLayer(op, subject, config, options);
+  return "layers" in layer && "applyWithState" in layer ? (layer as Model) : sequential([layer]);
+}
+
+function buildLayer(op: string, subject: string, config: LayerConfig, options: FromConfigOptions): Layer {
+  checkOptionKeys(op, options, ["custom"]);
+  const custom = resolveCustomObjects(op, options?.custom, BUILT_IN_LAYER_TYPES);
+  const activationOf = (
+    name: string,
+    activationOptions: Readonly<Record<string, unknown>>,
+  ): ActivationLike => {
+    if (Object.hasOwn(builtInActivations, name)) return getActivation(name, activationOptions);
+    const factory = custom.activations.get(name);
+    const entry = `options.custom.activations[${JSON.stringify(name)}]`;
+    if (factory === undefined) {
+      throw new ValueError(
+        op,
+        `${subject} uses activation ${describe(name)}, which is not built in${didYouMean(name, Object.keys(builtInActivations))}: pass its factory in options.custom.activations (see ${GUIDE.activations})`,
+      );
+    }
+    const built = callFactory(op, entry, () => factory({ ...activationOptions }));
+    const savedName = isActivationLike(built) && typeof built !== "string" ? nameOf(built) : undefined;
+    if (savedName !== name) {
+      throw new ValueError(
+        op,
+        `${entry} returned ${savedName === undefined ? describe(built) : `an activation named ${describe(savedName)}`}: it must return an activation named "${name}" (so the model saves the same config again)`,
+      );
+    }
+    return built as ActivationLike;
+  };
   let depth = 0;
   const build = (entry: LayerConfig): Layer => {
     if (!isObject(entry) || typeof entry.type !== "string") {
       throw new ValueError(op, `expected a layer config { type, … }, got ${describe(entry)}`);
     }
+    const type = entry.type;
     // Own keys only: a type "constructor" or "toString" must not reach Object.prototype.
-    const isCustom = Object.hasOwn(custom, entry.type);
-    const factory = isCustom
-      ? custom[entry.type]
-      : Object.hasOwn(factories, entry.type)
-        ? factories[entry.type]
-        : undefined;
-    if (typeof factory !== "function") {
+    const builtIn = Object.hasOwn(factories, type) ? factories[type] : undefined;
+    const customFactory = builtIn === undefined ? custom.layers.get(type) : undefined;
+    if (builtIn === undefined && customFactory === undefined) {
       throw new ValueError(
         op,
-        `unknown layer type ${describe(entry.type)}${didYouMean(entry.type, Object.keys(factories))}: built-in types are ${Object.keys(factories).join(", ")}; pass a factory for custom layers`,
+        `${subject} uses unknown layer type ${describe(type)}, which is not built in${didYouMean(type, BUILT_IN_LAYER_TYPES)}: pass its factory in options.custom.layers (see ${GUIDE.layers}); the built-in types are ${BUILT_IN_LAYER_TYPES.join(", ")}`,
       );
     }
-    if (!isCustom)
-      checkOptionKeys(op, entry, ["type", "name", ...configKeys[entry.type]!], `${entry.type} config`);
+    if (builtIn !== undefined)
+      checkOptionKeys(op, entry, ["type", "name", ...configKeys[type]!], `${type} config`);
     if (entry.name !== undefined && typeof entry.name !== "string")
-      throw new ValueError(op, `${entry.type} config's name is ${describe(entry.name)}: use a string`);
+      throw new ValueError(op, `${type} config's name is ${describe(entry.name)}: use a string`);
     if (++depth > MAX_CONFIG_DEPTH)
       throw new ValueError(op, `configs nest deeper than ${MAX_CONFIG_DEPTH} levels (or form a cycle)`);
     try {
-      return factory(entry as Config, build);
+      if (builtIn !== undefined) return builtIn(entry, { build, activationOf });
+      const label = `options.custom.layers[${JSON.stringify(type)}]`;
+      const layer = callFactory(op, label, () => customFactory!(entry, build));
+      return checkBuiltLayer(op, label, type, layer);
     } finally {
       depth--;
     }
@@ -131,17 +195,11 @@ export function layerFromConfig(
   return build(config);
 }
 
-/**
- * Rebuilds a model from its config (a `sequential` config, or a single layer wrapped in one).
- *
- * @example
- * const { architecture, params } = loadModel("models/mnist");
- * const model = modelFromConfig(architecture);
- */
-export function modelFromConfig(
-  config: LayerConfig,
-  custom: Readonly<Record<string, LayerFactory>> = {},
-): Model {
-  const layer = layerFromConfig(config, custom);
-  return "layers" in layer && "applyWithState" in layer ? (layer as Model) : sequential([layer]);
+/** The name an activation saves under (what `activation()` writes into its config). */
+function nameOf(fn: Exclude<ActivationLike, string>): string | undefined {
+  try {
+    return resolveActivation(fn).description.name;
+  } catch {
+    return undefined;
+  }
 }

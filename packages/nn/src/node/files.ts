@@ -22,7 +22,10 @@ import {
   type ModelSnapshot,
   serializeModel,
 } from "../io/model-files.js";
-import { type Model, modelFromConfig } from "../layers/index.js";
+import { type CustomObjects, resolveCustomObjects } from "../layers/custom-objects.js";
+import type { Model } from "../layers/index.js";
+import { BUILT_IN_LAYER_TYPES, buildModel } from "../layers/registry.js";
+import { checkOptionKeys, describe } from "../layers/validate.js";
 
 let temporaryCounter = 0;
 
@@ -109,23 +112,40 @@ export interface LoadedModel extends ModelSnapshot {
   readonly model: Model | null;
 }
 
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions extends DeserializeOptions {
+  /**
+   * Factories of the custom layers and activations the saved architecture uses, by the names it saved
+   * them under (as Keras's `custom_objects`); see `docs/extending.md`.
+   */
+  readonly custom?: CustomObjects;
+}
+
 /**
  * Loads a model saved by {@link saveModel}: reads `manifest.json`, then the weights file it names
  * (`weights.file`, so folders of older versions holding `model.safetensors` load too), validates both
  * (see `deserializeModel`; `options.limits` bounds what the files may make it allocate), and when an
- * architecture was saved, rebuilds the model and checks every parameter and state tensor against it.
+ * architecture was saved, rebuilds the model — custom layer types and activations from `options.custom`
+ * — and checks every parameter and state tensor against it.
  *
- * @throws ValueError when a file is missing, truncated or malformed, naming the file and field.
+ * @throws ValueError when a file is missing, truncated or malformed, naming the file and field; when the
+ * architecture uses a layer type or activation that is neither built in nor in `options.custom`, naming it.
  * @example
  * const { model, params, state } = loadModel("models/mnist");
  * const logits = predict(model, params, inputs, { state });
+ * loadModel("models/custom", { custom: { layers: { scaleShift: scaleShiftFromConfig }, activations: { swishBeta } } });
  */
-export function loadModel(directory: string, options: DeserializeOptions = {}): LoadedModel {
+export function loadModel(directory: string, options: LoadModelOptions = {}): LoadedModel {
   const op = "loadModel";
   if (typeof directory !== "string" || directory.length === 0) {
     throw new ValueError(op, "directory must be a non-empty string");
   }
-  const limits = resolveLimits(op, options?.limits);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ValueError(op, `options is ${describe(options)}: pass { limits?, custom? }`);
+  checkOptionKeys(op, options, ["limits", "custom"]);
+  const limits = resolveLimits(op, options.limits);
+  // Checked before any file is read, so a bad registry fails even for a folder without an architecture.
+  resolveCustomObjects(op, options.custom, BUILT_IN_LAYER_TYPES);
   const manifestPath = join(directory, MANIFEST_FILE);
   // A save running while we read may remove the weights file the manifest we read names; the manifest
   // then names a newer one, so reading again is enough.
@@ -164,7 +184,7 @@ export function loadModel(directory: string, options: DeserializeOptions = {}): 
     if (!snapshot.architecture) return { ...snapshot, model: null };
     let model: Model;
     try {
-      model = modelFromConfig(snapshot.architecture);
+      model = buildModel(op, "the saved model", snapshot.architecture, { custom: options.custom });
     } catch (error) {
       if (error instanceof DescentError) throw error;
       throw new ValueError(op, `the saved architecture cannot be rebuilt (${(error as Error)?.message})`);
