@@ -4,13 +4,16 @@
  *  1. `publint --strict` and `attw` on the packed tarball;
  *  2. the package installs ALONE: its tarball plus only the tarballs of its own @descent/* dependencies,
  *     into an empty folder, with plain npm;
- *  3. the first ```js block of its README runs there, from ESM and (rewritten to require) from CommonJS.
+ *  3. the first ```js block of its README runs there, from ESM and (rewritten to require) from CommonJS;
+ *  4. that install's size is measured and printed as a table; it must stay within the package's budget and
+ *     hold none of its optional peer dependencies (scripts/install-size.mjs).
  *
  * Usage: node scripts/check-packages.mjs [name ...]   (default: every package under packages/)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatSizeTable, installProblems, measureInstall } from "./install-size.mjs";
 import {
   bin,
   descentDependencyClosure,
@@ -33,6 +36,7 @@ const toCheck = selected.length
   : [...packages.keys()];
 
 const failures = [];
+const sizes = [];
 
 // Pack every package once (pnpm rewrites workspace:* to real versions).
 const tarballs = packAll(packages, tarballDirectory);
@@ -79,6 +83,10 @@ for (const name of toCheck) {
       problems.push(`npm install of ${closure.length} tarball(s) failed:\n${install.output}`);
     } else {
       process.stdout.write(`  installs alone with npm (${closure.length} @descent tarball(s))\n`);
+      const nodeModules = join(installDirectory, "node_modules");
+      const size = measureInstall(nodeModules);
+      sizes.push({ name, ...size });
+      problems.push(...installProblems(name, entry.manifest, nodeModules, size));
       writeFileSync(join(installDirectory, "example.mjs"), example);
       writeFileSync(join(installDirectory, "example.cjs"), toCommonJs(example));
       for (const file of ["example.mjs", "example.cjs"]) {
@@ -94,6 +102,7 @@ for (const name of toCheck) {
 }
 
 rmSync(workDirectory, { recursive: true, force: true });
+if (sizes.length) console.log(`\n${formatSizeTable(sizes)}`);
 
 if (failures.length) {
   console.error(`\n${failures.length} package check(s) failed:\n`);
