@@ -23,17 +23,34 @@ export interface Experiment<Settings = unknown> {
   run(settings: Settings, context: ExperimentContext): Promise<ExperimentResult>;
 }
 
+/** An experiment's conclusion, computed from its measurements: a short answer, then what backs it. */
+export interface Finding {
+  /** The answer in at most three sentences (the report's schema counts them). */
+  readonly finding: string;
+  /** The measurements behind it, one sentence or short paragraph each, shown below the answer. */
+  readonly details: readonly string[];
+}
+
 /** What an experiment returns: the table's body (the runner adds id, title and question). */
-export interface ExperimentResult {
+export interface ExperimentResult extends Finding {
   readonly columns: readonly ReportColumn[];
   readonly rows: ReportTable["rows"];
-  readonly finding: string;
   readonly plots: readonly ReportPlot[];
 }
 
 /** Declares an experiment with its settings type inferred. */
 export function defineExperiment<Settings>(experiment: Experiment<Settings>): Experiment<Settings> {
   return experiment;
+}
+
+/**
+ * Builds a finding from its headline sentences (at most three) and its detail sentences.
+ *
+ * @example
+ * findingOf([`SGD reached the target first.`], [`Adam took ${epochs} epochs.`]);
+ */
+export function findingOf(headline: readonly string[], details: readonly string[] = []): Finding {
+  return { finding: headline.join(" "), details };
 }
 
 /** A column helper: `column("time per epoch", "s")`. */

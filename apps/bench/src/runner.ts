@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import type { Report, ReportTable } from "@descent/spec";
 import cliProgress from "cli-progress";
 import type { Experiment, ExperimentContext, Mode } from "./experiment.js";
-import { validateReport } from "./report/schema.js";
+import { type BenchReport, type BenchTable, validateReport } from "./report/schema.js";
 import { writeFileAtomic } from "./writers/atomic-write.js";
 import { reportToHtml } from "./writers/html.js";
 import { reportToMarkdown } from "./writers/markdown.js";
@@ -34,7 +33,7 @@ function gitCommit(): string | null {
 }
 
 /** Runs the experiments one after the other (never two at once: timings would interfere), then validates and writes the report. */
-export async function runBenchmarks(options: RunOptions): Promise<Report> {
+export async function runBenchmarks(options: RunOptions): Promise<BenchReport> {
   const { experiments, mode, seed } = options;
   const bars = options.showProgress
     ? new cliProgress.MultiBar(
@@ -48,7 +47,7 @@ export async function runBenchmarks(options: RunOptions): Promise<Report> {
       )
     : null;
   const overall = bars?.create(experiments.length * 100, 0, { name: "overall", label: "" });
-  const tables: ReportTable[] = [];
+  const tables: BenchTable[] = [];
   const durationsSeconds: Record<string, number> = {};
 
   for (const [index, experiment] of experiments.entries()) {
@@ -90,7 +89,7 @@ export async function runBenchmarks(options: RunOptions): Promise<Report> {
 }
 
 /** Writes report.json, report.md, report.html (self-contained) and one SVG per plot, each atomically. */
-export async function writeReport(report: Report, outDirectory: string): Promise<void> {
+export async function writeReport(report: BenchReport, outDirectory: string): Promise<void> {
   const svgs = new Map<string, string>();
   for (const table of report.tables) {
     for (const plot of table.plots) {

@@ -12,7 +12,7 @@ import {
 import { adam } from "@descent/optimizers";
 import type { Activation, ReportPlot } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
-import { column, defineExperiment } from "../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../experiment.js";
 import { firstRows, mnist } from "./shared/datasets.js";
 import { weightGradientNorms } from "./shared/layer-gradients.js";
 import { medianSeconds, significant } from "./shared/measure.js";
@@ -198,7 +198,7 @@ export const activations = defineExperiment<ActivationsSettings>({
         column("test accuracy", "fraction"),
       ],
       rows,
-      finding: describeFinding(results, settings),
+      ...describeFinding(results, settings),
       plots: [kernelPlot, gradientPlot],
     };
   },
@@ -211,7 +211,8 @@ interface ActivationResult {
   readonly trained: { readonly accuracy: number; readonly firstNorm: number } | null;
 }
 
-function describeFinding(results: readonly ActivationResult[], settings: ActivationsSettings): string {
+/** Three sentences: kernel speed, vanishing or exploding gradients at initialization, accuracy after training. */
+function describeFinding(results: readonly ActivationResult[], settings: ActivationsSettings): Finding {
   const byName = (name: string) => results.find((result) => result.name === name)!;
   const relu = byName("ReLU");
   const sigmoid = byName("sigmoid");
@@ -228,12 +229,12 @@ function describeFinding(results: readonly ActivationResult[], settings: Activat
   const worst = byAccuracy.at(-1);
   const list = (items: readonly ActivationResult[]) =>
     items.length === 0 ? "none" : items.map((item) => item.name).join(", ");
-  return (
-    `${fastest.name} has the fastest kernels (${significant(total(fastest), 2)} ns per element forward + backward) and ${slowest.name} the slowest (${significant(total(slowest), 2)} ns, ${significant(total(slowest) / total(fastest), 2)}×). ` +
+  return findingOf([
+    `${fastest.name} has the fastest kernels (${significant(total(fastest), 2)} ns per element forward + backward) and ${slowest.name} the slowest (${significant(total(slowest), 2)} ns, ${significant(total(slowest) / total(fastest), 2)}×).`,
     `At initialization of the ${settings.hiddenLayers}-hidden-layer network, sigmoid's first-layer gradient norm is ${ratio.toExponential(1)} of ReLU's (${sigmoid.initialNorms[0]!.toExponential(1)} vs ${relu.initialNorms[0]!.toExponential(1)}); ` +
-    `first-layer gradients more than 100× smaller than the output layer's (vanishing): ${list(vanishing)}; more than 100× larger (exploding): ${list(exploding)}. ` +
-    (best && worst
+      `first-layer gradients more than 100× smaller than the output layer's (vanishing): ${list(vanishing)}; more than 100× larger (exploding): ${list(exploding)}.`,
+    best && worst
       ? `After ${settings.epochs} epochs of Adam, ${best.name} reached the best test accuracy (${significant(best.trained!.accuracy, 3)}) and ${worst.name} the worst (${significant(worst.trained!.accuracy, 3)})${results.length > trained.length ? `; ${results.length - trained.length} diverged` : ""}.`
-      : "Every network diverged.")
-  );
+      : "Every network diverged.",
+  ]);
 }

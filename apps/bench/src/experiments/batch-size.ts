@@ -2,7 +2,7 @@ import { dense, evaluate, NonFiniteError, sequential } from "@descent/nn";
 import { sgd } from "@descent/optimizers";
 import type { ParamTree, ReportPlot } from "@descent/spec";
 import { initKernels } from "@descent/tensor";
-import { column, defineExperiment } from "../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../experiment.js";
 import { mnist } from "./shared/datasets.js";
 import { formatNumber, median } from "./shared/measure.js";
 import { firstReaching, type Trace, tracedFit, warmUp } from "./shared/traced-fit.js";
@@ -144,7 +144,7 @@ export const batchSize = defineExperiment<BatchSizeSettings>({
         column("generalization gap", "train − test accuracy"),
       ],
       rows,
-      finding: finding(outcomes, rows, settings),
+      ...finding(outcomes, rows, settings),
       plots: plots(outcomes, rows),
     };
   },
@@ -152,7 +152,8 @@ export const batchSize = defineExperiment<BatchSizeSettings>({
 
 type Row = readonly (string | number | boolean | null)[];
 
-function finding(outcomes: readonly Outcome[], rows: readonly Row[], settings: BatchSizeSettings): string {
+/** Headline: throughput, time to the target accuracy, the best accuracy and widest gap; details: divergence. */
+function finding(outcomes: readonly Outcome[], rows: readonly Row[], settings: BatchSizeSettings): Finding {
   const ran = rows.filter((row) => typeof row[3] === "number");
   const parts: string[] = [];
   if (ran.length >= 2) {
@@ -188,8 +189,7 @@ function finding(outcomes: readonly Outcome[], rows: readonly Row[], settings: B
     );
   }
   const diverged = outcomes.filter((outcome) => outcome.trace === null).map((outcome) => outcome.batchSize);
-  if (diverged.length > 0) parts.push(`Batch sizes ${diverged.join(", ")} diverged.`);
-  return parts.join(" ");
+  return findingOf(parts, diverged.length > 0 ? [`Batch sizes ${diverged.join(", ")} diverged.`] : []);
 }
 
 function plots(outcomes: readonly Outcome[], rows: readonly Row[]): ReportPlot[] {

@@ -14,7 +14,7 @@ import {
 } from "@descent/nn";
 import { momentum } from "@descent/optimizers";
 import type { ReportPlot } from "@descent/spec";
-import { column, defineExperiment } from "../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../experiment.js";
 import { firstRows, mnist } from "./shared/datasets.js";
 import { weightGradientNorms } from "./shared/layer-gradients.js";
 import { significant } from "./shared/measure.js";
@@ -224,13 +224,14 @@ export const depth = defineExperiment<DepthSettings>({
         column("trained to target"),
       ],
       rows,
-      finding: describeFinding(runs, settings),
+      ...describeFinding(runs, settings),
       plots: [heatmap, lossPlot],
     };
   },
 });
 
-function describeFinding(runs: readonly DepthRun[], settings: DepthSettings): string {
+/** Headline: the deepest network that trained and the misconception's verdict; details: each configuration and any divergence. */
+function describeFinding(runs: readonly DepthRun[], settings: DepthSettings): Finding {
   const trained = runs.filter((run) => run.epochsToTarget !== null);
   const budget = `training loss ≤ ${settings.targetLoss} within ${settings.epochs} epochs (SGD + momentum, width ${settings.width})`;
   const deepestText = (() => {
@@ -249,12 +250,14 @@ function describeFinding(runs: readonly DepthRun[], settings: DepthSettings): st
     const deepest = ownTrained.length === 0 ? "none" : `${Math.max(...ownTrained.map((run) => run.depth))}`;
     const deepestRun = own.reduce((a, b) => (b.depth > a.depth ? b : a));
     const first = deepestRun.initialNorms[0]!;
-    return `${label(configuration)}: deepest trained ${deepest}, first-layer gradient norm at init with ${deepestRun.depth} layers ${first === 0 ? "0 (underflow)" : significant(first, 2).toExponential(1)}`;
+    return `${label(configuration)}: deepest trained ${deepest}, first-layer gradient norm at init with ${deepestRun.depth} layers ${first === 0 ? "0 (underflow)" : significant(first, 2).toExponential(1)}.`;
   });
   const diverged = runs.filter((run) => run.accuracy === null);
   const divergedText =
     diverged.length === 0
-      ? ""
-      : ` ${diverged.length} run${diverged.length === 1 ? "" : "s"} diverged (fit's guard caught a non-finite loss): ${diverged.map((run) => `${label(run.configuration)} with ${run.depth} layers`).join(", ")}.`;
-  return `${deepestText} Per configuration — ${perConfiguration.join("; ")}.${divergedText}`;
+      ? []
+      : [
+          `${diverged.length} run${diverged.length === 1 ? "" : "s"} diverged (fit's guard caught a non-finite loss): ${diverged.map((run) => `${label(run.configuration)} with ${run.depth} layers`).join(", ")}.`,
+        ];
+  return findingOf([deepestText], [...perConfiguration, ...divergedText]);
 }

@@ -2,7 +2,7 @@ import { dense, evaluate, type FitOptions, NonFiniteError, sequential } from "@d
 import { momentum, sgd } from "@descent/optimizers";
 import type { ParamTree, ReportPlot } from "@descent/spec";
 import { initKernels } from "@descent/tensor";
-import { column, defineExperiment } from "../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../experiment.js";
 import { mnist } from "./shared/datasets.js";
 import { formatNumber, median } from "./shared/measure.js";
 import { firstReaching, type Trace, tracedFit, warmUp } from "./shared/traced-fit.js";
@@ -157,13 +157,14 @@ export const gdVariants = defineExperiment<GdVariantsSettings>({
         column("peak memory", "MB: peak V8 heap + ArrayBuffers during training above the settled heap"),
       ],
       rows,
-      finding: finding(outcomes, settings),
+      ...finding(outcomes, settings),
       plots: plots(outcomes),
     };
   },
 });
 
-function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): string {
+/** Headline: more frequent updates vs batch per epoch, the cost per epoch, the article's verdict; details: the numbers. */
+function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): Finding {
   const byName = (name: string) => outcomes.find((outcome) => outcome.variant.name === name)!;
   const reach = (outcome: Outcome) =>
     outcome.trace ? firstReaching(outcome.trace.points, "loss", settings.targetLoss, "below") : undefined;
@@ -174,7 +175,10 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
       ? `${outcome.variant.name} after ${formatNumber(reached.epoch, 2)} epochs (${formatNumber(reached.seconds, 2)} s, ${formatNumber(reached.step)} updates)`
       : `${outcome.variant.name} not within ${settings.epochs} epochs (final loss ${formatNumber(outcome.trace.points[outcome.trace.points.length - 1]!.values.loss!, 3)})`;
   };
-  const parts = [`Training loss ${settings.targetLoss} was reached by ${outcomes.map(describe).join(", ")}.`];
+  const headline: string[] = [];
+  const details = [
+    `Training loss ${settings.targetLoss} was reached by ${outcomes.map(describe).join(", ")}.`,
+  ];
 
   const batch = byName("batch");
   const frequent = outcomes.filter((outcome) => outcome.variant.mode !== "batch");
@@ -193,7 +197,7 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
   );
   const reachedOnes = outcomes.filter((outcome) => reach(outcome) !== undefined);
   const fastest = reachedOnes.sort((a, b) => reach(a)!.seconds - reach(b)!.seconds)[0];
-  parts.push(
+  headline.push(
     `${fasterInEpochs.length} of ${frequent.length} variants with more frequent updates converged faster per epoch than batch gradient descent` +
       (fastest ? `, and the fastest in wall-clock time was ${fastest.variant.name}` : "") +
       ".",
@@ -204,7 +208,7 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
     const sorted = [...measuredMemory].sort((a, b) => a.trace!.peakMegabytes - b.trace!.peakMegabytes);
     const low = sorted[0]!;
     const high = sorted[sorted.length - 1]!;
-    parts.push(
+    details.push(
       `Peak memory (V8 heap + ArrayBuffers, uncollected garbage included) ranged from ${formatNumber(low.trace!.peakMegabytes, 1)} MB (${low.variant.name}) to ${formatNumber(high.trace!.peakMegabytes, 1)} MB (${high.variant.name}).`,
     );
   }
@@ -214,14 +218,14 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
     const perEpoch = (outcome: Outcome) => median(outcome.trace!.epochSeconds);
     const stochasticRatio = perEpoch(stochastic) / perEpoch(batch);
     const miniRatio = perEpoch(miniBatch) / perEpoch(batch);
-    parts.push(
+    headline.push(
       `Every epoch does the same arithmetic (${formatNumber(settings.trainCount)} forward and backward passes), yet an epoch took ` +
         `${formatNumber(stochasticRatio, 1)}× as long with ${formatNumber(settings.trainCount)} single-sample updates and ` +
         `${formatNumber(miniRatio, 1)}× with ${Math.ceil(settings.trainCount / settings.miniBatchSize)} mini-batch updates as with one full-batch update: per-update overhead and small matrix products.`,
     );
     const confirmsSpeed = fasterInEpochs.length === frequent.length;
     const confirmsCost = stochasticRatio > 1;
-    parts.push(
+    headline.push(
       `The article's claim that stochastic and mini-batch descent "converge faster due to more frequent parameter updates, but at the cost of increased computational complexity" is ` +
         (confirmsSpeed && confirmsCost
           ? "confirmed here, with the nuance that the extra cost is time per epoch, not more arithmetic."
@@ -232,7 +236,7 @@ function finding(outcomes: readonly Outcome[], settings: GdVariantsSettings): st
               : "contradicted by this run."),
     );
   }
-  return parts.join(" ");
+  return findingOf(headline, details);
 }
 
 function plots(outcomes: readonly Outcome[]): ReportPlot[] {

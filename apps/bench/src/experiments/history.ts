@@ -1,7 +1,7 @@
 import * as autodiff from "@descent/autodiff";
 import * as nn from "@descent/nn";
 import * as optimizers from "@descent/optimizers";
-import { column, defineExperiment } from "../experiment.js";
+import { column, defineExperiment, findingOf } from "../experiment.js";
 
 interface Milestone {
   readonly year: number;
@@ -162,10 +162,11 @@ export const history = defineExperiment({
         column("implemented"),
       ],
       rows,
-      finding:
+      ...findingOf([
         `Gradient descent (${gradientDescent}) is ${reverseMode - gradientDescent} years older than reverse-mode differentiation (${reverseMode}), ` +
-        `which was used for networks widely only from ${popularised}: two separate ideas, as the article says. ` +
+          `which was used for networks widely only from ${popularised}: two separate ideas, as the article says.`,
         `${present} of ${rows.length} milestones are implemented in this build of descent.`,
+      ]),
       plots: [],
     };
   },

@@ -1,5 +1,20 @@
-import type { Report } from "@descent/spec";
+import type { Report, ReportTable } from "@descent/spec";
 import { z } from "zod";
+import { countSentences } from "./sentences.js";
+
+/** The most sentences a finding may have; what backs it goes to `details`. */
+export const MAX_FINDING_SENTENCES = 3;
+
+/** A table of the bench's report: `ReportTable` of `@descent/spec` plus the details below its finding. */
+export interface BenchTable extends ReportTable {
+  /** The measurements behind the finding (which is at most three sentences), one entry each. */
+  readonly details: readonly string[];
+}
+
+/** The bench's `report.json`: a `Report` of `@descent/spec` whose tables carry `details`. */
+export interface BenchReport extends Report {
+  readonly tables: readonly BenchTable[];
+}
 
 const finiteNumber = z
   .number()
@@ -35,9 +50,18 @@ const tableSchema = z
     columns: z.array(z.object({ name: z.string().min(1), unit: z.string() })).min(1),
     rows: z.array(z.array(cell)),
     finding: z.string().min(1),
+    details: z.array(z.string().min(1)),
     plots: z.array(plotSchema),
   })
   .superRefine((table, context) => {
+    const sentences = countSentences(table.finding);
+    if (sentences > MAX_FINDING_SENTENCES) {
+      context.addIssue({
+        code: "custom",
+        path: ["finding"],
+        message: `has ${sentences} sentences; a finding has at most ${MAX_FINDING_SENTENCES}, what backs it goes to details`,
+      });
+    }
     table.rows.forEach((row, index) => {
       if (row.length !== table.columns.length) {
         context.addIssue({
@@ -49,7 +73,7 @@ const tableSchema = z
     });
   });
 
-/** The schema of `report.json` (its TypeScript type is `Report` in `@descent/spec`). */
+/** The schema of `report.json` (its TypeScript type is `BenchReport`, a `Report` of `@descent/spec` with details). */
 export const reportSchema = z.object({
   meta: z.object({
     seed: z.number().int(),
@@ -69,7 +93,7 @@ export const reportSchema = z.object({
  *
  * @throws Error listing every problem with its path (e.g. `tables.3.rows.2.4: must be a finite number`).
  */
-export function validateReport(report: Report): Report {
+export function validateReport(report: BenchReport): BenchReport {
   const result = reportSchema.safeParse(report);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

@@ -1,11 +1,11 @@
-import type { Report, ReportTable } from "@descent/spec";
+import type { BenchReport, BenchTable } from "../report/schema.js";
 import { formatCell } from "./markdown.js";
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function tableToHtml(table: ReportTable, svgs: ReadonlyMap<string, string>): string {
+function tableToHtml(table: BenchTable, svgs: ReadonlyMap<string, string>): string {
   const header = table.columns
     .map(
       (column) =>
@@ -18,11 +18,14 @@ function tableToHtml(table: ReportTable, svgs: ReadonlyMap<string, string>): str
   const plots = table.plots
     .map((plot) => `<figure>${svgs.get(`${table.id}-${plot.id}`) ?? ""}</figure>`)
     .join("\n");
+  const details = table.details.length
+    ? `<ul class="details">${table.details.map((detail) => `<li>${escapeHtml(detail)}</li>`).join("")}</ul>\n`
+    : "";
   return `<section id="${escapeHtml(table.id)}">
 <h2>${escapeHtml(table.title)}</h2>
 <p class="question">${escapeHtml(table.question)}</p>
 <p class="finding"><strong>Finding:</strong> ${escapeHtml(table.finding)}</p>
-<div class="scroll"><table><thead><tr>${header}</tr></thead><tbody>
+${details}<div class="scroll"><table><thead><tr>${header}</tr></thead><tbody>
 ${body}
 </tbody></table></div>
 ${plots}
@@ -30,7 +33,7 @@ ${plots}
 }
 
 /** A self-contained HTML report: styles and SVG plots inline, no scripts, no CDN. */
-export function reportToHtml(report: Report, svgs: ReadonlyMap<string, string>): string {
+export function reportToHtml(report: BenchReport, svgs: ReadonlyMap<string, string>): string {
   const { meta } = report;
   const navigation = report.tables
     .map((table) => `<a href="#${escapeHtml(table.id)}">${escapeHtml(table.id)}</a>`)
@@ -41,7 +44,8 @@ export function reportToHtml(report: Report, svgs: ReadonlyMap<string, string>):
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.scroll{overflow-x:auto}
-.finding{background:#eef6ee;padding:.5rem;border-left:4px solid #4a4}.question{font-style:italic}
+.finding{background:#eef6ee;padding:.5rem;border-left:4px solid #4a4;margin-bottom:.25rem}
+.details{font-size:.9rem;color:#444;margin-top:.25rem}.question{font-style:italic}
 figure{margin:1rem 0}nav{margin-bottom:1rem}
 </style></head><body>
 <h1>descent-bench report</h1>

@@ -1,4 +1,4 @@
-import type { Report, ReportTable } from "@descent/spec";
+import type { BenchReport, BenchTable } from "../report/schema.js";
 
 /** Formats a cell for text output: numbers to 4 significant digits, booleans as yes/no, null as "—". */
 export function formatCell(value: string | number | boolean | null): string {
@@ -15,8 +15,8 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** One table as Markdown: heading, question, finding, the table, and links to its plots' SVG files. */
-export function tableToMarkdown(table: ReportTable): string {
+/** One table as Markdown: heading, question, finding and its details, the table, and links to its plots' SVG files. */
+export function tableToMarkdown(table: BenchTable): string {
   const header = table.columns.map((column) =>
     column.unit ? `${column.name} (${column.unit})` : column.name,
   );
@@ -27,6 +27,9 @@ export function tableToMarkdown(table: ReportTable): string {
     "",
     `**Finding:** ${table.finding}`,
     "",
+    ...(table.details.length
+      ? [...table.details.map((detail) => `- ${detail.replace(/\n/g, " ")}`), ""]
+      : []),
     `| ${header.map(escapeCell).join(" | ")} |`,
     `|${header.map(() => "---").join("|")}|`,
     ...table.rows.map((row) => `| ${row.map((cell) => escapeCell(formatCell(cell))).join(" | ")} |`),
@@ -36,7 +39,7 @@ export function tableToMarkdown(table: ReportTable): string {
 }
 
 /** The whole report as Markdown, with the provenance of every number. */
-export function reportToMarkdown(report: Report): string {
+export function reportToMarkdown(report: BenchReport): string {
   const { meta } = report;
   const durations = Object.entries(meta.durationsSeconds)
     .map(([id, seconds]) => `${id} ${seconds.toFixed(1)} s`)

@@ -1,6 +1,6 @@
 import type { ReportPlot } from "@descent/spec";
 import { initKernels } from "@descent/tensor";
-import { column, defineExperiment } from "../../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../../experiment.js";
 import { firstRows, mnist } from "../shared/datasets.js";
 import { logLogFit } from "../shared/log-log-fit.js";
 import { formatNumber } from "../shared/measure.js";
@@ -143,7 +143,7 @@ export const complexity = defineExperiment<ComplexitySettings>({
         column("step memory, largest", "MB"),
       ],
       rows,
-      finding: finding(results),
+      ...finding(results),
       plots: [scalingPlot(results, "time"), scalingPlot(results, "memory")],
     };
   },
@@ -180,7 +180,8 @@ function exponentsOf(result: SweepResult) {
 /** Within this distance of the theory's exponent, the measurement is said to follow it. */
 const tolerance = 0.2;
 
-function finding(results: readonly SweepResult[]): string {
+/** Headline: the fitted exponents against the theory's, and how many follow it; details: why each one that does not. */
+function finding(results: readonly SweepResult[]): Finding {
   const compared = (["time", "memory"] as const).map((kind) => {
     const entries = results.map((result) => {
       const exponents = exponentsOf(result);
@@ -200,10 +201,11 @@ function finding(results: readonly SweepResult[]): string {
   const within = (entries: typeof time.entries) =>
     entries.filter((entry) => Math.abs(entry.off) <= tolerance);
   const label = (entry: (typeof time.entries)[0]) => sweepLabels[entry.result.name].label;
-  const parts = [
+  const headline = [
     `Time per epoch grew as ${time.text}; step memory as ${memory.text}.`,
     `Within ±${tolerance} of the theory: time in ${within(time.entries).length} of ${results.length} sweeps, memory in ${within(memory.entries).length} of ${results.length}.`,
   ];
+  const parts: string[] = [];
   for (const { kind, entries } of compared) {
     for (const entry of entries) {
       if (Math.abs(entry.off) <= tolerance) continue;
@@ -213,7 +215,7 @@ function finding(results: readonly SweepResult[]): string {
       );
     }
   }
-  return parts.join(" ");
+  return findingOf(headline, parts);
 }
 
 /** The usual reason a measured exponent leaves the theory's, per quantity and sweep. */

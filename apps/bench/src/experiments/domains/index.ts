@@ -196,7 +196,7 @@ export const domains = defineExperiment<DomainsSettings>({
         result.epochs,
         result.seconds,
       ]),
-      finding: domainsFinding(results, {
+      ...domainsFinding(results, {
         fashionSkipped: settings.fashion !== null && !runFashion ? context.fashionMnistDirectory : null,
       }),
       plots: [

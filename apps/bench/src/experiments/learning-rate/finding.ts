@@ -1,3 +1,4 @@
+import { type Finding, findingOf } from "../../experiment.js";
 import { significant } from "../shared/measure.js";
 import type { LearningRateSettings } from "./index.js";
 import type { RangeTestResult } from "./range-test.js";
@@ -23,7 +24,12 @@ const betterThan = (a: RunSummary, b: RunSummary) => {
 };
 
 interface FamilyVerdict {
-  readonly sentence: string;
+  /** The family's grid and range test in words, for the details. */
+  readonly sentences: readonly string[];
+  /** The family's best η and how many of the grid diverged, for the headline. */
+  readonly clause: string;
+  /** Each range-test suggestion ÷ the grid's best η. */
+  readonly ratios: readonly number[];
   readonly largeMisses: boolean;
   readonly smallSlow: boolean;
 }
@@ -39,7 +45,9 @@ function familyFinding(
   const diverged = grid.filter((summary) => summary.outcome.kind !== "completed");
   if (finished.length === 0) {
     return {
-      sentence: `${family}: every learning rate of the grid diverged.`,
+      sentences: [`${family}: every learning rate of the grid diverged.`],
+      clause: `${family} none (all ${grid.length} diverged)`,
+      ratios: [],
       largeMisses: true,
       smallSlow: false,
     };
@@ -80,18 +88,21 @@ function familyFinding(
       return `η = ${summary.learningRate} by ${summary.source.replace("range test: ", "")} (${factor}; ${result})`;
     })
     .join(" and ");
-  const sentence =
-    `${family}: the grid's best (first to the target, then most accurate) was η = ${best.learningRate} (accuracy ${accuracy(best)}, ${reachedText(best)}); ${divergedText}; ${smallText}. ` +
-    `The range test (η from ${rangeTest.curve[0]?.[0].toPrecision(2) ?? "?"} to ${rangeTest.curve.at(-1)?.[0].toPrecision(2) ?? "?"} before stopping) suggested ${suggestionText}.`;
-  return { sentence, largeMisses, smallSlow };
+  const sentences = [
+    `${family}: the grid's best (first to the target, then most accurate) was η = ${best.learningRate} (accuracy ${accuracy(best)}, ${reachedText(best)}); ${divergedText}; ${smallText}.`,
+    `${family}: the range test (η from ${rangeTest.curve[0]?.[0].toPrecision(2) ?? "?"} to ${rangeTest.curve.at(-1)?.[0].toPrecision(2) ?? "?"} before stopping) suggested ${suggestionText}.`,
+  ];
+  const clause = `${family} η = ${best.learningRate} (${diverged.length} of ${grid.length} diverged)`;
+  const ratios = suggestions.map((summary) => summary.learningRate / best.learningRate);
+  return { sentences, clause, ratios, largeMisses, smallSlow };
 }
 
-/** The finding of the `learning-rate` table, computed from its runs. */
+/** The finding of the `learning-rate` table, computed from its runs: the article's two claims, each family's best η, how close the range test came; each family's runs in the details. */
 export function describeFinding(
   summaries: readonly RunSummary[],
   rangeTests: ReadonlyMap<string, RangeTestResult>,
   settings: LearningRateSettings,
-): string {
+): Finding {
   const families = [...rangeTests.keys()];
   const verdicts = families.map((family) =>
     familyFinding(family, summaries, rangeTests.get(family)!, settings),
@@ -101,5 +112,16 @@ export function describeFinding(
   const claim =
     `The article's "if the step sizes are too large, we could miss the minimum point completely" ${large === families.length ? "holds" : large === 0 ? "does not hold" : `holds for ${large} of ${families.length} optimizers`} here (steps above the best diverged or lost more than 5 accuracy points), ` +
     `and "if the step size is too small, the optimization process could take too much time" ${small === families.length ? "holds" : small === 0 ? "does not hold" : `holds for ${small} of ${families.length} optimizers`} (the smallest step needed more epochs than the best one, or never reached the target).`;
-  return `${verdicts.map((verdict) => verdict.sentence).join(" ")} ${claim}`;
+  const best = `The grid's best learning rate (first to the target, then most accurate; divergence caught and reported): ${verdicts.map((verdict) => verdict.clause).join(", ")}.`;
+  const ratios = verdicts.flatMap((verdict) => verdict.ratios);
+  const headline = [claim, best];
+  if (ratios.length > 0) {
+    headline.push(
+      `The range test's suggestions were ${significant(Math.min(...ratios), 2)}× to ${significant(Math.max(...ratios), 2)}× the grid's best η.`,
+    );
+  }
+  return findingOf(
+    headline,
+    verdicts.flatMap((verdict) => verdict.sentences),
+  );
 }

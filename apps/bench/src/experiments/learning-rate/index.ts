@@ -245,7 +245,7 @@ export const learningRate = defineExperiment<LearningRateSettings>({
         column("outcome"),
       ],
       rows,
-      finding: describeFinding(summaries, rangeTests, settings),
+      ...describeFinding(summaries, rangeTests, settings),
       plots: [...curvePlots, accuracyPlot, rangePlot],
     };
   },

@@ -1,4 +1,4 @@
-import { column, defineExperiment } from "../../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../../experiment.js";
 import { type BiasSettings, biasesAreUpdated } from "./biases.js";
 import { backpropAtAnyDepth, type DepthSettings } from "./depth.js";
 import {
@@ -34,7 +34,8 @@ const PLURAL: Record<Status, string> = {
   undecided: "undecided",
 };
 
-function finding(results: readonly ClaimResult[]): string {
+/** Headline: the tally, backpropagation without gradient descent, local minima; details: ReLU's kink. */
+function finding(results: readonly ClaimResult[]): Finding {
   const statuses = results.map((result) => statusOf(result.verdict));
   const number = (result: ClaimResult) => result.claim.split(".")[0]!;
   const counts = (["holds", "holds in part", "does not hold", "undecided"] as const)
@@ -66,8 +67,7 @@ function finding(results: readonly ClaimResult[]): string {
     );
   }
   const relu = byNumber("4");
-  if (relu) sentences.push(`For ReLU's kink, ${relu.headline}.`);
-  return sentences.join(" ");
+  return findingOf(sentences, relu ? [`For ReLU's kink, ${relu.headline}.`] : []);
 }
 
 /** `misconceptions`: each of the first article's five misconceptions, tested by a measurement of this run. */
@@ -233,7 +233,7 @@ export const misconceptions = defineExperiment<MisconceptionsSettings>({
         result.measurement,
         result.verdict,
       ]),
-      finding: finding(results),
+      ...finding(results),
       plots: results.flatMap((result) => result.plots ?? []),
     };
   },

@@ -1,3 +1,4 @@
+import { type Finding, findingOf } from "../../experiment.js";
 import { formatNumber, significant } from "../shared/measure.js";
 import { LBFGS_MEMORY, methodStateFloatsPerParameter, optimizerCatalogue } from "./catalogue.js";
 import type { OptimizersSettings } from "./index.js";
@@ -59,7 +60,7 @@ function memorySentence(inputs: FindingInputs): string {
   return `Their state ranges from ${significant(least.floats, 3)} floats per parameter (${least.name}) to ${significant(most.floats, 3)} (${most.name}); L-BFGS keeps ${2 * LBFGS_MEMORY + 4}, and CMA-ES would keep ${formatNumber(cmaEs)} per parameter here, so the derivative-free methods are not applicable to this network.`;
 }
 
-function localMinimaSentence(inputs: FindingInputs): string {
+function localMinimaSentences(inputs: FindingInputs): { readonly rates: string; readonly verdict: string } {
   const rate = (name: string, id: string, dimension: number) =>
     inputs.rates.get(name)!.find((entry) => entry.functionId === id && entry.dimension === dimension)!
       .percent;
@@ -92,7 +93,10 @@ function localMinimaSentence(inputs: FindingInputs): string {
         ? `does not hold for ${name}`
         : `holds for ${name} in ${better} of ${parts.length} cases`;
   };
-  return `Avoiding local minima: ${described}. The article's claim that alternatives to gradient descent avoid local minima better ${verdict("CMA-ES", (part) => part.cmaEs)} and ${verdict("Nelder–Mead", (part) => part.nelderMead)}.`;
+  return {
+    rates: `Avoiding local minima: ${described}.`,
+    verdict: `The article's claim that alternatives to gradient descent avoid local minima better ${verdict("CMA-ES", (part) => part.cmaEs)} and ${verdict("Nelder–Mead", (part) => part.nelderMead)}.`,
+  };
 }
 
 function tinySentence(inputs: FindingInputs): string {
@@ -105,12 +109,11 @@ function tinySentence(inputs: FindingInputs): string {
   return `On the ${inputs.tinyParameters}-parameter tiny network, with ${evaluations} evaluations each, CMA-ES reached loss ${loss("CMA-ES")} and Nelder–Mead ${loss("Nelder–Mead")} against ${bestGradient ? `${significant(bestGradient.loss, 3)} (${bestGradient.name})` : "no finite loss"} for the best gradient method.`;
 }
 
-/** The finding of the `optimizers` table, computed from its measurements. */
-export function describeFinding(inputs: FindingInputs): string {
-  return [
-    speedSentence(inputs),
-    memorySentence(inputs),
-    localMinimaSentence(inputs),
-    tinySentence(inputs),
-  ].join(" ");
+/** The finding of the `optimizers` table, computed from its measurements: speed, state memory and the local-minima verdict, then the rates behind it. */
+export function describeFinding(inputs: FindingInputs): Finding {
+  const localMinima = localMinimaSentences(inputs);
+  return findingOf(
+    [speedSentence(inputs), memorySentence(inputs), localMinima.verdict],
+    [localMinima.rates, tinySentence(inputs)],
+  );
 }

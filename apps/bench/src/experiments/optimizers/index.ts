@@ -256,7 +256,7 @@ export const optimizers = defineExperiment<OptimizersSettings>({
     return {
       columns,
       rows,
-      finding: describeFinding({
+      ...describeFinding({
         settings,
         parameters,
         network,

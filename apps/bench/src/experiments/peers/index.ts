@@ -1,6 +1,6 @@
 import type { ReportPlot } from "@descent/spec";
 import { createRandom, permutation } from "@descent/tensor";
-import { column, defineExperiment } from "../../experiment.js";
+import { column, defineExperiment, type Finding, findingOf } from "../../experiment.js";
 import { mnist } from "../shared/datasets.js";
 import { formatNumber, gemmGflops, median, medianSecondsInTurns } from "../shared/measure.js";
 import { descentTrainer, initialWeights, peerModel } from "./descent.js";
@@ -172,19 +172,20 @@ export const peers = defineExperiment<PeersSettings>({
         ),
       ],
       rows,
-      finding: finding(outcomes, settings, descentSpeed, fashion, context.mode === "tiny"),
+      ...finding(outcomes, settings, descentSpeed, fashion, context.mode === "tiny"),
       plots: plots(outcomes, settings),
     };
   },
 });
 
+/** Headline: training speed against the peers, the speed targets, GEMM; details: overhead, accuracy, what did not run. */
 function finding(
   outcomes: readonly Outcome[],
   settings: PeersSettings,
   descentSpeed: number,
   fashion: FashionEpoch,
   tiny: boolean,
-): string {
+): Finding {
   const samples = settings.trainCount;
   const descent = outcomes[0]!;
   const peersRun = outcomes.slice(1);
@@ -201,12 +202,17 @@ function finding(
         `${formatNumber(ratio(outcome.label)!, 1)}× ${outcome.label} (${formatNumber(samplesPerSecond(outcome.run!, samples))}/s)`,
     )
     .join(" and ");
+  const failedPeers = peersRun.filter((outcome) => outcome.run === null);
   const parts = [
     `descent (${descent.backend}) trained the 784-${settings.hiddenSize}-10 MLP at ${formatNumber(descentSpeed)} samples/s ` +
       `(${formatNumber(settings.trainCount)} MNIST digits, ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"}, batch ${settings.batchSize})` +
       (ratios === "" ? "" : `: ${ratios}`) +
+      (failedPeers.length === 0
+        ? ""
+        : `; ${failedPeers.map((outcome) => outcome.label).join(" and ")} could not run (why: below)`) +
       ".",
   ];
+  const details: string[] = [];
   const checks = [
     {
       met: descentSpeed >= targets.samplesPerSecond,
@@ -244,23 +250,22 @@ function finding(
       ok.map((outcome) => `, ${outcome.label} ${gflops(gemmOf(outcome)!)}`).join("") +
       ".",
   );
-  parts.push(overheadFinding([descent, ...ok], settings.overheadShapes));
+  details.push(overheadFinding([descent, ...ok], settings.overheadShapes));
   const accuracies = [descent, ...ok].map(
     (outcome) =>
       `${outcome.label} ${formatNumber(outcome.run!.testAccuracies[outcome.run!.testAccuracies.length - 1]!, 3)}`,
   );
-  parts.push(
+  details.push(
     `Test accuracy after ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"} from the same initial weights and batches: ${accuracies.join(", ")}.`,
   );
-  if ("skipped" in fashion) parts.push(`The Fashion-MNIST epoch time was not measured: ${fashion.skipped}.`);
-  for (const failed of peersRun.filter((outcome) => outcome.run === null)) {
-    parts.push(`${failed.label} could not run: ${failed.failure}.`);
-  }
+  if ("skipped" in fashion)
+    details.push(`The Fashion-MNIST epoch time was not measured: ${fashion.skipped}.`);
+  for (const failed of failedPeers) details.push(`${failed.label} could not run: ${failed.failure}.`);
   const threads = /(\d+) threads?/.exec(descent.backend)?.[1];
   if (threads !== undefined && threads !== "1") {
-    parts.push(`descent used ${threads} threads; TensorFlow.js runs single-threaded in Node.`);
+    details.push(`descent used ${threads} threads; TensorFlow.js runs single-threaded in Node.`);
   }
-  return parts.join(" ");
+  return findingOf(parts, details);
 }
 
 /**

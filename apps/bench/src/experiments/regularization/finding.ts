@@ -1,3 +1,4 @@
+import { type Finding, findingOf } from "../../experiment.js";
 import type { RegularizationResult } from "./index.js";
 
 const points = (value: number) => `${value < 0 ? "−" : ""}${Math.abs(100 * value).toFixed(1)}`;
@@ -7,7 +8,7 @@ const gapOf = (result: RegularizationResult) => result.trainAccuracy - result.te
 function describeBlock(
   block: readonly RegularizationResult[],
   label: string,
-): { text: string; helped: number; best: number } {
+): { text: string; helped: number; best: number; closer: string } {
   const none = block.find((result) => result.method.name === "none")!;
   const others = block.filter((result) => result !== none);
   // Two standard errors of an accuracy measured on testSamples digits: smaller differences are noise.
@@ -30,17 +31,18 @@ function describeBlock(
     `${capitalized(closer.method.name)} (${closer.method.setting}) closed the gap most, by ${points(gapOf(none) - gapOf(closer))} to ${points(gapOf(closer))} points${gapOf(closer) < 0 ? ` (its train accuracy on the labels it saw, ${points(closer.trainAccuracy)} %, is below its clean test accuracy)` : ""}, ${cost}; ` +
     `the best test accuracy came from ${bestTest.method.name} (${points(bestTest.testAccuracy)} %, ${bestChange >= 0 ? "+" : "−"}${points(Math.abs(bestChange))} points), ` +
     `and ${helped} of ${others.length} methods beat no regularization by more than the ${points(noise)}-point sampling noise of the test set.`;
-  return { text, helped, best: bestChange };
+  return { text, helped, best: bestChange, closer: closer.method.name };
 }
 
 /**
  * The `regularization` finding, computed from the rows: per label setting, which method closed the gap
  * most and at what cost, how many beat no regularization beyond noise, and which gave real sparsity.
+ * The headline holds the verdict, the gap closers and sparsity; the details each label setting's numbers.
  */
 export function regularizationFinding(
   results: readonly RegularizationResult[],
   setup: { readonly trainCount: number; readonly hidden: number; readonly seeds: number },
-): string {
+): Finding {
   const levels = [...new Set(results.map((result) => result.labelNoise))];
   const blocks = levels.map((noise) =>
     describeBlock(
@@ -50,20 +52,21 @@ export function regularizationFinding(
         : `With ${100 * noise} % wrong labels`,
     ),
   );
-  const sentences = blocks.map((block) => block.text);
+  const labelKind = (noise: number) => (noise === 0 ? "clean" : `${100 * noise} % wrong`);
+  const headline: string[] = [];
   const proximal = results.filter((result) => result.method.name === "L1, proximal");
   const penalty = results.filter((result) => result.method.name === "L1 penalty");
   if (proximal.length > 0 && penalty.length > 0) {
     const average = (list: readonly RegularizationResult[], pick: (result: RegularizationResult) => number) =>
       list.reduce((total, result) => total + pick(result), 0) / list.length;
-    sentences.push(
+    headline.push(
       `Proximal L1 set ${points(average(proximal, (result) => result.zeros))} % of the weights exactly to 0; the L1 penalty (a subgradient through Adam) ` +
         `left ${points(average(penalty, (result) => result.small))} % below 1e-3 but ${points(average(penalty, (result) => result.zeros))} % exactly 0.`,
     );
   }
   const summary = levels.map(
     (noise, index) =>
-      `${blocks[index]!.helped} methods helped beyond noise with ${noise === 0 ? "clean" : `${100 * noise} % wrong`} labels (best ${blocks[index]!.best >= 0 ? "+" : "−"}${points(Math.abs(blocks[index]!.best))} points)`,
+      `${blocks[index]!.helped} methods helped beyond noise with ${labelKind(noise)} labels (best ${blocks[index]!.best >= 0 ? "+" : "−"}${points(Math.abs(blocks[index]!.best))} points)`,
   );
   const clean = levels.indexOf(0);
   const noisiest = levels.indexOf(Math.max(...levels));
@@ -71,8 +74,12 @@ export function regularizationFinding(
     clean >= 0 && noisiest !== clean && blocks[noisiest]!.helped > blocks[clean]!.helped
       ? ": regularization paid off where the gap came from wrong labels the network could memorize, not where it came from having few digits"
       : "";
-  sentences.push(
+  headline.unshift(
     `The article says regularization improves generalization; measured, ${summary.join(" and ")}${moreWithNoise}.`,
+    `The train–test gap closed most with ${levels.map((noise, index) => `${blocks[index]!.closer} (${labelKind(noise)} labels)`).join(" and ")}.`,
   );
-  return sentences.join(" ");
+  return findingOf(
+    headline,
+    blocks.map((block) => block.text),
+  );
 }

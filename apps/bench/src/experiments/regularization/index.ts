@@ -231,7 +231,7 @@ export const regularization = defineExperiment<RegularizationSettings>({
         result.epochs,
         result.seconds,
       ]),
-      finding: regularizationFinding(results, {
+      ...regularizationFinding(results, {
         trainCount: settings.trainCount,
         hidden: settings.hidden,
         seeds: settings.seeds,
