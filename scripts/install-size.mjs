@@ -14,7 +14,7 @@ export const MB = 1_000_000;
 
 /**
  * The most a package may install, in bytes, its own @descent/* dependencies included. @descent/data's
- * budget keeps the data sets (about 130 MB) out: it installs about 3 MB.
+ * budget keeps the data sets (about 125 MB) out: it installs about 3 MB.
  *
  * @example
  * INSTALL_BUDGETS.get("@descent/data"); // 5_000_000

@@ -1,4 +1,4 @@
-// Why this exists: the real data sets (about 130 MB) are optional peer dependencies, so
+// Why this exists: the real data sets (about 125 MB) are optional peer dependencies, so
 // `npm install @descent/data` for `circle()` stays light (issue 18, item 6). These tests pin the two
 // halves of that promise: a loader whose package is missing says which package to install, and
 // package.json declares exactly the packages the loaders read as optional peers, never as dependencies.

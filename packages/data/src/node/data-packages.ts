@@ -1,6 +1,6 @@
 /**
  * The npm package that each real-data loader of `@descent/data/node` reads. They are optional peer
- * dependencies of `@descent/data` (about 130 MB together), so installing it for `circle()` stays light;
+ * dependencies of `@descent/data` (about 125 MB together), so installing it for `circle()` stays light;
  * a loader called without its package throws a `DataError` that names the package to install.
  * `package.json`'s `peerDependencies` must list exactly these (a test checks it).
  *
