@@ -99,8 +99,9 @@ export function startApp(root: HTMLElement): void {
       element("div", { class: "network-main" }, [
         networkControls.layerRow,
         layout.networkStage,
+        layout.deadUnits,
         element("p", { class: "small" }, [
-          "Point at a neuron to see its output over the whole plane in the output picture. Links: blue positive, orange negative weights, thicker for larger ones; ‖∇‖ is each layer's gradient norm at the last step.",
+          "Point at a neuron to see its output over the whole plane in the output picture; point at a link or at a neuron's small bias square to see its value, and click to edit it. Links: blue positive, orange negative weights, thicker for larger ones; ‖∇‖ is each layer's gradient norm at the last step; a red frame marks a dead neuron.",
         ]),
       ]),
     ]),

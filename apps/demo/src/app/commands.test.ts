@@ -27,7 +27,9 @@ describe("commandsFor", () => {
   });
 
   test("show test data and discretize only change the picture: no command", () => {
-    expect(commandsFor(DEFAULT_STATE, { ...DEFAULT_STATE, showTestData: true, discretize: true })).toEqual([]);
+    expect(commandsFor(DEFAULT_STATE, { ...DEFAULT_STATE, showTestData: true, discretize: true })).toEqual(
+      [],
+    );
   });
 
   test("new data or a new architecture rebuild from the whole next state", () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../../chromium.shared";
 
@@ -78,4 +78,31 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIRECTORY, { recursive: true });
   return join(ARTIFACTS_DIRECTORY, name);
+}
+
+/**
+ * Opens the page at `baseUrl` with a query and waits for its first snapshot, collecting console errors,
+ * uncaught exceptions, failed requests and requests to any other origin (the page must work offline).
+ */
+export async function openPlayground(
+  context: BrowserContext,
+  baseUrl: string,
+  query = "",
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+  });
+  page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(baseUrl) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      errors.push(`request to another origin: ${url}`);
+    }
+  });
+  await page.goto(`${baseUrl}${query}`);
+  await page.waitForFunction(() => document.getElementById("app")?.dataset.version !== undefined);
+  return { page, errors };
 }

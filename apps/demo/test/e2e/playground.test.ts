@@ -1,7 +1,14 @@
 import { rmSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { artifactPath, browserUnavailable, buildPage, launchChromium, serveDirectory } from "./harness.js";
+import {
+  artifactPath,
+  browserUnavailable,
+  buildPage,
+  launchChromium,
+  openPlayground,
+  serveDirectory,
+} from "./harness.js";
 
 const missing = browserUnavailable();
 
@@ -31,25 +38,7 @@ if (missing !== null) {
     });
 
     /** Opens the page with a query, collecting console errors and uncaught exceptions. */
-    async function open(query = ""): Promise<{ page: Page; errors: string[] }> {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-      });
-      page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
-      // Offline: nothing but the page's own server (no CDN, no fonts, no analytics).
-      page.on("request", (request) => {
-        const url = request.url();
-        if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) {
-          errors.push(`request to another origin: ${url}`);
-        }
-      });
-      await page.goto(`${server.url}${query}`);
-      await page.waitForFunction(() => document.getElementById("app")?.dataset.version !== undefined);
-      return { page, errors };
-    }
+    const open = (query = "") => openPlayground(context, server.url, query);
 
     const number = async (page: Page, testId: string) =>
       Number((await page.getByTestId(testId).textContent())?.replace(/,/g, ""));
