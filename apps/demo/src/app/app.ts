@@ -55,6 +55,8 @@ export function startApp(root: HTMLElement): void {
     syncControls();
     if (commands.some((command) => command.type === "setDataset" || command.type === "setNetwork")) {
       layout.error.hidden = true;
+      // A weight being edited may not exist in the new network.
+      pointer.close();
     }
     for (const command of commands) send(command);
     // Show test data and discretize only change the picture.

@@ -18,9 +18,9 @@ export interface NetworkPointerOptions {
  * The pointer on the network picture (as the TensorFlow Playground): on a neuron it shows that neuron's
  * output; on a link or a bias square, a tooltip with the value; a click there opens an editor whose value
  * goes to the worker as `setWeight` or `setBias`. Returns `refresh`, to call when a snapshot arrives so the
- * tooltip follows training.
+ * tooltip follows training, and `close`, to drop an open editor when the network is rebuilt.
  */
-export function attachNetworkPointer(options: NetworkPointerOptions): { refresh(): void } {
+export function attachNetworkPointer(options: NetworkPointerOptions): { refresh(): void; close(): void } {
   const { canvas, stage } = options;
   let editing: ParameterTarget | null = null;
   const editor = createWeightEditor((value) => {
@@ -87,7 +87,13 @@ export function attachNetworkPointer(options: NetworkPointerOptions): { refresh(
     editor.open(name, Number(value.toPrecision(7)), canvas.offsetLeft + hit.x, canvas.offsetTop + hit.y);
     showTooltip();
   });
-  return { refresh: showTooltip };
+  return {
+    refresh: showTooltip,
+    close() {
+      editor.close();
+      editing = null;
+    },
+  };
 }
 
 /** The name of a parameter (e.g. "Weight x₁ → h1.2", "Bias of h2.1") and its value in the snapshot. */

@@ -13,12 +13,13 @@ import {
   type ScheduleName,
 } from "../state/choices.js";
 import { type DataPart, type PreparedData, prepareData, withFeatures } from "./data.js";
-import { dataLoss, prediction } from "./losses.js";
+import { predictionsOn, unitGradientNormsOn } from "./diagnostics.js";
+import { dataLoss } from "./losses.js";
 import { buildNetwork, type Network, runNetwork } from "./network.js";
 import { type BiasEdit, type WeightEdit, withBias, withWeight } from "./parameter-edits.js";
 import type { LayerNorms } from "./protocol.js";
 import { buildOptimizer, buildRegularizer, buildSchedule } from "./training-setup.js";
-import { columnMeans, layerNorms, unitNorms } from "./tree-norms.js";
+import { columnMeans, layerNorms } from "./tree-norms.js";
 
 /** A computed but not yet applied step: what the slow mode shows phase by phase. */
 export interface PendingStep {
@@ -279,26 +280,12 @@ export class Trainer {
 
   /** The prediction ŷ for each point of a part (inference mode): see {@link prediction}. */
   predictions(part: "train" | "test"): Float64Array {
-    const { features } = this.data[part];
-    const output = runNetwork(this.network, this.params, features, { training: false }).value;
-    return Float64Array.from(output.data, (value) => prediction(this.data.task, this.loss, value));
+    return predictionsOn(this.network, this.params, this.data[part].features, this.data.task, this.loss);
   }
 
-  /**
-   * Per dense layer, per neuron: the norm of the gradient of its incoming weights and bias, for the data
-   * loss on the whole training set in inference mode (no penalty: its gradient would hide a dead neuron).
-   */
+  /** Per dense layer, per neuron: the gradient norm of its incoming weights and bias (see {@link unitGradientNormsOn}). */
   unitGradientNorms(): Float64Array[] {
-    const { features, targets } = this.data.train;
-    const { gradients } = valueAndGrad((params: Params) =>
-      dataLoss(
-        this.data.task,
-        this.loss,
-        runNetwork(this.network, params, features, { training: false }),
-        targets,
-      ),
-    )(this.params as Params);
-    return unitNorms(gradients as unknown as ParamTree, this.network.denseNames);
+    return unitGradientNormsOn(this.network, this.params, this.data.train, this.data.task, this.loss);
   }
 
   /** Data loss plus penalty on a batch, in inference mode: the batch loss after a step, comparable to before. */
