@@ -87,10 +87,33 @@ const notALoss: string = history.epochs[0].loss;
     return;
   }
   for (const line of known) step(`KNOWN declaration error, tolerated until nn is fixed: ${line}`);
-  step(`tsc: the README example type-checks as ESM and CJS (strict, skipLibCheck false${known.length ? ", apart from the known errors above" : ""})`);
+  step(
+    `tsc: the README example type-checks as ESM and CJS (strict, skipLibCheck false${known.length ? ", apart from the known errors above" : ""})`,
+  );
+}
+
+/**
+ * The tarball route of README.md and docs/releasing.md lists every tarball `@descent/nn` needs:
+ * `descent-{nn,activations,…}-<version>.tgz` must name exactly its @descent dependency closure.
+ */
+function checkTarballRoute() {
+  const closure = [...descentDependencyClosure(packages, "@descent/nn")].map((name) => name.slice(9));
+  const before = failures.length;
+  for (const file of ["README.md", join("docs", "releasing.md")]) {
+    const match = /descent-\{([^}]+)\}-[\d.]+\.tgz/.exec(readFileSync(join(root, file), "utf8"));
+    const listed = match ? match[1].split(",") : [];
+    const missing = closure.filter((name) => !listed.includes(name));
+    const extra = listed.filter((name) => !closure.includes(name));
+    if (!match) failures.push(`${file}: no "npm install …descent-{nn,…}-<version>.tgz" line`);
+    else if (missing.length || extra.length)
+      failures.push(`${file}: the nn tarball list misses [${missing}] and has extra [${extra}]`);
+  }
+  if (failures.length === before)
+    step("README.md and docs/releasing.md list every tarball @descent/nn needs");
 }
 
 async function main() {
+  checkTarballRoute();
   const registry = await startLocalRegistry(workDirectory);
   const npmFlags = [
     "--userconfig",
