@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { defineActivation } from "@descent/activations";
 import { add, mul, type Operand, type Traced } from "@descent/autodiff";
 import { createRandom, normal, Tensor, ValueError } from "@descent/tensor";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectDescentOutcome } from "../../../../fuzz.shared";
 import { loadModel, saveModel } from "../node.js";
 import {
   dense,
@@ -225,6 +227,70 @@ describe("loadModel with custom pieces", () => {
     ).toMatch(/^loadModel: options\.custom\.layers is 1/);
     expect(thrown(() => loadModel(directory, { customs: custom } as never)).message).toMatch(
       /^loadModel: options has an unknown key "customs" \(did you mean "custom"\?\)/,
+    );
+  });
+});
+
+describe("hostile registries and configs", () => {
+  it("give a model or a typed error naming what is wrong, and never touch Object.prototype", () => {
+    const name = fc.constantFrom(
+      "scaleShift",
+      "cube",
+      "dense",
+      "relu",
+      "constructor",
+      "__proto__",
+      "toString",
+      "",
+    );
+    const factory = fc.constantFrom<unknown>(
+      scaleShiftFromConfig,
+      cube,
+      () => dense(4, 4),
+      () => ({}),
+      () => null,
+      () => {
+        throw new TypeError("boom");
+      },
+      3,
+      null,
+      "cube",
+    );
+    const entries = fc.array(fc.tuple(name, factory), { maxLength: 3 });
+    const registry = fc.oneof(
+      fc.constant(undefined),
+      entries.map((list) => new Map(list)),
+      entries.map((list) => Object.fromEntries(list)),
+      entries.map((list) => JSON.parse(`{${list.map(([key]) => `${JSON.stringify(key)}: 1`).join(",")}}`)),
+      fc.anything(),
+    );
+    const custom = fc.oneof(
+      fc.record({ layers: registry, activations: registry }, { requiredKeys: [] }),
+      fc.anything(),
+    );
+    const layerConfig = fc.oneof(
+      fc.record({ type: name, features: fc.oneof(fc.constant(4), fc.anything()) }),
+      fc.record({
+        type: fc.constant("activation"),
+        activation: fc.record({ name, options: fc.constant({}) }),
+      }),
+      fc.constant(model.config.layers as never),
+    );
+    const config = fc.oneof(
+      layerConfig,
+      fc.array(layerConfig, { minLength: 1, maxLength: 3 }).map((layers) => ({ type: "sequential", layers })),
+    );
+    fc.assert(
+      fc.property(config, custom, (value, registryValue) => {
+        expectDescentOutcome(
+          () => modelFromConfig(value as LayerConfig, { custom: registryValue as never }),
+          {
+            names: ["options", "layer type", "activation", "config", "features", "layers"],
+          },
+        );
+        expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+      }),
+      { seed: 42, numRuns: 300 },
     );
   });
 });
