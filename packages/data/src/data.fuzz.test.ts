@@ -858,6 +858,8 @@ describe("@descent/data/node fuzz", () => {
     expectDescentOutcome(() => nodeApi.loadFashionMnist(7 as never), { names: ["options"] });
   });
 
+  // Each valid call reads a real data set (~5 s for the whole test on an idle machine, over a minute when
+  // every package's tests share two busy cores), so this test gets more than the default minute.
   it("loadMnist, loadSensorAnomalies, loadSpamAssassin, readSpamAssassinMessages with adversarial options", () => {
     fuzzes("loadMnist", "loadSensorAnomalies", "loadSpamAssassin", "readSpamAssassinMessages");
     check(
@@ -899,7 +901,7 @@ describe("@descent/data/node fuzz", () => {
       40,
     );
     expect(nodeApi.readSpamAssassinMessages().length).toBe(6046);
-  });
+  }, 300_000);
 
   it("every public export of both entry points is fuzzed above", () => {
     const exported = [...Object.keys(api), ...Object.keys(nodeApi)].sort();

@@ -5,7 +5,6 @@ import {
   requireFinite,
   requireInteger,
   requireNonNegative,
-  requireOptionsObject,
   requirePositive,
   requireStep,
 } from "../core/validate.js";
