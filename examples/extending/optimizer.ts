@@ -8,17 +8,11 @@ import { add, createRandom, matmul, normal, Tensor, tensor } from "@descent/tens
 
 /** signSGD as a whole optimizer: `updates = −η · sign(g)`. Updates are added to the parameters. */
 function signSgd(learningRate: number): GradientTransformation<{ readonly step: number }> {
+  const descend = (g: number) => -learningRate * Math.sign(g);
   return {
     init: () => ({ step: 0 }),
     update: (gradients, state) => ({
-      updates: mapTree(
-        gradients,
-        (g) =>
-          new Tensor(
-            g.data.map((x) => -learningRate * Math.sign(x)),
-            g.shape,
-          ),
-      ),
+      updates: mapTree(gradients, (g) => new Tensor(g.data.map(descend), g.shape)),
       state: { step: state.step + 1 },
     }),
   };
