@@ -72,7 +72,7 @@ export {
   polynomialDecay,
 } from "./schedules/decay.js";
 export { checkOptimizerState } from "./state/check.js";
-export { createOptimizer, type Optimizer } from "./state/create-optimizer.js";
+export { createOptimizer, type Optimizer, type StatefulOptimizer } from "./state/create-optimizer.js";
 export { deserializeState, type JsonValue, MAX_STATE_DEPTH, serializeState } from "./state/serialize.js";
 export {
   type ScaleByAdamaxState,

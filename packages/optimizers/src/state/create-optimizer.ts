@@ -5,19 +5,37 @@ import { applyUpdates } from "../tree/tree.js";
 import { checkOptimizerState } from "./check.js";
 import { deserializeState, type JsonValue, serializeState } from "./serialize.js";
 
-/** A stateful convenience around a gradient transformation; everything it holds is in `params` and `state`. */
-export interface Optimizer<State> {
+/**
+ * Any optimizer, whatever its state: the type to declare when optimizers are swapped
+ * (`let optimizer: Optimizer = adam(); optimizer = sgd();`) or passed around (as `fit` takes them).
+ * Each optimizer function returns a {@link GradientTransformation} with its own state type
+ * (`GradientTransformation<AdamState>`); every one of them is an `Optimizer`.
+ *
+ * @example
+ * ```ts
+ * let optimizer: Optimizer = adam({ learningRate: 1e-3 });
+ * if (plain) optimizer = sgd({ learningRate: 0.1 });
+ * fit(model, params, data, { optimizer, loss: "meanSquaredError" });
+ * ```
+ */
+export type Optimizer = GradientTransformation<unknown>;
+
+/**
+ * A stateful convenience around a gradient transformation (what {@link createOptimizer} returns);
+ * everything it holds is in `params` and `state`.
+ */
+export interface StatefulOptimizer<State> {
   /** The transformation being run. */
   readonly transform: GradientTransformation<State>;
   /** The current parameters. */
   readonly params: ParamTree;
-  /** The current optimizer state: plain data keyed by parameter name (save it with {@link Optimizer.saveState}). */
+  /** The current optimizer state: plain data keyed by parameter name (save it with {@link StatefulOptimizer.saveState}). */
   readonly state: State;
   /** One step: `state, updates = transform.update(gradients, state, params)`, `params ← params + updates`. Returns the new params. */
   step(gradients: ParamTree): ParamTree;
   /** `serializeState(state)`: JSON-safe, restores bit for bit. */
   saveState(): JsonValue;
-  /** Restores a state saved by {@link Optimizer.saveState}, checked first: structure against this optimizer's own state, values against its rules (`checkOptimizerState`). */
+  /** Restores a state saved by {@link StatefulOptimizer.saveState}, checked first: structure against this optimizer's own state, values against its rules (`checkOptimizerState`). */
   loadState(saved: JsonValue): void;
   /** Replaces the parameters (e.g. after loading a model); the state is kept. */
   setParams(params: ParamTree): void;
@@ -37,7 +55,7 @@ export interface Optimizer<State> {
 export function createOptimizer<State>(
   transform: GradientTransformation<State>,
   params: ParamTree,
-): Optimizer<State> {
+): StatefulOptimizer<State> {
   requireTransformation("createOptimizer", "transform", transform);
   let currentParams = params;
   let currentState = transform.init(params);
