@@ -44,6 +44,11 @@ const started = Date.now();
 const workDirectory = mkdtempSync(join(tmpdir(), "descent-registry-check-"));
 const packages = publicPackages();
 const failures = [];
+// A user's shell, not this script's parent: `pnpm run` exports its npm settings (e.g. a global
+// omit-lockfile-registry-resolved) as npm_config_* variables, which would reach the consumer's npm.
+const cleanEnvironment = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
+);
 
 function step(message) {
   process.stdout.write(`  ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
@@ -87,6 +92,9 @@ const notALoss: string = history.epochs[0].loss;
     return;
   }
   for (const line of known) step(`KNOWN declaration error, tolerated until nn is fixed: ${line}`);
+  for (const pattern of KNOWN_DECLARATION_ERRORS)
+    if (!known.some((line) => pattern.test(line)))
+      step(`known declaration error ${pattern} no longer occurs: remove it from KNOWN_DECLARATION_ERRORS`);
   step(
     `tsc: the README example type-checks as ESM and CJS (strict, skipLibCheck false${known.length ? ", apart from the known errors above" : ""})`,
   );
@@ -130,7 +138,7 @@ async function main() {
     step(`verdaccio answers on ${registry.url}`);
 
     const environment = {
-      ...process.env,
+      ...cleanEnvironment,
       npm_config_registry: registry.url,
       npm_config_userconfig: registry.userconfig,
       npm_config_cache: join(workDirectory, "npm-cache"),
@@ -156,10 +164,12 @@ async function main() {
     );
     const install = expect("npm install @descent/nn", "npm", ["install", "@descent/nn", ...npmFlags], {
       cwd: consumerDirectory,
+      env: cleanEnvironment,
     });
     if (!install.ok) return;
     const lock = JSON.parse(readFileSync(join(consumerDirectory, "package-lock.json"), "utf8"));
     const expected = descentDependencyClosure(packages, "@descent/nn");
+    const before = failures.length;
     for (const name of expected) {
       const entry = lock.packages[`node_modules/${name}`];
       const version = packages.get(name).manifest.version;
@@ -169,6 +179,7 @@ async function main() {
           `${name}: installed ${entry.version} from ${entry.resolved}, wanted ${version} from here`,
         );
     }
+    if (failures.length > before) return;
     step(`npm install @descent/nn: ${expected.size} @descent packages, all from the local registry`);
 
     const example = firstJavaScriptBlock(readFileSync(join(root, "packages", "nn", "README.md"), "utf8"));
