@@ -65,22 +65,45 @@ function dtypeOfTree(params: ParamTree): DType {
 export function fit(model: Model, params: ParamTree, data: TrainingData, options: FitOptions): FitResult {
   const pool = ResidentPool.open();
   try {
-    return train(model, params, data, options, pool);
+    const steps = trainingSteps("fit", model, params, data, options, pool);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
   } finally {
-    // Nothing resident left `train` (results, callbacks and errors got plain copies).
+    // Nothing resident left the loop (results, callbacks and errors got plain copies).
     pool?.releaseAll();
   }
 }
 
-/** {@link fit} with its internal buffers taken from `pool` where that is safe (see resident-pool.ts). */
-function train(
+/** Where the training loop pauses: after an optimizer step (and its callbacks), or after an epoch's end. */
+export interface TrainingPause {
+  readonly kind: "step" | "epoch";
+  /** The run's live context: a checkpoint taken here resumes at the next step (or epoch). */
+  readonly context: TrainingContext;
+}
+
+/**
+ * The training loop of {@link fit} and `fitAsync`, as a generator: it pauses after every optimizer step
+ * (once its callbacks ran) and after every epoch's end (validation and `onEpochEnd` done), and returns the
+ * result. `fit` drives it to the end without stopping; `fitAsync` yields to the event loop between pauses.
+ * Pausing changes no number, so both give the same bits. Buffers come from `pool` where that is safe
+ * (see resident-pool.ts); the caller releases it once the generator is finished or abandoned.
+ *
+ * @example
+ * const steps = trainingSteps("fit", model, params, data, options, null);
+ * let next = steps.next();
+ * while (!next.done) next = steps.next();
+ * const result = next.value;
+ */
+export function* trainingSteps(
+  op: string,
   model: Model,
   params: ParamTree,
   data: TrainingData,
   options: FitOptions,
   pool: ResidentPool | null,
-): FitResult {
-  const op = "fit";
+): Generator<TrainingPause, FitResult, undefined> {
   if (!isModel(model))
     throw new ValueError(
       op,
@@ -255,6 +278,8 @@ function train(
     return loss(output, y) as Traced;
   });
 
+  const afterStep: TrainingPause = { kind: "step", context };
+  const afterEpoch: TrainingPause = { kind: "epoch", context };
   for (const callback of callbacks) callback.onTrainBegin?.(context);
   let order: Int32Array | null = null;
   // The step before the current one: if its update overflowed, the next step's loss or gradients show it.
@@ -351,6 +376,7 @@ function train(
       step++;
       batchInEpoch++;
       for (const callback of callbacks) callback.onStepEnd?.(context);
+      yield afterStep;
     }
     if (batchInEpoch < stepsPerEpoch) break;
     const logs: Record<string, number> = { epoch, loss: epochLossSum / epochSampleCount };
@@ -380,6 +406,8 @@ function train(
     epochInProgress = false;
     epochEnding = true;
     for (const callback of callbacks) callback.onEpochEnd?.(context, logs as EpochLogs);
+    // Paused while `epochEnding`: a checkpoint taken here resumes at the next epoch, not this one again.
+    yield afterEpoch;
     epochEnding = false;
   }
   if (guard && previous !== null && nonFiniteGradients(current.params).length > 0) {
