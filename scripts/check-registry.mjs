@@ -207,6 +207,12 @@ async function main() {
   }
 }
 
+// Interrupted: exit through process.exit, whose "exit" handlers stop verdaccio and remove the folder.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => process.exit(130));
+process.once("exit", () => {
+  if (!keep) rmSync(workDirectory, { recursive: true, force: true });
+});
+
 process.stdout.write("▸ local registry: publish every package, install @descent/nn alone\n");
 try {
   await main();
