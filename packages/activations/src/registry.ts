@@ -102,7 +102,7 @@ export const activations: {
  * Builds a registered activation from its name and options, e.g. from a saved model's
  * `{ name, options }` (what `activation.toJSON()` gives).
  *
- * @throws {@link ValueError} for an unknown name (listing the valid names) or an unknown option.
+ * @throws {@link @descent/tensor!ValueError} for an unknown name (listing the valid names) or an unknown option.
  * @example
  * ```ts
  * const activation = getActivation("leakyRelu", { alpha: 0.2 });

@@ -24,8 +24,11 @@ export type Shape = readonly number[];
  * `data[i * columns + j]`. Never mutated through the public API.
  */
 export interface Tensor {
+  /** Sizes of the axes, outermost first (`[]` for a scalar); their product is `data.length`. */
   readonly shape: Shape;
+  /** Element type; always agrees with `data` (`float32` ⇔ `Float32Array`). */
   readonly dtype: DType;
+  /** The elements in row-major order. Treat as read-only: descent's ops never write to an input. */
   readonly data: Float32Array | Float64Array;
 }
 
@@ -67,6 +70,10 @@ export interface Activation {
  * subdifferential is `[0, 1]`; any value in it is a valid subgradient. Default `0` (PyTorch, TF.js, JAX).
  */
 export interface SubgradientPolicy {
+  /**
+   * The derivative to use at the kink (a value of the subdifferential there, e.g. in `[0, 1]` for relu);
+   * default `0`.
+   */
   readonly subgradientAtZero?: number;
 }
 
@@ -80,6 +87,7 @@ export type ScalarOrSchedule = number | Schedule;
 export interface UpdateResult<State> {
   /** Deltas: new parameters are `params + updates` (see `applyUpdates`). */
   readonly updates: ParamTree;
+  /** The transformation's next state, to pass to the next `update` call. */
   readonly state: State;
 }
 
@@ -89,7 +97,12 @@ export interface UpdateResult<State> {
  * parameter name, so it serializes to JSON and back exactly.
  */
 export interface GradientTransformation<State = unknown> {
+  /** The initial state for `params` (zero moments, step count 0, …); plain data, keyed like `params`. */
   init(params: ParamTree): State;
+  /**
+   * One step: turns `gradients` (keyed like `params`) into the `updates` to add to `params`, and the next
+   * state. Pure: `state` is not mutated.
+   */
   update(gradients: ParamTree, state: State, params: ParamTree): UpdateResult<State>;
   /**
    * Optional: checks the values of a state that came from outside (a checkpoint, JSON) against this
@@ -102,6 +115,7 @@ export interface GradientTransformation<State = unknown> {
 
 /** A penalty on parameters, added to the loss, with its (sub)gradient. */
 export interface Regularizer {
+  /** Stable identifier (`"l2"`, …), used in saved models and reports. */
   readonly name: string;
   /** The penalty `R(θ)` added to the loss. */
   penalty(params: ParamTree): number;
@@ -111,7 +125,9 @@ export interface Regularizer {
 
 /** A constraint applied to parameters after each optimizer step (max-norm, non-negativity, …). */
 export interface Constraint {
+  /** Stable identifier (`"maxNorm"`, …), used in saved models and reports. */
   readonly name: string;
+  /** The parameters projected onto the constraint set (a new tree; `params` is not mutated). */
   apply(params: ParamTree): ParamTree;
 }
 
@@ -120,21 +136,31 @@ export interface Constraint {
  * `Value` is the differentiable value type of the autodiff package; plain tensors work too.
  */
 export interface Loss<Value = Tensor> {
+  /** Stable identifier (`"meanSquaredError"`, …), used in saved models, histories and reports. */
   readonly name: string;
   (predictions: Value, targets: Tensor): Value;
 }
 
 /** A metric computed from predictions and targets, larger or smaller is better as `direction` says. */
 export interface Metric {
+  /** Stable identifier (`"accuracy"`, …), the key of its value in a training history. */
   readonly name: string;
+  /**
+   * Whether a larger value is better (`"higher"`: accuracy) or a smaller one (`"lower"`: error rates); early
+   * stopping and checkpoints read it.
+   */
   readonly direction: "higher" | "lower";
+  /** The metric of a batch of predictions against their targets (same sample order). */
   compute(predictions: Tensor, targets: Tensor): number;
 }
 
 /** A supervised dataset held in memory: `inputs[i]` is sample `i` along axis 0, `targets[i]` its label or value. */
 export interface Dataset {
+  /** Identifier of the set (`"circle"`, `"mnist-train"`), shown in reports and UIs. */
   readonly name: string;
+  /** The samples, stacked along axis 0: shape `[samples, ...features]`. */
   readonly inputs: Tensor;
+  /** One label (class index or one-hot row) or regression value per sample, in the order of `inputs`. */
   readonly targets: Tensor;
   /** Number of classes for classification sets; absent for regression. */
   readonly classes?: number;
@@ -144,8 +170,11 @@ export interface Dataset {
 
 /** A train / test (and optional validation) split of a {@link Dataset}. */
 export interface DatasetSplit {
+  /** The samples to fit on. */
   readonly train: Dataset;
+  /** The held-out samples to report on (never used for training or model selection). */
   readonly test: Dataset;
+  /** Held-out samples for model selection and early stopping, when requested. */
   readonly validation?: Dataset;
 }
 
@@ -159,55 +188,87 @@ export interface RandomGenerator {
   nextUint32(): number;
   /** The generator's internal state, to save and restore exactly. */
   getState(): readonly number[];
+  /**
+   * Restores a state from {@link RandomGenerator.getState}: the sequence continues exactly as it would have.
+   */
   setState(state: readonly number[]): void;
 }
 
 /** A column of a benchmark table: its name and unit (`""` when unitless). */
 export interface ReportColumn {
+  /** Column header. */
   readonly name: string;
+  /** Unit of the values (`"ms"`, `"GFLOP/s"`), `""` when unitless. */
   readonly unit: string;
 }
 
 /** One plot of a benchmark table: series of (x, y) points. */
 export interface ReportPlot {
+  /** Identifier within its table, used in file names (`<table id>-<id>.svg`). */
   readonly id: string;
+  /** Title shown above the plot. */
   readonly title: string;
+  /** How the points are drawn. */
   readonly kind: "line" | "scatter" | "bar" | "heatmap";
+  /** Label of the horizontal axis (with its unit). */
   readonly xLabel: string;
+  /** Label of the vertical axis (with its unit). */
   readonly yLabel: string;
+  /** Scale of the horizontal axis; default `"linear"`. */
   readonly xScale?: "linear" | "log";
+  /** Scale of the vertical axis; default `"linear"`. */
   readonly yScale?: "linear" | "log";
+  /** The data: one named series of `[x, y]` points per line, bar group or point cloud. */
   readonly series: readonly {
+    /** Legend entry of the series. */
     readonly name: string;
+    /** The `[x, y]` points, in drawing order. */
     readonly points: readonly (readonly [number, number])[];
   }[];
 }
 
 /** One table of the benchmark report. `finding` is computed from `rows`, never fixed text. */
 export interface ReportTable {
+  /** Stable identifier of the table (the experiment's id), used in links and file names. */
   readonly id: string;
+  /** Title shown above the table. */
   readonly title: string;
+  /** The question the experiment answers, in one sentence. */
   readonly question: string;
+  /** The columns, in display order. */
   readonly columns: readonly ReportColumn[];
+  /** One array per row, one cell per column; `null` for a value that was not measured. */
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+  /** The answer to `question`, computed from `rows`. */
   readonly finding: string;
+  /** Plots of the same data. */
   readonly plots: readonly ReportPlot[];
 }
 
 /** Facts about the run that produced a report. */
 export interface ReportMeta {
+  /** Seed of every random generator of the run. */
   readonly seed: number;
+  /** Size of the run: `tiny` (tests), `quick` (the default), `full` (`--full`). */
   readonly mode: "tiny" | "quick" | "full";
+  /** `process.version` of the run. */
   readonly nodeVersion: string;
+  /** CPU model as the OS reports it. */
   readonly cpuModel: string;
+  /** Number of logical CPU cores. */
   readonly cpuCores: number;
+  /** Commit the run was built from, `null` outside a git checkout. */
   readonly gitCommit: string | null;
+  /** When the run started, ISO 8601. */
   readonly date: string;
+  /** Wall time of each experiment, in seconds, by experiment id. */
   readonly durationsSeconds: { readonly [experimentId: string]: number };
 }
 
 /** The benchmark app's `report.json`. */
 export interface Report {
+  /** Facts about the run. */
   readonly meta: ReportMeta;
+  /** One table per experiment, in report order. */
   readonly tables: readonly ReportTable[];
 }

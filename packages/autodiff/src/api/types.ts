@@ -2,7 +2,7 @@ import type { Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "@descent/tensor";
 import type { Traced } from "../core/traced.js";
 
-/** A tree of traced values, as a differentiated function receives a {@link ParamTree}. */
+/** A tree of traced values, as a differentiated function receives a {@link @descent/spec!ParamTree}. */
 export interface TracedTree {
   readonly [name: string]: Traced | TracedTree;
 }

@@ -22,7 +22,7 @@ export interface DatasetFields {
 /**
  * A {@link Dataset} after checking that inputs and targets have the same number of samples (axis 0).
  *
- * @throws {@link ShapeError} when `inputs.shape[0] ≠ targets.shape[0]`.
+ * @throws {@link @descent/tensor!ShapeError} when `inputs.shape[0] ≠ targets.shape[0]`.
  * @example
  * ```ts
  * const ds = createDataset({ name: "tiny", inputs: new Tensor(new Float32Array(4), [2, 2]), targets: new Tensor(new Float32Array(2), [2]) });
@@ -37,7 +37,7 @@ export function createDataset(fields: DatasetFields): Dataset {
  * their shapes say) with the same number of samples along axis 0, and valid `classes` / `classNames`.
  * Returns a fresh dataset object with only those fields.
  *
- * @throws {@link ShapeError} when inputs and targets disagree; {@link ValueError} when a field is of the wrong kind.
+ * @throws {@link @descent/tensor!ShapeError} when inputs and targets disagree; {@link @descent/tensor!ValueError} when a field is of the wrong kind.
  * @example
  * ```ts
  * const dataset = checkDataset("batches", "dataset", value);
@@ -144,7 +144,7 @@ function takeRows(tensor: TensorLike, indices: ArrayLike<number>): Tensor {
  * Class indices (`[n]` or `[n, 1]`) as one-hot rows: `result[i, labels[i]] = 1`, all else 0.
  *
  * @param classes Number of classes; defaults to `max(labels) + 1`.
- * @throws {@link ValueError} when a label is not an integer in `[0, classes)`.
+ * @throws {@link @descent/tensor!ValueError} when a label is not an integer in `[0, classes)`.
  * @example
  * ```ts
  * oneHotLabels(new Tensor(new Float32Array([2, 0]), [2]), 3).toNested(); // [[0, 0, 1], [1, 0, 0]]
@@ -209,7 +209,7 @@ export function classCounts(dataset: Dataset): number[] {
 /**
  * Class indices of `[n]` or `[n, 1]` targets as an `Int32Array`.
  *
- * @throws {@link ValueError} when targets are not one value per sample or a value is not a non-negative integer.
+ * @throws {@link @descent/tensor!ValueError} when targets are not one value per sample or a value is not a non-negative integer.
  * @example
  * ```ts
  * classLabelsOf("myOp", dataset.targets); // Int32Array [0, 1, 1, …]

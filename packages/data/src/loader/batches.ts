@@ -60,8 +60,8 @@ export interface BatchLoader extends Iterable<Batch> {
  * without `shuffle`), cut into batches of `batchSize`. Rows are copied with plain typed-array loops
  * (no per-sample objects); without `shuffle`, batches are zero-copy views of the dataset.
  *
- * @throws {@link ShapeError} when inputs and targets have different numbers of samples (every batch would
- *   otherwise pair a row with the wrong, or a missing, target); {@link ValueError} when `batchSize` is not a
+ * @throws {@link @descent/tensor!ShapeError} when inputs and targets have different numbers of samples (every batch would
+ *   otherwise pair a row with the wrong, or a missing, target); {@link @descent/tensor!ValueError} when `batchSize` is not a
  *   positive integer, an option is of the wrong kind or unknown.
  * @example
  * ```ts

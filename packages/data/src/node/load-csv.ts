@@ -16,7 +16,7 @@ export const DEFAULT_CSV_MAX_BYTES = 256 * 1024 * 1024;
  * Reads a CSV file (UTF-8) into a dataset: {@link parseCsv} on its text, with the path in every error.
  * A file larger than `maxBytes` is refused before it is read.
  *
- * @throws {@link DataError} when the file is missing or too large, or naming the line and column of a bad cell.
+ * @throws {@link @descent/data!DataError} when the file is missing or too large, or naming the line and column of a bad cell.
  * @example
  * ```ts
  * const ds = loadCsv("iris.csv", { target: "species" }); // ds.classNames = ["setosa", "versicolor", "virginica"]

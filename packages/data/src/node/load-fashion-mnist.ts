@@ -45,7 +45,7 @@ const MAX_BYTES: Readonly<Record<keyof typeof FILES, number>> = {
  * No file is decompressed past the size its IDX header declares, nor past the published dataset's size
  * (47,040,016 bytes for the training images), so a decompression bomb is refused within that much memory.
  *
- * @throws {@link DataError} when files are missing (with how to get them: `apt-get install
+ * @throws {@link @descent/data!DataError} when files are missing (with how to get them: `apt-get install
  *   dataset-fashion-mnist`, or pass `directory`), truncated or malformed.
  * @example
  * ```ts

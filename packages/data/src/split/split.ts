@@ -27,7 +27,7 @@ export interface SplitOptions {
  * Part sizes: `test = round(n · testFraction)`, `validation = round(n · validationFraction)`, train gets
  * the rest (per class when `stratify`). Each part's samples come in shuffled order.
  *
- * @throws {@link ValueError} when the fractions are outside `[0, 1)` or leave no training sample.
+ * @throws {@link @descent/tensor!ValueError} when the fractions are outside `[0, 1)` or leave no training sample.
  * @example
  * ```ts
  * const { train, validation, test } = splitDataset(circle(), { testFraction: 0.2, validationFraction: 0.1, stratify: true });

@@ -44,7 +44,7 @@ export function checkTreeName(op: string, key: string, path: string): void {
 
 /**
  * Visits the own entries of one group of a tree, in insertion order, with the checks every walk shares:
- * names ({@link checkTreeName}), depth ({@link MAX_TREE_DEPTH}), cycles, and leaves that are neither a
+ * names (`checkTreeName`), depth (`MAX_TREE_DEPTH`), cycles, and leaves that are neither a
  * tensor nor a group. `ancestors` holds the groups on the current path.
  */
 function visitGroup(
@@ -111,7 +111,7 @@ function describeNode(value: unknown): string {
 /**
  * The leaves of a tree as `[path, tensor]` pairs in depth-first insertion order, paths joined by `"."`.
  * Only own properties are followed; a name that is empty, holds `"."` or is reserved, a leaf that is not a
- * tensor, a cycle, or nesting deeper than {@link MAX_TREE_DEPTH} throws a `ValueError` naming the path.
+ * tensor, a cycle, or nesting deeper than `MAX_TREE_DEPTH` throws a `ValueError` naming the path.
  *
  * @example
  * flattenTree({ dense_1: { weights, bias } }) // [["dense_1.weights", weights], ["dense_1.bias", bias]]
@@ -130,7 +130,7 @@ export function flattenTree(tree: ParamTree, prefix = ""): [string, TensorLike][
 
 /**
  * Rebuilds a nested tree from `[path, tensor]` pairs (the inverse of {@link flattenTree}). Paths come
- * from files, so each part is checked with {@link checkTreeName} and looked up as an own property only:
+ * from files, so each part is checked with `checkTreeName` and looked up as an own property only:
  * `__proto__.polluted` or `toString.x` throw a `ValueError` instead of reaching `Object.prototype`.
  *
  * @example unflattenTree([["dense_1.bias", bias]]) // { dense_1: { bias } }

@@ -3,7 +3,7 @@ import type { Kernels } from "./kernels.js";
 
 type NumericArray = Float32Array | Float64Array;
 
-/** Cache block sizes of {@link createBlockedGemm}, in elements. */
+/** Cache block sizes of `createBlockedGemm`, in elements. */
 export interface GemmBlocking {
   /** Rows of `op(A)` packed at once (the `MC` of GotoBLAS). Rounded up to a multiple of 4. */
   readonly rowBlock: number;
@@ -259,7 +259,7 @@ function roundUpToTile(size: number): number {
  * Pure-JavaScript kernels: the last fallback, and the reference faster kernels are tested against.
  *
  * `gemm` computes `C = α·op(A)·op(B) + β·C` with the cache-blocked, 4×4-tiled kernel of
- * {@link createBlockedGemm} (several GFLOP/s in plain JS).
+ * `createBlockedGemm` (several GFLOP/s in plain JS).
  *
  * @example
  * ```ts
