@@ -12,10 +12,15 @@ import {
 
 /** The fields of a {@link Dataset}, as passed to {@link createDataset}. */
 export interface DatasetFields {
+  /** Identifier of the set, shown in reports and UIs. */
   readonly name: string;
+  /** The samples, stacked along axis 0: shape `[samples, ...features]`. */
   readonly inputs: TensorLike;
+  /** One label or value per sample (axis 0 has as many entries as `inputs`). */
   readonly targets: TensorLike;
+  /** Number of classes for a classification set; omit for regression. */
   readonly classes?: number;
+  /** Human-readable class names, one per class, when known. */
   readonly classNames?: readonly string[];
 }
 

@@ -23,8 +23,11 @@ export interface DataErrorLocation {
  * ```
  */
 export class DataError extends DescentError {
+  /** The file (path or name) that holds the problem, when the data came from a file. */
   readonly file: string | undefined;
+  /** 1-based line of the problem in a text file, when known. */
   readonly line: number | undefined;
+  /** 1-based column of the problem in a table, when known. */
   readonly column: number | undefined;
   constructor(op: string, message: string, location: DataErrorLocation = {}) {
     // Coerced so that the error itself never fails while reporting a bad value.

@@ -4,7 +4,9 @@ import { checkInteger, checkString, describe } from "../core/validate.js";
 
 /** An IDX array (the MNIST file format): its dimensions and its unsigned bytes in row-major order. */
 export interface IdxArray {
+  /** Size of each dimension, outermost first (`[60000, 28, 28]` for MNIST's training images). */
   readonly dimensions: readonly number[];
+  /** The values, row-major; `data.length` is the product of `dimensions`. */
   readonly data: Uint8Array;
 }
 

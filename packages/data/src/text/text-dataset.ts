@@ -68,10 +68,13 @@ export interface TextSplit extends DatasetSplit {
 
 /** Labelled texts to vectorize. */
 export interface LabelledTexts {
+  /** Identifier of the set (becomes the {@link @descent/spec!Dataset} names). */
   readonly name: string;
+  /** The raw texts, one per sample. */
   readonly texts: readonly string[];
   /** Class index of each text. */
   readonly labels: ArrayLike<number>;
+  /** Name of each class, indexed by label. */
   readonly classNames: readonly string[];
 }
 

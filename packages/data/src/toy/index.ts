@@ -9,8 +9,11 @@ export type { ToyOptions } from "./toy-options.js";
 
 /** A toy set's generator with what a UI needs to list it. */
 export interface ToyDatasetEntry {
+  /** Name to show in a menu (`"Two moons"`). */
   readonly title: string;
+  /** Whether the targets are class indices (`classification`) or real values (`regression`). */
   readonly task: "classification" | "regression";
+  /** Builds the set: the same options (count, noise, seed) give the same samples. */
   readonly generate: (options?: ToyOptions) => Dataset;
 }
 
