@@ -1,7 +1,11 @@
 // TypeDoc plugin for descent's packages mode: each package's entry points are the `source` files of
 // its package.json `exports` map (so a new subpath export is documented and validated without any
 // config change), and each entry point's module is named by the import path a user writes
-// (`@descent/nn/node`) instead of its file name (`node`).
+// (`@descent/nn/node`) instead of its file name (`node`). It also sets the one documentation rule
+// TypeDoc cannot express by kind: the members of an inline object type (a return type
+// `{ split, standardizer }`, a field typed `{ file, bytes, checksum }`, an `as const` table) are
+// documented by the TSDoc of the function, field or variable that holds the type, not one by one;
+// the members of named interfaces, classes and type aliases each need their own.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Converter, ReflectionKind } from "typedoc";
@@ -44,6 +48,16 @@ export function load(app) {
       for (const [file, importPath] of entries) importPathByFile.set(file, importPath);
       container.setValue("entryPoints", [...entries.keys()], cwd);
     },
+  });
+  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const inline = [];
+    for (const member of context.project.getReflectionsByKind(ReflectionKind.Property | ReflectionKind.Method)) {
+      const owner = member.parent;
+      if (owner?.kind !== ReflectionKind.TypeLiteral || owner.parent?.kind === ReflectionKind.TypeAlias) continue;
+      if (!member.hasComment()) inline.push(member.getFriendlyFullName());
+    }
+    const listed = app.options.getValue("intentionallyNotDocumented");
+    app.options.setValue("intentionallyNotDocumented", [...listed, ...inline]);
   });
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
     if (reflection.kind !== ReflectionKind.Module) return;
