@@ -51,9 +51,12 @@ export function load(app) {
   });
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     const inline = [];
-    for (const member of context.project.getReflectionsByKind(ReflectionKind.Property | ReflectionKind.Method)) {
+    for (const member of context.project.getReflectionsByKind(
+      ReflectionKind.Property | ReflectionKind.Method,
+    )) {
       const owner = member.parent;
-      if (owner?.kind !== ReflectionKind.TypeLiteral || owner.parent?.kind === ReflectionKind.TypeAlias) continue;
+      if (owner?.kind !== ReflectionKind.TypeLiteral || owner.parent?.kind === ReflectionKind.TypeAlias)
+        continue;
       if (!member.hasComment()) inline.push(member.getFriendlyFullName());
     }
     const listed = app.options.getValue("intentionallyNotDocumented");
