@@ -5,10 +5,16 @@
  * @packageDocumentation
  */
 
+/** Weight initializers (`glorotUniform`, `heNormal`, …), `computeFans` and `calculateGain`. */
 export * as initializers from "./initializers/index.js";
 export * from "./io/index.js";
 export * from "./layers/index.js";
+/**
+ * Loss functions `L(predictions, targets)` (mean squared error, cross-entropies from logits, huber, hinge,
+ * …).
+ */
 export * as losses from "./losses/index.js";
+/** Metrics computed from predictions and targets (accuracy, precision, recall, F1, AUCs, R², …). */
 export * as metrics from "./metrics/index.js";
 export * from "./training/index.js";
 export { cloneTree, countParameters, flattenTree, mapTree, unflattenTree } from "./tree/tree.js";

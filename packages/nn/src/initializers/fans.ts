@@ -22,7 +22,9 @@ export function checkShape(op: string, shape: unknown): number {
 
 /** Fan-in and fan-out of a weight tensor. */
 export interface Fans {
+  /** Inputs feeding each output unit (times the receptive field for convolutions). */
   readonly fanIn: number;
+  /** Output units each input feeds (times the receptive field for convolutions). */
   readonly fanOut: number;
 }
 

@@ -29,6 +29,10 @@ export interface HeOptions {
   readonly mode?: FanMode;
   /** Activation whose gain to use (default `"relu"`, gain √2); `"leakyRelu"` reads `negativeSlope`. */
   readonly nonlinearity?: string;
+  /**
+   * Slope of the negative part when `nonlinearity` is `"leakyRelu"` (gain `√(2 / (1 + slope²))`). Default
+   * 0.01.
+   */
   readonly negativeSlope?: number;
 }
 

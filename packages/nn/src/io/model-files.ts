@@ -14,6 +14,7 @@ import { decodeValue, encodeValue } from "./value-codec.js";
 export interface ModelSnapshot {
   /** `model.config`: rebuild the model with `modelFromConfig`. */
   readonly architecture?: LayerConfig | null;
+  /** The trained parameters (the only required field). */
   readonly params: ParamTree;
   /** Non-trainable state (batch-norm running statistics). */
   readonly state?: ParamTree;
@@ -27,15 +28,28 @@ export interface ModelSnapshot {
 
 /** The manifest file: human-readable JSON that describes the weights file. */
 export interface ModelManifest {
+  /** Marks the file as a descent model. */
   readonly format: "descent-model";
+  /** Version of this manifest format; a loader refuses versions it does not know. */
   readonly formatVersion: 1;
+  /** The `@descent/*` package versions that wrote the files. */
   readonly packages: Readonly<Record<string, string>>;
+  /** The seed the model was initialized / trained with, or null. */
   readonly seed: number | null;
+  /** The model's config (`model.config`), or null when only parameters were saved. */
   readonly architecture: LayerConfig | null;
+  /**
+   * The weights file: its name (next to the manifest), its size in bytes, and its FNV-1a checksum
+   * (`fnv1a32:<8 hex digits>`).
+   */
   readonly weights: { readonly file: string; readonly bytes: number; readonly checksum: string };
+  /** Every parameter tensor by flat path (`dense_1.weights`) with its dtype and shape. */
   readonly params: Readonly<Record<string, { readonly dtype: string; readonly shape: readonly number[] }>>;
+  /** Every non-trainable state tensor by flat path, with its dtype and shape. */
   readonly state: Readonly<Record<string, { readonly dtype: string; readonly shape: readonly number[] }>>;
+  /** The training checkpoint as JSON (its tensors stored in the weights file under `@training.`), or null. */
   readonly training: unknown;
+  /** Free-form JSON notes (dataset, accuracy, …). */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 

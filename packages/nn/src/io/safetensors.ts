@@ -10,7 +10,9 @@ export type SafetensorsMetadata = Record<string, string>;
  * null-prototype objects (a tensor named `__proto__` or `toString` is an own entry, never an inherited one).
  */
 export interface DecodedSafetensors {
+  /** The tensors by name, in file order. */
   readonly tensors: Record<string, Tensor>;
+  /** The header's `__metadata__` strings (`{}` when absent). */
   readonly metadata: SafetensorsMetadata;
 }
 

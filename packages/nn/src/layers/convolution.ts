@@ -67,10 +67,13 @@ export interface Conv2dOptions {
   readonly strides?: Size2d;
   /** `"valid"` (default: only full windows) or `"same"` (zero padding so `out = ⌈in / stride⌉`, as TensorFlow). */
   readonly padding?: Padding;
+  /** Whether to add a bias `[out]`. Default `true`. */
   readonly useBias?: boolean;
   /** Initializer of `weights` `[kh, kw, in, out]`. Default Glorot uniform (fans include the receptive field). */
   readonly weightsInitializer?: Initializer;
+  /** Initializer of `bias` `[out]`. Default zeros. */
   readonly biasInitializer?: Initializer;
+  /** Parameter-tree name (default `conv2d_<n>` given by `sequential`). */
   readonly name?: string;
 }
 
@@ -266,6 +269,7 @@ export interface MaxPool2dOptions {
   readonly strides?: Size2d;
   /** `"valid"` (default) or `"same"`; padding never wins the max. */
   readonly padding?: Padding;
+  /** Layer name (default `maxPool2d_<n>` given by `sequential`; the layer has no parameters). */
   readonly name?: string;
 }
 

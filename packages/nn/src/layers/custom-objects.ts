@@ -43,7 +43,9 @@ export type CustomRegistry<Factory> = ReadonlyMap<string, Factory> | { readonly 
  * loadModel("models/custom", { custom: { layers: { scaleShift: scaleShiftFromConfig }, activations: { swishBeta } } })
  */
 export interface CustomObjects {
+  /** Factories of custom layers, by the `type` their config saved. */
   readonly layers?: CustomRegistry<LayerFactory>;
+  /** Factories of custom activations, by the `name` they saved. */
   readonly activations?: CustomRegistry<ActivationFactory>;
 }
 

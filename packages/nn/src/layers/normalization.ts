@@ -24,6 +24,7 @@ export interface BatchNormOptions {
    * `running ← (1 − momentum)·running + momentum·batch`. Default `0.1` (Keras' `momentum=0.99` is `0.01` here).
    */
   readonly momentum?: number;
+  /** Parameter-tree name (default `batchNorm_<n>` given by `sequential`). */
   readonly name?: string;
 }
 

@@ -11,7 +11,9 @@ export interface Params {
 
 /** JSON that describes a layer, enough to rebuild it with {@link layerFromConfig}. */
 export interface LayerConfig {
+  /** Layer kind (`"dense"`, or a custom layer's type): picks the factory that rebuilds it. */
   readonly type: string;
+  /** The name the user gave the layer, if any. */
   readonly name?: string;
   readonly [option: string]: unknown;
 }

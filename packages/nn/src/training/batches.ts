@@ -5,7 +5,9 @@ import type { FitOptions } from "./types.js";
 
 /** Inputs and targets of a supervised dataset (any `Dataset` of `@descent/spec` fits). */
 export interface TrainingData {
+  /** The samples, stacked along axis 0. */
   readonly inputs: TensorLike;
+  /** One target per sample, in the order of `inputs` (same length along axis 0). */
   readonly targets: TensorLike;
 }
 

@@ -203,7 +203,9 @@ export function learningRateScheduler(schedule: (epoch: number, scale: number) =
 
 /** Options of {@link reduceOnPlateau}. */
 export interface ReduceOnPlateauOptions {
+  /** Logged quantity to watch. Default `"validationLoss"` with validation data, else `"loss"`. */
   readonly monitor?: string;
+  /** `"auto"` (default): maximize accuracy/AUC/precision/recall/F1/R², minimize anything else. */
   readonly mode?: MonitorMode;
   /** Multiplies the learning-rate scale on a plateau. Default 0.1. */
   readonly factor?: number;

@@ -82,6 +82,10 @@ export function predict(
 export interface EvaluateOptions extends PredictOptions {
   /** Reported as `loss` when given. */
   readonly loss?: LossFunction | LossName;
+  /**
+   * Metrics to report, each under its name (`accuracy`, …): built-in names or your own {@link
+   * @descent/spec!Metric}s.
+   */
   readonly metrics?: readonly (MetricName | Metric)[];
 }
 

@@ -16,11 +16,13 @@ import type { FitOptions, FitResult, TrainingCheckpoint } from "./types.js";
 export interface FitProgress {
   /** Epoch in progress (0-based) and the number of epochs asked for. */
   readonly epoch: number;
+  /** The number of epochs asked for (`options.epochs`). */
   readonly epochs: number;
   /** Optimizer steps done in total (including steps before a resume). */
   readonly step: number;
   /** Batches done in this epoch, of `stepsPerEpoch`. */
   readonly batchInEpoch: number;
+  /** Optimizer steps (batches) in each epoch. */
   readonly stepsPerEpoch: number;
   /** Loss of the latest batch (penalty included). */
   readonly loss: number;
@@ -50,9 +52,13 @@ export interface FitAsyncOptions extends FitOptions {
  * was aborted before training began (nothing ran).
  */
 export class TrainingAbortedError extends DescentError {
+  /** The signal's `reason` (an `AbortError` `DOMException` unless the caller passed one to `abort()`). */
   readonly reason: unknown;
+  /** Everything needed to resume bit-identically (pass as `options.resume`); null when nothing ran. */
   readonly checkpoint: TrainingCheckpoint | null;
+  /** The parameters at the end of the last finished step; null when nothing ran. */
   readonly params: ParamTree | null;
+  /** The non-trainable state at the end of the last finished step; null when nothing ran. */
   readonly state: ParamTree | null;
   constructor(
     reason: unknown,

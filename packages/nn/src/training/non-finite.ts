@@ -9,8 +9,11 @@ export interface NonFiniteReport {
   readonly kind: "loss" | "gradient" | "update";
   /** Optimizer step (0-based) whose loss, gradients or update were not finite; its update was not applied. */
   readonly step: number;
+  /** Epoch (0-based) of that step. */
   readonly epoch: number;
+  /** Batch (0-based) of that step within its epoch. */
   readonly batchInEpoch: number;
+  /** The batch's loss at that step (may itself be NaN or infinite). */
   readonly loss: number;
   /**
    * Layer (first path component) of the parameter concerned: the non-finite gradient nearest the output,
@@ -30,8 +33,11 @@ export interface NonFiniteReport {
  * with the bad step: `params` and `history` are those of the last good step.
  */
 export class NonFiniteError extends DescentError {
+  /** What went non-finite, where, and when. */
   readonly report: NonFiniteReport;
+  /** The parameters of the last good step (the bad update was not applied). */
   readonly params: ParamTree;
+  /** The history up to the last good step. */
   readonly history: History;
   constructor(report: NonFiniteReport, params: ParamTree, history: History, learningRateScale: number) {
     super("fit", describeReport(report, learningRateScale));

@@ -32,16 +32,23 @@ export interface TrainingCheckpoint {
   readonly step: number;
   /** Epoch in progress (0-based) and batches of it already done. */
   readonly epoch: number;
+  /** Batches of that epoch already done. */
   readonly batchInEpoch: number;
+  /** The `seed` the run started with. */
   readonly seed: number;
   /** RNG states: the shuffler at the start of the current epoch, the layers' generator (dropout) now. */
   readonly shuffleRandomState: readonly number[];
+  /** State of the layers' generator (dropout) at the end of the step. */
   readonly layerRandomState: readonly number[];
+  /** The optimizer's state (plain data, as its `init` built it and `update` advanced it). */
   readonly optimizerState: unknown;
+  /** The learning-rate multiplier in force (see {@link TrainingContext.learningRateScale}). */
   readonly learningRateScale: number;
   /** Partial sums of the current epoch's loss. */
   readonly epochLossSum: number;
+  /** Samples seen so far in the current epoch (the weight of `epochLossSum`). */
   readonly epochSampleCount: number;
+  /** The history up to the checkpoint. */
   readonly history: History;
   /** Saved state of callbacks that have one, by callback name. */
   readonly callbacks: Readonly<Record<string, unknown>>;
@@ -49,23 +56,33 @@ export interface TrainingCheckpoint {
 
 /** The live state of a `fit` run, as callbacks see it. Callbacks may change the writable fields. */
 export interface TrainingContext {
+  /** The model being trained. */
   readonly model: Model;
+  /** Epochs the run will do at most (`options.epochs`). */
   readonly epochs: number;
+  /** Optimizer steps in each epoch (batches per pass over the data). */
   readonly stepsPerEpoch: number;
+  /** Number of training samples. */
   readonly sampleCount: number;
+  /** Samples per step (the last batch of an epoch may be smaller). */
   readonly batchSize: number;
+  /** Whether `validationData` was given (the logs then hold `validationLoss`, …). */
   readonly hasValidation: boolean;
   /** Epoch in progress (0-based), optimizer steps done, batches done in this epoch. */
   readonly epoch: number;
+  /** Optimizer steps done. */
   readonly step: number;
+  /** Batches done in the current epoch. */
   readonly batchInEpoch: number;
   /** Loss of the latest batch. */
   readonly lastLoss: number;
+  /** What happened so far; the current epoch's logs are added when it ends. */
   readonly history: History;
   /** Current parameters (replace to restore other weights, e.g. early stopping). */
   params: ParamTree;
   /** Current non-trainable state (batch-norm running statistics). */
   state: ParamTree;
+  /** The optimizer's current state (replace it together with `params` to restore a snapshot). */
   optimizerState: unknown;
   /**
    * Multiplies every update: with optimizers whose chain ends in a learning-rate scale (all built-in
@@ -82,13 +99,22 @@ export interface TrainingContext {
 export interface Callback {
   /** Identifies the callback's saved state in checkpoints. */
   readonly name: string;
+  /** Called once before the first step of the run (of a resumed run too). */
   onTrainBegin?(context: TrainingContext): void;
+  /** Called at the start of every epoch, before its first batch. */
   onEpochBegin?(context: TrainingContext): void;
+  /**
+   * Called after every optimizer step (the parameters already updated); set `context.stopTraining` to stop
+   * here.
+   */
   onStepEnd?(context: TrainingContext): void;
+  /** Called at the end of every epoch with its logs (validation numbers included). */
   onEpochEnd?(context: TrainingContext, logs: EpochLogs): void;
+  /** Called once when training ends without an error or an abort (`history.stopReason` says why). */
   onTrainEnd?(context: TrainingContext): void;
   /** Plain-data state to save in checkpoints, and to restore on resume. */
   getState?(): unknown;
+  /** Restores what {@link Callback.getState} returned, when training resumes from a checkpoint. */
   setState?(state: unknown): void;
 }
 
@@ -126,6 +152,10 @@ export interface FitOptions {
   readonly regularizers?: readonly Regularizer[];
   /** Applied to the parameters after every step (max-norm, non-negativity, …). */
   readonly constraints?: readonly Constraint[];
+  /**
+   * Hooks run at the start and end of training, epochs and steps (early stopping, schedules, checkpoints,
+   * logging).
+   */
   readonly callbacks?: readonly Callback[];
   /** Initial non-trainable state. Default `model.initState()` (in the parameters' dtype). */
   readonly state?: ParamTree;
@@ -142,9 +172,15 @@ export interface FitOptions {
 
 /** What `fit` returns. */
 export interface FitResult {
+  /** The trained parameters. */
   readonly params: ParamTree;
+  /**
+   * The final non-trainable state (batch-norm running statistics); pass it to `model.apply` for inference.
+   */
   readonly state: ParamTree;
+  /** The optimizer's final state, to continue training with the same optimizer. */
   readonly optimizerState: unknown;
+  /** Losses and metrics per epoch and per step, and why training ended. */
   readonly history: History;
   /** Optimizer steps done in total (including steps before a resume). */
   readonly step: number;
