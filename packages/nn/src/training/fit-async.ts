@@ -14,7 +14,7 @@ import type { FitOptions, FitResult, TrainingCheckpoint } from "./types.js";
 
 /** Where training is, reported after every optimizer step. */
 export interface FitProgress {
-  /** Epoch in progress (0-based) and the number of epochs asked for. */
+  /** Epoch in progress (0-based). */
   readonly epoch: number;
   /** The number of epochs asked for (`options.epochs`). */
   readonly epochs: number;
