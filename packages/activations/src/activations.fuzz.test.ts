@@ -145,7 +145,7 @@ describe("activations fuzz: constructors and the registry", () => {
     check(
       fc.property(name, options, (n, o) => {
         const before = Object.keys(Object.prototype).length;
-        const outcome = expectDescentOutcome(() => getActivation(n as string, o as object), {
+        const outcome = expectDescentOutcome(() => getActivation(n as ActivationName, o as object), {
           names: [...ERROR_NAMES, "valid names are"],
           check: (activation) =>
             (typeof n === "string" && Object.hasOwn(activations, n) && activation.name.length > 0) ||
@@ -162,7 +162,7 @@ describe("activations fuzz: constructors and the registry", () => {
 
   it("refuses prototype names, listing the valid ones", () => {
     for (const name of PROTOTYPE_NAMES) {
-      expect(() => getActivation(name)).toThrow(
+      expect(() => getActivation(name as ActivationName)).toThrow(
         `getActivation: unknown activation "${name}": valid names are relu`,
       );
     }
@@ -209,7 +209,7 @@ describe("activations fuzz: constructors and the registry", () => {
               }
               // The options it reports rebuild it.
               const again = getActivation(
-                (built as unknown as { name: string }).name,
+                (built as unknown as { name: ActivationName }).name,
                 built.options as object,
               );
               return (

@@ -39,7 +39,9 @@ export {
   type ActivationName,
   type ActivationOptionsByName,
   activations,
+  type ElementwiseActivationName,
   getActivation,
+  isActivationName,
   type RegisteredActivation,
 } from "./registry.js";
 export { logSigmoid, type SoftplusOptions, sigmoid, softplus, softsign, tanh } from "./sigmoid-family.js";

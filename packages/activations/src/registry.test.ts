@@ -1,10 +1,10 @@
 import { ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
-import { activations, getActivation } from "./registry.js";
+import { type ActivationName, activations, getActivation, isActivationName } from "./registry.js";
 
 describe("registry", () => {
   it("builds every registered activation with its default options, and rebuilds it from toJSON()", () => {
-    for (const name of Object.keys(activations)) {
+    for (const name of Object.keys(activations) as ActivationName[]) {
       const activation = getActivation(name);
       expect(activation.name).toBe(name === "swish" ? "silu" : name);
       const saved = JSON.parse(JSON.stringify(activation));
@@ -24,11 +24,11 @@ describe("registry", () => {
   });
 
   it("rejects an unknown name, listing the valid ones", () => {
-    expect(() => getActivation("reLU")).toThrow(ValueError);
-    expect(() => getActivation("reLU")).toThrow(
+    expect(() => getActivation("reLU" as ActivationName)).toThrow(ValueError);
+    expect(() => getActivation("reLU" as ActivationName)).toThrow(
       'getActivation: unknown activation "reLU": valid names are relu, leakyRelu, elu, selu, celu, gelu, silu, swish, mish, sigmoid, hardSigmoid, tanh, hardTanh, relu6, softplus, softsign, linear, logSigmoid, softmax, logSoftmax',
     );
-    expect(() => getActivation("toString")).toThrow("unknown activation");
+    expect(() => getActivation("toString" as ActivationName)).toThrow("unknown activation");
   });
 
   it("rejects unknown or invalid options (a typo in a saved model is not ignored)", () => {
@@ -44,5 +44,14 @@ describe("registry", () => {
     expect(() => getActivation("softmax", { axis: 0.5 })).toThrow(
       "softmax: axis must be an integer, got 0.5",
     );
+  });
+});
+
+describe("isActivationName", () => {
+  it("accepts the registered names and nothing else, prototype names included", () => {
+    for (const name of Object.keys(activations)) expect(isActivationName(name)).toBe(true);
+    for (const value of ["reLU", "rleu", "", "toString", "constructor", "__proto__", 1, null, undefined]) {
+      expect(isActivationName(value)).toBe(false);
+    }
   });
 });

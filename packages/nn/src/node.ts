@@ -19,6 +19,7 @@ export {
   type LoadedModel,
   type LoadModelOptions,
   loadModel,
+  loadSnapshot,
   saveModel,
   writeFileAtomic,
 } from "./node/files.js";

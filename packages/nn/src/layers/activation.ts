@@ -1,4 +1,4 @@
-import { applyActivation, getActivation } from "@descent/activations";
+import { type ActivationName, applyActivation, getActivation } from "@descent/activations";
 import type { Operand, Traced } from "@descent/autodiff";
 import type { Activation } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
@@ -12,8 +12,12 @@ interface NamedActivation {
   toJSON?(): { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
 }
 
-/** What the activation layer accepts: an activation object, or the registry name of one (`"relu"`). */
-export type ActivationLike = Activation | NamedActivation | string;
+/**
+ * What the activation layer accepts: an activation object, or the name of a built-in one (`"relu"`). Names
+ * are the union `ActivationName` of `@descent/activations`, so a typo (`"rleu"`) is a compile error; your own
+ * activations are passed as objects.
+ */
+export type ActivationLike = Activation | NamedActivation | ActivationName;
 
 /** True for values `activation()` accepts that are not layers themselves. */
 export function isActivationLike(value: unknown): value is ActivationLike {

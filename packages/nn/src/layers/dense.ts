@@ -1,5 +1,5 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
-import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { DType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
   allocate,
   denseForwardByGemm,
@@ -38,6 +38,23 @@ export interface DenseOptions {
 }
 
 /**
+ * Parameters of a {@link dense} layer: `weights` `[in, out]` and `bias` `[out]`
+ * (`{ useBias: false }` gives {@link DenseWeights}). What `model.paramsOf(params, layer)` returns for it.
+ *
+ * @example
+ * const { weights, bias } = model.paramsOf(params, hidden); // hidden = dense(2, 8)
+ */
+export type DenseParams = { readonly weights: TensorLike; readonly bias: TensorLike };
+
+/**
+ * Parameters of a `dense(…, { useBias: false })` layer: `weights` `[in, out]` only.
+ *
+ * @example
+ * const { weights } = dense(2, 8, { useBias: false }).init(createRandom(0));
+ */
+export type DenseWeights = { readonly weights: TensorLike };
+
+/**
  * A fully connected (linear) layer: `y = x · W + b` with `W: [in, out]`, `b: [out]`, for `x: [batch, in]`
  * (or `[batch, …, in]`, applied to the last axis). Parameters `{ weights, bias }`.
  *
@@ -51,7 +68,26 @@ export interface DenseOptions {
  * const params = layer.init(createRandom(0)); // { weights: [784,128], bias: [128] }
  * layer.apply(params, batch).shape; // [batch, 128]
  */
-export function dense(inputSize: number, outputSize: number, options: DenseOptions = {}): Layer {
+export function dense(
+  inputSize: number,
+  outputSize: number,
+  options: DenseOptions & { readonly useBias: false },
+): Layer<DenseWeights>;
+export function dense(
+  inputSize: number,
+  outputSize: number,
+  options?: DenseOptions & { readonly useBias?: true },
+): Layer<DenseParams>;
+export function dense(
+  inputSize: number,
+  outputSize: number,
+  options?: DenseOptions,
+): Layer<DenseParams | DenseWeights>;
+export function dense(
+  inputSize: number,
+  outputSize: number,
+  options: DenseOptions = {},
+): Layer<DenseParams | DenseWeights> {
   for (const [label, size] of [
     ["inputSize", inputSize],
     ["outputSize", outputSize],
@@ -68,13 +104,13 @@ export function dense(inputSize: number, outputSize: number, options: DenseOptio
     functionOption<Initializer>("dense", "options.biasInitializer", options.biasInitializer) ?? zeros();
   nameOption("dense", "options.name", options.name);
   const fix = `pass the tree made by init() of dense(${inputSize}, ${outputSize}${options.name === undefined ? "" : `, { name: ${JSON.stringify(options.name)} }`})`;
-  const layer: Layer = {
+  const layer: Layer<DenseParams | DenseWeights> = {
     type: "dense",
     name: options.name,
     hasParams: true,
     hasState: false,
     config: { type: "dense", name: options.name, inputSize, outputSize, useBias },
-    init(random: RandomGenerator, dtype?: DType): ParamTree {
+    init(random: RandomGenerator, dtype?: DType): DenseParams | DenseWeights {
       const weights = weightsInitializer(random, [inputSize, outputSize], dtype);
       return useBias ? { weights, bias: biasInitializer(random, [outputSize], dtype) } : { weights };
     },

@@ -8,7 +8,7 @@ export type {
   FromConfigOptions,
   LayerFactory,
 } from "./custom-objects.js";
-export { type DenseOptions, dense } from "./dense.js";
+export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
 export type { Padding } from "./kernels/windows.js";
 export { type BatchNormOptions, batchNorm, layerNorm } from "./normalization.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";

@@ -1,4 +1,4 @@
-import { activations as builtInActivations, getActivation } from "@descent/activations";
+import { activations as builtInActivations, getActivation, isActivationName } from "@descent/activations";
 import { ValueError } from "@descent/tensor";
 import { type ActivationLike, activation, isActivationLike, resolveActivation } from "./activation.js";
 import { conv2d, maxPool2d } from "./convolution.js";
@@ -143,7 +143,7 @@ function buildLayer(op: string, subject: string, config: LayerConfig, options: F
     name: string,
     activationOptions: Readonly<Record<string, unknown>>,
   ): ActivationLike => {
-    if (Object.hasOwn(builtInActivations, name)) return getActivation(name, activationOptions);
+    if (isActivationName(name)) return getActivation(name, activationOptions);
     const factory = custom.activations.get(name);
     const entry = `options.custom.activations[${JSON.stringify(name)}]`;
     if (factory === undefined) {

@@ -48,6 +48,21 @@ export interface Model extends Layer {
   ): { output: Traced; state: ParamTree };
   /** A table of layers with their output shapes (for a per-sample `inputShape`) and parameter counts. */
   summary(inputShape?: readonly number[], params?: ParamTree): string;
+  /**
+   * The entry of `params` (made by `init`, or trained by `fit`) that belongs to `layer`, typed as that
+   * layer's parameters — `{ weights, bias }` for a `dense` layer — so its weights are reached without
+   * knowing the name `sequential` gave it (`dense_1`, …). By name (`"dense_1"`), the entry as a `ParamTree`.
+   *
+   * @throws ValueError when the layer is not one of this model's, has no parameters, or `params` has no
+   * entry for it.
+   * @example
+   * const hidden = dense(2, 8);
+   * const model = sequential([hidden, "relu", dense(8, 1)]);
+   * const { params } = fit(model, model.init(0), data, options);
+   * const { weights, bias } = model.paramsOf(params, hidden); // Tensor, Tensor
+   */
+  paramsOf<P extends ParamTree>(params: ParamTree, layer: Layer<P>): P;
+  paramsOf(params: ParamTree, name: string): ParamTree;
 }
 
 /**
@@ -191,6 +206,33 @@ export function sequential(
       let shape = [...inputShape];
       for (const layer of layers) shape = layer.outputShape(shape);
       return shape;
+    },
+    paramsOf(params: ParamTree, layerOrName: Layer | string): ParamTree {
+      const index =
+        typeof layerOrName === "string" ? layerNames.indexOf(layerOrName) : layers.indexOf(layerOrName);
+      const what =
+        typeof layerOrName === "string" ? `layer name ${describe(layerOrName)}` : describe(layerOrName);
+      if (index === -1 || (typeof layerOrName !== "string" && layers.lastIndexOf(layerOrName) !== index)) {
+        throw new ValueError(
+          "paramsOf",
+          `${what} is ${index === -1 ? "not a layer of this model" : "in this model more than once"}: pass one of its layers (the values given to sequential) or a name of ${layerNames.join(", ")}`,
+        );
+      }
+      const name = layerNames[index]!;
+      if (!layers[index]!.hasParams) {
+        throw new ValueError("paramsOf", `layer "${name}" has no parameters`);
+      }
+      if (!isObject(params)) {
+        throw new ValueError("paramsOf", `params is ${describe(params)}: pass the tree made by model.init()`);
+      }
+      const entry = ownValue(params, name);
+      if (!isObject(entry)) {
+        throw new ValueError(
+          "paramsOf",
+          `params has no entry "${name}" (found ${Object.keys(params).join(", ") || "none"}): pass the tree made by this model's init() or fit()`,
+        );
+      }
+      return entry as ParamTree;
     },
     summary(inputShape?: readonly number[], params?: ParamTree): string {
       if (inputShape !== undefined) checkShapeArgument("sequential", "inputShape", inputShape);

@@ -33,8 +33,17 @@ export interface ApplyOptions {
 /**
  * A layer: a function of (parameters, input), plus how to make its initial parameters and state.
  * A layer holds no parameters itself, so one layer value can serve many parameter sets.
+ *
+ * `P` is the shape of the layer's parameter tree (`dense` gives `Layer<DenseParams>`, `{ weights, bias }`);
+ * `model.paramsOf(params, layer)` returns a trained tree's entry for the layer with that type.
+ * `P` must be a type alias (`type MyParams = { … }`), not an interface: only object types written as
+ * aliases fit `ParamTree`'s index signature.
+ *
+ * @example
+ * const hidden: Layer<DenseParams> = dense(2, 8);
+ * const { weights } = hidden.init(createRandom(0)); // weights: Tensor
  */
-export interface Layer {
+export interface Layer<P extends ParamTree = ParamTree> {
   /** Kind of layer, e.g. `"dense"`; names parameters (`dense_1`) and saved architectures. */
   readonly type: string;
   /** Name chosen by the user (overrides the `type_index` name given by `sequential`). */
@@ -46,7 +55,7 @@ export interface Layer {
   /** JSON description: `layerFromConfig(layer.config)` rebuilds the layer. */
   readonly config: LayerConfig;
   /** Initial trainable parameters (`{}` when the layer has none), drawn from `random`. */
-  init(random: RandomGenerator, dtype?: DType): ParamTree;
+  init(random: RandomGenerator, dtype?: DType): P;
   /** Initial non-trainable state (`{}` when the layer has none). */
   initState(dtype?: DType): ParamTree;
   /** The layer's output for a batch of inputs. */

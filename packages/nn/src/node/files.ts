@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { DescentError, ValueError } from "@descent/tensor";
 import { checkAgainstArchitecture } from "../io/check-architecture.js";
-import { resolveLimits } from "../io/limits.js";
+import { type ModelFileLimits, resolveLimits } from "../io/limits.js";
 import { parseManifest } from "../io/manifest-schema.js";
 import {
   type DeserializeOptions,
@@ -107,9 +107,10 @@ export function saveModel(directory: string, snapshot: ModelSnapshot): void {
   removeStaleFiles(directory, weightsFile);
 }
 
-/** A loaded model: the snapshot, plus the model rebuilt from its architecture when it has one. */
+/** A loaded model: the snapshot, plus the model rebuilt from its saved architecture. */
 export interface LoadedModel extends ModelSnapshot {
-  readonly model: Model | null;
+  /** The model rebuilt from the saved architecture, ready for `apply(params, …)`. */
+  readonly model: Model;
 }
 
 /** Options of {@link loadModel}. */
@@ -124,12 +125,14 @@ export interface LoadModelOptions extends DeserializeOptions {
 /**
  * Loads a model saved by {@link saveModel}: reads `manifest.json`, then the weights file it names
  * (`weights.file`, so folders of older versions holding `model.safetensors` load too), validates both
- * (see `deserializeModel`; `options.limits` bounds what the files may make it allocate), and when an
- * architecture was saved, rebuilds the model — custom layer types and activations from `options.custom`
- * — and checks every parameter and state tensor against it.
+ * (see `deserializeModel`; `options.limits` bounds what the files may make it allocate), rebuilds the
+ * model from the saved architecture — custom layer types and activations from `options.custom` — and
+ * checks every parameter and state tensor against it. `model` is never null: a folder saved without an
+ * architecture (`saveModel(dir, { params })`) is refused; read such a folder with {@link loadSnapshot}.
  *
  * @throws ValueError when a file is missing, truncated or malformed, naming the file and field; when the
- * architecture uses a layer type or activation that is neither built in nor in `options.custom`, naming it.
+ * folder has no architecture (naming `loadSnapshot`); when the architecture uses a layer type or
+ * activation that is neither built in nor in `options.custom`, naming it.
  * @example
  * const { model, params, state } = loadModel("models/mnist");
  * const logits = predict(model, params, inputs, { state });
@@ -137,15 +140,63 @@ export interface LoadModelOptions extends DeserializeOptions {
  */
 export function loadModel(directory: string, options: LoadModelOptions = {}): LoadedModel {
   const op = "loadModel";
-  if (typeof directory !== "string" || directory.length === 0) {
-    throw new ValueError(op, "directory must be a non-empty string");
-  }
+  checkDirectoryArgument(op, directory);
   if (typeof options !== "object" || options === null || Array.isArray(options))
     throw new ValueError(op, `options is ${describe(options)}: pass { limits?, custom? }`);
   checkOptionKeys(op, options, ["limits", "custom"]);
   const limits = resolveLimits(op, options.limits);
   // Checked before any file is read, so a bad registry fails even for a folder without an architecture.
   resolveCustomObjects(op, options.custom, BUILT_IN_LAYER_TYPES);
+  const { snapshot, weightsFile } = readSnapshot(op, directory, limits);
+  if (!snapshot.architecture) {
+    throw new ValueError(
+      op,
+      `${join(directory, MANIFEST_FILE)} has no architecture (it was saved as saveModel(directory, { params })): read its parameters with loadSnapshot(directory), or save with { architecture: model.config, params } to load a model`,
+    );
+  }
+  let model: Model;
+  try {
+    model = buildModel(op, "the saved model", snapshot.architecture, { custom: options.custom });
+  } catch (error) {
+    if (error instanceof DescentError) throw error;
+    throw new ValueError(op, `the saved architecture cannot be rebuilt (${(error as Error)?.message})`);
+  }
+  checkAgainstArchitecture(op, model, snapshot.params, snapshot.state ?? {}, weightsFile);
+  return { ...snapshot, model };
+}
+
+/**
+ * Reads what {@link saveModel} wrote — parameters, state, seed, training checkpoint, metadata and the
+ * architecture's JSON if one was saved — validated as {@link loadModel} does, without rebuilding a model:
+ * for folders saved without an architecture (`saveModel(dir, { params })`), or to inspect a save whose
+ * custom layers are not at hand.
+ *
+ * @throws ValueError when a file is missing, truncated or malformed, naming the file and field.
+ * @example
+ * const { params } = loadSnapshot("weights/encoder"); // saved with saveModel(dir, { params })
+ * const { training } = loadSnapshot("checkpoints/run1"); // resume: fit(…, { resume: training })
+ */
+export function loadSnapshot(directory: string, options: DeserializeOptions = {}): ModelSnapshot {
+  const op = "loadSnapshot";
+  checkDirectoryArgument(op, directory);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ValueError(op, `options is ${describe(options)}: pass { limits? }`);
+  checkOptionKeys(op, options, ["limits"]);
+  return readSnapshot(op, directory, resolveLimits(op, options.limits)).snapshot;
+}
+
+function checkDirectoryArgument(op: string, directory: unknown): void {
+  if (typeof directory !== "string" || directory.length === 0) {
+    throw new ValueError(op, "directory must be a non-empty string");
+  }
+}
+
+/** The validated snapshot of a folder and the weights file it was read from. */
+function readSnapshot(
+  op: string,
+  directory: string,
+  limits: Required<ModelFileLimits>,
+): { snapshot: ModelSnapshot; weightsFile: string } {
   const manifestPath = join(directory, MANIFEST_FILE);
   // A save running while we read may remove the weights file the manifest we read names; the manifest
   // then names a newer one, so reading again is enough.
@@ -181,16 +232,7 @@ export function loadModel(directory: string, options: LoadModelOptions = {}): Lo
       throw fileError(op, "read", weightsPath, error);
     }
     const snapshot = deserializeModel({ manifest: manifestText, weights }, { limits });
-    if (!snapshot.architecture) return { ...snapshot, model: null };
-    let model: Model;
-    try {
-      model = buildModel(op, "the saved model", snapshot.architecture, { custom: options.custom });
-    } catch (error) {
-      if (error instanceof DescentError) throw error;
-      throw new ValueError(op, `the saved architecture cannot be rebuilt (${(error as Error)?.message})`);
-    }
-    checkAgainstArchitecture(op, model, snapshot.params, snapshot.state ?? {}, manifest.weights.file);
-    return { ...snapshot, model };
+    return { snapshot, weightsFile: manifest.weights.file };
   }
 }
 
