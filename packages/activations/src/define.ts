@@ -6,9 +6,13 @@ import type { ActivationConfig, ElementwiseActivation, FloatArray } from "./type
 
 /** The four functions an element-wise activation is made of. */
 export interface ActivationKernels {
+  /** `f(x)` for one number. */
   value(x: number): number;
+  /** `f'(x)`, given `x` and `y = f(x)` (use whichever is cheaper). */
   derivative(x: number, y: number): number;
+  /** Writes `output[i] = f(input[i])` for every element (`output` may be `input`). */
   forward(input: FloatArray, output: FloatArray): void;
+  /** Writes `gradientInput[i] = gradientOutput[i] · f'(input[i])`, with `output[i] = f(input[i])` at hand. */
   backward(
     input: FloatArray,
     output: FloatArray,

@@ -7,7 +7,9 @@ export type FloatArray = Float32Array | Float64Array;
 
 /** What a saved model or a UI stores to rebuild an activation with {@link getActivation}. */
 export interface ActivationConfig {
+  /** The activation's registered name (`"leakyRelu"`). */
   readonly name: string;
+  /** Its options as plain JSON (`{ alpha: 0.2 }`), `{}` when it has none. */
   readonly options: Readonly<Record<string, number | string>>;
 }
 

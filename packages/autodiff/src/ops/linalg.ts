@@ -14,7 +14,9 @@ import { reshape } from "./shape-ops.js";
 
 /** Options of {@link matmul}: read an operand as its transpose (no copy is made). */
 export interface MatmulOptions {
+  /** Read `a` transposed (its last two axes swapped; not for a 1-D `a`). Default `false`. */
   readonly transposeA?: boolean;
+  /** Read `b` transposed (its last two axes swapped; not for a 1-D `b`). Default `false`. */
   readonly transposeB?: boolean;
 }
 

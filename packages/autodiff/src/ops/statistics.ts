@@ -59,7 +59,9 @@ export function standardDeviation(
 export interface NormOptions {
   /** 1: `Σ|x|`, 2: `√Σx²` (default), `"inf"`: `max|x|`. */
   readonly order?: 1 | 2 | "inf";
+  /** Axis or axes to reduce (negative counts from the end). Default: all axes. */
   readonly axis?: Axis;
+  /** Keep each reduced axis with size 1 (so the result broadcasts against `x`). Default `false`. */
   readonly keepDims?: boolean;
 }
 

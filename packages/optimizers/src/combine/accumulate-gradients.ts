@@ -8,8 +8,11 @@ import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link accumulateGradients}: micro-steps taken in the current cycle, the running sum, and the inner state (`null` without one). */
 export interface AccumulateGradientsState<Inner> {
+  /** Micro-steps taken in the current cycle (`0 … steps − 1`). */
   readonly count: number;
+  /** Running sum of this cycle's gradients, keyed like the parameters. */
   readonly sum: ParamTree;
+  /** The inner transformation's state (`null` without one), advanced once per cycle. */
   readonly inner: Inner;
 }
 

@@ -15,6 +15,7 @@ export interface ApplyIfFiniteState<Inner> {
   readonly consecutiveSkippedSteps: number;
   /** Whether the last step's gradients were all finite. */
   readonly lastStepFinite: boolean;
+  /** The inner transformation's state, untouched by a skipped step. */
   readonly inner: Inner;
 }
 

@@ -22,8 +22,11 @@ const ownRules = stateRules<InjectHyperparamsState<string, unknown>>(
  * (edit them to change a value mid-run; they are saved with the state), and the inner state.
  */
 export interface InjectHyperparamsState<Name extends string, Inner> {
+  /** Steps taken (the step at which the schedules are read next). */
   readonly count: number;
+  /** The hyper-parameter values the last step used, by name; edit them to change a value mid-run. */
   readonly hyperparams: Readonly<Record<Name, number>>;
+  /** The inner transformation's state. */
   readonly inner: Inner;
 }
 

@@ -6,6 +6,7 @@ import { type Mask, requireMask, resolveMask, selectLeaves } from "./mask.js";
 
 /** State of {@link masked}: the inner transformation's state, over the selected leaves only. */
 export interface MaskedState<Inner> {
+  /** The inner transformation's state, over the selected leaves only. */
   readonly inner: Inner;
 }
 

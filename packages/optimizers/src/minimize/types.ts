@@ -1,5 +1,6 @@
 /** What an objective with a gradient returns at a point. */
 export interface ValueAndGradient {
+  /** `f(x)`. */
   readonly value: number;
   /** `∂f/∂x`, one entry per coordinate of `x`. */
   readonly gradient: ArrayLike<number>;

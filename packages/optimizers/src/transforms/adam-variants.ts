@@ -26,9 +26,13 @@ const MU_PRODUCT_RULE = "the momentum product ∏ μ_s is a number in [0, 1]";
 
 /** State of {@link scaleByNadam}: step count, the running product `∏ μ_s` of the momentum schedule, and the moments. */
 export interface ScaleByNadamState {
+  /** Steps taken (`t`). */
   readonly count: number;
+  /** Running product `∏ μ_s` of the momentum schedule up to step `t`. */
   readonly muProduct: number;
+  /** First moment `m_t`, keyed like the parameters. */
   readonly mu: ParamTree;
+  /** Second moment `v_t`, keyed like the parameters. */
   readonly nu: ParamTree;
 }
 
@@ -118,8 +122,11 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
 
 /** State of {@link scaleByRadam}: step count and the moments. */
 export interface ScaleByRadamState {
+  /** Steps taken (`t`, for the bias corrections and the rectification term `ρ_t`). */
   readonly count: number;
+  /** First moment `m_t`, keyed like the parameters. */
   readonly mu: ParamTree;
+  /** Second moment `v_t`, keyed like the parameters. */
   readonly nu: ParamTree;
 }
 

@@ -24,9 +24,13 @@ import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByAdam}: step count, first and second moments, and the running maximum of the second moment for AMSGrad (`null` otherwise). */
 export interface ScaleByAdamState {
+  /** Steps taken (`t`, for the bias corrections `1 − βᵗ`). */
   readonly count: number;
+  /** First moment `m_t = β1·m_{t−1} + (1−β1)·g`, keyed like the parameters. */
   readonly mu: ParamTree;
+  /** Second moment `v_t = β2·v_{t−1} + (1−β2)·g²`, keyed like the parameters. */
   readonly nu: ParamTree;
+  /** AMSGrad's running maximum of `v_t`; `null` without `amsgrad`. */
   readonly nuMax: ParamTree | null;
 }
 
@@ -139,8 +143,11 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
 
 /** State of {@link scaleByAdamax}: step count, first moment and the exponentially weighted infinity norm `u`. */
 export interface ScaleByAdamaxState {
+  /** Steps taken (`t`, for the bias correction `1 − β1ᵗ`). */
   readonly count: number;
+  /** First moment `m_t = β1·m_{t−1} + (1−β1)·g`. */
   readonly mu: ParamTree;
+  /** Exponentially weighted infinity norm `u_t = max(β2·u_{t−1}, |g| + ε)`. */
   readonly infinityNorm: ParamTree;
 }
 

@@ -15,6 +15,7 @@ import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByLion}: the momentum `m`. */
 export interface ScaleByLionState {
+  /** Momentum `m_t = β2·m_{t−1} + (1−β2)·g`, keyed like the parameters. */
   readonly mu: ParamTree;
 }
 

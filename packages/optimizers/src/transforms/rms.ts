@@ -23,7 +23,9 @@ import { fullLikeTree, zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link scaleByRms}: the running mean of g² (`nu`) and, when centered, of g (`mu`, else `null`). */
 export interface ScaleByRmsState {
+  /** Running mean of `g²`, keyed like the parameters. */
   readonly nu: ParamTree;
+  /** Running mean of `g` when centered, else `null`. */
   readonly mu: ParamTree | null;
 }
 
@@ -112,6 +114,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
 
 /** State of {@link scaleByAdagrad}: the running sum of squared gradients. */
 export interface ScaleByAdagradState {
+  /** Running sum `s_t = s_{t−1} + g²`, keyed like the parameters. */
   readonly sumOfSquares: ParamTree;
 }
 
@@ -160,7 +163,9 @@ export function scaleByAdagrad(
 
 /** State of {@link scaleByAdadelta}: running means of g² and of the squared steps Δ². */
 export interface ScaleByAdadeltaState {
+  /** Running mean `v_t` of `g²`. */
   readonly nu: ParamTree;
+  /** Running mean `u_t` of the squared steps `Δ²`. */
   readonly deltaNu: ParamTree;
 }
 

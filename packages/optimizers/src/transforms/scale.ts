@@ -20,6 +20,7 @@ import { flatten, unflatten } from "../tree/flat.js";
 
 /** State of {@link scaleByLearningRate}: the number of updates done so far (the schedule's step). */
 export interface ScaleByLearningRateState {
+  /** Updates done so far: the step passed to the learning-rate schedule. */
   readonly count: number;
 }
 

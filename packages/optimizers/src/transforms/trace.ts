@@ -15,6 +15,7 @@ import { zerosLikeTree } from "../tree/tree.js";
 
 /** State of {@link trace}: the momentum buffer `b`, keyed like the parameters. */
 export interface TraceState {
+  /** Momentum buffer `b_t = μ·b_{t−1} + g`, keyed like the parameters. */
   readonly momentum: ParamTree;
 }
 

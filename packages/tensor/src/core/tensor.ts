@@ -22,8 +22,14 @@ export type NestedArray = number | NestedArray[];
  * ```
  */
 export class Tensor implements TensorInterface {
+  /** Sizes of the axes, outermost first (`[]` for a scalar); their product is `data.length`. */
   readonly shape: Shape;
+  /** Element type, read from `data` (`Float32Array` ⇒ `"float32"`). */
   readonly dtype: DType;
+  /**
+   * The elements in row-major order, shared (not copied) with whoever built the tensor; never written by
+   * descent.
+   */
   readonly data: Float32Array | Float64Array;
 
   /**
