@@ -18,6 +18,7 @@ import {
   bin,
   descentDependencyClosure,
   firstJavaScriptBlock,
+  importedDescentPackages,
   packAll,
   publicPackages,
   run,
@@ -71,22 +72,39 @@ for (const name of toCheck) {
       join(installDirectory, "package.json"),
       JSON.stringify({ name: `check-${folder}`, private: true, version: "0.0.0" }),
     );
-    const closure = [...descentDependencyClosure(packages, name)].map((dependency) =>
-      tarballs.get(dependency),
-    );
-    const install = run(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-package-lock", ...closure],
-      { cwd: installDirectory },
-    );
+    const npmInstall = (tarballPaths) =>
+      run(
+        "npm",
+        ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-package-lock", ...tarballPaths],
+        { cwd: installDirectory },
+      );
+    const alone = [...descentDependencyClosure(packages, name)];
+    // What the README example itself imports beyond the package (the types-only spec package's example
+    // implements its interface with nn) is installed after the package alone has been measured.
+    const extra = new Set();
+    for (const imported of importedDescentPackages(example)) {
+      for (const dependency of descentDependencyClosure(packages, imported)) {
+        if (!alone.includes(dependency)) extra.add(dependency);
+      }
+    }
+    const install = npmInstall(alone.map((dependency) => tarballs.get(dependency)));
+    let ready = install.ok;
     if (!install.ok) {
-      problems.push(`npm install of ${closure.length} tarball(s) failed:\n${install.output}`);
+      problems.push(`npm install of ${alone.length} tarball(s) failed:\n${install.output}`);
     } else {
-      process.stdout.write(`  installs alone with npm (${closure.length} @descent tarball(s))\n`);
+      process.stdout.write(`  installs alone with npm (${alone.length} @descent tarball(s))\n`);
       const nodeModules = join(installDirectory, "node_modules");
       const size = measureInstall(nodeModules);
       sizes.push({ name, ...size });
       problems.push(...installProblems(name, entry.manifest, nodeModules, size));
+      if (extra.size > 0) {
+        const installExtra = npmInstall([...alone, ...extra].map((dependency) => tarballs.get(dependency)));
+        ready = installExtra.ok;
+        if (!ready) problems.push(`npm install of the example's imports failed:\n${installExtra.output}`);
+        else process.stdout.write(`  plus what its README example imports: ${[...extra].join(", ")}\n`);
+      }
+    }
+    if (ready) {
       writeFileSync(join(installDirectory, "example.mjs"), example);
       writeFileSync(join(installDirectory, "example.cjs"), toCommonJs(example));
       for (const file of ["example.mjs", "example.cjs"]) {

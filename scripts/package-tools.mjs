@@ -106,14 +106,32 @@ export function firstJavaScriptBlock(readme) {
 }
 
 /**
- * Rewrites `import { a, b as c } from "x";` into `const { a, b: c } = require("x");`.
+ * Rewrites `import { a, b as c } from "x";` into `const { a, b: c } = require("x");`, and a default
+ * import `import a from "x";` into `const a = require("x");`.
  *
  * @example
  * toCommonJs('import { a as b } from "x";'); // 'const { a: b } = require("x");'
  */
 export function toCommonJs(source) {
-  return source.replace(
-    /import\s*\{([^}]*)\}\s*from\s*("[^"]+"|'[^']+');?/g,
-    (_, names, specifier) => `const {${names.replace(/\s+as\s+/g, ": ")}} = require(${specifier});`,
-  );
+  return source
+    .replace(
+      /import\s*\{([^}]*)\}\s*from\s*("[^"]+"|'[^']+');?/g,
+      (_, names, specifier) => `const {${names.replace(/\s+as\s+/g, ": ")}} = require(${specifier});`,
+    )
+    .replace(
+      /import\s+([A-Za-z_$][\w$]*)\s+from\s*("[^"]+"|'[^']+');?/g,
+      (_, name, specifier) => `const ${name} = require(${specifier});`,
+    );
+}
+
+/**
+ * The `@descent/*` packages a source file imports (`import … from "@descent/x"`), by package name.
+ *
+ * @example
+ * importedDescentPackages('import { fit } from "@descent/nn/node";'); // ["@descent/nn"]
+ */
+export function importedDescentPackages(source) {
+  const names = new Set();
+  for (const match of source.matchAll(/from\s*["'](@descent\/[\w-]+)(?:\/[^"']*)?["']/g)) names.add(match[1]);
+  return [...names];
 }
