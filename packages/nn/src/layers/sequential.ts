@@ -62,6 +62,10 @@ export interface Model extends Layer {
    * const { weights, bias } = model.paramsOf(params, hidden); // Tensor, Tensor
    */
   paramsOf<P extends ParamTree>(params: ParamTree, layer: Layer<P>): P;
+  /**
+   * The entry of `params` for the layer named `name` (`"dense_1"`, or the name you gave it), as a
+   * `ParamTree`.
+   */
   paramsOf(params: ParamTree, name: string): ParamTree;
 }
 

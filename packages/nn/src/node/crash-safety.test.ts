@@ -85,11 +85,17 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Starts a child saving versions start, start + 1, …; kills it `delay` ms after it is ready. */
+/**
+ * Starts a child saving versions start, start + 1, …; after its `savesFirst`-th finished save, kills it
+ * `fraction` × 1.25 × (that save's duration) later, so the kill lands inside the next save (or just after)
+ * whatever the machine's load: a fixed delay in milliseconds would mostly land before the first save on a
+ * busy machine and test nothing.
+ */
 function runAndKill(
   directory: string,
   start: number,
-  delay: number,
+  savesFirst: number,
+  fraction: number,
 ): Promise<{ saved: number[]; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(
@@ -104,14 +110,16 @@ function runAndKill(
     let timer: NodeJS.Timeout | undefined;
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (timer === undefined && output.includes("ready\n"))
-        timer = setTimeout(() => child.kill("SIGKILL"), delay);
+      const durations = [...output.matchAll(/^saved \d+ ([\d.]+)$/gm)].map((match) => Number(match[1]));
+      if (timer === undefined && durations.length >= savesFirst) {
+        timer = setTimeout(() => child.kill("SIGKILL"), fraction * 1.25 * durations[savesFirst - 1]!);
+      }
     });
     child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
     child.on("error", reject);
     child.on("close", (_code, signal) => {
       clearTimeout(timer);
-      const saved = [...output.matchAll(/^saved (\d+)$/gm)].map((match) => Number(match[1]));
+      const saved = [...output.matchAll(/^saved (\d+) [\d.]+$/gm)].map((match) => Number(match[1]));
       resolve({ saved, signal, stderr });
     });
   });
@@ -141,7 +149,9 @@ describe("saveModel under SIGKILL", () => {
       kills < MAX_KILLS &&
       (kills < MIN_KILLS || performance.now() - started < SOFT_BUDGET_SECONDS * 1000)
     ) {
-      const run = await runAndKill(directory, current + 1, random() * 40);
+      // A fraction in [0.2, 0.9): past most of the snapshot's encoding, into the writes and renames.
+      const fraction = 0.2 + 0.7 * random();
+      const run = await runAndKill(directory, current + 1, 1 + Math.floor(random() * 2), fraction);
       expect(run.signal, run.stderr).toBe("SIGKILL");
       kills++;
       const old = Math.max(current, ...run.saved);
@@ -166,5 +176,8 @@ describe("saveModel under SIGKILL", () => {
       `crash safety: ${kills} kills survived (${midSave} left temporary or orphaned files, all loadable); ${cleanups} cleanups checked; last version ${current}`,
     );
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
+    // The kills must really land inside saves: a save interrupted between its files leaves a temporary
+    // or an orphaned weights file, so a test whose kills all miss the saves would show none.
+    expect(midSave).toBeGreaterThanOrEqual(Math.ceil(kills / 4));
   }, 120_000);
 });
