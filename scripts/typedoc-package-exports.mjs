@@ -3,9 +3,9 @@
 // config change), and each entry point's module is named by the import path a user writes
 // (`@descent/nn/node`) instead of its file name (`node`). It also sets the one documentation rule
 // TypeDoc cannot express by kind: the members of an inline object type (a return type
-// `{ split, standardizer }`, a field typed `{ file, bytes, checksum }`, an `as const` table) are
-// documented by the TSDoc of the function, field or variable that holds the type, not one by one;
-// the members of named interfaces, classes and type aliases each need their own.
+// `{ split, standardizer }`, a field typed `{ file, bytes, checksum }`, an `as const` table, a type
+// alias `= { weights, bias }`) are documented by the TSDoc of the declaration that holds the type, not
+// one by one; the members of interfaces and classes each need their own.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Converter, ReflectionKind } from "typedoc";
@@ -34,6 +34,14 @@ function entryPointsOf(dir, manifest) {
   return entries;
 }
 
+/** Whether a reflection sits inside a parameter's type. */
+function underParameter(reflection) {
+  for (let r = reflection.parent; r !== undefined; r = r.parent) {
+    if (r.kind === ReflectionKind.Parameter) return true;
+  }
+  return false;
+}
+
 /** @param {import("typedoc").Application} app */
 export function load(app) {
   const importPathByFile = new Map();
@@ -47,20 +55,28 @@ export function load(app) {
       const entries = entryPointsOf(cwd, manifest);
       for (const [file, importPath] of entries) importPathByFile.set(file, importPath);
       container.setValue("entryPoints", [...entries.keys()], cwd);
+      // The root config lists every package's intentionally unexported types; TypeDoc warns about an
+      // entry a package does not use, so each package gets only its own (`@descent/nn/src/…:Name`).
+      const own = app.options
+        .getValue("intentionallyNotExported")
+        .filter((entry) => entry.startsWith(`${manifest.name}/`));
+      container.setValue("intentionallyNotExported", own, cwd);
     },
   });
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
-    const inline = [];
-    for (const member of context.project.getReflectionsByKind(
-      ReflectionKind.Property | ReflectionKind.Method,
-    )) {
+    const inline = new Set();
+    const members = context.project.getReflectionsByKind(ReflectionKind.Property | ReflectionKind.Method);
+    for (const member of members) {
       const owner = member.parent;
-      if (owner?.kind !== ReflectionKind.TypeLiteral || owner.parent?.kind === ReflectionKind.TypeAlias)
-        continue;
-      if (!member.hasComment()) inline.push(member.getFriendlyFullName());
+      // A type alias `= { … }` holds its members itself; any other inline type holds them in a literal.
+      const inlineType =
+        owner?.kind === ReflectionKind.TypeLiteral || owner?.kind === ReflectionKind.TypeAlias;
+      // TypeDoc never asks for docs under a parameter (the function's @param covers it).
+      if (!inlineType || member.hasComment() || underParameter(member)) continue;
+      inline.add(member.getFriendlyFullName());
     }
     const listed = app.options.getValue("intentionallyNotDocumented");
-    app.options.setValue("intentionallyNotDocumented", [...listed, ...inline]);
+    app.options.setValue("intentionallyNotDocumented", [...new Set([...listed, ...inline])]);
   });
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
     if (reflection.kind !== ReflectionKind.Module) return;
