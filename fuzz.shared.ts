@@ -9,6 +9,48 @@
  * than the engine's own error names.
  */
 
+import fc from "fast-check";
+import { afterAll } from "vitest";
+
+/** The seed of every fuzz suite: a failure repeats on the next run. */
+export const FUZZ_SEED = 42;
+
+/** The runner of one package's fuzz suite: `check` runs a property with the suite's seed and counts its cases. */
+export interface FuzzSuite {
+  /** Asserts `property` over `numRuns` cases (fast-check, seed {@link FUZZ_SEED}) and counts them. */
+  check<T>(property: fc.IProperty<T>, numRuns: number): void;
+  /** The fast-check parameters for `numRuns` cases with the suite's seed, counted (for `fc.assert` called directly). */
+  runs(numRuns: number): { readonly seed: number; readonly numRuns: number };
+  /** Counts cases run without fast-check (e.g. every op against every kind of lying tensor). */
+  count(cases: number): void;
+}
+
+/**
+ * A fuzz suite for `label`: after the test file, prints `<label> fuzz: N cases`, the figure the
+ * reliability report quotes.
+ *
+ * @example
+ * const { check } = fuzzSuite("tensor");
+ * check(fc.property(fc.anything(), (shape) => void expectDescentOutcome(() => zeros(shape as number[]))), 200);
+ */
+export function fuzzSuite(label: string): FuzzSuite {
+  let cases = 0;
+  afterAll(() => console.log(`${label} fuzz: ${cases} cases`));
+  return {
+    check(property, numRuns) {
+      cases += numRuns;
+      fc.assert(property, { seed: FUZZ_SEED, numRuns });
+    },
+    runs(numRuns) {
+      cases += numRuns;
+      return { seed: FUZZ_SEED, numRuns };
+    },
+    count(more) {
+      cases += more;
+    },
+  };
+}
+
 /** Names of the errors JavaScript engines throw on their own; a descent function must never let one out. */
 const ENGINE_ERROR_NAMES = new Set([
   "Error",

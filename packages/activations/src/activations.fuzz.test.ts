@@ -9,20 +9,12 @@
 import { sum, type Traced, valueAndGrad } from "@descent/autodiff";
 import { type Tensor, tensor } from "@descent/tensor";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome } from "../../../fuzz.shared";
+import { describe, expect, it } from "vitest";
+import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 import { type ActivationName, activations, getActivation } from "./index.js";
 
-const SEED = 42;
-let cases = 0;
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  cases += numRuns;
-  fc.assert(property, { seed: SEED, numRuns });
-}
-afterAll(() => {
-  console.log(`activations fuzz: ${cases} cases`);
-});
+const { check } = fuzzSuite("activations");
 
 const NAMES = Object.keys(activations) as ActivationName[];
 const OPTION_KEYS = [

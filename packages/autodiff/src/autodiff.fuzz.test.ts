@@ -8,20 +8,12 @@
 
 import { type Tensor, tensor, useKernels } from "@descent/tensor";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome } from "../../../fuzz.shared";
+import { describe, expect, it } from "vitest";
+import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 import { checkGradient, grad, type Traced, valueAndGrad } from "./index.js";
 
-const SEED = 42;
-let cases = 0;
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  cases += numRuns;
-  fc.assert(property, { seed: SEED, numRuns });
-}
-afterAll(() => {
-  console.log(`autodiff fuzz: ${cases} cases`);
-});
+const { check } = fuzzSuite("autodiff");
 
 // ---------- arbitraries ----------
 

@@ -6,19 +6,11 @@
 import type { GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome } from "../../../fuzz.shared";
+import { describe, expect, it } from "vitest";
+import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 
-const SEED = 42;
-let cases = 0;
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  cases += numRuns;
-  fc.assert(property, { seed: SEED, numRuns });
-}
-afterAll(() => {
-  console.log(`optimizers fuzz: ${cases} cases`);
-});
+const { check } = fuzzSuite("optimizers");
 
 // ---------- arbitraries ----------
 

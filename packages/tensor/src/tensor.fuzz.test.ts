@@ -6,20 +6,12 @@
 // Fixed seeds, so a run repeats; the suite prints how many cases it ran.
 
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome } from "../../../fuzz.shared";
+import { describe, expect, it } from "vitest";
+import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 import { type KernelName, type Tensor, tensor, useKernels } from "./index.js";
 
-const SEED = 42;
-let cases = 0;
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  cases += numRuns;
-  fc.assert(property, { seed: SEED, numRuns });
-}
-afterAll(() => {
-  console.log(`tensor fuzz: ${cases} cases`);
-});
+const { check, count } = fuzzSuite("tensor");
 
 // ---------- arbitraries ----------
 
@@ -561,7 +553,7 @@ describe("tensor fuzz: lying tensors are refused, huge shapes are limited", () =
         );
       }
     }
-    cases += lying.length * calls.length;
+    count(lying.length * calls.length);
   });
 
   it("gives a ValueError stating the limit for huge shapes, never a RangeError", () => {

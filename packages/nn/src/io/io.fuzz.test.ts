@@ -2,8 +2,8 @@ import { adam } from "@descent/optimizers";
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, normal, Tensor } from "@descent/tensor";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { expectDescentOutcome } from "../../../../fuzz.shared";
+import { describe, expect, it } from "vitest";
+import { expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
 import { dense, sequential } from "../layers/index.js";
 import { checkpoint } from "../training/callbacks.js";
 import { fit } from "../training/fit.js";
@@ -25,13 +25,7 @@ import { decodeValue, encodeValue } from "./value-codec.js";
 // a correct result or a typed descent error naming what is wrong, never an engine error or a polluted
 // prototype. Fixed seeds, so a failure repeats.
 
-const SEED = 42;
-let casesRun = 0;
-const runs = (numRuns: number) => {
-  casesRun += numRuns;
-  return { seed: SEED, numRuns };
-};
-afterAll(() => console.log(`io fuzz: ${casesRun} cases run`));
+const { runs } = fuzzSuite("io");
 
 const prototypeUntouched = () => {
   expect(({} as { polluted?: unknown }).polluted).toBeUndefined();

@@ -9,18 +9,10 @@ import type { Tensor as TensorLike } from "@descent/spec";
 import { createRandom, Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome } from "../../../../fuzz.shared";
+import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
 import * as nn from "../index.js";
 
-const SEED = 42;
-let cases = 0;
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  cases += numRuns;
-  fc.assert(property, { seed: SEED, numRuns });
-}
-afterAll(() => {
-  console.log(`nn fuzz: ${cases} cases`);
-});
+const { check } = fuzzSuite("nn");
 
 // ---------- arbitraries ----------
 
