@@ -33,6 +33,6 @@ const trained = fit(model, params, train, {
 });
 const lossOf = (p) => evaluate(model, p, train, { loss: "meanSquaredError" }).loss;
 console.log(
-  `loss ${lossOf(params).toFixed(3)} → ${lossOf(trained.params).toExponential(2)} in ${trained.optimizerState.step} steps`,
+  `loss ${lossOf(params).toFixed(3)} → ${lossOf(trained.params).toExponential(2)} in ${trained.step} steps`,
 );
 assert.ok(lossOf(trained.params) < lossOf(params) / 1000, "halveGradients descends");

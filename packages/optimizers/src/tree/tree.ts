@@ -96,7 +96,8 @@ export function assertSameStructure(
 
 /**
  * Applies updates to parameters: `newParams = params + updates` (updates are deltas, optax style;
- * a descent step's updates are already `−learningRate · direction`). Results keep the parameters' dtype.
+ * a descent step's updates are already `−learningRate · direction`). Results keep the parameters' dtype,
+ * and the result has the parameters' type (`{ slope, intercept }` in, `{ slope, intercept }` out).
  *
  * @throws `ShapeError` when the trees' keys or shapes differ.
  * @example
@@ -105,7 +106,7 @@ export function assertSameStructure(
  * params = applyUpdates(params, updates);
  * ```
  */
-export function applyUpdates(params: ParamTree, updates: ParamTree): ParamTree {
+export function applyUpdates<Params extends ParamTree>(params: Params, updates: ParamTree): Params {
   const flat = flatten(params, "applyUpdates", "params");
   const deltas = leavesLike("applyUpdates", flat, "params", updates, "updates");
   const result: Tensor[] = new Array(flat.leaves.length);
@@ -117,7 +118,8 @@ export function applyUpdates(params: ParamTree, updates: ParamTree): ParamTree {
     for (let i = 0; i < out.length; i++) out[i] = pData[i]! + u[i]!;
     result[k] = new Tensor(out, p.shape);
   }
-  return unflatten(flat.structure, result);
+  // Same keys and shapes as `params` (flatten/unflatten keep the structure), so the same type.
+  return unflatten(flat.structure, result) as Params;
 }
 
 /**
