@@ -1,4 +1,13 @@
-import { countParameters, dense, fit, type Model, sequential, type TrainingData } from "@descent/nn";
+import {
+  type ActivationLike,
+  countParameters,
+  dense,
+  fit,
+  type Layer,
+  type Model,
+  sequential,
+  type TrainingData,
+} from "@descent/nn";
 import { sgd } from "@descent/optimizers";
 import type { ParamTree } from "@descent/spec";
 import { median } from "../shared/measure.js";
@@ -36,10 +45,10 @@ const lossName = "softmaxCrossEntropyFromLogits";
 
 /** `inputSize → [dense(width) → relu] × depth → dense(classes)`. */
 export function mlp(inputSize: number, width: number, depth: number, classes: number): Model {
-  const layers = [];
+  const layers: (Layer | ActivationLike)[] = [];
   let fanIn = inputSize;
   for (let layer = 0; layer < depth; layer++) {
-    layers.push(dense(fanIn, width), "relu" as const);
+    layers.push(dense(fanIn, width), "relu");
     fanIn = width;
   }
   layers.push(dense(fanIn, classes));
