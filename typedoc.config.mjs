@@ -31,7 +31,6 @@ const intentionallyNotExported = [
   "@descent/autodiff/src/api/types.ts:Selected", // type-level helper of ArgumentsOf
   "@descent/autodiff/src/api/types.ts:HasTraced", // type-level helper of ValueOf
   "@descent/nn/src/layers/activation.ts:NamedActivation", // an ActivationLike: { name, toJSON? } objects
-  "@descent/nn/src/metrics/registry.ts:MetricName", // re-declared by metrics/index.ts for the d.ts bundler
   "@descent/tensor/src/kernels/wasm/support.ts:WasmVariant", // "wasm-simd" | "wasm-relaxed-simd", in KernelName
 ];
 
