@@ -6,15 +6,28 @@
  * @packageDocumentation
  */
 
-/** Element type of a tensor. `float32` is the default (speed); `float64` serves gradient checks and reference runs. */
-export type DType = "float32" | "float64";
+/**
+ * Element type of a tensor. `float32` is the default (speed); `float64` serves gradient checks and reference
+ * runs; `int32` holds integer class labels (targets of the classification losses and metrics, gathered by
+ * `fit`). Math ops compute in floats only: they refuse an `int32` operand with a `DTypeError` naming the fix,
+ * `cast(labels, "float32")`.
+ */
+export type DType = "float32" | "float64" | "int32";
 
-/** The typed array that backs a tensor of the given dtype. */
-export type DataArray<D extends DType = DType> = D extends "float32"
+/** The dtypes math ops compute in (and parameters, activations and gradients have). */
+export type FloatDType = "float32" | "float64";
+
+/**
+ * The typed array that backs a tensor of the given dtype: `Float32Array`, `Float64Array` or `Int32Array`.
+ * `DataArray` alone is the float arrays (`Float32Array | Float64Array`).
+ */
+export type DataArray<D extends DType = FloatDType> = D extends "float32"
   ? Float32Array
   : D extends "float64"
     ? Float64Array
-    : Float32Array | Float64Array;
+    : D extends "int32"
+      ? Int32Array
+      : never;
 
 /** Sizes of a tensor's axes, outermost first. `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -22,14 +35,23 @@ export type Shape = readonly number[];
 /**
  * A dense, row-major, immutable array of numbers: element `[i, j]` of a `[rows, columns]` tensor is
  * `data[i * columns + j]`. Never mutated through the public API.
+ *
+ * `D` is the tensor's dtype. Plain `Tensor` is a float tensor (`float32` or `float64`), what every math op,
+ * parameter tree and activation takes; `Tensor<"int32">` holds integer labels; `Tensor<DType>` is any
+ * tensor (what the classification losses and metrics accept as targets).
+ *
+ * @example
+ * ```ts
+ * const labels: Tensor<"int32"> = { shape: [3], dtype: "int32", data: new Int32Array([0, 2, 1]) };
+ * ```
  */
-export interface Tensor {
+export interface Tensor<D extends DType = FloatDType> {
   /** Sizes of the axes, outermost first (`[]` for a scalar); their product is `data.length`. */
   readonly shape: Shape;
-  /** Element type; always agrees with `data` (`float32` ⇔ `Float32Array`). */
-  readonly dtype: DType;
+  /** Element type; always agrees with `data` (`float32` ⇔ `Float32Array`, `int32` ⇔ `Int32Array`). */
+  readonly dtype: D;
   /** The elements in row-major order. Treat as read-only: descent's ops never write to an input. */
-  readonly data: Float32Array | Float64Array;
+  readonly data: DataArray<D>;
 }
 
 /** Named parameters, possibly nested (`{ layer1: { weights, bias } }`). Optimizer state is keyed by the same names. */
@@ -151,17 +173,20 @@ export interface Metric {
    */
   readonly direction: "higher" | "lower";
   /** The metric of a batch of predictions against their targets (same sample order). */
-  compute(predictions: Tensor, targets: Tensor): number;
+  compute(predictions: Tensor, targets: Tensor<DType>): number;
 }
 
-/** A supervised dataset held in memory: `inputs[i]` is sample `i` along axis 0, `targets[i]` its label or value. */
-export interface Dataset {
+/**
+ * A supervised dataset held in memory: `inputs[i]` is sample `i` along axis 0, `targets[i]` its label or value.
+ * `TargetDType` is the targets' dtype: float by default, `"int32"` for integer class labels.
+ */
+export interface Dataset<TargetDType extends DType = FloatDType> {
   /** Identifier of the set (`"circle"`, `"mnist-train"`), shown in reports and UIs. */
   readonly name: string;
   /** The samples, stacked along axis 0: shape `[samples, ...features]`. */
   readonly inputs: Tensor;
   /** One label (class index or one-hot row) or regression value per sample, in the order of `inputs`. */
-  readonly targets: Tensor;
+  readonly targets: Tensor<TargetDType>;
   /** Number of classes for classification sets; absent for regression. */
   readonly classes?: number;
   /** Human-readable class names, when known. */
@@ -169,13 +194,13 @@ export interface Dataset {
 }
 
 /** A train / test (and optional validation) split of a {@link Dataset}. */
-export interface DatasetSplit {
+export interface DatasetSplit<TargetDType extends DType = FloatDType> {
   /** The samples to fit on. */
-  readonly train: Dataset;
+  readonly train: Dataset<TargetDType>;
   /** The held-out samples to report on (never used for training or model selection). */
-  readonly test: Dataset;
+  readonly test: Dataset<TargetDType>;
   /** Held-out samples for model selection and early stopping, when requested. */
-  readonly validation?: Dataset;
+  readonly validation?: Dataset<TargetDType>;
 }
 
 /** A deterministic source of uniform random numbers in [0, 1). Same seed ⇒ same sequence, in Node and in browsers. */

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export type { DType, Shape } from "@descent/spec";
+export type { DataArray, DType, FloatDType, Shape } from "@descent/spec";
 export { allocate, assertDType, DEFAULT_DTYPE, dtypeOf, resultDType } from "./core/dtype.js";
 export { DescentError, DTypeError, formatShape, ShapeError, ValueError } from "./core/errors.js";
 export {
@@ -16,8 +16,8 @@ export {
   sizeOf,
   stridesOf,
 } from "./core/shape.js";
-export { type NestedArray, Tensor } from "./core/tensor.js";
-export { assertTensorLike } from "./core/tensor-like.js";
+export { type NestedArray, Tensor, type TensorConstructor } from "./core/tensor.js";
+export { assertAnyTensorLike, assertTensorLike } from "./core/tensor-like.js";
 export * from "./creation/index.js";
 export * from "./elementwise/index.js";
 export { type FormatOptions, formatTensor } from "./format/format.js";

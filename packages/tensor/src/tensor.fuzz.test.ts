@@ -494,7 +494,9 @@ describe("tensor fuzz: lying tensors are refused, huge shapes are limited", () =
       { shape: [3], dtype: "float32", data: new Float32Array(2) },
       { shape: [2], dtype: "float64", data: new Float32Array(2) },
       { shape: [2], dtype: "float32", data: new Float64Array(2) },
-      { shape: [2], dtype: "int32", data: new Int32Array(2) },
+      { shape: [2], dtype: "float32", data: new Int32Array(2) },
+      { shape: [2], dtype: "int32", data: new Float32Array(2) },
+      { shape: [3], dtype: "int32", data: new Int32Array(2) },
     ];
     const unary = [
       "neg",
@@ -554,6 +556,99 @@ describe("tensor fuzz: lying tensors are refused, huge shapes are limited", () =
       }
     }
     count(lying.length * calls.length);
+  });
+
+  it("every float op refuses an int32 tensor (class labels) with a DTypeError naming the op and cast", () => {
+    const floatOps: [string, (t: never) => unknown][] = [
+      ...[
+        "neg",
+        "exp",
+        "log",
+        "sqrt",
+        "relu",
+        "sigmoid",
+        "sum",
+        "mean",
+        "max",
+        "argmax",
+        "logSumExp",
+        "norm",
+      ].map((name) => [name, (t: never) => any(byName[name])(t)] as [string, (t: never) => unknown]),
+      ["zerosLike", (t) => api.zerosLike(t)],
+      ["transpose", (t) => api.transpose(t)],
+      ["add", (t) => api.add(t, 1)],
+      ["mul", (t) => api.mul(tensor([1]), t)],
+      ["where", (t) => api.where(t, 1, 0)],
+      ["clip", (t) => api.clip(t, 0, 1)],
+      ["matmul", (t) => api.matmul(t, t)],
+      ["reshape", (t) => api.reshape(t, [-1])],
+      ["concat", (t) => api.concat([t, t])],
+      ["slice", (t) => api.slice(t, [0])],
+      ["gather", (t) => api.gather(t, [0])],
+      ["cumsum", (t) => api.cumsum(t, 0)],
+    ];
+    const labels = fc
+      .array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 6 })
+      .map((values) => tensor(values, undefined, "int32"));
+    check(
+      fc.property(labels, fc.constantFrom(...floatOps), (t, [name, call]) => {
+        const outcome = expectDescentOutcome(() => call(t as never), { names: ["cast(", "int32"] });
+        expect(outcome.ok, `${name} accepted an int32 tensor`).toBe(false);
+        if (!outcome.ok) {
+          expect(outcome.error).toBeInstanceOf(api.DTypeError);
+          expect(outcome.error.message.startsWith(`${(outcome.error as api.DTypeError).op}:`)).toBe(true);
+        }
+      }),
+      600,
+    );
+  });
+
+  it("int32 labels: tensor() and cast() keep integers exactly and refuse any value int32 would change", () => {
+    check(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 8 }), (values) => {
+        const labels = tensor(values, [values.length], "int32");
+        expect(labels.dtype).toBe("int32");
+        expect(labels.data).toBeInstanceOf(Int32Array);
+        expect(Array.from(labels.data)).toEqual(values.map((v) => v + 0));
+        expect(Array.from(api.cast(labels, "float64").data)).toEqual(values.map((v) => v + 0));
+        expect(Array.from(api.cast(api.cast(labels, "float64"), "int32").data)).toEqual(
+          Array.from(labels.data),
+        );
+      }),
+      300,
+    );
+    const notInt32 = fc.oneof(
+      fc.double({ noInteger: true }),
+      fc.constantFrom(
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        2 ** 31,
+        -(2 ** 31) - 1,
+        1e300,
+      ),
+    );
+    check(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 4 }),
+        notInt32,
+        fc.nat(4),
+        (good, bad, at) => {
+          const values = [...good];
+          values.splice(Math.min(at, values.length), 0, bad);
+          const index = Math.min(at, good.length);
+          for (const make of [
+            () => tensor(values, undefined, "int32"),
+            () => api.cast(tensor(values, undefined, "float64"), "int32"),
+          ]) {
+            const outcome = expectDescentOutcome(make, { names: [`[${index}]`] });
+            expect(outcome.ok, `int32 accepted ${bad}`).toBe(false);
+            if (!outcome.ok) expect(outcome.error).toBeInstanceOf(api.ValueError);
+          }
+        },
+      ),
+      300,
+    );
   });
 
   it("gives a ValueError stating the limit for huge shapes, never a RangeError", () => {

@@ -1,4 +1,4 @@
-import type { DType, Shape, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Shape, Tensor as TensorLike } from "@descent/spec";
 import { assertTensorLike, formatShape, scalar, Tensor, ValueError } from "@descent/tensor";
 
 /** Anything an autodiff op accepts: a traced value, a plain tensor (a constant) or a number (a scalar constant). */
@@ -70,7 +70,7 @@ export class Traced {
   }
 
   /** Element type. */
-  get dtype(): DType {
+  get dtype(): FloatDType {
     return this.value.dtype;
   }
 
@@ -150,7 +150,7 @@ export function operandValue(operand: Operand): TensorLike | number {
 }
 
 /** The operand as a tensor, a number becoming a scalar of `dtype` (float32 by default). */
-export function tensorOf(operand: Operand, dtype?: DType): TensorLike {
+export function tensorOf(operand: Operand, dtype?: FloatDType): TensorLike {
   if (typeof operand === "number") return scalar(operand, dtype);
   return isTraced(operand) ? operand.value : operand;
 }
@@ -162,7 +162,8 @@ export function shapeOf(operand: Operand): Shape {
 
 /** The operand as the `Tensor` class (wrapping, not copying, a structural tensor). */
 export function asTensor(value: TensorLike): Tensor {
-  return value instanceof Tensor ? value : new Tensor(value.data, value.shape);
+  // `instanceof` narrows to a tensor of any dtype; `value` is typed float already.
+  return value instanceof Tensor ? (value as Tensor) : new Tensor(value.data, value.shape);
 }
 
 /** A traced constant: carries a value and no graph. */

@@ -1,4 +1,4 @@
-import type { DType } from "@descent/spec";
+import type { FloatDType } from "@descent/spec";
 import * as T from "@descent/tensor";
 import { assertOperand, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
 
@@ -12,7 +12,7 @@ import { assertOperand, type Operand, record, type Traced, tensorOf } from "../c
  * cast(x, "float64");
  * ```
  */
-export function cast(x: Operand, dtype: DType): Traced {
+export function cast(x: Operand, dtype: FloatDType): Traced {
   assertOperand("cast", x, "x");
   const input = tensorOf(x);
   const from = input.dtype;

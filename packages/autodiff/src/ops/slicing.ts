@@ -1,4 +1,4 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import * as T from "@descent/tensor";
 import { ValueError } from "@descent/tensor";
 import { assertOperand, type Operand, record, type Traced, tensorOf } from "../core/traced.js";
@@ -156,7 +156,7 @@ function scatterAdd(g: Operand, indices: T.Indices, axis: number, shape: readonl
   return record("scatterAdd", new T.Tensor(target, shape), [g], (h) => [gather(h, indices, axis)]);
 }
 
-function isTensorIndices(indices: T.Indices): indices is TensorLike {
+function isTensorIndices(indices: T.Indices): indices is TensorLike<DType> {
   return typeof indices === "object" && "data" in indices && "shape" in indices;
 }
 

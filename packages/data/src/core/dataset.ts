@@ -1,8 +1,9 @@
-import type { Dataset, Tensor as TensorLike } from "@descent/spec";
+import type { Dataset, DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { gatherRows, rowCountOf, rowSizeOf } from "./rows.js";
 import {
   checkAllocation,
+  checkAnyTensor,
   checkInteger,
   checkString,
   checkTensor,
@@ -10,14 +11,17 @@ import {
   MAX_CLASS_INDEX,
 } from "./validate.js";
 
-/** The fields of a {@link Dataset}, as passed to {@link createDataset}. */
-export interface DatasetFields {
+/**
+ * The fields of a {@link Dataset}, as passed to {@link createDataset}. `TargetDType` is the targets' dtype:
+ * float by default, `"int32"` for integer class labels.
+ */
+export interface DatasetFields<TargetDType extends DType = FloatDType> {
   /** Identifier of the set, shown in reports and UIs. */
   readonly name: string;
   /** The samples, stacked along axis 0: shape `[samples, ...features]`. */
   readonly inputs: TensorLike;
-  /** One label or value per sample (axis 0 has as many entries as `inputs`). */
-  readonly targets: TensorLike;
+  /** One label or value per sample (axis 0 has as many entries as `inputs`); int32 for class labels. */
+  readonly targets: TensorLike<TargetDType>;
   /** Number of classes for a classification set; omit for regression. */
   readonly classes?: number;
   /** Human-readable class names, one per class, when known. */
@@ -31,16 +35,20 @@ export interface DatasetFields {
  * @example
  * ```ts
  * const ds = createDataset({ name: "tiny", inputs: new Tensor(new Float32Array(4), [2, 2]), targets: new Tensor(new Float32Array(2), [2]) });
+ * const labelled = createDataset({ name: "tiny", inputs: ds.inputs, targets: new Tensor(new Int32Array([0, 1]), [2]) }); // Dataset<"int32">
  * ```
  */
-export function createDataset(fields: DatasetFields): Dataset {
-  return checkDataset("createDataset", "fields", fields);
+export function createDataset<TargetDType extends DType = FloatDType>(
+  fields: DatasetFields<TargetDType>,
+): Dataset<TargetDType> {
+  // checkDataset keeps the targets it was given, so their dtype is the one of `fields`.
+  return checkDataset("createDataset", "fields", fields) as Dataset<TargetDType>;
 }
 
 /**
- * `value` checked as a {@link Dataset}: a string name, tensors `inputs` and `targets` (data of the length
- * their shapes say) with the same number of samples along axis 0, and valid `classes` / `classNames`.
- * Returns a fresh dataset object with only those fields.
+ * `value` checked as a {@link Dataset}: a string name, tensors `inputs` (float) and `targets` (float, or
+ * int32 class labels), data of the length their shapes say, with the same number of samples along axis 0,
+ * and valid `classes` / `classNames`. Returns a fresh dataset object with only those fields.
  *
  * @throws {@link @descent/tensor!ShapeError} when inputs and targets disagree; {@link @descent/tensor!ValueError} when a field is of the wrong kind.
  * @example
@@ -48,14 +56,14 @@ export function createDataset(fields: DatasetFields): Dataset {
  * const dataset = checkDataset("batches", "dataset", value);
  * ```
  */
-export function checkDataset(op: string, argument: string, value: unknown): Dataset {
+export function checkDataset(op: string, argument: string, value: unknown): Dataset<DType> {
   if (typeof value !== "object" || value === null) {
     throw new ValueError(op, `${argument} = ${describe(value)}: pass a dataset ({ name, inputs, targets })`);
   }
   const fields = value as Partial<Record<keyof DatasetFields, unknown>>;
   const name = checkString(op, `${argument}.name`, fields.name);
   const inputs = checkTensor(op, `${argument}.inputs`, fields.inputs);
-  const targets = checkTensor(op, `${argument}.targets`, fields.targets);
+  const targets = checkAnyTensor(op, `${argument}.targets`, fields.targets);
   if (fields.classes !== undefined)
     checkInteger(op, `${argument}.classes`, fields.classes, 1, MAX_CLASS_INDEX + 1);
   if (fields.classNames !== undefined) {
@@ -82,7 +90,7 @@ export function checkDataset(op: string, argument: string, value: unknown): Data
       `${name}: inputs ${formatShape(inputs.shape)} and targets ${formatShape(targets.shape)} have ${inputs.shape[0]} and ${targets.shape[0]} samples: axis 0 must match`,
     );
   }
-  const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { name, inputs, targets };
+  const dataset: { -readonly [K in keyof Dataset<DType>]: Dataset<DType>[K] } = { name, inputs, targets };
   if (fields.classes !== undefined) dataset.classes = fields.classes as number;
   if (fields.classNames !== undefined) dataset.classNames = fields.classNames as readonly string[];
   return dataset;
@@ -96,19 +104,24 @@ export function checkDataset(op: string, argument: string, value: unknown): Data
  * sampleCount(circle({ count: 300 })); // 300
  * ```
  */
-export function sampleCount(dataset: Dataset): number {
+export function sampleCount(dataset: Dataset<DType>): number {
   return rowCountOf(checkDataset("sampleCount", "dataset", dataset).inputs);
 }
 
 /**
- * The samples `indices` of a dataset, copied in that order into new tensors (same dtypes).
+ * The samples `indices` of a dataset, copied in that order into new tensors (same dtypes: int32 labels stay
+ * int32).
  *
  * @example
  * ```ts
  * const firstTen = takeSamples(dataset, Array.from({ length: 10 }, (_, i) => i));
  * ```
  */
-export function takeSamples(dataset: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
+export function takeSamples<TargetDType extends DType = FloatDType>(
+  dataset: Dataset<TargetDType>,
+  indices: ArrayLike<number>,
+  name?: string,
+): Dataset<TargetDType> {
   const checked = checkDataset("takeSamples", "dataset", dataset);
   const count = rowCountOf(checked.inputs);
   if (!isArrayLike(indices)) {
@@ -127,7 +140,7 @@ export function takeSamples(dataset: Dataset, indices: ArrayLike<number>, name?:
   return createDataset({
     name: partName,
     inputs: takeRows(checked.inputs, indices),
-    targets: takeRows(checked.targets, indices),
+    targets: takeRows(checked.targets as TensorLike<TargetDType>, indices),
     ...(checked.classes !== undefined && { classes: checked.classes }),
     ...(checked.classNames !== undefined && { classNames: checked.classNames }),
   });
@@ -138,24 +151,27 @@ export function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
-function takeRows(tensor: TensorLike, indices: ArrayLike<number>): Tensor {
+function takeRows<D extends DType>(tensor: TensorLike<D>, indices: ArrayLike<number>): Tensor<D> {
   const rowSize = rowSizeOf(tensor);
   const data = allocate(tensor.dtype, checkAllocation("takeSamples", "the result", indices.length * rowSize));
   gatherRows(tensor.data, rowSize, indices, 0, indices.length, data);
-  return new Tensor(data, [indices.length, ...tensor.shape.slice(1)]);
+  // `allocate(tensor.dtype, …)` made an array of the dtype `D`.
+  return new Tensor(data, [indices.length, ...tensor.shape.slice(1)]) as Tensor<D>;
 }
 
 /**
- * Class indices (`[n]` or `[n, 1]`) as one-hot rows: `result[i, labels[i]] = 1`, all else 0.
+ * Class indices (`[n]` or `[n, 1]`) as one-hot rows: `result[i, labels[i]] = 1`, all else 0. The rows have
+ * the labels' float dtype (float32 for int32 labels).
  *
  * @param classes Number of classes; defaults to `max(labels) + 1`.
  * @throws {@link @descent/tensor!ValueError} when a label is not an integer in `[0, classes)`.
  * @example
  * ```ts
  * oneHotLabels(new Tensor(new Float32Array([2, 0]), [2]), 3).toNested(); // [[0, 0, 1], [1, 0, 0]]
+ * oneHotLabels(new Tensor(new Int32Array([2, 0]), [2]), 3).dtype;     // "float32"
  * ```
  */
-export function oneHotLabels(labels: TensorLike, classes?: number): Tensor {
+export function oneHotLabels(labels: TensorLike<DType>, classes?: number): Tensor {
   const values = classLabelsOf("oneHotLabels", labels);
   let depth = classes;
   if (depth === undefined) {
@@ -169,7 +185,7 @@ export function oneHotLabels(labels: TensorLike, classes?: number): Tensor {
     );
   }
   const result = allocate(
-    labels.dtype,
+    labels.dtype === "int32" ? "float32" : labels.dtype,
     checkAllocation("oneHotLabels", "the one-hot rows", values.length * depth),
   );
   for (let i = 0; i < values.length; i++) {
@@ -193,7 +209,7 @@ export function oneHotLabels(labels: TensorLike, classes?: number): Tensor {
  * classCounts(circle({ count: 100 })); // [50, 50]
  * ```
  */
-export function classCounts(dataset: Dataset): number[] {
+export function classCounts(dataset: Dataset<DType>): number[] {
   const checked = checkDataset("classCounts", "dataset", dataset);
   const labels = classLabelsOf("classCounts", checked.targets);
   const counts: number[] = new Array(checked.classes ?? 0).fill(0);
@@ -212,7 +228,7 @@ export function classCounts(dataset: Dataset): number[] {
 }
 
 /**
- * Class indices of `[n]` or `[n, 1]` targets as an `Int32Array`.
+ * Class indices of `[n]` or `[n, 1]` targets (float, or int32 labels) as an `Int32Array`.
  *
  * @throws {@link @descent/tensor!ValueError} when targets are not one value per sample or a value is not a non-negative integer.
  * @example
@@ -220,12 +236,12 @@ export function classCounts(dataset: Dataset): number[] {
  * classLabelsOf("myOp", dataset.targets); // Int32Array [0, 1, 1, …]
  * ```
  */
-export function classLabelsOf(op: string, targets: TensorLike): Int32Array {
+export function classLabelsOf(op: string, targets: TensorLike<DType>): Int32Array {
   const operation = typeof op === "string" && op.length > 0 ? op : "classLabelsOf";
-  return classLabels(operation, checkTensor(operation, "targets", targets));
+  return classLabels(operation, checkAnyTensor(operation, "targets", targets));
 }
 
-function classLabels(op: string, targets: TensorLike): Int32Array {
+function classLabels(op: string, targets: TensorLike<DType>): Int32Array {
   const n = rowCountOf(targets);
   if (targets.shape.length === 0 || rowSizeOf(targets) !== 1) {
     throw new ShapeError(

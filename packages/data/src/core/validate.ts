@@ -1,5 +1,5 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ShapeError, ValueError } from "@descent/tensor";
+import type { DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
+import { DTypeError, formatShape, ShapeError, ValueError } from "@descent/tensor";
 
 /**
  * The checks every public function of `@descent/data` runs on what it is given, so that a bad argument
@@ -98,8 +98,8 @@ export function checkChoice<Choice extends string>(
   return value as Choice;
 }
 
-/** `value` if it is a descent dtype, else a {@link ValueError} naming `name`. */
-export function checkDType(op: string, name: string, value: unknown): DType {
+/** `value` if it is a float dtype (what features and generated sets use), else a {@link ValueError} naming `name`. */
+export function checkDType(op: string, name: string, value: unknown): FloatDType {
   return checkChoice(op, name, value, ["float32", "float64"] as const);
 }
 
@@ -160,19 +160,38 @@ export function checkShape(op: string, name: string, shape: unknown): number {
 }
 
 /**
- * `value` if it is a tensor whose data is a Float32Array or Float64Array of `∏ shape` values (home-made
- * tensors are checked too: a `[3]` shape over 4 values would otherwise be read past or short).
+ * `value` if it is a float tensor whose data is a Float32Array or Float64Array of `∏ shape` values
+ * (home-made tensors are checked too: a `[3]` shape over 4 values would otherwise be read past or short).
+ * An int32 tensor (class labels) is a {@link DTypeError} naming the conversion.
  */
 export function checkTensor(op: string, name: string, value: unknown): TensorLike {
+  const tensor = checkAnyTensor(op, name, value);
+  if (tensor.dtype === "int32") {
+    throw new DTypeError(
+      op,
+      `${name} is an int32 tensor (class labels) but ${op} reads float values: convert it with cast(${name}, "float32")`,
+    );
+  }
+  return tensor as TensorLike;
+}
+
+/**
+ * Like {@link checkTensor}, but an int32 tensor of class labels (data an `Int32Array`) passes too: for
+ * targets, which datasets, splits and batches carry through unchanged.
+ */
+export function checkAnyTensor(op: string, name: string, value: unknown): TensorLike<DType> {
   if (typeof value !== "object" || value === null) {
     throw new ValueError(op, `${name} = ${describe(value)}: pass a tensor ({ shape, data, dtype })`);
   }
   const { shape, data } = value as { shape?: unknown; data?: unknown };
   const size = checkShape(op, `${name}.shape`, shape);
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-    throw new ValueError(op, `${name}.data = ${describe(data)}: pass a Float32Array or Float64Array`);
+  if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {
+    throw new ValueError(
+      op,
+      `${name}.data = ${describe(data)}: pass a Float32Array or Float64Array (or an Int32Array of class labels)`,
+    );
   }
-  const dtype = data instanceof Float64Array ? "float64" : "float32";
+  const dtype = data instanceof Float64Array ? "float64" : data instanceof Int32Array ? "int32" : "float32";
   const declared = (value as { dtype?: unknown }).dtype;
   if (declared !== dtype) {
     throw new ValueError(
@@ -186,7 +205,7 @@ export function checkTensor(op: string, name: string, value: unknown): TensorLik
       `${name}.shape ${formatShape(shape as number[])} needs ${size} values but ${name}.data has ${data.length}: make them agree`,
     );
   }
-  return value as TensorLike;
+  return value as TensorLike<DType>;
 }
 
 /** Allocation size `count` checked against {@link MAX_ELEMENTS}, naming what asked for it. */

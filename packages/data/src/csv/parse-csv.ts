@@ -1,4 +1,4 @@
-import type { Dataset, DType } from "@descent/spec";
+import type { Dataset, FloatDType } from "@descent/spec";
 import { allocate, Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
@@ -30,7 +30,7 @@ export interface CsvOptions {
   /** Field separator, one character. Default ",". */
   readonly delimiter?: string;
   /** dtype of inputs and targets. Default "float32". */
-  readonly dtype?: DType;
+  readonly dtype?: FloatDType;
   /** Dataset name, also used in error messages (`loadCsv` passes the file path). Default "csv". */
   readonly name?: string;
 }
@@ -203,7 +203,7 @@ function parseCell(
   names: readonly string[],
   name: string,
   finite: (value: number) => boolean,
-  dtype: DType,
+  dtype: FloatDType,
 ): number {
   const trimmed = cell.trim();
   let problem: string;

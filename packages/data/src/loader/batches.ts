@@ -1,4 +1,4 @@
-import type { Dataset } from "@descent/spec";
+import type { DataArray, Dataset, DType, FloatDType } from "@descent/spec";
 import { allocate, Tensor } from "@descent/tensor";
 import { checkDataset } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor, shuffleInPlace } from "../core/random.js";
@@ -23,12 +23,12 @@ export interface BatchOptions {
   readonly reuseBuffers?: boolean;
 }
 
-/** One mini-batch: rows of the dataset in loader order. */
-export interface Batch {
+/** One mini-batch: rows of the dataset in loader order. `TargetDType` is the targets' dtype (int32 labels stay int32). */
+export interface Batch<TargetDType extends DType = FloatDType> {
   /** `[size, …]` rows of `dataset.inputs`. */
   readonly inputs: Tensor;
-  /** `[size, …]` rows of `dataset.targets`. */
-  readonly targets: Tensor;
+  /** `[size, …]` rows of `dataset.targets`, of their dtype. */
+  readonly targets: Tensor<TargetDType>;
   /** Dataset indices of the rows (a view of the epoch order; do not modify). */
   readonly indices: Int32Array;
   /** Number of samples in this batch. */
@@ -40,7 +40,7 @@ export interface Batch {
 }
 
 /** A re-iterable source of mini-batches; every `for … of` runs the next epoch. */
-export interface BatchLoader extends Iterable<Batch> {
+export interface BatchLoader<TargetDType extends DType = FloatDType> extends Iterable<Batch<TargetDType>> {
   /** Number of batches in one epoch: `⌈n / batchSize⌉`, or `⌊n / batchSize⌋` with `dropLast`. */
   readonly batchesPerEpoch: number;
   /** Number of samples in the dataset. */
@@ -48,7 +48,7 @@ export interface BatchLoader extends Iterable<Batch> {
   /** The epoch the next `for … of` will run (starts at 0). */
   readonly nextEpoch: number;
   /** The batches of epoch `epoch` (any epoch, in any order: its order depends only on seed and epoch). */
-  epoch(epoch: number): IterableIterator<Batch>;
+  epoch(epoch: number): IterableIterator<Batch<TargetDType>>;
   /** The sample order of epoch `epoch`. */
   order(epoch: number): Int32Array;
 }
@@ -58,7 +58,8 @@ export interface BatchLoader extends Iterable<Batch> {
  *
  * Epoch `k` visits every sample exactly once, in the order `permutation(seed, k)` (or `0 … n−1`
  * without `shuffle`), cut into batches of `batchSize`. Rows are copied with plain typed-array loops
- * (no per-sample objects); without `shuffle`, batches are zero-copy views of the dataset.
+ * (no per-sample objects); without `shuffle`, batches are zero-copy views of the dataset. Targets keep
+ * their dtype: int32 class labels come out as int32 batches.
  *
  * @throws {@link @descent/tensor!ShapeError} when inputs and targets have different numbers of samples (every batch would
  *   otherwise pair a row with the wrong, or a missing, target); {@link @descent/tensor!ValueError} when `batchSize` is not a
@@ -71,7 +72,10 @@ export interface BatchLoader extends Iterable<Batch> {
  * }
  * ```
  */
-export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoader {
+export function batches<TargetDType extends DType = FloatDType>(
+  dataset: Dataset<TargetDType>,
+  options: BatchOptions = {},
+): BatchLoader<TargetDType> {
   const { inputs, targets } = checkDataset("batches", "dataset", dataset);
   const given = readOptions("batches", options, [
     "batchSize",
@@ -100,7 +104,7 @@ export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoad
   const inputRowShape = inputs.shape.slice(1);
   const targetRowShape = targets.shape.slice(1);
   let inputBuffer: Float32Array | Float64Array | undefined;
-  let targetBuffer: Float32Array | Float64Array | undefined;
+  let targetBuffer: Float32Array | Float64Array | Int32Array | undefined;
   let nextEpoch = 0;
 
   const order = (epoch: number): Int32Array => {
@@ -111,14 +115,14 @@ export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoad
     return indices;
   };
 
-  function* epochBatches(epoch: number): Generator<Batch, void, undefined> {
+  function* epochBatches(epoch: number): Generator<Batch<TargetDType>, void, undefined> {
     const indices = order(epoch);
     for (let index = 0; index < batchesPerEpoch; index++) {
       const start = index * batchSize;
       const end = Math.min(start + batchSize, n);
       const size = end - start;
       let inputData: Float32Array | Float64Array;
-      let targetData: Float32Array | Float64Array;
+      let targetData: Float32Array | Float64Array | Int32Array;
       if (!shuffle) {
         inputData = inputs.data.subarray(start * inputRowSize, end * inputRowSize);
         targetData = targets.data.subarray(start * targetRowSize, end * targetRowSize);
@@ -137,7 +141,11 @@ export function batches(dataset: Dataset, options: BatchOptions = {}): BatchLoad
       }
       yield {
         inputs: new Tensor(inputData, [size, ...inputRowShape]),
-        targets: new Tensor(targetData, [size, ...targetRowShape]),
+        // `targetData` is a view or a copy of `dataset.targets.data`, so it has the dtype `TargetDType`.
+        targets: new Tensor(targetData as DataArray<TargetDType>, [
+          size,
+          ...targetRowShape,
+        ]) as Tensor<TargetDType>,
         indices: indices.subarray(start, end),
         size,
         epoch,

@@ -1,4 +1,4 @@
-import type { Dataset, DatasetSplit } from "@descent/spec";
+import type { Dataset, DatasetSplit, DType, FloatDType } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { checkDataset, classLabelsOf, takeSamples } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor, shuffleInPlace } from "../core/random.js";
@@ -25,7 +25,8 @@ export interface SplitOptions {
  * A seeded train / validation / test split: the samples are shuffled, then cut into parts.
  *
  * Part sizes: `test = round(n · testFraction)`, `validation = round(n · validationFraction)`, train gets
- * the rest (per class when `stratify`). Each part's samples come in shuffled order.
+ * the rest (per class when `stratify`). Each part's samples come in shuffled order. Targets keep their dtype
+ * (int32 labels stay int32).
  *
  * @throws {@link @descent/tensor!ValueError} when the fractions are outside `[0, 1)` or leave no training sample.
  * @example
@@ -33,8 +34,12 @@ export interface SplitOptions {
  * const { train, validation, test } = splitDataset(circle(), { testFraction: 0.2, validationFraction: 0.1, stratify: true });
  * ```
  */
-export function splitDataset(dataset: Dataset, options: SplitOptions = {}): DatasetSplit {
-  const checked = checkDataset("splitDataset", "dataset", dataset);
+export function splitDataset<TargetDType extends DType = FloatDType>(
+  dataset: Dataset<TargetDType>,
+  options: SplitOptions = {},
+): DatasetSplit<TargetDType> {
+  // The checked copy holds the caller's tensors, so its targets keep the dtype `TargetDType`.
+  const checked = checkDataset("splitDataset", "dataset", dataset) as Dataset<TargetDType>;
   const given = readOptions("splitDataset", options, [
     "testFraction",
     "validationFraction",
@@ -70,7 +75,11 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
     if (stratify) shuffleInPlace(random, order);
     return takeSamples(checked, order, `${checked.name}/${part}`);
   };
-  const split: { train: Dataset; test: Dataset; validation?: Dataset } = {
+  const split: {
+    train: Dataset<TargetDType>;
+    test: Dataset<TargetDType>;
+    validation?: Dataset<TargetDType>;
+  } = {
     train: take(parts.train, "train"),
     test: take(parts.test, "test"),
   };
@@ -92,7 +101,7 @@ function identity(n: number): Int32Array {
 }
 
 // Groups in ascending class order; a Map keeps sparse labels (e.g. 0 and 900,000) from allocating every class between.
-function indicesByClass(dataset: Dataset): Int32Array[] {
+function indicesByClass(dataset: Dataset<DType>): Int32Array[] {
   const labels = classLabelsOf("splitDataset", dataset.targets);
   const counts = new Map<number, number>();
   for (let i = 0; i < labels.length; i++) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);

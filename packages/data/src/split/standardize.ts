@@ -1,4 +1,4 @@
-import type { Dataset, DatasetSplit, Tensor as TensorLike } from "@descent/spec";
+import type { Dataset, DatasetSplit, DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { checkDataset, createDataset } from "../core/dataset.js";
 import { rowCountOf, rowSizeOf } from "../core/rows.js";
@@ -109,28 +109,36 @@ export function fitStandardizer(inputs: TensorLike): Standardizer {
 
 /**
  * Standardizes the inputs of every part of a split with statistics fitted on `split.train` only
- * (no information from validation or test leaks into training). Targets are left as they are.
+ * (no information from validation or test leaks into training). Targets are left as they are (int32 labels
+ * stay int32).
  *
  * @example
  * ```ts
  * const { split: scaled, standardizer } = standardizeSplit(splitDataset(circle()));
  * ```
  */
-export function standardizeSplit(split: DatasetSplit): { split: DatasetSplit; standardizer: Standardizer } {
+export function standardizeSplit<TargetDType extends DType = FloatDType>(
+  split: DatasetSplit<TargetDType>,
+): { split: DatasetSplit<TargetDType>; standardizer: Standardizer } {
   if (typeof split !== "object" || split === null) {
     throw new ValueError("standardizeSplit", `split = ${describe(split)}: pass { train, test, validation? }`);
   }
+  // The checked copies hold the caller's tensors, so their targets keep the dtype `TargetDType`.
+  const check = (name: string, dataset: unknown) =>
+    checkDataset("standardizeSplit", name, dataset) as Dataset<TargetDType>;
   const parts = {
-    train: checkDataset("standardizeSplit", "split.train", split.train),
-    test: checkDataset("standardizeSplit", "split.test", split.test),
-    ...(split.validation !== undefined && {
-      validation: checkDataset("standardizeSplit", "split.validation", split.validation),
-    }),
+    train: check("split.train", split.train),
+    test: check("split.test", split.test),
+    ...(split.validation !== undefined && { validation: check("split.validation", split.validation) }),
   };
   const standardizer = fitStandardizer(parts.train.inputs);
-  const apply = (dataset: Dataset) =>
+  const apply = (dataset: Dataset<TargetDType>) =>
     createDataset({ ...dataset, inputs: standardizer.transform(dataset.inputs) });
-  const result: { train: Dataset; test: Dataset; validation?: Dataset } = {
+  const result: {
+    train: Dataset<TargetDType>;
+    test: Dataset<TargetDType>;
+    validation?: Dataset<TargetDType>;
+  } = {
     train: apply(parts.train),
     test: apply(parts.test),
   };

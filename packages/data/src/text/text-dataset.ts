@@ -1,4 +1,4 @@
-import type { Dataset, DatasetSplit, DType } from "@descent/spec";
+import type { Dataset, DatasetSplit, FloatDType } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { createDataset, isArrayLike } from "../core/dataset.js";
 import { DataError } from "../core/errors.js";
@@ -43,7 +43,7 @@ export interface TextFeatureOptions {
   /** Tokenizer options. */
   readonly tokenizer?: TokenizeOptions;
   /** dtype of the features and labels. Default "float32". */
-  readonly dtype?: DType;
+  readonly dtype?: FloatDType;
 }
 
 /** The option names of {@link textClassificationSplit} (and `loadSpamAssassin`). */

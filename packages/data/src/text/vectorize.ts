@@ -1,4 +1,4 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { isArrayLike } from "../core/dataset.js";
 import {
@@ -106,7 +106,7 @@ export function fitVocabulary(documents: readonly (readonly string[])[], size: n
 export function bagOfWords(
   documents: readonly (readonly string[])[],
   vocabulary: Vocabulary,
-  dtype: DType = "float32",
+  dtype: FloatDType = "float32",
 ): Tensor {
   checkDocuments("bagOfWords", documents);
   checkVocabulary("bagOfWords", vocabulary);
@@ -166,7 +166,7 @@ export function fnv1a32(text: string): number {
 export function hashedFeatures(
   documents: readonly (readonly string[])[],
   size: number,
-  dtype: DType = "float32",
+  dtype: FloatDType = "float32",
 ): Tensor {
   checkDocuments("hashedFeatures", documents);
   checkInteger("hashedFeatures", "size", size, 1, MAX_ELEMENTS);

@@ -1,4 +1,4 @@
-import type { Dataset, DType, RandomGenerator } from "@descent/spec";
+import type { Dataset, FloatDType, RandomGenerator } from "@descent/spec";
 import { allocate, Tensor, ValueError } from "@descent/tensor";
 import { createDataset } from "../core/dataset.js";
 import { DEFAULT_SEED, randomFor } from "../core/random.js";
@@ -22,7 +22,7 @@ export interface ToyOptions {
   /** Seed of the generator; the same seed gives the same points everywhere. Default 0. */
   readonly seed?: number;
   /** dtype of inputs and targets. Default `"float32"`. */
-  readonly dtype?: DType;
+  readonly dtype?: FloatDType;
 }
 
 /** Where a generator writes point `i`: `x`, `y` and its label or target value. */

@@ -1,4 +1,4 @@
-import type { DType, RandomGenerator, Shape } from "@descent/spec";
+import type { FloatDType, RandomGenerator, Shape } from "@descent/spec";
 import {
   full,
   normal as sampleNormal,
@@ -12,7 +12,7 @@ import { checkShape, computeFans } from "./fans.js";
 import { calculateGain } from "./gain.js";
 
 /** Makes the initial value of a parameter: a tensor of `shape` drawn from `random` (deterministic per seed). */
-export type Initializer = (random: RandomGenerator, shape: Shape, dtype?: DType) => Tensor;
+export type Initializer = (random: RandomGenerator, shape: Shape, dtype?: FloatDType) => Tensor;
 
 /** Which fan scales a variance-scaling initializer. */
 export type FanMode = "fanIn" | "fanOut" | "fanAverage";
@@ -134,7 +134,7 @@ function fanOf(shape: Shape, mode: FanMode): number {
 }
 
 /** Uniform with standard deviation `std`: bound `√3 · std`. */
-function uniformWithStd(random: RandomGenerator, shape: Shape, std: number, dtype?: DType): Tensor {
+function uniformWithStd(random: RandomGenerator, shape: Shape, std: number, dtype?: FloatDType): Tensor {
   const bound = Math.sqrt(3) * std;
   return bound > 0
     ? sampleUniform(random, shape, { low: -bound, high: bound, dtype })

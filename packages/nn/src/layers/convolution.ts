@@ -1,5 +1,5 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
-import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
   allocate,
   formatShape,
@@ -132,7 +132,7 @@ export function conv2d(
   const columnsCache = new WeakMap<object, Float32Array | Float64Array>();
 
   const geometryOf = (x: TensorLike) => windowGeometry(op, x.shape, kernel, strides, padding);
-  const columnsOf = (x: TensorLike, g: WindowGeometry, dtype: DType, reuse: boolean) => {
+  const columnsOf = (x: TensorLike, g: WindowGeometry, dtype: FloatDType, reuse: boolean) => {
     const cached = reuse ? columnsCache.get(x) : undefined;
     if (cached !== undefined && cached instanceof Float64Array === (dtype === "float64")) return cached;
     const columns = allocate(
@@ -239,7 +239,7 @@ export function conv2d(
       padding,
       useBias,
     },
-    init(random: RandomGenerator, dtype?: DType): ParamTree {
+    init(random: RandomGenerator, dtype?: FloatDType): ParamTree {
       const weights = weightsInitializer(random, weightShape, dtype);
       return useBias ? { weights, bias: biasInitializer(random, [outChannels], dtype) } : { weights };
     },

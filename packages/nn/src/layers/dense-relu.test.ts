@@ -1,6 +1,6 @@
 import { relu } from "@descent/activations";
 import { checkGradient, mul, sum, type Traced, valueAndGrad } from "@descent/autodiff";
-import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, Tensor, uniform } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import type { Layer } from "./types.js";
 const expectOk = (check: { ok: boolean; message: string }) => expect(check.ok, check.message).toBe(true);
 
 /** Values on a grid of quarters (exact in float32), so some pre-activations land exactly on 0. */
-function gridTensor(shape: number[], seed: number, dtype: DType): Tensor {
+function gridTensor(shape: number[], seed: number, dtype: FloatDType): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const data = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
   let state = seed >>> 0 || 1;
@@ -25,7 +25,7 @@ function gridTensor(shape: number[], seed: number, dtype: DType): Tensor {
   return new Tensor(data, shape);
 }
 
-function randomTensor(shape: number[], seed: number, dtype: DType): Tensor {
+function randomTensor(shape: number[], seed: number, dtype: FloatDType): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const data = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
   data.set(uniform(createRandom(seed), [size], { low: -1, high: 1, dtype: "float64" }).data);
@@ -69,7 +69,7 @@ describe("dense followed by relu (fused)", () => {
           inputSize: fc.integer({ min: 1, max: 40 }),
           outputSize: fc.integer({ min: 1, max: 40 }),
           seed: fc.integer({ min: 1, max: 2 ** 30 }),
-          dtype: fc.constantFrom<DType>("float32", "float64"),
+          dtype: fc.constantFrom<FloatDType>("float32", "float64"),
           useBias: fc.boolean(),
           grid: fc.boolean(),
           poison: fc.boolean(),

@@ -1,5 +1,5 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
-import type { DType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
   allocate,
   denseForwardByGemm,
@@ -110,7 +110,7 @@ export function dense(
     hasParams: true,
     hasState: false,
     config: { type: "dense", name: options.name, inputSize, outputSize, useBias },
-    init(random: RandomGenerator, dtype?: DType): DenseParams | DenseWeights {
+    init(random: RandomGenerator, dtype?: FloatDType): DenseParams | DenseWeights {
       const weights = weightsInitializer(random, [inputSize, outputSize], dtype);
       return useBias ? { weights, bias: biasInitializer(random, [outputSize], dtype) } : { weights };
     },

@@ -1,5 +1,5 @@
 import { add, mean, mul, type Operand, rsqrt, square, sub, type Traced } from "@descent/autodiff";
-import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import { full, Tensor, ValueError } from "@descent/tensor";
 import { ones, zeros } from "../initializers/initializers.js";
 import { checkLastAxis } from "./operands.js";
@@ -74,11 +74,11 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Lay
     hasParams: true,
     hasState: true,
     config: { type: "batchNorm", name: options.name, features, epsilon, momentum },
-    init: (random: RandomGenerator, dtype?: DType): ParamTree => ({
+    init: (random: RandomGenerator, dtype?: FloatDType): ParamTree => ({
       gamma: ones()(random, [features], dtype),
       beta: zeros()(random, [features], dtype),
     }),
-    initState: (dtype?: DType): ParamTree => ({
+    initState: (dtype?: FloatDType): ParamTree => ({
       runningMean: full([features], 0, dtype),
       runningVariance: full([features], 1, dtype),
     }),
@@ -200,7 +200,7 @@ export function layerNorm(
     hasParams: true,
     hasState: false,
     config: { type: "layerNorm", name: options.name, features, epsilon },
-    init: (random: RandomGenerator, dtype?: DType): ParamTree => ({
+    init: (random: RandomGenerator, dtype?: FloatDType): ParamTree => ({
       gamma: ones()(random, [features], dtype),
       beta: zeros()(random, [features], dtype),
     }),

@@ -1,5 +1,5 @@
 import type { Operand } from "@descent/autodiff";
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, cast, formatShape, ShapeError, Tensor } from "@descent/tensor";
 
 /** True when `operand` is a traced value that depends on a differentiated input (its gradient is wanted). */
@@ -17,12 +17,12 @@ export function tensorOfOperand(operand: Operand): TensorLike {
 }
 
 /** `tensor` in `dtype`, copied only when the dtype differs. */
-export function inDType(tensor: TensorLike, dtype: DType): TensorLike {
+export function inDType(tensor: TensorLike, dtype: FloatDType): TensorLike {
   return tensor.dtype === dtype ? tensor : cast(tensor, dtype);
 }
 
 /** A new zero-filled tensor. */
-export function emptyTensor(dtype: DType, shape: readonly number[]): Tensor {
+export function emptyTensor(dtype: FloatDType, shape: readonly number[]): Tensor {
   let size = 1;
   for (const dimension of shape) size *= dimension;
   return new Tensor(allocate(dtype, size), shape);

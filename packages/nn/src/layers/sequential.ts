@@ -1,5 +1,5 @@
 import type { Operand, Traced } from "@descent/autodiff";
-import type { DType, ParamTree, RandomGenerator } from "@descent/spec";
+import type { FloatDType, ParamTree, RandomGenerator } from "@descent/spec";
 import { createRandom, formatShape, ValueError } from "@descent/tensor";
 import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
@@ -39,7 +39,7 @@ export interface Model extends Layer {
    * Initial parameters, `{ dense_1: { weights, bias }, … }`, drawn from `random` (a generator, or a seed
    * for `createRandom`). Layers draw in order, so the same seed gives the same parameters.
    */
-  init(random?: RandomGenerator | number, dtype?: DType): ParamTree;
+  init(random?: RandomGenerator | number, dtype?: FloatDType): ParamTree;
   /** The output and the updated non-trainable state (batch-norm running statistics) of a pass. */
   applyWithState(
     params: Params,
@@ -177,7 +177,7 @@ export function sequential(
     get config(): LayerConfig {
       return { type: "sequential", name: options.name, layers: layers.map((layer) => layer.config) };
     },
-    init(random: RandomGenerator | number = 0, dtype?: DType): ParamTree {
+    init(random: RandomGenerator | number = 0, dtype?: FloatDType): ParamTree {
       const generator = typeof random === "number" ? createRandom(random) : random;
       const params: Record<string, ParamTree> = {};
       layers.forEach((layer, i) => {
@@ -185,7 +185,7 @@ export function sequential(
       });
       return params;
     },
-    initState(dtype?: DType): ParamTree {
+    initState(dtype?: FloatDType): ParamTree {
       const state: Record<string, ParamTree> = {};
       layers.forEach((layer, i) => {
         if (layer.hasState) state[layerNames[i]!] = layer.initState(dtype);

@@ -1,5 +1,5 @@
 import type { Operand, Traced } from "@descent/autodiff";
-import type { DType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 
 /**
  * Parameters as a layer receives them: plain tensors (inference) or traced values (inside
@@ -55,9 +55,9 @@ export interface Layer<P extends ParamTree = ParamTree> {
   /** JSON description: `layerFromConfig(layer.config)` rebuilds the layer. */
   readonly config: LayerConfig;
   /** Initial trainable parameters (`{}` when the layer has none), drawn from `random`. */
-  init(random: RandomGenerator, dtype?: DType): P;
+  init(random: RandomGenerator, dtype?: FloatDType): P;
   /** Initial non-trainable state (`{}` when the layer has none). */
-  initState(dtype?: DType): ParamTree;
+  initState(dtype?: FloatDType): ParamTree;
   /** The layer's output for a batch of inputs. */
   apply(params: Params, input: Operand, options?: ApplyOptions): Traced;
   /** Per-sample output shape for a per-sample input shape (batch axis excluded); throws when the input does not fit. */

@@ -1,6 +1,6 @@
 import type { Operand } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
+import { DTypeError, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 
 /*
  * Argument checks shared by the layers, losses, metrics and the training loop: every value that comes from
@@ -135,27 +135,54 @@ function checkedSize(shape: unknown): number {
 }
 
 /**
- * Throws unless `value` is a well-formed tensor: a shape of non-negative integers, float32/float64 data
- * whose length is the shape's size, and a dtype that names the data's type. Structural (no `instanceof`
- * on the tensor), so tensors of a duplicate install pass.
+ * Throws unless `value` is a well-formed float tensor: a shape of non-negative integers, float32/float64
+ * data whose length is the shape's size, and a dtype that names the data's type. Structural (no
+ * `instanceof` on the tensor), so tensors of a duplicate install pass. An int32 tensor (class labels) is a
+ * DTypeError naming the conversion: only the classification losses and metrics read labels.
  */
 export function checkTensor(op: string, label: string, value: unknown): asserts value is TensorLike {
+  checkAnyTensor(op, label, value);
+  if (value.dtype === "int32") {
+    throw new DTypeError(
+      op,
+      `${label} is an int32 tensor (class labels) but ${op} computes in float32/float64: convert it with cast(${label}, "float32")`,
+    );
+  }
+}
+
+/**
+ * {@link checkTensor} that also accepts an int32 tensor of class labels (data an `Int32Array`): for the
+ * targets of the classification losses and metrics, and for the targets `fit` gathers.
+ */
+export function checkAnyTensor(
+  op: string,
+  label: string,
+  value: unknown,
+): asserts value is TensorLike<DType> {
   if (typeof value !== "object" || value === null) {
     throw new ValueError(op, `${label} is ${describe(value)}: pass a tensor (shape, dtype, data)`);
   }
-  const { shape, data, dtype } = value as Partial<TensorLike>;
+  const { shape, data, dtype } = value as Partial<TensorLike<DType>>;
   const size = checkedSize(shape);
-  const float64 = data instanceof Float64Array;
-  if (!(float64 || data instanceof Float32Array) || size < 0) {
+  const kind =
+    data instanceof Float64Array
+      ? "float64"
+      : data instanceof Float32Array
+        ? "float32"
+        : data instanceof Int32Array
+          ? "int32"
+          : null;
+  if (kind === null || size < 0) {
     throw new ValueError(
       op,
-      `${label} is not a tensor (it needs a shape of non-negative integers and Float32Array/Float64Array data): build it with tensor(values, shape)`,
+      `${label} is not a tensor (it needs a shape of non-negative integers and Float32Array/Float64Array data, or Int32Array class labels): build it with tensor(values, shape)`,
     );
   }
-  if (dtype !== (float64 ? "float64" : "float32")) {
+  if (dtype !== kind) {
+    const arrayName = kind === "float64" ? "Float64Array" : kind === "int32" ? "Int32Array" : "Float32Array";
     throw new ValueError(
       op,
-      `${label} has dtype ${describe(dtype)} but ${float64 ? "Float64Array" : "Float32Array"} data: build it with tensor(values, shape)`,
+      `${label} has dtype ${describe(dtype)} but ${arrayName} data: build it with tensor(values, shape)`,
     );
   }
   if (data!.length !== size) {

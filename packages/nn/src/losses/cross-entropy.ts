@@ -1,7 +1,7 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { checkOptionKeys, checkTensor, describe, operandTensor, sameShape } from "../layers/validate.js";
+import { checkAnyTensor, checkOptionKeys, describe, operandTensor, sameShape } from "../layers/validate.js";
 import { readClassWeights } from "./targets.js";
 
 /** Options of {@link softmaxCrossEntropyFromLogits}. */
@@ -22,20 +22,21 @@ export interface SoftmaxCrossEntropyOptions {
  *
  * The log-sum-exp subtracts the row max, so large logits neither overflow nor lose the loss. The VJP is
  * the closed form `∂L/∂z_ic = wᵢ (softmax(zᵢ)_c − q_ic) / Σ w` (softmax kept from the forward pass).
- * Shape contract: logits `[N, C]` (or `[…, C]`) with integer labels `[N]` (or `[N, 1]`), or with one-hot /
- * probability rows of the logits' shape `[N, C]`; anything else is a ShapeError.
+ * Shape contract: logits `[N, C]` (or `[…, C]`) with integer labels `[N]` (or `[N, 1]`) — an int32 tensor
+ * or integral floats, each in `[0, C)` — or with float one-hot / probability rows of the logits' shape
+ * `[N, C]`; anything else is a ShapeError.
  *
  * @example
  * softmaxCrossEntropyFromLogits(logits, labels, { labelSmoothing: 0.1 })
  */
 export function softmaxCrossEntropyFromLogits(
   logits: Operand,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: SoftmaxCrossEntropyOptions = {},
 ): Traced {
   const op = "softmaxCrossEntropyFromLogits";
   const shape = operandTensor(op, "logits", logits).shape;
-  checkTensor(op, "targets", targets);
+  checkAnyTensor(op, "targets", targets);
   checkOptionKeys(op, options, ["labelSmoothing", "classWeights"]);
   if (shape.length < 1) throw new ShapeError(op, "logits are a scalar: expected [batch, classes]");
   const classes = shape[shape.length - 1]!;
@@ -52,6 +53,12 @@ export function softmaxCrossEntropyFromLogits(
     throw new ShapeError(
       op,
       `logits ${formatShape(shape)} and targets ${formatShape(targets.shape)} do not match: pass ${rows} integer labels or ${rows}×${classes} one-hot rows (targets ${formatShape(leading)} or ${formatShape(shape)})`,
+    );
+  }
+  if (!hardLabels && targets.dtype === "int32") {
+    throw new ShapeError(
+      op,
+      `targets ${formatShape(targets.shape)} are int32 rows: int32 targets are class labels ${formatShape(leading)} (pass one-hot or probability rows as float32)`,
     );
   }
   const labels = targets.data;
@@ -161,20 +168,20 @@ export interface BinaryCrossEntropyOptions {
  * `ℓ = max(z, 0) − z·y + log(1 + e^{−|z|})`  (= `−y log σ(z) − (1 − y) log(1 − σ(z))`)
  *
  * Fused: the VJP is `∂L/∂z = w (σ(z) − y) / Σ w` (exact at `z = 0`, where a composition of
- * `relu` and `abs` subgradients would be wrong). Targets in `[0, 1]`, of the logits' shape (or `[N]` labels
- * for `[N, 1]` logits: the loss is element by element, never broadcast).
+ * `relu` and `abs` subgradients would be wrong). Targets in `[0, 1]` (int32 labels 0/1, or floats), of the
+ * logits' shape (or `[N]` labels for `[N, 1]` logits: the loss is element by element, never broadcast).
  *
  * @example
  * binaryCrossEntropyFromLogits(logits, labels)
  */
 export function binaryCrossEntropyFromLogits(
   logits: Operand,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: BinaryCrossEntropyOptions = {},
 ): Traced {
   const op = "binaryCrossEntropyFromLogits";
   const shape = operandTensor(op, "logits", logits).shape;
-  checkTensor(op, "targets", targets);
+  checkAnyTensor(op, "targets", targets);
   checkOptionKeys(op, options, ["labelSmoothing", "classWeights"]);
   const size = shape.reduce((product, dimension) => product * dimension, 1);
   // Element by element on the flat data (no broadcast), so one score per sample [N, 1] may take labels [N].

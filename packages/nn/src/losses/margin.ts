@@ -1,10 +1,10 @@
 import { clip, log, mean, mul, type Operand, relu, square, sub, sum, type Traced } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { checkSameShape } from "./targets.js";
 
 /** Targets as ±1: labels 0/1 become −1/+1 (as Keras), −1/+1 stay. */
-function signedTargets(op: string, targets: TensorLike): Tensor {
+function signedTargets(op: string, targets: TensorLike<DType>): Tensor {
   const data =
     targets.dtype === "float64"
       ? new Float64Array(targets.data.length)
@@ -26,8 +26,8 @@ function signedTargets(op: string, targets: TensorLike): Tensor {
  * @example
  * hinge(scores, labels)
  */
-export function hinge(predictions: Operand, targets: TensorLike): Traced {
-  checkSameShape("hinge", predictions, targets);
+export function hinge(predictions: Operand, targets: TensorLike<DType>): Traced {
+  checkSameShape("hinge", predictions, targets, true);
   return mean(relu(sub(1, mul(predictions, signedTargets("hinge", targets)))));
 }
 
@@ -37,8 +37,8 @@ export function hinge(predictions: Operand, targets: TensorLike): Traced {
  * @example
  * squaredHinge(scores, labels)
  */
-export function squaredHinge(predictions: Operand, targets: TensorLike): Traced {
-  checkSameShape("squaredHinge", predictions, targets);
+export function squaredHinge(predictions: Operand, targets: TensorLike<DType>): Traced {
+  checkSameShape("squaredHinge", predictions, targets, true);
   return mean(square(relu(sub(1, mul(predictions, signedTargets("squaredHinge", targets))))));
 }
 

@@ -1,16 +1,23 @@
 import type { Operand } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, ValueError } from "@descent/tensor";
-import { checkTensor, describe, operandTensor, sameShape } from "../layers/validate.js";
+import { checkAnyTensor, checkTensor, describe, operandTensor, sameShape } from "../layers/validate.js";
 
 /**
  * The shape contract of the element-wise losses: predictions and targets have the same shape, because
  * they are combined element by element and a broadcast (`[N, 1]` against `[N]` gives `[N, N]`) would
- * silently compute another loss. Checks both tensors, and returns the predictions' tensor.
+ * silently compute another loss. Checks both tensors, and returns the predictions' tensor. Targets must be
+ * float unless `labels` (the margin losses read int32 class labels too).
  */
-export function checkSameShape(op: string, predictions: Operand, targets: TensorLike): TensorLike {
+export function checkSameShape(
+  op: string,
+  predictions: Operand,
+  targets: TensorLike<DType>,
+  labels = false,
+): TensorLike {
   const predicted = operandTensor(op, "predictions", predictions);
-  checkTensor(op, "targets", targets);
+  if (labels) checkAnyTensor(op, "targets", targets);
+  else checkTensor(op, "targets", targets);
   const shape = predicted.shape;
   if (!sameShape(shape, targets.shape)) {
     const fix =

@@ -1,4 +1,4 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { checkOptionKeys, describe } from "../layers/validate.js";
 import { checkClassShapes, columnsOf, predictedClasses, sampleCount, targetClasses } from "./labels.js";
@@ -28,7 +28,7 @@ export interface ThresholdOptions {
  */
 export function accuracy(
   predictions: TensorLike,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: ThresholdOptions = {},
 ): number {
   const op = "accuracy";
@@ -36,7 +36,7 @@ export function accuracy(
   const count = sampleCount(op, predictions, targets);
   checkClassShapes(op, predictions, targets);
   const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
-  const actual = targetClasses(op, targets, count);
+  const actual = targetClasses(op, targets, count, predictions);
   let correct = 0;
   for (let i = 0; i < count; i++) if (predicted[i] === actual[i]) correct++;
   return correct / count;
@@ -53,7 +53,7 @@ export function accuracy(
  */
 export function topKAccuracy(
   predictions: TensorLike,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: { readonly k?: number } = {},
 ): number {
   const op = "topKAccuracy";
@@ -67,7 +67,7 @@ export function topKAccuracy(
     throw new ShapeError(op, `predictions ${formatShape(predictions.shape)}: expected scores [N, C]`);
   }
   const columns = predictions.shape[1]!;
-  const actual = targetClasses(op, targets, count);
+  const actual = targetClasses(op, targets, count, predictions);
   const data = predictions.data;
   let hits = 0;
   for (let i = 0; i < count; i++) {
@@ -95,7 +95,7 @@ export function topKAccuracy(
  */
 export function confusionMatrix(
   predictions: TensorLike,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: ThresholdOptions & { readonly classes?: number } = {},
 ): Tensor {
   const op = "confusionMatrix";
@@ -112,7 +112,7 @@ export function confusionMatrix(
   const count = sampleCount(op, predictions, targets);
   checkClassShapes(op, predictions, targets);
   const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
-  const actual = targetClasses(op, targets, count);
+  const actual = targetClasses(op, targets, count, predictions);
   const predictionColumns = columnsOf(op, "predictions", predictions);
   let classes = options.classes ?? (predictionColumns > 1 ? predictionColumns : 2);
   if (options.classes === undefined) {
@@ -155,7 +155,7 @@ export interface AverageOptions extends ThresholdOptions {
  */
 export function precision(
   predictions: TensorLike,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: AverageOptions = {},
 ): number {
   return averaged("precision", predictions, targets, options, (tp, fp) => ratio(tp, tp + fp));
@@ -167,7 +167,11 @@ export function precision(
  * @example
  * recall(tensor([1, 0, 0, 0]), tensor([1, 0, 1, 0])) // 0.5
  */
-export function recall(predictions: TensorLike, targets: TensorLike, options: AverageOptions = {}): number {
+export function recall(
+  predictions: TensorLike,
+  targets: TensorLike<DType>,
+  options: AverageOptions = {},
+): number {
   return averaged("recall", predictions, targets, options, (tp, _fp, fn) => ratio(tp, tp + fn));
 }
 
@@ -178,7 +182,11 @@ export function recall(predictions: TensorLike, targets: TensorLike, options: Av
  * @example
  * f1Score(tensor([1, 1, 0, 0]), tensor([1, 0, 1, 0])) // 0.5
  */
-export function f1Score(predictions: TensorLike, targets: TensorLike, options: AverageOptions = {}): number {
+export function f1Score(
+  predictions: TensorLike,
+  targets: TensorLike<DType>,
+  options: AverageOptions = {},
+): number {
   return averaged("f1Score", predictions, targets, options, (tp, fp, fn) => ratio(2 * tp, 2 * tp + fp + fn));
 }
 
@@ -189,7 +197,7 @@ function ratio(numerator: number, denominator: number): number {
 function averaged(
   op: string,
   predictions: TensorLike,
-  targets: TensorLike,
+  targets: TensorLike<DType>,
   options: AverageOptions,
   score: (truePositives: number, falsePositives: number, falseNegatives: number) => number,
 ): number {
@@ -197,7 +205,7 @@ function averaged(
   const count = sampleCount(op, predictions, targets);
   checkClassShapes(op, predictions, targets);
   const predicted = predictedClasses(op, predictions, count, thresholdOf(op, options));
-  const actual = targetClasses(op, targets, count);
+  const actual = targetClasses(op, targets, count, predictions);
   let classes = Math.max(2, columnsOf(op, "predictions", predictions));
   for (let i = 0; i < count; i++) classes = Math.max(classes, actual[i]! + 1, predicted[i]! + 1);
   const average = options.average ?? (classes === 2 ? "binary" : "macro");

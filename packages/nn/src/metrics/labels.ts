@@ -1,13 +1,13 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, ValueError } from "@descent/tensor";
-import { checkTensor } from "../layers/validate.js";
+import { checkAnyTensor, checkTensor } from "../layers/validate.js";
 
 /**
  * The shape contract of the classification metrics: class scores `[N, C]` against integer labels `[N]` /
  * `[N, 1]` or one-hot rows of the same `[N, C]`; one score per sample `[N]` / `[N, 1]` against labels
  * `[N]` / `[N, 1]`. One-hot rows with another number of classes than the scores are a ShapeError.
  */
-export function checkClassShapes(op: string, predictions: TensorLike, targets: TensorLike): void {
+export function checkClassShapes(op: string, predictions: TensorLike, targets: TensorLike<DType>): void {
   const predicted = columnsOf(op, "predictions", predictions);
   const actual = columnsOf(op, "targets", targets);
   if (actual > 1 && predicted !== actual) {
@@ -19,9 +19,9 @@ export function checkClassShapes(op: string, predictions: TensorLike, targets: T
 }
 
 /** Number of samples (axis 0) of a metric input, checking both inputs agree. */
-export function sampleCount(op: string, predictions: TensorLike, targets: TensorLike): number {
+export function sampleCount(op: string, predictions: TensorLike, targets: TensorLike<DType>): number {
   checkTensor(op, "predictions", predictions);
-  checkTensor(op, "targets", targets);
+  checkAnyTensor(op, "targets", targets);
   if (predictions.shape.length === 0 || targets.shape.length === 0) {
     throw new ShapeError(op, "predictions and targets need a batch axis: got a scalar");
   }
@@ -38,7 +38,7 @@ export function sampleCount(op: string, predictions: TensorLike, targets: Tensor
 }
 
 /** Columns per sample: 1 for `[N]` and `[N, 1]`, `C` for `[N, C]`. Rank > 2 is rejected. */
-export function columnsOf(op: string, name: string, tensor: TensorLike): number {
+export function columnsOf(op: string, name: string, tensor: TensorLike<DType>): number {
   if (tensor.shape.length === 1) return 1;
   if (tensor.shape.length === 2) return tensor.shape[1]!;
   throw new ShapeError(op, `${name} of shape ${formatShape(tensor.shape)}: expected [N] or [N, C]`);
@@ -59,10 +59,17 @@ export function argmaxRow(data: Float32Array | Float64Array, offset: number, cou
 }
 
 /**
- * Integer class labels from targets: `[N]` or `[N, 1]` integer labels are read as they are; `[N, C]`
- * one-hot (or probability) rows give their argmax.
+ * Integer class labels from targets: `[N]` or `[N, 1]` integer labels (an int32 tensor, or integral floats)
+ * are read as they are; `[N, C]` one-hot (or probability) rows give their argmax.
  */
-export function targetClasses(op: string, targets: TensorLike, count: number): Int32Array {
+export function targetClasses(
+  op: string,
+  targets: TensorLike<DType>,
+  count: number,
+  predictions?: TensorLike,
+): Int32Array {
+  // Against class scores [N, C], a label outside [0, C) is a mistake to name, not a wrong prediction to count.
+  const classes = predictions?.shape.length === 2 && predictions.shape[1]! > 1 ? predictions.shape[1]! : 0;
   const columns = columnsOf(op, "targets", targets);
   if (columns === 0)
     throw new ShapeError(
@@ -80,10 +87,23 @@ export function targetClasses(op: string, targets: TensorLike, count: number): I
           `target ${i} is ${value}: class labels must be non-negative integers (or pass one-hot rows [N, C])`,
         );
       }
+      if (classes > 0 && value >= classes) {
+        throw new ValueError(
+          op,
+          `label ${value} at index ${i} is outside [0, ${classes - 1}]: the predictions have ${classes} classes`,
+        );
+      }
       labels[i] = value;
     }
   } else {
-    for (let i = 0; i < count; i++) labels[i] = argmaxRow(data, i * columns, columns);
+    if (targets.dtype === "int32") {
+      throw new ShapeError(
+        op,
+        `targets ${formatShape(targets.shape)} are int32 with ${columns} columns: int32 targets are class labels, [N] or [N, 1] (pass one-hot rows as float32)`,
+      );
+    }
+    for (let i = 0; i < count; i++)
+      labels[i] = argmaxRow(data as Float32Array | Float64Array, i * columns, columns);
   }
   return labels;
 }
@@ -141,7 +161,7 @@ export function positiveScores(op: string, predictions: TensorLike, count: numbe
 }
 
 /** Binary labels (0/1) from `[N]` / `[N, 1]` labels or `[N, 2]` one-hot rows. */
-export function binaryTargets(op: string, targets: TensorLike, count: number): Uint8Array {
+export function binaryTargets(op: string, targets: TensorLike<DType>, count: number): Uint8Array {
   const labels = targetClasses(op, targets, count);
   const result = new Uint8Array(count);
   for (let i = 0; i < count; i++) {

@@ -1,4 +1,4 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { binaryTargets, positiveScores, sampleCount } from "./labels.js";
 
@@ -13,7 +13,7 @@ import { binaryTargets, positiveScores, sampleCount } from "./labels.js";
  * @example
  * rocAuc(tensor([0.1, 0.4, 0.35, 0.8]), tensor([0, 0, 1, 1])) // 0.75
  */
-export function rocAuc(predictions: TensorLike, targets: TensorLike): number {
+export function rocAuc(predictions: TensorLike, targets: TensorLike<DType>): number {
   const op = "rocAuc";
   const count = sampleCount(op, predictions, targets);
   const scores = positiveScores(op, predictions, count);
@@ -53,7 +53,7 @@ export function rocAuc(predictions: TensorLike, targets: TensorLike): number {
  * @example
  * prAuc(tensor([0.1, 0.4, 0.35, 0.8]), tensor([0, 0, 1, 1])) // 0.8333…
  */
-export function prAuc(predictions: TensorLike, targets: TensorLike): number {
+export function prAuc(predictions: TensorLike, targets: TensorLike<DType>): number {
   const op = "prAuc";
   const count = sampleCount(op, predictions, targets);
   const scores = positiveScores(op, predictions, count);

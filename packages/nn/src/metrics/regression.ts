@@ -1,10 +1,10 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ShapeError, ValueError } from "@descent/tensor";
 import { sameShape } from "../layers/validate.js";
 import { sampleCount } from "./labels.js";
 
 /** The regression metrics' shape contract, as the losses': predictions and targets of one shape. */
-function checkSameSize(op: string, predictions: TensorLike, targets: TensorLike): number {
+function checkSameSize(op: string, predictions: TensorLike, targets: TensorLike<DType>): number {
   sampleCount(op, predictions, targets);
   if (!sameShape(predictions.shape, targets.shape)) {
     throw new ShapeError(
@@ -26,7 +26,7 @@ function checkSameSize(op: string, predictions: TensorLike, targets: TensorLike)
  * @example
  * meanSquaredError(tensor([1, 2]), tensor([1, 4])) // 2
  */
-export function meanSquaredError(predictions: TensorLike, targets: TensorLike): number {
+export function meanSquaredError(predictions: TensorLike, targets: TensorLike<DType>): number {
   const size = checkSameSize("meanSquaredError", predictions, targets);
   let total = 0;
   for (let i = 0; i < size; i++) {
@@ -42,7 +42,7 @@ export function meanSquaredError(predictions: TensorLike, targets: TensorLike): 
  * @example
  * meanAbsoluteError(tensor([1, 2]), tensor([1, 4])) // 1
  */
-export function meanAbsoluteError(predictions: TensorLike, targets: TensorLike): number {
+export function meanAbsoluteError(predictions: TensorLike, targets: TensorLike<DType>): number {
   const size = checkSameSize("meanAbsoluteError", predictions, targets);
   let total = 0;
   for (let i = 0; i < size; i++) total += Math.abs(predictions.data[i]! - targets.data[i]!);
@@ -57,7 +57,7 @@ export function meanAbsoluteError(predictions: TensorLike, targets: TensorLike):
  * @example
  * r2(tensor([2.5, 0, 2, 8]), tensor([3, -0.5, 2, 7])) // 0.9486…
  */
-export function r2(predictions: TensorLike, targets: TensorLike): number {
+export function r2(predictions: TensorLike, targets: TensorLike<DType>): number {
   const size = checkSameSize("r2", predictions, targets);
   const count = targets.shape[0]!;
   const outputs = size / count;

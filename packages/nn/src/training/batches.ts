@@ -1,14 +1,17 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { DataArray, DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
-import { checkTensor, describe } from "../layers/validate.js";
+import { checkAnyTensor, checkTensor, describe } from "../layers/validate.js";
 import type { FitOptions } from "./types.js";
 
 /** Inputs and targets of a supervised dataset (any `Dataset` of `@descent/spec` fits). */
 export interface TrainingData {
   /** The samples, stacked along axis 0. */
   readonly inputs: TensorLike;
-  /** One target per sample, in the order of `inputs` (same length along axis 0). */
-  readonly targets: TensorLike;
+  /**
+   * One target per sample, in the order of `inputs` (same length along axis 0): float values or rows, or
+   * int32 class labels (`[N]` or `[N, 1]`) for the classification losses and metrics.
+   */
+  readonly targets: TensorLike<DType>;
 }
 
 /** Checks that inputs and targets have a batch axis of the same length, and returns it. */
@@ -22,7 +25,7 @@ export function sampleCountOf(op: string, data: TrainingData, label = "data"): n
   }
   // The data's length must match its shape: a short array would be read past its end into NaN targets.
   checkTensor(op, `${label}.inputs`, inputs);
-  checkTensor(op, `${label}.targets`, targets);
+  checkAnyTensor(op, `${label}.targets`, targets);
   if (inputs.shape.length === 0 || targets.shape.length === 0) {
     throw new ShapeError(op, `${label}: inputs and targets need a batch axis (got a scalar)`);
   }
@@ -40,19 +43,21 @@ export function sampleCountOf(op: string, data: TrainingData, label = "data"): n
 /**
  * Copies rows of a tensor (samples along axis 0) into one reused buffer, so a training loop allocates no
  * per-batch arrays: `gather(order, start, size)` returns a tensor over the buffer holding samples
- * `order[start … start + size)`. The returned tensor is valid until the next call.
+ * `order[start … start + size)`. The returned tensor is valid until the next call. Rows keep their dtype
+ * (`D`): int32 class labels are gathered as int32.
  */
-export class RowGatherer {
-  private readonly source: Float32Array | Float64Array;
+export class RowGatherer<D extends DType = FloatDType> {
+  private readonly source: Float32Array | Float64Array | Int32Array;
   private readonly rowLength: number;
   private readonly sampleShape: readonly number[];
-  private readonly buffer: Float32Array | Float64Array;
+  private readonly buffer: Float32Array | Float64Array | Int32Array;
 
   /** `allocateBuffer` makes the batch buffer (any contents); default: a new zeroed array. */
   constructor(
-    tensor: TensorLike,
+    tensor: TensorLike<D>,
     maxRows: number,
-    allocateBuffer: (dtype: DType, length: number) => Float32Array | Float64Array = allocate,
+    allocateBuffer: (dtype: D, length: number) => DataArray<D> = (dtype, length) =>
+      allocate(dtype, length) as DataArray<D>,
   ) {
     this.source = tensor.data;
     this.sampleShape = tensor.shape.slice(1);
@@ -60,11 +65,15 @@ export class RowGatherer {
     this.buffer = allocateBuffer(tensor.dtype, maxRows * this.rowLength);
   }
 
-  gather(order: Int32Array | null, start: number, size: number): Tensor {
+  gather(order: Int32Array | null, start: number, size: number): Tensor<D> {
     const { source, rowLength, buffer } = this;
+    // Both arrays have the source tensor's dtype `D`.
     if (order === null) {
       const begin = start * rowLength;
-      return new Tensor(source.subarray(begin, begin + size * rowLength), [size, ...this.sampleShape]);
+      return new Tensor(source.subarray(begin, begin + size * rowLength), [
+        size,
+        ...this.sampleShape,
+      ]) as Tensor<D>;
     }
     if (rowLength === 1) {
       for (let i = 0; i < size; i++) buffer[i] = source[order[start + i]!]!;
@@ -74,7 +83,7 @@ export class RowGatherer {
         buffer.set(source.subarray(from, from + rowLength), i * rowLength);
       }
     }
-    return new Tensor(buffer.subarray(0, size * rowLength), [size, ...this.sampleShape]);
+    return new Tensor(buffer.subarray(0, size * rowLength), [size, ...this.sampleShape]) as Tensor<D>;
   }
 }
 

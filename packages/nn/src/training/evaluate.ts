@@ -1,5 +1,5 @@
 import { isTraced, stopGradient } from "@descent/autodiff";
-import type { DType, Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { allocate, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { checkOptionKeys, checkTensor, describe, integerOption } from "../layers/validate.js";
@@ -17,7 +17,7 @@ function checkModel(op: string, model: Model): void {
     throw new ValueError(op, `model is ${describe(model)}: pass a model (e.g. from sequential)`);
 }
 
-function readState(op: string, model: Model, state: unknown, dtype: DType): ParamTree {
+function readState(op: string, model: Model, state: unknown, dtype: FloatDType): ParamTree {
   if (state === undefined) return model.initState(dtype);
   if (typeof state !== "object" || state === null || Array.isArray(state))
     throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);

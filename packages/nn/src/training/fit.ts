@@ -1,6 +1,6 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
 import { applyUpdates, fusedStep } from "@descent/optimizers";
-import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { DType, FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { allocate, createRandom, permutation, type Random, type Tensor, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { describe, isObject } from "../layers/validate.js";
@@ -34,7 +34,7 @@ function isModel(value: unknown): value is Model {
   );
 }
 
-function dtypeOfTree(params: ParamTree): DType {
+function dtypeOfTree(params: ParamTree): FloatDType {
   const first = flattenTree(params)[0];
   return first ? first[1].dtype : "float32";
 }
@@ -272,7 +272,7 @@ export function* trainingSteps(
   const stepMetrics = options.stepMetrics ? (options.metrics ?? []).map(toMetric) : [];
   for (const metric of stepMetrics) (history.steps as Record<string, number[]>)[metric.name] ??= [];
   let batchOutput: TensorLike | undefined;
-  const objective = valueAndGrad((p: ParamTree, x: Tensor, y: Tensor): Traced => {
+  const objective = valueAndGrad((p: ParamTree, x: Tensor, y: TensorLike<DType>): Traced => {
     const output = model.apply(p, x, { training: true, random: layerRandom, state: current.state, onState });
     batchOutput = output.value;
     return loss(output, y) as Traced;

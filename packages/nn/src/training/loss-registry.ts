@@ -1,13 +1,21 @@
 import type { Operand, Traced } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { describe, didYouMean } from "../layers/validate.js";
 import { binaryCrossEntropyFromLogits, softmaxCrossEntropyFromLogits } from "../losses/cross-entropy.js";
 import { hinge, klDivergence, squaredHinge } from "../losses/margin.js";
 import { huber, meanAbsoluteError, meanSquaredError } from "../losses/regression.js";
 
-/** A loss: predictions (traced) and constant targets to a scalar. Every loss of `losses` is one. */
-export type LossFunction = (predictions: Traced, targets: TensorLike) => Operand;
+/**
+ * A loss: predictions (traced) and constant targets to a scalar. Every loss of `losses` is one. `fit` passes
+ * the targets it was given, which may be int32 class labels; a loss written for float targets still fits
+ * this type, and an int32 batch reaching a float op in it is a DTypeError naming `cast(targets, "float32")`.
+ */
+// Method syntax makes the parameters bivariant, so `(p: Traced, t: Tensor) => …` (float targets) is a
+// LossFunction too, as before int32 labels existed.
+export type LossFunction = {
+  loss(predictions: Traced, targets: TensorLike<DType>): Operand;
+}["loss"];
 
 /** Names of the built-in losses, with default options. */
 export type LossName =
@@ -23,7 +31,7 @@ export type LossName =
 const builtIn: Record<LossName, LossFunction> = {
   meanSquaredError,
   meanAbsoluteError,
-  huber: (p, t) => huber(p, t),
+  huber: (p, t: TensorLike) => huber(p, t),
   binaryCrossEntropyFromLogits: (p, t) => binaryCrossEntropyFromLogits(p, t),
   softmaxCrossEntropyFromLogits: (p, t) => softmaxCrossEntropyFromLogits(p, t),
   hinge,

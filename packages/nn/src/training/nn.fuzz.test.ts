@@ -5,7 +5,7 @@
 // so a run repeats; the suite logs the cases it ran.
 
 import { sgd } from "@descent/optimizers";
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -127,7 +127,7 @@ function unpolluted(): void {
   expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("polluted");
 }
 
-function leaves(tree: unknown, out: TensorLike[] = [], depth = 0): TensorLike[] {
+function leaves(tree: unknown, out: TensorLike<DType>[] = [], depth = 0): TensorLike<DType>[] {
   if (depth > 20 || typeof tree !== "object" || tree === null) return out;
   if (tree instanceof Tensor) out.push(tree);
   else for (const value of Object.values(tree)) leaves(value, out, depth + 1);

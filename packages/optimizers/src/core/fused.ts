@@ -1,4 +1,4 @@
-import type { DType, GradientTransformation, ParamTree } from "@descent/spec";
+import type { FloatDType, GradientTransformation, ParamTree } from "@descent/spec";
 
 // Why this exists: a training step is `updates = optimizer.update(g)` then `params + updates`, two passes
 // over every parameter and one array per parameter that lives for a moment. When the last transform of
@@ -11,7 +11,7 @@ export interface FusedStepOptions {
   /** Extra factor on the updates (`params + scale·updates`), applied after the optimizer's own scaling. Default 1. */
   readonly scale?: number;
   /** Where to write each new parameter (any contents; every element is overwritten). Default: a new array. */
-  readonly allocate?: (dtype: DType, length: number) => Float32Array | Float64Array;
+  readonly allocate?: (dtype: FloatDType, length: number) => Float32Array | Float64Array;
 }
 
 /** Result of a fused step. */

@@ -1,4 +1,4 @@
-import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { allocate as allocateZeros, scaledAddFloat32, Tensor } from "@descent/tensor";
 import { flatten, leavesLike, unflatten } from "../tree/flat.js";
 
@@ -21,7 +21,7 @@ export function scaledApply(
   params: ParamTree,
   factor: number,
   scale: number,
-  allocate: (dtype: DType, length: number) => NumericArray = allocateZeros,
+  allocate: (dtype: FloatDType, length: number) => NumericArray = allocateZeros,
 ): ScaledApplyResult {
   const flat = flatten(params, op, "params");
   const deltas = leavesLike(op, flat, "params", updates, "updates");

@@ -1,4 +1,4 @@
-import type { DType, Shape, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Shape, Tensor as TensorLike } from "@descent/spec";
 import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
@@ -14,7 +14,7 @@ import { assertNumber, assertShapeArgument, assertTensorLike, resolveDType } fro
  * ```
  * @throws {@link ValueError} for a size that is negative, NaN or not an integer; {@link DTypeError} for an unknown dtype.
  */
-export function zeros(shape: Shape, dtype?: DType): Tensor {
+export function zeros(shape: Shape, dtype?: FloatDType): Tensor {
   assertShapeArgument("zeros", shape);
   return new Tensor(allocate(resolveDType("zeros", dtype, DEFAULT_DTYPE), sizeOf(shape)), shape);
 }
@@ -28,7 +28,7 @@ export function zeros(shape: Shape, dtype?: DType): Tensor {
  * ```
  * @throws {@link ValueError} for a bad size; {@link DTypeError} for an unknown dtype.
  */
-export function ones(shape: Shape, dtype?: DType): Tensor {
+export function ones(shape: Shape, dtype?: FloatDType): Tensor {
   return filled("ones", shape, 1, dtype);
 }
 
@@ -43,7 +43,7 @@ export function ones(shape: Shape, dtype?: DType): Tensor {
  * ```
  * @throws {@link ValueError} for a bad size or a non-number value; {@link DTypeError} for an unknown dtype.
  */
-export function full(shape: Shape, value: number, dtype?: DType): Tensor {
+export function full(shape: Shape, value: number, dtype?: FloatDType): Tensor {
   return filled("full", shape, value, dtype);
 }
 
@@ -86,7 +86,7 @@ export function fullLike(t: TensorLike, value: number): Tensor {
   return filled("fullLike", t.shape, value, t.dtype);
 }
 
-function filled(op: string, shape: Shape, value: number, dtype: DType | undefined): Tensor {
+function filled(op: string, shape: Shape, value: number, dtype: FloatDType | undefined): Tensor {
   assertShapeArgument(op, shape);
   assertNumber(op, value, "value");
   const data = allocate(resolveDType(op, dtype, DEFAULT_DTYPE), sizeOf(shape));

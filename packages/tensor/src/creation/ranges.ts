@@ -1,4 +1,4 @@
-import type { DType } from "@descent/spec";
+import type { FloatDType } from "@descent/spec";
 import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
@@ -18,7 +18,7 @@ import { assertCount, assertFinite, resolveDType } from "./validate.js";
  * ```
  * @throws {@link ValueError} for a zero or non-finite step, or non-finite bounds.
  */
-export function arange(start: number, stop?: number, step = 1, dtype?: DType): Tensor {
+export function arange(start: number, stop?: number, step = 1, dtype?: FloatDType): Tensor {
   const op = "arange";
   const resolved = resolveDType(op, dtype, DEFAULT_DTYPE);
   let from = start;
@@ -50,7 +50,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
  * ```
  * @throws {@link ValueError} for non-finite bounds or a count that is not a non-negative integer.
  */
-export function linspace(start: number, stop: number, count: number, dtype?: DType): Tensor {
+export function linspace(start: number, stop: number, count: number, dtype?: FloatDType): Tensor {
   const op = "linspace";
   const resolved = resolveDType(op, dtype, DEFAULT_DTYPE);
   assertFinite(op, start, "start");
@@ -76,7 +76,7 @@ export function linspace(start: number, stop: number, count: number, dtype?: DTy
  * ```
  * @throws {@link ValueError} when `rows` or `columns` is not a non-negative integer.
  */
-export function eye(rows: number, columns: number = rows, dtype?: DType): Tensor {
+export function eye(rows: number, columns: number = rows, dtype?: FloatDType): Tensor {
   const op = "eye";
   const resolved = resolveDType(op, dtype, DEFAULT_DTYPE);
   assertCount(op, rows, "rows");

@@ -103,8 +103,8 @@ describe("tensor", () => {
     expect(() => tensor([1, 2], [-2])).toThrow(ValueError);
     expect(() => tensor([1, 2], [Number.NaN])).toThrow("size NaN");
     expect(() => tensor([1, 2], [1.5])).toThrow("non-negative integer");
-    expect(() => tensor([1], undefined, "int32" as never)).toThrow(DTypeError);
-    expect(() => tensor([1], undefined, "int32" as never)).toThrow('dtype "int32" is not supported');
+    expect(() => tensor([1], undefined, "int8" as never)).toThrow(DTypeError);
+    expect(() => tensor([1], undefined, "int8" as never)).toThrow('dtype "int8" is not supported');
   });
 
   it("stores NaN and infinities that the caller passed", () => {

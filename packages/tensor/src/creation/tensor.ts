@@ -1,15 +1,15 @@
-import type { DType, Shape } from "@descent/spec";
+import type { DType, FloatDType, Shape } from "@descent/spec";
 import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { formatShape, ShapeError, ValueError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import { assertNumber, assertShapeArgument, describe, resolveDType } from "./validate.js";
+import { assertInt32Values, assertNumber, assertShapeArgument, describe, resolveDType } from "./validate.js";
 
 /** Numbers nested in (possibly readonly) arrays: `1`, `[1, 2]`, `[[1, 2], [3, 4]]`, … */
 export type NestedValues = number | readonly NestedValues[];
 
 /** What {@link tensor} accepts: a number, nested number arrays, a flat number array or a typed array. */
-export type TensorValues = NestedValues | Float32Array | Float64Array;
+export type TensorValues = NestedValues | Float32Array | Float64Array | Int32Array;
 
 /**
  * Creates a tensor from JavaScript values, copying them.
@@ -19,7 +19,9 @@ export type TensorValues = NestedValues | Float32Array | Float64Array;
  * - a flat array or typed array → shape `[length]`, or `shape` when given.
  *
  * When `shape` is given, the values are read in row-major order and must number `∏ shape`.
- * The dtype is `dtype` when given, else the typed array's own dtype, else `float32`.
+ * The dtype is `dtype` when given, else the typed array's own dtype, else `float32`. `"int32"` makes a
+ * tensor of integer class labels (for the classification losses and metrics; math ops refuse it): every
+ * value must then be an integer in [−2³¹, 2³¹), or it is a ValueError naming it — never truncated.
  *
  * @example
  * ```ts
@@ -27,15 +29,29 @@ export type TensorValues = NestedValues | Float32Array | Float64Array;
  * tensor([1, 2, 3, 4, 5, 6], [2, 3]).shape;    // [2, 3]
  * tensor(new Float64Array([1, 2])).dtype;      // "float64"
  * tensor(3.5, undefined, "float64").shape;     // []
+ * tensor([0, 2, 1], undefined, "int32").dtype; // "int32" (class labels)
  * ```
  * @throws {@link ShapeError} for ragged nesting (naming the path) or a shape whose size differs
  *   from the number of values; {@link ValueError} for a non-number element or a bad shape;
  *   {@link DTypeError} for an unknown dtype.
  */
-export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor {
+export function tensor(values: TensorValues, shape: Shape | undefined, dtype: "int32"): Tensor<"int32">;
+export function tensor(values: Int32Array, shape?: Shape): Tensor<"int32">;
+export function tensor(values: TensorValues, shape?: Shape, dtype?: FloatDType): Tensor;
+export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor<DType>;
+export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor<DType> {
   const op = "tensor";
   if (shape !== undefined) assertShapeArgument(op, shape);
-  if (values instanceof Float32Array || values instanceof Float64Array) {
+  if (dtype === "int32" || (values instanceof Int32Array && dtype === undefined)) {
+    const floats = values instanceof Int32Array ? values : tensor(values, shape, "float64").data;
+    assertInt32Values(op, floats, "values");
+    const targetShape = shape ?? (values instanceof Int32Array ? [values.length] : inferredShape(values));
+    assertSizeMatches(op, targetShape, floats.length);
+    const data = allocate("int32", floats.length);
+    data.set(floats);
+    return new Tensor(data, targetShape);
+  }
+  if (values instanceof Float32Array || values instanceof Float64Array || values instanceof Int32Array) {
     const resolved = resolveDType(op, dtype, values instanceof Float64Array ? "float64" : "float32");
     const targetShape = shape ?? [values.length];
     assertSizeMatches(op, targetShape, values.length);
@@ -81,6 +97,11 @@ export function scalar(value: number, dtype?: DType): Tensor {
   const data = allocate(resolveDType("scalar", dtype, DEFAULT_DTYPE), 1);
   data[0] = value;
   return new Tensor(data, []);
+}
+
+/** The shape `tensor(values)` gives nested values (`[]` for a number). */
+function inferredShape(values: TensorValues): number[] {
+  return Array.isArray(values) ? inferShape(values) : [];
 }
 
 /** Shape from the first element at every depth; {@link copyNested} then checks every other element against it. */

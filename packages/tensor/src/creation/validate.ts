@@ -1,4 +1,4 @@
-import type { DType } from "@descent/spec";
+import type { FloatDType } from "@descent/spec";
 import { DTypeError, ValueError } from "../core/errors.js";
 import { assertValidShape } from "../core/shape.js";
 
@@ -49,13 +49,35 @@ export function assertNumber(op: string, value: unknown, name: string): number {
   return value;
 }
 
-/** The dtype to use: `dtype` after validation, or `fallback` when omitted. */
-export function resolveDType(op: string, dtype: unknown, fallback: DType): DType {
+/** The dtype to use: `dtype` after validation, or `fallback` when omitted. Float dtypes only. */
+export function resolveDType(op: string, dtype: unknown, fallback: FloatDType): FloatDType {
   if (dtype === undefined) return fallback;
+  if (dtype === "int32") {
+    throw new DTypeError(
+      op,
+      `dtype "int32" is for class labels, which ${op} does not make: use "float32" or "float64" (labels: tensor(values, shape, "int32"))`,
+    );
+  }
   if (dtype !== "float32" && dtype !== "float64") {
     throw new DTypeError(op, `dtype ${describe(dtype)} is not supported: use "float32" or "float64"`);
   }
   return dtype;
+}
+
+/**
+ * Throws a {@link ValueError} naming the first value that an `Int32Array` would change (a fraction, NaN,
+ * ±Infinity, or outside [−2³¹, 2³¹)), so no conversion to int32 truncates or wraps silently.
+ */
+export function assertInt32Values(op: string, values: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!(Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
+      throw new ValueError(
+        op,
+        `${name}[${i}] is ${describe(value)}: int32 holds integers in [-2147483648, 2147483647] (round the values first, or keep a float dtype)`,
+      );
+    }
+  }
 }
 
 /** A short, safe description of any value for an error message. */

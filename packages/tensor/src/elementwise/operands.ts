@@ -1,4 +1,4 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { DEFAULT_DTYPE } from "../core/dtype.js";
 import { assertTensorLike } from "../core/tensor-like.js";
 
@@ -23,7 +23,7 @@ export function assertOperand(
 }
 
 /** The result dtype of an op whose operands may be numbers: float64 if any tensor is; numbers follow the tensors. */
-export function operandDType(...operands: (TensorLike | number)[]): DType {
+export function operandDType(...operands: (TensorLike | number)[]): FloatDType {
   let sawTensor = false;
   for (const operand of operands) {
     if (typeof operand === "number") continue;

@@ -1,6 +1,6 @@
-import type { Tensor as TensorLike } from "@descent/spec";
+import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
-import { assertTensorLike } from "../core/tensor-like.js";
+import { assertAnyTensorLike } from "../core/tensor-like.js";
 import { formatNumbers } from "./numbers.js";
 
 /** Options of {@link formatTensor}. */
@@ -38,8 +38,8 @@ const PREFIX = "tensor(";
  * formatTensor(arange(10));                  // "tensor([0, 1, 2, …, 7, 8, 9], shape=[10], dtype=float32)"
  * ```
  */
-export function formatTensor(tensor: TensorLike, options: FormatOptions = {}): string {
-  assertTensorLike("formatTensor", tensor, "tensor");
+export function formatTensor(tensor: TensorLike<DType>, options: FormatOptions = {}): string {
+  assertAnyTensorLike("formatTensor", tensor, "tensor");
   if (typeof options !== "object" || options === null) {
     throw new ValueError(
       "formatTensor",

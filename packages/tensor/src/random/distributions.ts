@@ -1,4 +1,4 @@
-import type { DType, RandomGenerator, Shape } from "@descent/spec";
+import type { FloatDType, RandomGenerator, Shape } from "@descent/spec";
 import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
@@ -21,7 +21,7 @@ export interface UniformOptions {
   /** Upper bound, excluded. Default 1. */
   readonly high?: number;
   /** Element type. Default float32. */
-  readonly dtype?: DType;
+  readonly dtype?: FloatDType;
 }
 
 /** Options of {@link normal} and {@link truncatedNormal}. */
@@ -31,7 +31,7 @@ export interface NormalOptions {
   /** Standard deviation σ ≥ 0 (of the untruncated normal for {@link truncatedNormal}). Default 1. */
   readonly std?: number;
   /** Element type. Default float32. */
-  readonly dtype?: DType;
+  readonly dtype?: FloatDType;
 }
 
 /**
@@ -138,7 +138,7 @@ export function truncatedNormal(random: RandomGenerator, shape: Shape, options: 
  * ```
  * @throws {@link ValueError} unless `0 ≤ p ≤ 1`.
  */
-export function bernoulli(random: RandomGenerator, shape: Shape, p: number, dtype?: DType): Tensor {
+export function bernoulli(random: RandomGenerator, shape: Shape, p: number, dtype?: FloatDType): Tensor {
   const op = "bernoulli";
   assertRandom(op, random);
   assertShapeArgument(op, shape);

@@ -1,4 +1,4 @@
-import type { DType, Shape, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Shape, Tensor as TensorLike } from "@descent/spec";
 import { describeValue } from "../core/describe.js";
 import { allocate, dtypeOf } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
@@ -137,6 +137,6 @@ export function assertNonEmpty(op: string, x: TensorLike, layout: ReductionLayou
 }
 
 /** Float64 results in the requested dtype: returned as is for float64, rounded once for float32. */
-export function inDType(values: Float64Array, dtype: DType): NumericArray {
+export function inDType(values: Float64Array, dtype: FloatDType): NumericArray {
   return dtype === "float64" ? values : new Float32Array(values);
 }

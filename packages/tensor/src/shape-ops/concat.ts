@@ -1,4 +1,4 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, resultDType } from "../core/dtype.js";
 import { formatShape, ShapeError, ValueError } from "../core/errors.js";
 import { normalizeAxis, sizeOf } from "../core/shape.js";
@@ -198,7 +198,7 @@ function joinAlong(
   tensors: readonly TensorLike[],
   shape: readonly number[],
   axis: number,
-  dtype: DType,
+  dtype: FloatDType,
 ): Tensor {
   const output = allocate(dtype, sizeOf(shape));
   if (output.length === 0) return new Tensor(output, shape);

@@ -1,13 +1,17 @@
-import type { DType, Tensor as TensorLike } from "@descent/spec";
+import type { DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate, DEFAULT_DTYPE } from "../core/dtype.js";
 import { ShapeError, ValueError } from "../core/errors.js";
 import { normalizeAxis, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
+import { assertAnyTensorLike } from "../core/tensor-like.js";
 import { assertCount, assertTensorLike, describe, resolveDType } from "../creation/validate.js";
 import { copyRun } from "./slice.js";
 
-/** Indices for {@link gather} and {@link oneHot}: a tensor of integer values, or a flat list (an array, an `Int32Array`, …). */
-export type Indices = TensorLike | ArrayLike<number>;
+/**
+ * Indices for {@link gather} and {@link oneHot}: a tensor of integer values (an `int32` tensor of labels, or
+ * a float one), or a flat list (an array, an `Int32Array`, …).
+ */
+export type Indices = TensorLike<DType> | ArrayLike<number>;
 
 /**
  * Picks slices of `t` along `axis` by index:
@@ -74,7 +78,7 @@ export function gather(t: TensorLike, indices: Indices, axis = 0): Tensor {
  * @throws {@link ValueError} naming the first index that is not an integer in `[0, depth)`, or a
  *   depth that is not a non-negative integer; {@link DTypeError} for an unknown dtype.
  */
-export function oneHot(indices: Indices, depth: number, dtype?: DType): Tensor {
+export function oneHot(indices: Indices, depth: number, dtype?: FloatDType): Tensor {
   const op = "oneHot";
   assertCount(op, depth, "depth");
   const resolvedDType = resolveDType(op, dtype, DEFAULT_DTYPE);
@@ -96,7 +100,7 @@ function readIndices(op: string, indices: Indices): { values: ArrayLike<number>;
     );
   }
   if ("data" in indices && "shape" in indices) {
-    assertTensorLike(op, indices, "indices");
+    assertAnyTensorLike(op, indices, "indices");
     return { values: indices.data, shape: [...indices.shape] };
   }
   if (typeof indices.length !== "number" || !Number.isInteger(indices.length)) {

@@ -1,5 +1,5 @@
 import { loadMnist } from "@descent/data/node";
-import type { Dataset, DatasetSplit, Tensor as TensorLike } from "@descent/spec";
+import type { Dataset, DatasetSplit, DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 
 const mnistSplits = new Map<string, DatasetSplit>();
@@ -26,10 +26,14 @@ export function mnist(trainCount: number, testCount: number, seed: number): Data
  *
  * @example firstRows(train, 256).inputs.shape // [256, 784]
  */
-export function firstRows(dataset: Dataset, count: number): Dataset {
-  const rows = (tensor: TensorLike) => {
+export function firstRows<D extends DType = FloatDType>(dataset: Dataset<D>, count: number): Dataset<D> {
+  const rows = <T extends DType>(tensor: TensorLike<T>) => {
     const rowLength = tensor.data.length / tensor.shape[0]!;
-    return new Tensor(tensor.data.subarray(0, count * rowLength), [count, ...tensor.shape.slice(1)]);
+    // A view of `tensor.data` has its dtype `T`.
+    return new Tensor(tensor.data.subarray(0, count * rowLength), [
+      count,
+      ...tensor.shape.slice(1),
+    ]) as Tensor<T>;
   };
   return { ...dataset, inputs: rows(dataset.inputs), targets: rows(dataset.targets) };
 }
