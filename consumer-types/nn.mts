@@ -1,16 +1,23 @@
 // Consumer type test of @descent/nn and @descent/nn/node (built declarations, strict, nodenext, skipLibCheck false).
 import {
   type ActivationLike,
+  batchNorm,
+  type Conv2dParams,
+  conv2d,
   type DenseParams,
   dense,
   evaluate,
   type FitResult,
   fit,
+  flatten,
   type Layer,
   type LossName,
+  type layerNorm,
+  type MetricName,
   type Model,
   type ModelSnapshot,
   type metrics,
+  type NormalizationParams,
   sequential,
 } from "@descent/nn";
 import { type LoadedModel, loadModel, loadSnapshot } from "@descent/nn/node";
@@ -29,6 +36,16 @@ expectTrue<Equal<typeof weights, Tensor>>();
 expectTrue<Equal<typeof bias, Tensor>>();
 const noBias = dense(2, 8, { useBias: false });
 expectTrue<Equal<ReturnType<typeof noBias.init>, { readonly weights: Tensor }>>();
+const conv = conv2d(1, 4, 3);
+const norm = batchNorm(4);
+const image = sequential([conv, norm, "relu", flatten(), dense(4 * 26 * 26, 2)]);
+const imageParams = image.init(0);
+expectTrue<Equal<typeof conv, Layer<Conv2dParams>>>();
+const { weights: kernel } = image.paramsOf(imageParams, conv);
+expectTrue<Equal<typeof kernel, Tensor>>();
+const { gamma } = image.paramsOf(imageParams, norm);
+expectTrue<Equal<typeof gamma, Tensor>>();
+expectTrue<Equal<ReturnType<typeof layerNorm>, Layer<NormalizationParams>>>();
 // By name, untyped (the name is only known at run time).
 expectAssignable<ParamTree>(model.paramsOf(params, "dense_1"));
 // @ts-expect-error -- the tree of a layer without bias has no bias
@@ -55,6 +72,7 @@ export function training(): void {
   // @ts-expect-error -- "meanSquareError" is not a loss name
   train(model, params, data, { optimizer, loss: "meanSquareError" });
   const name: metrics.MetricName = "accuracy";
+  expectTrue<Equal<MetricName, metrics.MetricName>>();
   evaluate(model, result.params, data, { loss, metrics: [name] });
 }
 

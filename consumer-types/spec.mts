@@ -4,7 +4,9 @@ import type { DType, GradientTransformation, Metric, ParamTree, Tensor } from "@
 const leaf: Tensor = { shape: [2], dtype: "float32", data: new Float32Array(2) };
 const tree: ParamTree = { dense_1: { weights: leaf, bias: leaf } };
 expectAssignable<ParamTree>(tree);
-expectTrue<Equal<DType, "float32" | "float64">>();
+expectTrue<Equal<"float32" | "float64" extends DType ? true : false, true>>();
+// @ts-expect-error -- float16 is not a dtype of descent
+const half: DType = "float16";
 
 // @ts-expect-error -- a leaf of a parameter tree is a tensor, not a number
 const notATree: ParamTree = { weights: 1 };
@@ -18,4 +20,4 @@ expectTrue<Equal<ReturnType<typeof halve.init>, { readonly step: number }>>();
 // @ts-expect-error -- direction is "higher" or "lower"
 const badMetric: Metric = { name: "m", direction: "up", compute: () => 0 };
 
-export { badMetric, notATree };
+export { badMetric, half, notATree };

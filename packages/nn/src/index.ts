@@ -16,5 +16,7 @@ export * from "./layers/index.js";
 export * as losses from "./losses/index.js";
 /** Metrics computed from predictions and targets (accuracy, precision, recall, F1, AUCs, R², …). */
 export * as metrics from "./metrics/index.js";
+// The metric names at the top level too, beside LossName (fit options name both).
+export type { MetricName } from "./metrics/registry.js";
 export * from "./training/index.js";
 export { cloneTree, countParameters, flattenTree, mapTree, unflattenTree } from "./tree/tree.js";

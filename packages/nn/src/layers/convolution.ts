@@ -1,5 +1,5 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
-import type { FloatDType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
   allocate,
   formatShape,
@@ -78,6 +78,15 @@ export interface Conv2dOptions {
 }
 
 /**
+ * Parameters of a {@link conv2d} layer: `weights` `[kh, kw, in, out]` and `bias` `[out]`
+ * (`{ useBias: false }` gives `{ weights }` only). What `model.paramsOf(params, layer)` returns for it.
+ *
+ * @example
+ * const { weights, bias } = model.paramsOf(params, conv); // conv = conv2d(1, 8, 3)
+ */
+export type Conv2dParams = { readonly weights: TensorLike; readonly bias: TensorLike };
+
+/**
  * 2-D convolution (cross-correlation, as every framework) over **NHWC** images `[batch, height, width,
  * channels]` — TensorFlow's layout, chosen because im2col then needs no transpose: the windows become
  * the rows of a `[batch·outH·outW, kh·kw·in]` matrix and one GEMM with the kernel `[kh, kw, in, out]`
@@ -95,8 +104,26 @@ export function conv2d(
   inChannels: number,
   outChannels: number,
   kernelSize: Size2d,
+  options: Conv2dOptions & { readonly useBias: false },
+): Layer<{ readonly weights: TensorLike }>;
+export function conv2d(
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size2d,
+  options?: Conv2dOptions & { readonly useBias?: true },
+): Layer<Conv2dParams>;
+export function conv2d(
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size2d,
+  options?: Conv2dOptions,
+): Layer<Conv2dParams | { readonly weights: TensorLike }>;
+export function conv2d(
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size2d,
   options: Conv2dOptions = {},
-): Layer {
+): Layer<Conv2dParams | { readonly weights: TensorLike }> {
   const op = "conv2d";
   checkOptionKeys(op, options, [
     "strides",
@@ -239,7 +266,7 @@ export function conv2d(
       padding,
       useBias,
     },
-    init(random: RandomGenerator, dtype?: FloatDType): ParamTree {
+    init(random: RandomGenerator, dtype?: FloatDType): Conv2dParams | { readonly weights: TensorLike } {
       const weights = weightsInitializer(random, weightShape, dtype);
       return useBias ? { weights, bias: biasInitializer(random, [outChannels], dtype) } : { weights };
     },

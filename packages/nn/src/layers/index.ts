@@ -1,5 +1,12 @@
 export { type ActivationLike, activation } from "./activation.js";
-export { type Conv2dOptions, conv2d, type MaxPool2dOptions, maxPool2d, type Size2d } from "./convolution.js";
+export {
+  type Conv2dOptions,
+  type Conv2dParams,
+  conv2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+  type Size2d,
+} from "./convolution.js";
 export type {
   ActivationFactory,
   CustomActivation,
@@ -10,7 +17,7 @@ export type {
 } from "./custom-objects.js";
 export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
 export type { Padding } from "./kernels/windows.js";
-export { type BatchNormOptions, batchNorm, layerNorm } from "./normalization.js";
+export { type BatchNormOptions, batchNorm, layerNorm, type NormalizationParams } from "./normalization.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";
 export { type Model, sequential } from "./sequential.js";
 export { dropout, flatten, softmax } from "./simple.js";

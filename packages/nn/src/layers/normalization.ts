@@ -44,6 +44,15 @@ function scaleAndShift(op: string, params: Params, features: number): [Operand, 
 }
 
 /**
+ * Parameters of {@link batchNorm} and {@link layerNorm}: the scale `gamma` and shift `beta`, `[features]`
+ * each. What `model.paramsOf(params, layer)` returns for them.
+ *
+ * @example
+ * const { gamma, beta } = model.paramsOf(params, norm); // norm = batchNorm(64)
+ */
+export type NormalizationParams = { readonly gamma: TensorLike; readonly beta: TensorLike };
+
+/**
  * Batch normalization over every axis but the last (features, or channels of NHWC images):
  * `y = γ · (x − μ) / √(σ² + ε) + β`.
  *
@@ -55,7 +64,7 @@ function scaleAndShift(op: string, params: Params, features: number): [Operand, 
  * @example
  * const model = sequential([dense(20, 64), batchNorm(64), activation(relu()), dense(64, 2)]);
  */
-export function batchNorm(features: number, options: BatchNormOptions = {}): Layer {
+export function batchNorm(features: number, options: BatchNormOptions = {}): Layer<NormalizationParams> {
   checkFeatures("batchNorm", features);
   checkOptionKeys("batchNorm", options, ["epsilon", "momentum", "name"]);
   nameOption("batchNorm", "options.name", options.name);
@@ -74,7 +83,7 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Lay
     hasParams: true,
     hasState: true,
     config: { type: "batchNorm", name: options.name, features, epsilon, momentum },
-    init: (random: RandomGenerator, dtype?: FloatDType): ParamTree => ({
+    init: (random: RandomGenerator, dtype?: FloatDType): NormalizationParams => ({
       gamma: ones()(random, [features], dtype),
       beta: zeros()(random, [features], dtype),
     }),
@@ -184,7 +193,7 @@ function updatedStatistics(
 export function layerNorm(
   features: number,
   options: { readonly epsilon?: number; readonly name?: string } = {},
-): Layer {
+): Layer<NormalizationParams> {
   checkFeatures("layerNorm", features);
   checkOptionKeys("layerNorm", options, ["epsilon", "name"]);
   nameOption("layerNorm", "options.name", options.name);
@@ -200,7 +209,7 @@ export function layerNorm(
     hasParams: true,
     hasState: false,
     config: { type: "layerNorm", name: options.name, features, epsilon },
-    init: (random: RandomGenerator, dtype?: FloatDType): ParamTree => ({
+    init: (random: RandomGenerator, dtype?: FloatDType): NormalizationParams => ({
       gamma: ones()(random, [features], dtype),
       beta: zeros()(random, [features], dtype),
     }),
