@@ -6,7 +6,7 @@
 
 import { sgd } from "@descent/optimizers";
 import type { DType, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, Tensor } from "@descent/tensor";
+import { createRandom, Tensor, ValueError } from "@descent/tensor";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
@@ -345,11 +345,121 @@ describe("losses", () => {
         );
         if (outcome.ok) {
           const operand = isFiniteTensor(predictions) || Number.isFinite(predictions);
-          expect(operand && isFiniteTensor(targets), "accepted only tensors").toBe(true);
+          // int32 targets are class labels, which the classification losses read.
+          const labels = (targets as TensorLike<DType>).data instanceof Int32Array;
+          expect(operand && (isFiniteTensor(targets) || labels), "accepted only tensors").toBe(true);
           expect(allFinite(outcome.value.value.data), "finite loss").toBe(true);
         }
       }),
       500,
+    );
+  });
+});
+
+describe("int32 class labels", () => {
+  const labelled = fc
+    .record({ rows: fc.integer({ min: 1, max: 6 }), classes: fc.integer({ min: 2, max: 5 }) })
+    .chain(({ rows, classes }) =>
+      fc.record({
+        classes: fc.constant(classes),
+        logits: fc.array(fc.double({ min: -20, max: 20, noNaN: true }), {
+          minLength: rows * classes,
+          maxLength: rows * classes,
+        }),
+        labels: fc.array(fc.integer({ min: -2, max: classes + 1 }), { minLength: rows, maxLength: rows }),
+        column: fc.boolean(),
+      }),
+    );
+  const classification: [string, (p: TensorLike, t: TensorLike<DType>) => unknown][] = [
+    [
+      "softmaxCrossEntropyFromLogits",
+      (p, t) => Array.from(nn.losses.softmaxCrossEntropyFromLogits(p, t).value.data),
+    ],
+    ["accuracy", (p, t) => nn.metrics.accuracy(p, t)],
+    ["topKAccuracy", (p, t) => nn.metrics.topKAccuracy(p, t, { k: 2 })],
+    ["precision", (p, t) => nn.metrics.precision(p, t)],
+    ["recall", (p, t) => nn.metrics.recall(p, t)],
+    ["f1Score", (p, t) => nn.metrics.f1Score(p, t)],
+    ["confusionMatrix", (p, t) => nn.metrics.confusionMatrix(p, t).toNested()],
+  ];
+
+  it("losses and metrics accept valid int32 labels as their float form and name an out-of-range one", () => {
+    check(
+      fc.property(
+        labelled,
+        fc.constantFrom(...classification),
+        ({ classes, logits, labels, column }, [name, call]) => {
+          const rows = labels.length;
+          const shape = column ? [rows, 1] : [rows];
+          const predictions = new Tensor(Float32Array.from(logits), [rows, classes]);
+          const intLabels = new Tensor(Int32Array.from(labels), shape);
+          const bad = labels.findIndex((label) => label < 0 || label >= classes);
+          const outcome = expectDescentOutcome(() => call(predictions, intLabels), {
+            names: bad < 0 ? [] : [name, String(labels[bad])],
+          });
+          if (bad < 0) {
+            expect(outcome.ok, `${name} refused valid int32 labels`).toBe(true);
+            if (outcome.ok) {
+              expect(outcome.value).toEqual(call(predictions, new Tensor(Float32Array.from(labels), shape)));
+            }
+          } else {
+            expect(outcome.ok, `${name} accepted label ${labels[bad]} for ${classes} classes`).toBe(false);
+            if (!outcome.ok) {
+              expect(outcome.error).toBeInstanceOf(ValueError);
+              expect(outcome.error.message).toContain(`${labels[bad]}`);
+              expect(outcome.error.message).toMatch(new RegExp(`\\b${bad}\\b`));
+            }
+          }
+        },
+      ),
+      700,
+    );
+  });
+
+  it("float-only losses, layers and inputs refuse int32 tensors with a DTypeError naming cast", () => {
+    const floatOnly: [string, (t: TensorLike<DType>) => unknown][] = [
+      [
+        "meanSquaredError",
+        (t) => nn.losses.meanSquaredError(new Tensor(new Float32Array(t.data.length), t.shape), t as never),
+      ],
+      ["huber", (t) => nn.losses.huber(new Tensor(new Float32Array(t.data.length), t.shape), t as never)],
+      [
+        "klDivergence",
+        (t) => nn.losses.klDivergence(new Tensor(new Float32Array(t.data.length), t.shape), t as never),
+      ],
+      [
+        "logits",
+        (t) =>
+          nn.losses.softmaxCrossEntropyFromLogits(
+            t as never,
+            new Tensor(new Int32Array(t.shape[0] ?? 1), [t.shape[0] ?? 1]),
+          ),
+      ],
+      [
+        "predict",
+        (t) =>
+          nn.predict(
+            nn.sequential([nn.dense(t.shape[1] ?? 1, 2)]),
+            nn.sequential([nn.dense(t.shape[1] ?? 1, 2)]).init(0),
+            t as never,
+          ),
+      ],
+      ["accuracy predictions", (t) => nn.metrics.accuracy(t as never, t)],
+    ];
+    check(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: -5, max: 5 }),
+        fc.constantFrom(...floatOnly),
+        (rows, columns, value, [name, call]) => {
+          const t = new Tensor(new Int32Array(rows * columns).fill(value), [rows, columns]);
+          const outcome = expectDescentOutcome(() => call(t), { names: ["cast(", "int32"] });
+          expect(outcome.ok, `${name} accepted an int32 tensor`).toBe(false);
+          if (!outcome.ok) expect(outcome.error.name, name).toBe("DTypeError");
+        },
+      ),
+      300,
     );
   });
 });
