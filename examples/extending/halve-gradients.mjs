@@ -11,6 +11,7 @@ import { add, createRandom, matmul, normal, Tensor, tensor } from "@descent/tens
 const halveGradients = (learningRate) => ({
   init: () => ({ step: 0 }),
   update: (gradients, state) => {
+    /** @param {import("@descent/spec").Tensor} g a gradient */
     const descend = (g) =>
       new Tensor(
         g.data.map((x) => -0.5 * learningRate * x),
