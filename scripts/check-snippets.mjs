@@ -84,6 +84,10 @@ for (const path of documentationFiles()) {
   }
 }
 
+if (!files.some((file) => file.endsWith(".mts")) || !files.some((file) => file.endsWith(".mjs"))) {
+  console.error("check-snippets: found no ts or no js blocks to check: the extraction is broken");
+  process.exit(1);
+}
 // JavaScript blocks get every strict check but noImplicitAny: plain JavaScript cannot annotate a
 // parameter (short of JSDoc), and its readers' editors do not ask for it either.
 const typeScript = typeCheck(
