@@ -64,18 +64,19 @@ export interface Tensor<D extends DType = FloatDType> extends TensorInterface<D>
  * ```
  */
 export interface TensorConstructor {
-  /**
-   * An int32 tensor of class labels over `data`.
-   *
-   * @throws {@link ValueError} when `data.length` is not the product of `shape`.
-   */
-  new (data: Int32Array, shape: Shape): Tensor<"int32">;
+  // Float first: an untyped (`any`) argument resolves to the first signature, and it was always a float tensor.
   /**
    * A float tensor over `data`.
    *
    * @throws {@link ValueError} when `data.length` is not the product of `shape`.
    */
   new (data: Float32Array | Float64Array, shape: Shape): Tensor;
+  /**
+   * An int32 tensor of class labels over `data`.
+   *
+   * @throws {@link ValueError} when `data.length` is not the product of `shape`.
+   */
+  new (data: Int32Array, shape: Shape): Tensor<"int32">;
   /**
    * A tensor of whichever dtype `data` has.
    *

@@ -20,8 +20,8 @@ import { assertInt32Values, describe } from "./validate.js";
  * @throws {@link DTypeError} when `dtype` is not `"float32"`, `"float64"` or `"int32"`; {@link ValueError}
  *   naming the first element that is not an int32 integer, when casting to `"int32"`.
  */
-export function cast(t: TensorLike<DType>, dtype: "int32"): Tensor<"int32">;
 export function cast(t: TensorLike<DType>, dtype: FloatDType): Tensor;
+export function cast(t: TensorLike<DType>, dtype: "int32"): Tensor<"int32">;
 export function cast(t: TensorLike<DType>, dtype: DType): Tensor<DType>;
 export function cast(t: TensorLike<DType>, dtype: DType): Tensor<DType> {
   assertAnyTensorLike("cast", t);

@@ -36,8 +36,14 @@ export type TensorValues = NestedValues | Float32Array | Float64Array | Int32Arr
  *   {@link DTypeError} for an unknown dtype.
  */
 export function tensor(values: TensorValues, shape: Shape | undefined, dtype: "int32"): Tensor<"int32">;
+// Float before Int32Array: an untyped (`any`) argument resolves to the first match, a float tensor as always.
+export function tensor(
+  values: NestedValues | Float32Array | Float64Array,
+  shape?: Shape,
+  dtype?: FloatDType,
+): Tensor;
 export function tensor(values: Int32Array, shape?: Shape): Tensor<"int32">;
-export function tensor(values: TensorValues, shape?: Shape, dtype?: FloatDType): Tensor;
+export function tensor(values: TensorValues, shape: Shape | undefined, dtype: FloatDType): Tensor;
 export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor<DType>;
 export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor<DType> {
   const op = "tensor";
