@@ -57,6 +57,7 @@ export { type LbfgsOptions, lbfgs } from "./minimize/lbfgs.js";
 export { minimize } from "./minimize/minimize.js";
 export { type NelderMeadOptions, nelderMead } from "./minimize/nelder-mead.js";
 export type {
+  CommonMinimizeOptions,
   DifferentiableObjective,
   MinimizeResult,
   Objective,
