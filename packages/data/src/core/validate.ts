@@ -1,5 +1,5 @@
 import type { DType, FloatDType, Tensor as TensorLike } from "@descent/spec";
-import { DTypeError, formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { assertAnyTensorLike, DTypeError, ShapeError, ValueError } from "@descent/tensor";
 
 /**
  * The checks every public function of `@descent/data` runs on what it is given, so that a bad argument
@@ -165,14 +165,14 @@ export function checkShape(op: string, name: string, shape: unknown): number {
  * An int32 tensor (class labels) is a {@link DTypeError} naming the conversion.
  */
 export function checkTensor(op: string, name: string, value: unknown): TensorLike {
-  const tensor = checkAnyTensor(op, name, value);
-  if (tensor.dtype === "int32") {
+  assertAnyTensorLike(op, value, name);
+  if (value.dtype === "int32") {
     throw new DTypeError(
       op,
       `${name} is an int32 tensor (class labels) but ${op} reads float values: convert it with cast(${name}, "float32")`,
     );
   }
-  return tensor as TensorLike;
+  return value as TensorLike;
 }
 
 /**
@@ -180,32 +180,8 @@ export function checkTensor(op: string, name: string, value: unknown): TensorLik
  * targets, which datasets, splits and batches carry through unchanged.
  */
 export function checkAnyTensor(op: string, name: string, value: unknown): TensorLike<DType> {
-  if (typeof value !== "object" || value === null) {
-    throw new ValueError(op, `${name} = ${describe(value)}: pass a tensor ({ shape, data, dtype })`);
-  }
-  const { shape, data } = value as { shape?: unknown; data?: unknown };
-  const size = checkShape(op, `${name}.shape`, shape);
-  if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {
-    throw new ValueError(
-      op,
-      `${name}.data = ${describe(data)}: pass a Float32Array or Float64Array (or an Int32Array of class labels)`,
-    );
-  }
-  const dtype = data instanceof Float64Array ? "float64" : data instanceof Int32Array ? "int32" : "float32";
-  const declared = (value as { dtype?: unknown }).dtype;
-  if (declared !== dtype) {
-    throw new ValueError(
-      op,
-      `${name}.dtype = ${describe(declared)} but ${name}.data is a ${data.constructor.name}: pass dtype ${JSON.stringify(dtype)}`,
-    );
-  }
-  if (data.length !== size) {
-    throw new ShapeError(
-      op,
-      `${name}.shape ${formatShape(shape as number[])} needs ${size} values but ${name}.data has ${data.length}: make them agree`,
-    );
-  }
-  return value as TensorLike<DType>;
+  assertAnyTensorLike(op, value, name);
+  return value;
 }
 
 /** Allocation size `count` checked against {@link MAX_ELEMENTS}, naming what asked for it. */

@@ -1,6 +1,13 @@
 import type { Operand } from "@descent/autodiff";
 import type { DType, Tensor as TensorLike } from "@descent/spec";
-import { DTypeError, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import {
+  assertAnyTensorLike,
+  assertTensorLike,
+  formatShape,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from "@descent/tensor";
 
 /*
  * Argument checks shared by the layers, losses, metrics and the training loop: every value that comes from
@@ -123,31 +130,13 @@ export function functionOption<F>(op: string, label: string, value: unknown): F 
   return value as F | undefined;
 }
 
-/** The number of elements of a shape, or -1 when it is not an array of non-negative safe integers. */
-function checkedSize(shape: unknown): number {
-  if (!Array.isArray(shape)) return -1;
-  let size = 1;
-  for (const dimension of shape) {
-    if (typeof dimension !== "number" || !Number.isSafeInteger(dimension) || dimension < 0) return -1;
-    size *= dimension;
-  }
-  return Number.isSafeInteger(size) ? size : -1;
-}
-
 /**
- * Throws unless `value` is a well-formed float tensor: a shape of non-negative integers, float32/float64
- * data whose length is the shape's size, and a dtype that names the data's type. Structural (no
- * `instanceof` on the tensor), so tensors of a duplicate install pass. An int32 tensor (class labels) is a
- * DTypeError naming the conversion: only the classification losses and metrics read labels.
+ * Throws unless `value` is a well-formed float tensor: `@descent/tensor`'s structural check
+ * ({@link @descent/tensor!assertTensorLike}), in this package's argument order. An int32 tensor (class
+ * labels) is a DTypeError naming the conversion: only the classification losses and metrics read labels.
  */
 export function checkTensor(op: string, label: string, value: unknown): asserts value is TensorLike {
-  checkAnyTensor(op, label, value);
-  if (value.dtype === "int32") {
-    throw new DTypeError(
-      op,
-      `${label} is an int32 tensor (class labels) but ${op} computes in float32/float64: convert it with cast(${label}, "float32")`,
-    );
-  }
+  assertTensorLike(op, value, label);
 }
 
 /**
@@ -159,38 +148,7 @@ export function checkAnyTensor(
   label: string,
   value: unknown,
 ): asserts value is TensorLike<DType> {
-  if (typeof value !== "object" || value === null) {
-    throw new ValueError(op, `${label} is ${describe(value)}: pass a tensor (shape, dtype, data)`);
-  }
-  const { shape, data, dtype } = value as Partial<TensorLike<DType>>;
-  const size = checkedSize(shape);
-  const kind =
-    data instanceof Float64Array
-      ? "float64"
-      : data instanceof Float32Array
-        ? "float32"
-        : data instanceof Int32Array
-          ? "int32"
-          : null;
-  if (kind === null || size < 0) {
-    throw new ValueError(
-      op,
-      `${label} is not a tensor (it needs a shape of non-negative integers and Float32Array/Float64Array data, or Int32Array class labels): build it with tensor(values, shape)`,
-    );
-  }
-  if (dtype !== kind) {
-    const arrayName = kind === "float64" ? "Float64Array" : kind === "int32" ? "Int32Array" : "Float32Array";
-    throw new ValueError(
-      op,
-      `${label} has dtype ${describe(dtype)} but ${arrayName} data: build it with tensor(values, shape)`,
-    );
-  }
-  if (data!.length !== size) {
-    throw new ShapeError(
-      op,
-      `${label} has shape ${formatShape(shape!)} (${size} elements) but ${data!.length} data elements: build it with tensor(values, shape)`,
-    );
-  }
+  assertAnyTensorLike(op, value, label);
 }
 
 /**
@@ -250,6 +208,17 @@ export function checkApplyOptions(op: string, options: unknown): void {
   functionOption(op, "options.onState", onState);
   if (state !== undefined && !isObject(state))
     throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
+}
+
+/** The number of elements of a shape, or -1 when it is not an array of non-negative safe integers. */
+function checkedSize(shape: unknown): number {
+  if (!Array.isArray(shape)) return -1;
+  let size = 1;
+  for (const dimension of shape) {
+    if (typeof dimension !== "number" || !Number.isSafeInteger(dimension) || dimension < 0) return -1;
+    size *= dimension;
+  }
+  return Number.isSafeInteger(size) ? size : -1;
 }
 
 /** Throws unless `shape` is an array of non-negative integer sizes (a per-sample shape, e.g. `[28, 28, 1]`). */

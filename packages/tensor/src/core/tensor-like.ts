@@ -28,7 +28,7 @@ export function assertTensorLike(op: string, value: unknown, name = "input"): as
   if (value.dtype === "int32") {
     throw new DTypeError(
       op,
-      `${name} is an int32 tensor (integer labels) but ${op} computes in float32/float64: convert it with cast(${name}, "float32")`,
+      `${name} is an int32 tensor (class labels) but ${op} computes in float32/float64: convert it with cast(${name}, "float32")`,
     );
   }
 }
