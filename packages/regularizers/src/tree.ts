@@ -1,5 +1,5 @@
 import type { ParamTree, Tensor as TensorLike, TreeOf } from "@descent/spec";
-import { DTypeError, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { assertTensorLike, formatShape, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { show } from "./validate.js";
 
 /** Deepest nesting a parameter tree may have; deeper (or cyclic) trees are refused instead of overflowing the stack. */
@@ -97,32 +97,9 @@ export function checkTensor(op: string, label: string, tensor: unknown): asserts
   checkLeaf(op, tensor, [label]);
 }
 
+/** A leaf must be a consistent float tensor (`@descent/tensor`'s structural check), or it would be read out of bounds. */
 function checkLeaf(op: string, leaf: TensorLike, path: readonly string[]): void {
-  const { dtype, shape, data } = leaf;
-  const typed =
-    dtype === "float32" ? data instanceof Float32Array : dtype === "float64" && data instanceof Float64Array;
-  if (!typed) {
-    throw new DTypeError(
-      op,
-      `${where(path)} has dtype ${show(dtype)} with data that is not its typed array: use float32 (Float32Array) or float64 (Float64Array)`,
-    );
-  }
-  let size = 1;
-  for (const extent of shape) {
-    if (typeof extent !== "number" || !Number.isSafeInteger(extent) || extent < 0) {
-      throw new ShapeError(
-        op,
-        `${where(path)} has shape [${shape.map(String).join(",")}]: sizes must be whole numbers ≥ 0`,
-      );
-    }
-    size *= extent;
-  }
-  if (size !== data.length) {
-    throw new ShapeError(
-      op,
-      `${where(path)} has shape ${formatShape(shape)} but ${data.length} values: shape and data must agree`,
-    );
-  }
+  assertTensorLike(op, leaf, where(path));
 }
 
 /** The value of `tree` at `path`, or `undefined` when the path does not exist. */

@@ -1,5 +1,5 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { DTypeError, formatShape, ShapeError, ValueError } from "@descent/tensor";
+import { assertTensorLike, formatShape, ShapeError, ValueError } from "@descent/tensor";
 
 /** The names from the root of a tree to one of its leaves, e.g. `["layer1", "bias"]`. */
 export type TreePath = readonly string[];
@@ -103,38 +103,14 @@ function flattenInto(
 }
 
 /**
- * A leaf must be a float32 or float64 tensor whose data matches its dtype and whose shape (whole sizes ≥ 0)
- * has as many elements as its data: a home-made tensor that breaks this would be read out of bounds (NaN).
+ * A leaf must be a consistent float tensor (`@descent/tensor`'s structural check): a home-made tensor whose
+ * shape or dtype lies about its data would be read out of bounds (NaN).
  */
 function checkLeaf(op: string, what: string, path: TreePath, leaf: TensorLike): void {
-  const { dtype, shape, data } = leaf;
-  const typed =
-    dtype === "float32" ? data instanceof Float32Array : dtype === "float64" && data instanceof Float64Array;
-  if (!typed) {
-    throw new DTypeError(
-      op,
-      `${what}.${pathName(path)} has dtype ${JSON.stringify(dtype) ?? String(dtype)} with ${data.constructor?.name ?? "unknown"} data: a tensor is float32 (Float32Array) or float64 (Float64Array)`,
-    );
-  }
-  let size = 1;
-  for (const extent of shape) {
-    if (!Number.isSafeInteger(extent) || extent < 0) {
-      throw new ShapeError(
-        op,
-        `${what}.${pathName(path)} has shape ${showShape(shape)}: sizes must be whole numbers ≥ 0`,
-      );
-    }
-    size *= extent;
-  }
-  if (size !== data.length) {
-    throw new ShapeError(
-      op,
-      `${what}.${pathName(path)} has shape ${showShape(shape)} (${size} elements) but ${data.length} values: shape and data must agree`,
-    );
-  }
+  assertTensorLike(op, leaf, `${what}.${pathName(path)}`);
 }
 
-function showShape(shape: readonly unknown[]): string {
+function _showShape(shape: readonly unknown[]): string {
   return `[${shape.map((extent) => String(extent)).join(",")}]`;
 }
 
