@@ -110,10 +110,6 @@ function checkLeaf(op: string, what: string, path: TreePath, leaf: TensorLike): 
   assertTensorLike(op, leaf, `${what}.${pathName(path)}`);
 }
 
-function _showShape(shape: readonly unknown[]): string {
-  return `[${shape.map((extent) => String(extent)).join(",")}]`;
-}
-
 /**
  * The leaves of `tree` in the order of `reference`, after checking that both have the same keys and
  * that each leaf has the reference leaf's shape.
