@@ -51,6 +51,30 @@ export function fuzzSuite(label: string): FuzzSuite {
   };
 }
 
+/**
+ * An options argument as a careless or hostile caller passes it: mostly `known` (the option names with
+ * adversarial values), sometimes with a misspelt key added, sometimes with an own `__proto__` key (a JSON
+ * payload), sometimes not an object at all (`value` itself).
+ *
+ * @example
+ * const options = adversarialOptions(fc.dictionary(fc.constantFrom("epochs"), value), value, { epoch: 3 });
+ */
+export function adversarialOptions(
+  known: fc.Arbitrary<Record<string, unknown>>,
+  value: fc.Arbitrary<unknown>,
+  misspelt: Readonly<Record<string, unknown>>,
+): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight: 6, arbitrary: known },
+    { weight: 1, arbitrary: known.map((options) => ({ ...options, ...misspelt })) },
+    {
+      weight: 1,
+      arbitrary: known.map((options) => Object.assign(JSON.parse('{"__proto__": {"polluted": 1}}'), options)),
+    },
+    { weight: 1, arbitrary: value },
+  );
+}
+
 /** Names of the errors JavaScript engines throw on their own; a descent function must never let one out. */
 const ENGINE_ERROR_NAMES = new Set([
   "Error",

@@ -12,7 +12,7 @@ import type { Dataset, Tensor as TensorLike } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
+import { adversarialOptions, allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 import * as nodeApi from "./node.js";
 
@@ -61,15 +61,7 @@ const adversarialValue: fc.Arbitrary<unknown> = fc.oneof(
 /** An options object: known names with adversarial values, sometimes an unknown or a prototype key. */
 function optionsOf(names: readonly string[]): fc.Arbitrary<unknown> {
   const known = fc.dictionary(fc.constantFrom(...names), adversarialValue, { maxKeys: names.length });
-  return fc.oneof(
-    { weight: 6, arbitrary: known },
-    { weight: 1, arbitrary: known.map((o) => ({ ...o, batchsize: 8 })) },
-    {
-      weight: 1,
-      arbitrary: known.map((o) => Object.assign(JSON.parse('{"__proto__": {"polluted": 1}}'), o)),
-    },
-    { weight: 1, arbitrary: adversarialValue },
-  );
+  return adversarialOptions(known, adversarialValue, { batchsize: 8 });
 }
 
 const finiteOrSpecial = fc.oneof(

@@ -7,7 +7,7 @@ import type { GradientTransformation, ParamTree, Tensor as TensorLike } from "@d
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
+import { adversarialOptions, allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 
 const { check } = fuzzSuite("optimizers");
@@ -53,15 +53,7 @@ const adversarialValue = fc.oneof(
 function optionsOf(names: readonly string[]): fc.Arbitrary<unknown> {
   if (names.length === 0) return fc.constant(undefined);
   const known = fc.dictionary(fc.constantFrom(...names), adversarialValue, { maxKeys: names.length });
-  return fc.oneof(
-    { weight: 6, arbitrary: known },
-    { weight: 1, arbitrary: known.map((o) => ({ ...o, lr: 0.1 })) },
-    {
-      weight: 1,
-      arbitrary: known.map((o) => Object.assign(JSON.parse('{"__proto__": {"polluted": 1}}'), o)),
-    },
-    { weight: 1, arbitrary: adversarialValue },
-  );
+  return adversarialOptions(known, adversarialValue, { lr: 0.1 });
 }
 
 // "__proto__" is refused as a parameter name (tested below); prototype names that are harmless as own keys stay.

@@ -7,7 +7,7 @@ import type { GradientTransformation, ParamTree, Tensor as TensorLike } from "@d
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
+import { adversarialOptions, allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 
 const { check } = fuzzSuite("regularizers");
@@ -50,15 +50,7 @@ const adversarialValue = fc.oneof(
 
 function optionsOf(names: readonly string[]): fc.Arbitrary<unknown> {
   const known = fc.dictionary(fc.constantFrom(...names), adversarialValue, { maxKeys: names.length });
-  return fc.oneof(
-    { weight: 6, arbitrary: known },
-    { weight: 1, arbitrary: known.map((o) => ({ ...o, strength: 1 })) },
-    {
-      weight: 1,
-      arbitrary: known.map((o) => Object.assign(JSON.parse('{"__proto__": {"polluted": 1}}'), o)),
-    },
-    { weight: 1, arbitrary: adversarialValue },
-  );
+  return adversarialOptions(known, adversarialValue, { strength: 1 });
 }
 
 const KEY_NAMES = ["weights", "bias", "dense", "kernel", "layerNorm", "constructor", "toString", "prototype"];

@@ -9,7 +9,7 @@ import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, Tensor, ValueError } from "@descent/tensor";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
+import { adversarialOptions, allFinite, expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
 import * as nn from "../index.js";
 
 const { check } = fuzzSuite("nn");
@@ -60,15 +60,7 @@ function optionsOf(names: readonly string[]): fc.Arbitrary<unknown> {
     names.length === 0
       ? fc.constant({})
       : fc.dictionary(fc.constantFrom(...names), adversarialValue, { maxKeys: names.length });
-  return fc.oneof(
-    { weight: 6, arbitrary: known },
-    { weight: 1, arbitrary: known.map((o) => ({ ...o, epoch: 3 })) },
-    {
-      weight: 1,
-      arbitrary: known.map((o) => Object.assign(JSON.parse('{"__proto__": {"polluted": 1}}'), o)),
-    },
-    { weight: 1, arbitrary: adversarialValue },
-  );
+  return adversarialOptions(known, adversarialValue, { epoch: 3 });
 }
 
 const shapeArbitrary = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 4 });
