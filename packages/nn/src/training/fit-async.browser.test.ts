@@ -4,8 +4,6 @@
 // this file out of local runs (never in CI) and says so.
 
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,42 +11,17 @@ import { useKernels } from "@descent/tensor";
 import { build } from "esbuild";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../../chromium.shared";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, serveCheckPage, type TestSite } from "../../../../chromium.shared";
 import { fit } from "./fit.js";
 import type { FitAsyncPageReport } from "./test-fit-async-page.js";
 import { EPOCHS, pageData, pageModel, pageOptions, resultHash, SAMPLES } from "./test-fit-async-setup.js";
 
 const ENTRY = fileURLToPath(new URL("./test-fit-async-page.ts", import.meta.url));
 
-const PAGE =
-  '<!doctype html><meta charset="utf-8"><title>descent fitAsync</title><script type="module" src="check.js"></script>';
-
-/** Serves the page at / and the bundle at /check.js. */
-async function servePage(bundle: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (path !== "/" && path !== "/check.js") {
-      response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    const script = path === "/check.js";
-    response.writeHead(200, {
-      "content-type": script ? "text/javascript; charset=utf-8" : "text/html; charset=utf-8",
-    });
-    response.end(script ? bundle : PAGE);
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 describe("fitAsync on a page's main thread in Chromium", () => {
   let context: BrowserContext;
   let profile: string;
-  let site: { url: string; close(): Promise<void> };
+  let site: TestSite;
   let report: FitAsyncPageReport;
 
   beforeAll(async () => {
@@ -68,7 +41,7 @@ describe("fitAsync on a page's main thread in Chromium", () => {
       write: false,
       logLevel: "warning",
     });
-    site = await servePage(bundled.outputFiles[0]!.text);
+    site = await serveCheckPage(bundled.outputFiles[0]!.text, "descent fitAsync", { "": {} });
     profile = mkdtempSync(join(tmpdir(), "descent-nn-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,

@@ -4,15 +4,13 @@
 // this file out of local runs (never in CI) and says so.
 
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../../../chromium.shared";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, serveCheckPage, type TestSite } from "../../../../../chromium.shared";
 import type { BrowserReport } from "./testing/browser-check.js";
 
 const ENTRY = fileURLToPath(new URL("./testing/browser-check.ts", import.meta.url));
@@ -23,37 +21,10 @@ const ISOLATION_HEADERS = {
   "cross-origin-embedder-policy": "require-corp",
 };
 
-const PAGE =
-  '<!doctype html><meta charset="utf-8"><title>descent kernels</title><script type="module" src="check.js"></script>';
-
-/** Serves the page and the bundle under /isolated/ (with the isolation headers) and /plain/ (without). */
-async function servePages(bundle: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const [, folder, file] = new URL(request.url ?? "/", "http://localhost").pathname.split("/");
-    const headers = folder === "isolated" ? ISOLATION_HEADERS : {};
-    if ((folder !== "isolated" && folder !== "plain") || (file !== "" && file !== "check.js")) {
-      response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    const script = file === "check.js";
-    response.writeHead(200, {
-      ...headers,
-      "content-type": script ? "text/javascript; charset=utf-8" : "text/html; charset=utf-8",
-    });
-    response.end(script ? bundle : PAGE);
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 describe("kernels in Chromium", () => {
   let context: BrowserContext;
   let profile: string;
-  let site: { url: string; close(): Promise<void> };
+  let site: TestSite;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM_PATH)) {
@@ -70,7 +41,10 @@ describe("kernels in Chromium", () => {
       write: false,
       logLevel: "warning",
     });
-    site = await servePages(bundled.outputFiles[0]!.text);
+    site = await serveCheckPage(bundled.outputFiles[0]!.text, "descent kernels", {
+      isolated: ISOLATION_HEADERS,
+      plain: {},
+    });
     profile = mkdtempSync(join(tmpdir(), "descent-tensor-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
