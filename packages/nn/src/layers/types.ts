@@ -28,6 +28,11 @@ export interface ApplyOptions {
   readonly state?: ParamTree;
   /** Receives the layer's updated state after a training-mode pass (batch-norm running statistics). */
   readonly onState?: (state: ParamTree) => void;
+  /**
+   * Where a layer's backward takes the arrays of its parameter gradients (contents arbitrary: the layer fills
+   * every element). Default: new arrays. `fit` passes its training step's allocator.
+   */
+  readonly allocateGradient?: (dtype: FloatDType, length: number) => Float32Array | Float64Array;
 }
 
 /**
