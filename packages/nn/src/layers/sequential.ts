@@ -156,6 +156,7 @@ export function sequential(
         training: options.training ?? false,
         random: options.random,
         state: layerState,
+        allocateGradient: options.allocateGradient,
         onState:
           newState === undefined || !layer.hasState
             ? undefined

@@ -198,14 +198,16 @@ export function checkParameter(
 
 /** Throws unless the options of a layer's apply are `{ training?, random?, state?, onState? }` with those types. */
 export function checkApplyOptions(op: string, options: unknown): void {
-  checkOptionKeys(op, options, ["training", "random", "state", "onState"]);
-  const { training, state, onState } = (options ?? {}) as {
+  checkOptionKeys(op, options, ["training", "random", "state", "onState", "allocateGradient"]);
+  const { training, state, onState, allocateGradient } = (options ?? {}) as {
     training?: unknown;
     state?: unknown;
     onState?: unknown;
+    allocateGradient?: unknown;
   };
   booleanOption(op, "options.training", training, false);
   functionOption(op, "options.onState", onState);
+  functionOption(op, "options.allocateGradient", allocateGradient);
   if (state !== undefined && !isObject(state))
     throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
 }
