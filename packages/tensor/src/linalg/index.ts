@@ -1,2 +1,11 @@
+export {
+  type GradientAllocator,
+  type LinearActivation,
+  type LinearBackwardOptions,
+  type LinearGradients,
+  type LinearOptions,
+  linear,
+  linearBackward,
+} from "./linear.js";
 export { type MatmulOptions, matmul } from "./matmul.js";
 export { dot, outer } from "./products.js";
