@@ -1,5 +1,13 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { Activation, GradientTransformation, ParamTree, Regularizer, Tensor } from "./index.js";
+import type {
+  Activation,
+  GradientTransformation,
+  Mask,
+  ParamTree,
+  Regularizer,
+  Tensor,
+  TreePath,
+} from "./index.js";
 
 describe("@descent/spec interfaces", () => {
   it("a plain object with shape, dtype and data is a Tensor (structural, no classes)", () => {
@@ -12,6 +20,16 @@ describe("@descent/spec interfaces", () => {
     const tensor: Tensor = { shape: [1], dtype: "float64", data: new Float64Array(1) };
     expectTypeOf({ layer1: { weights: tensor, bias: tensor } }).toExtend<ParamTree>();
     expectTypeOf({ layer1: 3 }).not.toExtend<ParamTree>();
+  });
+
+  it("a mask is a predicate on (path, tensor) or a tree of booleans; a path is a list of keys", () => {
+    expectTypeOf<TreePath>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf(
+      (path: TreePath, tensor: Tensor) => path.length > 0 && tensor.shape.length > 1,
+    ).toExtend<Mask>();
+    expectTypeOf({ encoder: false, decoder: { weights: true } }).toExtend<Mask>();
+    expectTypeOf((name: string) => name === "bias").not.toExtend<Mask>();
+    expectTypeOf({ encoder: 1 }).not.toExtend<Mask>();
   });
 
   it("gradient transformations keep their state type through update", () => {

@@ -61,6 +61,25 @@ export type ParamTree = { readonly [name: string]: Tensor | ParamTree };
 export type TreeOf<Leaf> = { readonly [name: string]: Leaf | TreeOf<Leaf> };
 
 /**
+ * The keys from the root of a tree to one of its leaves: `["layer1", "bias"]` for `params.layer1.bias`
+ * (`[]` for a lone tensor; array positions are their index as a string, `"0"`).
+ */
+export type TreePath = readonly string[];
+
+/**
+ * Which leaves of a parameter tree an operation touches (optax's `mask`): a predicate on each leaf's path
+ * and tensor, or a tree of booleans keyed like the parameters, where a boolean may stand for a whole subtree
+ * (`{ encoder: false, decoder: true }`).
+ *
+ * @example
+ * ```ts
+ * const weightsOnly: Mask = (path, tensor) => tensor.shape.length > 1;
+ * const decoderOnly: Mask = { encoder: false, decoder: true };
+ * ```
+ */
+export type Mask = ((path: TreePath, tensor: Tensor) => boolean) | TreeOf<boolean>;
+
+/**
  * A scalar element-wise activation `y = f(x)` with its derivative.
  *
  * At a kink (relu at 0, hardTanh at ±1, …) the derivative is the element of the subdifferential

@@ -26,3 +26,4 @@ export * from "./linalg/index.js";
 export * from "./random/index.js";
 export * from "./reductions/index.js";
 export * from "./shape-ops/index.js";
+export * from "./tree/index.js";

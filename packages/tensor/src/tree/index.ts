@@ -1,0 +1,13 @@
+export type { Mask, TreeOf, TreePath } from "@descent/spec";
+export {
+  type FlatTree,
+  type TreeOptions,
+  type TreeStructure,
+  treeFlatten,
+  treeUnflatten,
+} from "./flatten.js";
+export { isTensorLike } from "./leaf.js";
+export { treeMap, treeZip } from "./map.js";
+export { maskSelects, requireMask, resolveMask } from "./mask.js";
+export { type TreePairOptions, treeGet, treeLeavesLike } from "./match.js";
+export { formatPath, MAX_TREE_DEPTH, setOwnProperty } from "./path.js";

@@ -1,0 +1,18 @@
+import type { DType, Tensor as TensorLike } from "@descent/spec";
+
+/**
+ * True when `value` looks like a tensor: an object with a `shape` array and typed-array `data`. Structural,
+ * never `instanceof`, so a tensor from a second installed copy of descent counts. It decides "leaf or
+ * subtree" in a tree walk; whether the tensor is consistent is `assertTensorLike`'s job.
+ *
+ * @example
+ * ```ts
+ * isTensorLike(tensor([1, 2])); // true
+ * isTensorLike({ weights: tensor([1]) }); // false: a subtree
+ * ```
+ */
+export function isTensorLike(value: unknown): value is TensorLike<DType> {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { readonly shape?: unknown; readonly data?: unknown };
+  return Array.isArray(candidate.shape) && ArrayBuffer.isView(candidate.data);
+}
