@@ -1,60 +1,9 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "../core/tensor.js";
-import { type BinaryKernel, binary } from "./broadcast.js";
+import type { BinaryLoops } from "../kernels/js-elementwise.js";
+import { binary } from "./broadcast.js";
 
-const addKernel: BinaryKernel = {
-  simd: "add",
-  both(out, o, a, ao, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! + b[bo + i]!;
-  },
-  left(out, o, a, ao, s, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! + s;
-  },
-  right(out, o, s, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = s + b[bo + i]!;
-  },
-};
-
-const subKernel: BinaryKernel = {
-  simd: "sub",
-  both(out, o, a, ao, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! - b[bo + i]!;
-  },
-  left(out, o, a, ao, s, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! - s;
-  },
-  right(out, o, s, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = s - b[bo + i]!;
-  },
-};
-
-const mulKernel: BinaryKernel = {
-  simd: "mul",
-  both(out, o, a, ao, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! * b[bo + i]!;
-  },
-  left(out, o, a, ao, s, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! * s;
-  },
-  right(out, o, s, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = s * b[bo + i]!;
-  },
-};
-
-const divKernel: BinaryKernel = {
-  simd: "div",
-  both(out, o, a, ao, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! / b[bo + i]!;
-  },
-  left(out, o, a, ao, s, count) {
-    for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! / s;
-  },
-  right(out, o, s, b, bo, count) {
-    for (let i = 0; i < count; i++) out[o + i] = s / b[bo + i]!;
-  },
-};
-
-const powKernel: BinaryKernel = {
+const powKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! ** b[bo + i]!;
   },
@@ -68,7 +17,7 @@ const powKernel: BinaryKernel = {
 };
 
 // Math.max / Math.min return NaN when either argument is NaN, which is the propagation we want.
-const maximumKernel: BinaryKernel = {
+const maximumKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = Math.max(a[ao + i]!, b[bo + i]!);
   },
@@ -80,7 +29,7 @@ const maximumKernel: BinaryKernel = {
   },
 };
 
-const minimumKernel: BinaryKernel = {
+const minimumKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = Math.min(a[ao + i]!, b[bo + i]!);
   },
@@ -106,7 +55,7 @@ const minimumKernel: BinaryKernel = {
  * ```
  */
 export function add(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("add", addKernel, a, b);
+  return binary("add", "add", a, b);
 }
 
 /**
@@ -120,7 +69,7 @@ export function add(a: TensorLike | number, b: TensorLike | number): Tensor {
  * ```
  */
 export function sub(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("sub", subKernel, a, b);
+  return binary("sub", "sub", a, b);
 }
 
 /**
@@ -135,7 +84,7 @@ export function sub(a: TensorLike | number, b: TensorLike | number): Tensor {
  * ```
  */
 export function mul(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("mul", mulKernel, a, b);
+  return binary("mul", "mul", a, b);
 }
 
 /**
@@ -150,7 +99,7 @@ export function mul(a: TensorLike | number, b: TensorLike | number): Tensor {
  * ```
  */
 export function div(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("div", divKernel, a, b);
+  return binary("div", "div", a, b);
 }
 
 /**

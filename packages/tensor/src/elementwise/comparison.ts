@@ -1,8 +1,9 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "../core/tensor.js";
-import { type BinaryKernel, binary } from "./broadcast.js";
+import type { BinaryLoops } from "../kernels/js-elementwise.js";
+import { binary } from "./broadcast.js";
 
-const equalKernel: BinaryKernel = {
+const equalKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i] === b[bo + i] ? 1 : 0;
   },
@@ -14,7 +15,7 @@ const equalKernel: BinaryKernel = {
   },
 };
 
-const notEqualKernel: BinaryKernel = {
+const notEqualKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i] !== b[bo + i] ? 1 : 0;
   },
@@ -26,7 +27,7 @@ const notEqualKernel: BinaryKernel = {
   },
 };
 
-const greaterKernel: BinaryKernel = {
+const greaterKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! > b[bo + i]! ? 1 : 0;
   },
@@ -38,7 +39,7 @@ const greaterKernel: BinaryKernel = {
   },
 };
 
-const greaterEqualKernel: BinaryKernel = {
+const greaterEqualKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
     for (let i = 0; i < count; i++) out[o + i] = a[ao + i]! >= b[bo + i]! ? 1 : 0;
   },
@@ -51,13 +52,13 @@ const greaterEqualKernel: BinaryKernel = {
 };
 
 /** `less(a, b)` is `greater(b, a)` with the roles of the loops swapped. */
-const lessKernel: BinaryKernel = {
+const lessKernel: BinaryLoops = {
   both: (out, o, a, ao, b, bo, count) => greaterKernel.both(out, o, b, bo, a, ao, count),
   left: (out, o, a, ao, s, count) => greaterKernel.right(out, o, s, a, ao, count),
   right: (out, o, s, b, bo, count) => greaterKernel.left(out, o, b, bo, s, count),
 };
 
-const lessEqualKernel: BinaryKernel = {
+const lessEqualKernel: BinaryLoops = {
   both: (out, o, a, ao, b, bo, count) => greaterEqualKernel.both(out, o, b, bo, a, ao, count),
   left: (out, o, a, ao, s, count) => greaterEqualKernel.right(out, o, s, a, ao, count),
   right: (out, o, s, b, bo, count) => greaterEqualKernel.left(out, o, b, bo, s, count),

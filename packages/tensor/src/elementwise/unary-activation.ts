@@ -3,8 +3,8 @@ import { describeValue } from "../core/describe.js";
 import { allocate } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
+import { getKernels } from "../kernels/registry.js";
 import { assertTensor } from "./operands.js";
-import { simdFloat32 } from "./unary-arithmetic.js";
 
 /**
  * Element-wise logistic sigmoid: `out[i] = 1 / (1 + e^(−x[i]))`.
@@ -49,9 +49,7 @@ export function relu(x: TensorLike): Tensor {
   assertTensor("relu", x, "x");
   const input = x.data;
   const out = allocate(x.dtype, input.length);
-  if (!simdFloat32("relu", out, input)) {
-    for (let i = 0; i < input.length; i++) out[i] = Math.max(input[i]!, 0);
-  }
+  getKernels().unary("relu", out, input);
   return new Tensor(out, x.shape);
 }
 

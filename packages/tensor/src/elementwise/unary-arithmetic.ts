@@ -1,7 +1,7 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { allocate } from "../core/dtype.js";
 import { Tensor } from "../core/tensor.js";
-import { type UnaryFloat32Op, unaryFloat32 } from "../kernels/unary-float32.js";
+import { getKernels } from "../kernels/registry.js";
 import { assertTensor } from "./operands.js";
 
 /**
@@ -18,7 +18,7 @@ export function neg(x: TensorLike): Tensor {
   assertTensor("neg", x, "x");
   const input = x.data;
   const out = allocate(x.dtype, input.length);
-  if (!simdFloat32("neg", out, input)) for (let i = 0; i < input.length; i++) out[i] = -input[i]!;
+  getKernels().unary("neg", out, input);
   return new Tensor(out, x.shape);
 }
 
@@ -36,7 +36,7 @@ export function abs(x: TensorLike): Tensor {
   assertTensor("abs", x, "x");
   const input = x.data;
   const out = allocate(x.dtype, input.length);
-  if (!simdFloat32("abs", out, input)) for (let i = 0; i < input.length; i++) out[i] = Math.abs(input[i]!);
+  getKernels().unary("abs", out, input);
   return new Tensor(out, x.shape);
 }
 
@@ -97,7 +97,7 @@ export function sqrt(x: TensorLike): Tensor {
   assertTensor("sqrt", x, "x");
   const input = x.data;
   const out = allocate(x.dtype, input.length);
-  if (!simdFloat32("sqrt", out, input)) for (let i = 0; i < input.length; i++) out[i] = Math.sqrt(input[i]!);
+  getKernels().unary("sqrt", out, input);
   return new Tensor(out, x.shape);
 }
 
@@ -202,9 +202,4 @@ function roundHalfToEven(value: number): number {
   const rounded = Math.round(value);
   // Math.round sends halves up; an odd result exactly half above the input belongs one lower.
   return rounded - value === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
-}
-
-/** Runs `op` in WebAssembly SIMD when both arrays are float32 and long enough (see `unaryFloat32`). */
-export function simdFloat32(op: UnaryFloat32Op, out: ArrayLike<number>, input: ArrayLike<number>): boolean {
-  return out instanceof Float32Array && input instanceof Float32Array && unaryFloat32(op, out, input);
 }

@@ -14,6 +14,5 @@ export {
   setThreadCount,
   useKernels,
 } from "./registry.js";
-export { reluGradient } from "./relu-gradient.js";
 export { releaseResident, residentFloat32 } from "./resident.js";
-export { scaledAddFloat32 } from "./scaled-add.js";
+export { reluGradient, scaledAddFloat32 } from "./training-updates.js";

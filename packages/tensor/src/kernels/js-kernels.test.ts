@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createBlockedGemm, jsKernels } from "./js-kernels.js";
+import { createBlockedGemm } from "./js-gemm.js";
+import { jsKernels } from "./js-kernels.js";
 
 type NumericArray = Float32Array | Float64Array;
 

@@ -1,10 +1,12 @@
 /**
- * The small internal interface every compute backend implements. Ops in `@descent/tensor` call
- * the active backend through it, so a faster implementation (WebAssembly SIMD, threads) replaces
- * a kernel without touching any public API.
+ * The one interface every compute backend implements. Ops in `@descent/tensor` call the active backend
+ * through it and nothing else, so a faster implementation (WebAssembly SIMD, threads) replaces a kernel
+ * without touching any public API, and the JavaScript reference (`jsKernels`) runs no WebAssembly at all.
  *
  * All arrays are row-major and contiguous; `transposeA` means the kernel reads `A` as its transpose
- * (the buffer holds a `[k, m]` matrix).
+ * (the buffer holds a `[k, m]` matrix). Members other than `gemm` and `denseForward` trust their arguments:
+ * the tensor-level functions that call them (`reluGradient`, `scaledAddFloat32`, the element-wise ops)
+ * check them first. Each member's float32 results are the same bits in every built-in backend.
  */
 export interface Kernels {
   /** Identifier written into benchmark reports, e.g. `"js"`, `"wasm-simd128×2"`. */
@@ -26,11 +28,11 @@ export interface Kernels {
     c: Float32Array | Float64Array,
   ): void;
   /**
-   * Optional fused dense layer `C = act(op(A)·op(B) + bias)`: `bias` (length n, or null) is added to every
-   * row, then `act` applied: `"none"`, or `"relu"` = max(x, 0) with NaN kept. C is overwritten. Kernels
-   * without it are composed from `gemm` (see `denseForwardByGemm`), with bit-identical float32 results.
+   * Fused dense layer `C = act(op(A)·op(B) + bias)`: `bias` (length n, or null) is added to every row, then
+   * `act` applied: `"none"`, or `"relu"` = max(x, 0) with NaN kept. C is overwritten. The reference is
+   * `gemm` followed by a JavaScript epilogue (`denseForwardByGemm`), with bit-identical float32 results.
    */
-  denseForward?(
+  denseForward(
     transposeA: boolean,
     transposeB: boolean,
     m: number,
@@ -41,6 +43,43 @@ export interface Kernels {
     bias: Float32Array | Float64Array | null,
     activation: DenseActivation,
     c: Float32Array | Float64Array,
+  ): void;
+  /**
+   * Element-wise `out = a ∘ b` over rows of `rowLength` elements, for ∘ one of + − × ÷, each result rounded
+   * once to `out`'s type: `out[r·n + j] = ⌊a_r[j] ∘ b_r[j]⌉` for row r < out.length / n and column j < n,
+   * where an operand's row is `data[offsets[r] + j]` (`step` 1) or `data[offsets[r]]` repeated (`step` 0).
+   * One row spanning the whole output is the same-shape (or tensor-with-scalar) case; several rows are a
+   * broadcast (a bias added to every row of a batch, a column scaled per row, …).
+   */
+  binary(
+    op: BinaryOp,
+    out: Float32Array | Float64Array,
+    rowLength: number,
+    a: RowOperand,
+    b: RowOperand,
+  ): void;
+  /**
+   * Element-wise `out = f(x)` for f one of relu = max(x, 0) (NaN kept, relu(−0) = 0), neg = −x, abs = |x|
+   * and sqrt = ⌊√x⌉ (rounded once to `out`'s type); `out` and `x` have one length and may be the same array.
+   */
+  unary(op: UnaryOp, out: Float32Array | Float64Array, x: Float32Array | Float64Array): void;
+  /**
+   * The update of a learning-rate step over float32 arrays of one length, `outᵢ = ⌊pᵢ + ⌊factor·uᵢ⌉₃₂⌉₃₂`
+   * (the product rounded to float32, then the sum); returns whether every result is finite. `out` may be
+   * `p` or `u`.
+   */
+  scaledAdd(out: Float32Array, p: Float32Array, u: Float32Array, factor: number): boolean;
+  /**
+   * The backward of relu from its output `y = max(z, 0)`: `outᵢ = gᵢ·[yᵢ > 0]` (NaN where yᵢ is NaN), and,
+   * when `biasGradient` is given, `biasGradientⱼ += Σᵣ out[r·columns + j]` in row order (a dense layer's
+   * bias gradient in the same pass). `g`, `y`, `out` hold whole rows of `columns` elements.
+   */
+  reluBackward(
+    g: Float32Array | Float64Array,
+    y: Float32Array | Float64Array,
+    out: Float32Array | Float64Array,
+    biasGradient: Float32Array | Float64Array | null,
+    columns: number,
   ): void;
   /**
    * Optional: a float32 array of `length` elements (contents unspecified) stored where this backend's
@@ -54,3 +93,19 @@ export interface Kernels {
 
 /** Activation fused into `Kernels.denseForward`. */
 export type DenseActivation = "none" | "relu";
+
+/** An element-wise binary operation of {@link Kernels.binary}: + − × ÷. */
+export type BinaryOp = "add" | "sub" | "mul" | "div";
+
+/** An element-wise unary operation of {@link Kernels.unary}. */
+export type UnaryOp = "relu" | "neg" | "abs" | "sqrt";
+
+/**
+ * One operand of {@link Kernels.binary}: output row `r` reads `rowLength` consecutive values of `data` from
+ * `offsets[r]` (`step` 1), or the one value `data[offsets[r]]` repeated across the row (`step` 0).
+ */
+export interface RowOperand {
+  readonly data: Float32Array | Float64Array;
+  readonly offsets: Int32Array;
+  readonly step: 0 | 1;
+}

@@ -85,12 +85,14 @@ describe("kernel selection", () => {
     await expect(initKernels({ threads: 0 })).rejects.toThrow(ValueError);
   });
 
-  it("accepts custom kernels and refuses objects without gemm", () => {
-    const custom: Kernels = { name: "custom", gemm: jsKernels.gemm };
+  it("accepts custom kernels and refuses objects without every member", () => {
+    const custom: Kernels = { ...jsKernels, name: "custom" };
     setKernels(custom);
     expect(getKernels()).toBe(custom);
     expect(kernelInfo()).toMatchObject({ name: "custom", threads: 1, relaxedSimd: false });
     expect(() => setKernels({ name: "broken" } as unknown as Kernels)).toThrow(ValueError);
+    const { unary: _, ...withoutUnary } = jsKernels;
+    expect(() => setKernels(withoutUnary as unknown as Kernels)).toThrow(/unary/);
   });
 
   it("honours DESCENT_KERNELS and DESCENT_THREADS at first use", async () => {

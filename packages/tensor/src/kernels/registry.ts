@@ -95,11 +95,6 @@ function engineOf(kernels: Kernels): WasmEngine | undefined {
   return undefined;
 }
 
-/** The engine of the active kernels when they are built-in WebAssembly ones (internal: for resident fast paths). */
-export function activeEngine(): WasmEngine | undefined {
-  return active === undefined ? undefined : engineOf(active);
-}
-
 function activate(kernels: Kernels): Kernels {
   for (const [variant, wasm] of compiled) {
     if (wasm !== kernels) {
@@ -138,6 +133,9 @@ export function getKernels(): Kernels {
   return active ?? selectDefault();
 }
 
+/** The function members every `Kernels` object has. */
+const requiredMembers = ["gemm", "denseForward", "binary", "unary", "scaledAdd", "reluBackward"] as const;
+
 /**
  * Replaces the active kernels (e.g. with a custom backend). Results stay equal within float32 rounding
  * whichever kernels run.
@@ -145,8 +143,14 @@ export function getKernels(): Kernels {
  * @example setKernels(jsKernels) // force the pure-JavaScript reference kernels
  */
 export function setKernels(kernels: Kernels): void {
-  if (typeof kernels?.gemm !== "function") {
-    throw new ValueError("setKernels", "expected an object implementing the Kernels interface (name, gemm)");
+  const missing = requiredMembers.filter(
+    (member) => typeof (kernels as unknown as Record<string, unknown> | null)?.[member] !== "function",
+  );
+  if (missing.length > 0) {
+    throw new ValueError(
+      "setKernels",
+      `expected an object implementing the Kernels interface; missing ${missing.join(", ")}: spread jsKernels ({ ...jsKernels, name, gemm }) to start from the reference`,
+    );
   }
   activate(kernels);
 }

@@ -3,8 +3,6 @@
 // (~7 ns per element measured, against ~1.7 when the mask is predictable). WebAssembly SIMD selects
 // without branching; the copies in and out cost less than the mispredictions.
 
-import { ValueError } from "../core/errors.js";
-import { assertFloatArray, assertSize } from "./arguments.js";
 import {
   instantiate,
   localGet,
@@ -100,74 +98,25 @@ function load(): TinyKernel<ReluGradient> | null {
   return instance;
 }
 
-/** Which implementation {@link reluGradient} runs for large arrays (tests check the fast one is used). */
+/** Which implementation the relu backward runs for large arrays (tests check the fast one is used). */
 export function reluGradientImplementation(): "wasm-simd" | "js" {
   return load() === null ? "js" : "wasm-simd";
 }
 
-function reluGradientLoop(
-  g: Float32Array | Float64Array,
-  y: Float32Array | Float64Array,
-  out: Float32Array | Float64Array,
-  biasGradient: Float32Array | Float64Array | null,
-  columns: number,
-): void {
-  const length = g.length;
-  if (biasGradient === null) {
-    for (let i = 0; i < length; i++) out[i] = g[i]! * Math.sign(y[i]!);
-    return;
-  }
-  for (let offset = 0; offset < length; offset += columns) {
-    for (let j = 0; j < columns; j++) {
-      const value = g[offset + j]! * Math.sign(y[offset + j]!);
-      out[offset + j] = value;
-      biasGradient[j]! += value;
-    }
-  }
-}
-
 /**
- * The backward of relu from its output: `out = g · relu'(z)` where `y = relu(z) = max(z, 0)`, with
- * relu'(z) = 1 for z > 0 and 0 for z ≤ 0 (the default subgradient at the kink), NaN where y is NaN; and,
- * when `biasGradient` is given, its columns accumulate `out` row after row (`[rows, columns]` row-major):
- * the bias gradient of a dense layer in the same pass. WebAssembly SIMD for float32 when available, with
- * the same results as the JavaScript loop (the sums in the same order, each rounded to the array's type).
- *
- * `outᵢ = gᵢ · [yᵢ > 0]`, `biasGradientⱼ += Σᵣ out_rj`
- *
- * @example
- * reluGradient(cotangent, activations, gradient, biasGradient, 128);
+ * The float32 relu backward (see `Kernels.reluBackward`) in this file's module, copied in and out; false,
+ * having written nothing, where WebAssembly SIMD is missing, the arrays are short or rows are not whole vectors.
  */
-export function reluGradient(
-  g: Float32Array | Float64Array,
-  y: Float32Array | Float64Array,
-  out: Float32Array | Float64Array,
-  biasGradient: Float32Array | Float64Array | null,
+export function reluBackwardTinyWasm(
+  g: Float32Array,
+  y: Float32Array,
+  out: Float32Array,
+  biasGradient: Float32Array | null,
   columns: number,
-): void {
-  const op = "reluGradient";
-  assertFloatArray(op, g, "g", 0);
+): boolean {
   const length = g.length;
-  assertFloatArray(op, y, "y", length);
-  assertFloatArray(op, out, "out", length);
-  assertSize(op, columns, "columns");
-  if (biasGradient !== null) assertFloatArray(op, biasGradient, "biasGradient", columns);
-  if (columns === 0 ? length !== 0 : length % columns !== 0) {
-    throw new ValueError(
-      op,
-      `g has ${length} elements, not whole rows of columns = ${columns}: pass the row length (the layer's width)`,
-    );
-  }
-  const float32 =
-    g instanceof Float32Array &&
-    y instanceof Float32Array &&
-    out instanceof Float32Array &&
-    (biasGradient === null || biasGradient instanceof Float32Array);
-  const wasm = float32 && length >= WASM_MINIMUM_LENGTH && columns % 4 === 0 ? load() : null;
-  if (wasm === null) {
-    reluGradientLoop(g, y, out, biasGradient, columns);
-    return;
-  }
+  const wasm = length >= WASM_MINIMUM_LENGTH && columns % 4 === 0 ? load() : null;
+  if (wasm === null) return false;
   const bytes = length * 4;
   const rowBytes = columns * 4;
   reserve(wasm, 3 * bytes + rowBytes);
@@ -180,4 +129,5 @@ export function reluGradient(
   wasm.run(0, bytes, 2 * bytes, 3 * bytes, length / columns, rowBytes);
   out.set(floats.subarray(2 * length, 3 * length));
   if (biasGradient !== null) biasGradient.set(floats.subarray(biasAt, biasAt + columns));
+  return true;
 }

@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { activeEngine, useKernels } from "./registry.js";
+import { useKernels } from "./registry.js";
 import { releaseResident, residentFloat32 } from "./resident.js";
-import { scaledAddFloat32, scaledAddImplementation } from "./scaled-add.js";
+import { scaledAddImplementation } from "./scaled-add.js";
 import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
+import { scaledAddFloat32 } from "./training-updates.js";
+import type { WasmKernels } from "./wasm/wasm-kernels.js";
 
 function reference(p: Float32Array, u: Float32Array, factor: number): { out: Float32Array; finite: boolean } {
   const out = new Float32Array(p.length);
@@ -81,14 +83,14 @@ describe("scaledAddFloat32", () => {
     }
 
     it("takes the in-place path of the wasm engine", () => {
-      useKernels("wasm-simd");
+      const { engine } = useKernels("wasm-simd") as WasmKernels;
       const [out, p, u] = [8, 9, 10].map((seed) => resident(seededFloat32(4096, seed))) as [
         Float32Array,
         Float32Array,
         Float32Array,
       ];
-      expect(activeEngine()!.scaledAdd(out, p, u, 4096, -0.5)).toBe(true);
-      expect(activeEngine()!.scaledAdd(out, p, new Float32Array(4096), 4096, -0.5)).toBeNull();
+      expect(engine.scaledAdd(out, p, u, 4096, -0.5)).toBe(true);
+      expect(engine.scaledAdd(out, p, new Float32Array(4096), 4096, -0.5)).toBeNull();
       for (const array of [out, p, u]) releaseResident(array);
     });
 

@@ -4,9 +4,8 @@
 // the operands into its memory and back costs less than the loop saves. The module is tiny, so it
 // is written here directly as bytes (no build step) and compiles synchronously everywhere.
 
-import { ValueError } from "../core/errors.js";
-import { assertFloatArray } from "./arguments.js";
-import { activeEngine } from "./registry.js";
+import { scaledAddByLoop } from "./js-elementwise.js";
+import type { WasmEngine } from "./wasm/engine.js";
 import {
   instantiate,
   localGet,
@@ -92,75 +91,33 @@ function load(): TinyKernel<ScaledAdd> | null {
   return instance;
 }
 
-/** Which implementation {@link scaledAddFloat32} runs for large arrays (tests check the fast one is used). */
+/** Which implementation the scaled add runs for large arrays (tests check the fast one is used). */
 export function scaledAddImplementation(): "wasm-simd" | "js" {
   return load() === null ? "js" : "wasm-simd";
 }
 
-/** The JavaScript reference: `out[i] = fround(p[i] + fround(factor·u[i]))` from `start`; true when all are finite. */
-function scaledAddLoop(
-  out: Float32Array,
-  p: Float32Array,
-  u: Float32Array,
-  factor: number,
-  start: number,
-): boolean {
-  // Two float64 sums carry the check: a sum is non-finite exactly when an element is.
-  let even = 0;
-  let odd = 0;
-  const length = out.length;
-  let i = start;
-  for (; i + 1 < length; i += 2) {
-    const first = Math.fround(p[i]! + Math.fround(factor * u[i]!));
-    const second = Math.fround(p[i + 1]! + Math.fround(factor * u[i + 1]!));
-    out[i] = first;
-    out[i + 1] = second;
-    even += first;
-    odd += second;
-  }
-  if (i < length) {
-    const last = Math.fround(p[i]! + Math.fround(factor * u[i]!));
-    out[i] = last;
-    even += last;
-  }
-  const total = even + odd;
-  return total - total === 0;
-}
-
 /**
- * The update of a learning-rate step over float32 arrays, `out = p + fround(factor·u)` element-wise
- * (each product rounded to float32, then the sum), returning whether every result is finite. Runs in
- * WebAssembly SIMD when the runtime has it, with results bit-identical to the JavaScript loop used
- * otherwise. `out` may be `p` or `u`; all three have the same length.
- *
- * `outᵢ = pᵢ + ⌊factor·uᵢ⌉₃₂` (⌊·⌉₃₂: rounding to float32)
- *
- * @example
- * const finite = scaledAddFloat32(next, weights, gradient, -0.1); // next = weights − 0.1·gradient
+ * The float32 update `out = p + fround(factor·u)` (see `Kernels.scaledAdd`) in WebAssembly: in place in
+ * `engine`'s memory when all three arrays are resident there, else through this file's module (copied in and
+ * out); the tail past the last whole vector by the JavaScript loop. Null, having written nothing, for short
+ * arrays or without WebAssembly SIMD.
  */
-export function scaledAddFloat32(
+export function scaledAddTinyWasm(
+  engine: WasmEngine,
   out: Float32Array,
   p: Float32Array,
   u: Float32Array,
   factor: number,
-): boolean {
-  const op = "scaledAddFloat32";
-  assertFloatArray(op, out, "out", 0, true);
+): boolean | null {
   const length = out.length;
-  assertFloatArray(op, p, "p", length, true);
-  assertFloatArray(op, u, "u", length, true);
-  if (typeof factor !== "number") throw new ValueError(op, `factor is ${typeof factor}: use a number`);
-  if (length < WASM_MINIMUM_LENGTH) return scaledAddLoop(out, p, u, factor, 0);
+  if (length < WASM_MINIMUM_LENGTH) return null;
   const vectorLength = length & ~3;
-  // Arrays in the kernels' memory (see residentFloat32) are updated there; others through this module's copies.
   const finite =
-    activeEngine()?.scaledAdd(out, p, u, vectorLength, factor) ??
-    copiedScaledAdd(out, p, u, vectorLength, factor);
-  if (finite === null) return scaledAddLoop(out, p, u, factor, 0);
-  const tailFinite = vectorLength === length || scaledAddLoop(out, p, u, factor, vectorLength);
+    engine.scaledAdd(out, p, u, vectorLength, factor) ?? copiedScaledAdd(out, p, u, vectorLength, factor);
+  if (finite === null) return null;
+  const tailFinite = vectorLength === length || scaledAddByLoop(out, p, u, factor, vectorLength);
   return finite && tailFinite;
 }
-
 /** The first `vectorLength` elements in this file's module (copied in and out), or null without WebAssembly SIMD. */
 function copiedScaledAdd(
   out: Float32Array,

@@ -208,6 +208,7 @@ describe("matmul", () => {
   it("runs through getKernels().gemm, so another kernel plugs in", () => {
     const calls: number[][] = [];
     const spy: Kernels = {
+      ...jsKernels,
       name: "spy",
       gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
         calls.push([m, n, k]);
@@ -231,6 +232,7 @@ describe("matmul", () => {
   it("widens a float32 operand that meets a float64 one, so kernels see one dtype", () => {
     const seen: string[] = [];
     setKernels({
+      ...jsKernels,
       name: "dtype-check",
       gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
         seen.push(`${a.constructor.name} ${b.constructor.name} ${c.constructor.name}`);

@@ -1,7 +1,12 @@
 import { assertFloatArray, assertGemmArguments } from "../arguments.js";
+import { binaryFloat32Rows } from "../binary-float32.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
+import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
-import type { Kernels } from "../kernels.js";
+import type { Kernels, RowOperand } from "../kernels.js";
+import { reluBackwardTinyWasm } from "../relu-gradient.js";
+import { scaledAddTinyWasm } from "../scaled-add.js";
+import { unaryFloat32 } from "../unary-float32.js";
 import { WasmEngine } from "./engine.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
@@ -28,6 +33,10 @@ export interface WasmKernels extends Required<Kernels> {
 
 function isFloat32(array: Float32Array | Float64Array): array is Float32Array {
   return array.BYTES_PER_ELEMENT === 4;
+}
+
+function isFloat32Operand(operand: RowOperand): operand is RowOperand & { readonly data: Float32Array } {
+  return isFloat32(operand.data);
 }
 
 /**
@@ -71,6 +80,34 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       kernels.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c);
       applyDenseEpilogue(m, n, bias, activation, c);
+    },
+    binary(op, out, rowLength, a, b) {
+      if (
+        isFloat32(out) &&
+        isFloat32Operand(a) &&
+        isFloat32Operand(b) &&
+        binaryFloat32Rows(op, out, rowLength, a, b)
+      )
+        return;
+      binaryByLoops(op, out, rowLength, a, b);
+    },
+    unary(op, out, x) {
+      if (isFloat32(out) && isFloat32(x) && unaryFloat32(op, out, x)) return;
+      unaryByLoop(op, out, x);
+    },
+    scaledAdd(out, p, u, factor) {
+      return scaledAddTinyWasm(engine, out, p, u, factor) ?? scaledAddByLoop(out, p, u, factor);
+    },
+    reluBackward(g, y, out, biasGradient, columns) {
+      if (
+        isFloat32(g) &&
+        isFloat32(y) &&
+        isFloat32(out) &&
+        (biasGradient === null || isFloat32(biasGradient)) &&
+        reluBackwardTinyWasm(g, y, out, biasGradient, columns)
+      )
+        return;
+      reluBackwardByLoop(g, y, out, biasGradient, columns);
     },
   };
   return kernels;

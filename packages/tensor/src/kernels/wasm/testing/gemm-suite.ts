@@ -49,6 +49,7 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
     // The engine itself, without the wrapper's routing of tiny and narrow products to JavaScript: every
     // edge size must be right in wasm too.
     const engineOnly: Kernels = {
+      ...jsKernels,
       name: `${variant} engine`,
       gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c) {
         const fits = kernels.engine.gemm(
