@@ -1,16 +1,8 @@
 import * as T from "@descent/tensor";
-import { assertTensorLike, formatShape, ValueError } from "@descent/tensor";
+import { assertTensorLike, formatShape, type Tensor, ValueError } from "@descent/tensor";
+import { argumentTree } from "../core/argument-tree.js";
 import { backpropagate } from "../core/backward.js";
-import {
-  asTensor,
-  constant,
-  isTensorLike,
-  isTraced,
-  type Operand,
-  Traced,
-  tensorOf,
-} from "../core/traced.js";
-import { mapTree } from "../core/tree.js";
+import { asTensor, constant, isTraced, type Operand, Traced, tensorOf } from "../core/traced.js";
 import type {
   Argnums,
   ArgumentsOf,
@@ -68,9 +60,8 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
     let nested = false;
     const tracedArgs = [...args];
     for (const argnum of selected) {
-      tracedArgs[argnum] = mapTree(
-        "valueAndGrad",
-        args[argnum],
+      tracedArgs[argnum] = T.treeMap<Traced, Tensor | Traced>(
+        args[argnum] as never,
         (leaf) => {
           let node: Traced;
           if (isTraced(leaf)) {
@@ -84,7 +75,7 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
           leaves.push(node);
           return node;
         },
-        selected.length > 1 ? `[${argnum}]` : "",
+        argumentTree("valueAndGrad", selected.length > 1 ? `argument ${argnum}` : "the argument"),
       );
     }
 
@@ -94,13 +85,17 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
 
     let index = 0;
     const gradientTrees = selected.map((argnum) =>
-      mapTree("valueAndGrad", tracedArgs[argnum], () => {
-        const leaf = leaves[index]!;
-        const gradient = computed[index++];
-        if (gradient !== undefined) return gradient;
-        const zeros = T.zerosLike(leaf.value);
-        return nested ? constant(zeros) : zeros;
-      }),
+      T.treeMap<Tensor | Traced, Tensor | Traced>(
+        tracedArgs[argnum] as never,
+        () => {
+          const leaf = leaves[index]!;
+          const gradient = computed[index++];
+          if (gradient !== undefined) return gradient;
+          const zeros = T.zerosLike(leaf.value);
+          return nested ? constant(zeros) : zeros;
+        },
+        argumentTree("valueAndGrad", "the argument"),
+      ),
     );
     return {
       value: nested ? output : output.value,
@@ -158,7 +153,7 @@ function scalarOutput(op: string, returned: unknown): Traced {
   let output: Traced;
   if (isTraced(returned)) output = returned;
   else if (typeof returned === "number") output = constant(tensorOf(returned));
-  else if (isTensorLike(returned)) {
+  else if (T.isTensorLike(returned)) {
     assertTensorLike(op, returned, "the function's result");
     output = constant(returned);
   } else {

@@ -109,16 +109,6 @@ export function isTracked(value: unknown): value is Traced {
   return isTraced(value) && value.tracked;
 }
 
-/** True when `value` has the structural `Tensor` shape of `@descent/spec`. */
-export function isTensorLike(value: unknown): value is TensorLike {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<TensorLike>;
-  return (
-    Array.isArray(candidate.shape) &&
-    (candidate.data instanceof Float32Array || candidate.data instanceof Float64Array)
-  );
-}
-
 /** The numbers behind an operand: the tensor of a traced value, the operand itself otherwise. */
 /**
  * Throws unless `operand` is a number, a traced value or a consistent tensor (`assertTensorLike`), naming

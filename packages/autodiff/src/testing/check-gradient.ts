@@ -1,15 +1,18 @@
 import {
+  assertTensorLike,
   createRandom,
+  isTensorLike,
   stridesOf,
   type Tensor,
   Tensor as TensorClass,
+  treeMap,
   uniform,
   ValueError,
 } from "@descent/tensor";
 import type { TracedOf } from "../api/types.js";
 import { describe as describeValue, valueAndGrad } from "../api/value-and-grad.js";
-import { constant, isTensorLike, isTraced, type Operand, type Traced } from "../core/traced.js";
-import { mapTree } from "../core/tree.js";
+import { argumentTree } from "../core/argument-tree.js";
+import { constant, isTraced, type Operand, type Traced } from "../core/traced.js";
 import { mul } from "../ops/elementwise-binary.js";
 import { sum } from "../ops/reductions.js";
 
@@ -27,7 +30,7 @@ export interface CheckGradientOptions {
 
 /** One element's comparison in a {@link GradientCheck}. */
 export interface GradientCheckElement {
-  /** Which input, as a path in the input tree (`"layer1.weights"`, `"[0]"`; `""` for a lone tensor). */
+  /** Which input, as a path in the input tree (`"layer1.weights"`, `"0"` for the first of a list; `""` for a lone tensor). */
   readonly path: string;
   /** Row-major index of the element in its input. */
   readonly flatIndex: number;
@@ -101,12 +104,17 @@ export function checkGradient<Input>(
   }
 
   const leaves: { path: string; tensor: Tensor }[] = [];
-  const input64 = mapTree("checkGradient", inputs, (leaf, path) => {
-    const value = isTraced(leaf) ? leaf.value : leaf;
-    const tensor = new TensorClass(Float64Array.from(value.data), value.shape);
-    leaves.push({ path, tensor });
-    return tensor;
-  });
+  const tree = argumentTree(op, "inputs");
+  const input64 = treeMap<Tensor, Tensor | Traced>(
+    inputs as never,
+    (leaf, path) => {
+      const value = isTraced(leaf) ? leaf.value : leaf;
+      const tensor = new TensorClass(Float64Array.from(value.data), value.shape);
+      leaves.push({ path: path.join("."), tensor });
+      return tensor;
+    },
+    tree,
+  );
 
   let weights: Tensor | undefined;
   const scalarFunction = (x: unknown): Traced | Operand => {
@@ -118,6 +126,7 @@ export function checkGradient<Input>(
         `the function returned ${describeValue(output)}: it must return a tensor (reduced to a scalar with fixed random weights) or a number`,
       );
     }
+    if (!isTraced(output)) assertTensorLike(op, output, "the function's result");
     if (output.shape.reduce((a, b) => a * b, 1) === 1) return output;
     weights ??= uniform(createRandom(seed), output.shape, { low: 0.5, high: 1.5, dtype: "float64" });
     return sum(mul(output, weights));
@@ -125,9 +134,9 @@ export function checkGradient<Input>(
 
   const analyticTree = valueAndGrad(scalarFunction)(input64 as never).gradients as unknown;
   const analytic: Tensor[] = [];
-  mapTree("checkGradient", analyticTree, (leaf) => analytic.push(leaf as Tensor));
+  treeMap<number, Tensor>(analyticTree as never, (leaf) => analytic.push(leaf), tree);
 
-  const constants = mapTree("checkGradient", input64, (leaf) => constant(leaf as Tensor));
+  const constants = treeMap<Traced, Tensor>(input64 as never, (leaf) => constant(leaf), tree);
   const evaluate = (): number => {
     const output = scalarFunction(constants);
     return typeof output === "number" ? output : (isTraced(output) ? output.value : output).data[0]!;
