@@ -1,6 +1,9 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   Activation,
+  FusedStep,
+  FusedStepOptions,
+  FusedStepResult,
   GradientTransformation,
   Mask,
   ParamTree,
@@ -40,6 +43,40 @@ describe("@descent/spec interfaces", () => {
     };
     expectTypeOf(counter.init({})).toEqualTypeOf<Counter>();
     expectTypeOf(counter.update({}, { count: 0 }, {}).state).toEqualTypeOf<Counter>();
+  });
+
+  it("a transformation may declare its one-pass step and pass-through, typed by its state", () => {
+    type Counter = { readonly count: number };
+    const step: GradientTransformation<Counter> = {
+      init: () => ({ count: 0 }),
+      update: (gradients, state) => ({ updates: gradients, state: { count: state.count + 1 } }),
+      fusedApply: (_gradients, state, params, options) => ({
+        params,
+        state: { count: state.count + (options?.scale ?? 1) },
+        finite: true,
+        gradientsReleased: true,
+      }),
+    };
+    expectTypeOf(step.fusedApply).toEqualTypeOf<FusedStep<Counter> | undefined>();
+    expectTypeOf<FusedStepResult<Counter>["state"]>().toEqualTypeOf<Counter>();
+    expectTypeOf<FusedStepOptions["allocate"]>().toEqualTypeOf<
+      ((dtype: "float32" | "float64", length: number) => Float32Array | Float64Array) | undefined
+    >();
+    // A declared step must return the transformation's own state type.
+    expectTypeOf({
+      init: () => ({ count: 0 }),
+      update: (gradients: ParamTree, state: Counter) => ({ updates: gradients, state }),
+      fusedApply: (_g: ParamTree, _s: Counter, params: ParamTree) => ({
+        params,
+        state: "wrong",
+        finite: true,
+        gradientsReleased: true,
+      }),
+    }).not.toExtend<GradientTransformation<Counter>>();
+    expectTypeOf({ ...step, passesGradientsThrough: true as const }).toExtend<
+      GradientTransformation<Counter>
+    >();
+    expectTypeOf({ ...step, passesGradientsThrough: false }).not.toExtend<GradientTransformation<Counter>>();
   });
 
   it("activations and regularizers are plain values", () => {

@@ -152,7 +152,58 @@ export interface GradientTransformation<State = unknown> {
    * The state's structure (keys, shapes, dtypes) is checked against `init(params)` before this is called.
    */
   validateState?(state: unknown, params: ParamTree, path: string): State;
+  /**
+   * Optional, declared by transformations that have it: the training step `θ' = θ + s·update(g, state, θ)`
+   * in one pass that writes the new parameters directly, with the same numbers as `update` followed by
+   * `applyUpdates` bit for bit (same roundings, same order) and the same next state. `chain` declares it
+   * exactly when its last part does (the parts before run `update`); a wrapper that spreads a
+   * transformation (`{ ...adam() }`) keeps it. A wrapper that changes `update` must drop or rewrite it,
+   * since callers such as `fit` use it instead of `update`.
+   */
+  fusedApply?(
+    gradients: ParamTree,
+    state: State,
+    params: ParamTree,
+    options?: FusedStepOptions,
+  ): FusedStepResult<State>;
+  /**
+   * Optional, `true` only for a transformation whose updates are its gradients, untouched and not kept in
+   * its state (`identity`). Declares that `updates = g`, so a non-finite gradient shows in the new
+   * parameters and the caller may recycle the gradients' arrays after the step.
+   */
+  readonly passesGradientsThrough?: true;
 }
+
+/** Options of {@link GradientTransformation.fusedApply}. */
+export interface FusedStepOptions {
+  /** Extra factor on the updates (`θ + s·updates`), applied after the optimizer's own scaling. Default 1. */
+  readonly scale?: number;
+  /** Where to write each new parameter (any contents; every element is overwritten). Default: a new array. */
+  readonly allocate?: (dtype: FloatDType, length: number) => Float32Array | Float64Array;
+}
+
+/** Result of {@link GradientTransformation.fusedApply}: `θ' = θ + s·updates`, the next state, and two facts. */
+export interface FusedStepResult<State> {
+  /** `θ + s·updates`, in new arrays (or those `options.allocate` gave; the inputs are never written). */
+  readonly params: ParamTree;
+  /** The transformation's next state, as `update` would return it. */
+  readonly state: State;
+  /** True when every gradient and every new parameter is finite (NaN and ±∞ make it false). */
+  readonly finite: boolean;
+  /**
+   * True when nothing returned (parameters, state) refers to the gradients' arrays, so the caller may
+   * recycle them; false when a transformation may have kept them.
+   */
+  readonly gradientsReleased: boolean;
+}
+
+/** The one-pass step of a transformation: the type of {@link GradientTransformation.fusedApply}. */
+export type FusedStep<State> = (
+  gradients: ParamTree,
+  state: State,
+  params: ParamTree,
+  options?: FusedStepOptions,
+) => FusedStepResult<State>;
 
 /** A penalty on parameters, added to the loss, with its (sub)gradient. */
 export interface Regularizer {

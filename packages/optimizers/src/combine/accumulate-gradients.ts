@@ -1,7 +1,6 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { z } from "zod";
 import { gradientLeaves, nextStateData, stateLeaves, stateTree, updatesTree } from "../core/leaves.js";
-import { builtin, markFresh, runTransform } from "../core/ownership.js";
 import { requireInteger, requireState, requireStateCount, requireTransformation } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
@@ -50,7 +49,7 @@ export function accumulateGradients<Inner>(
       sum: finiteTree,
     }),
   );
-  return builtin<AccumulateGradientsState<Inner | null>>({
+  return {
     init: (params) => ({ count: 0, sum: zerosLikeTree(params), inner: transform?.init(params) ?? null }),
     validateState: (state, params, path) => {
       const checked = ownRules(state, params, path);
@@ -78,14 +77,14 @@ export function accumulateGradients<Inner>(
           state: { count, sum: stateTree(leaves, outputs), inner: state.inner },
         };
       }
-      const mean = markFresh(stateTree(leaves, outputs));
+      const mean = stateTree(leaves, outputs);
       const sum = zerosLikeTree(mean);
       if (transform === undefined) return { updates: mean, state: { count: 0, sum, inner: null } };
-      const { result, fresh } = runTransform(transform, mean, state.inner as Inner, params, true);
+      const result = transform.update(mean, state.inner as Inner, params);
       return {
-        updates: fresh ? markFresh(result.updates) : result.updates,
+        updates: result.updates,
         state: { count: 0, sum, inner: result.state },
       };
     },
-  });
+  };
 }

@@ -1,7 +1,6 @@
 import type { GradientTransformation, Tensor as TensorLike } from "@descent/spec";
 import { z } from "zod";
 import { gradientLeaves, nextStateData, updatesTree } from "../core/leaves.js";
-import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
 import { requireState, requireStateCount, requireTransformation } from "../core/validate.js";
 import { flag, stateRules, stepCount } from "../state/rules.js";
 
@@ -44,7 +43,7 @@ export function applyIfFinite<Inner>(
         path: ["consecutiveSkippedSteps"],
       }),
   );
-  return builtin<ApplyIfFiniteState<Inner>>({
+  return {
     validateState: (state, params, path) => {
       const checked = ownRules(state, params, path);
       transform.validateState?.(checked.inner, params, `${path}.inner`);
@@ -74,15 +73,9 @@ export function applyIfFinite<Inner>(
           },
         };
       }
-      const { result, fresh } = runTransform(
-        transform,
-        gradients,
-        state.inner,
-        params,
-        canOverwrite(gradients),
-      );
+      const result = transform.update(gradients, state.inner, params);
       return {
-        updates: fresh ? markFresh(result.updates) : result.updates,
+        updates: result.updates,
         state: {
           skippedSteps: state.skippedSteps,
           consecutiveSkippedSteps: 0,
@@ -91,7 +84,7 @@ export function applyIfFinite<Inner>(
         },
       };
     },
-  });
+  };
 }
 
 function allFinite(leaves: readonly TensorLike[]): boolean {

@@ -1,7 +1,5 @@
-import type { GradientTransformation, ParamTree } from "@descent/spec";
+import type { FusedStep, GradientTransformation, ParamTree } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
-import { isPassThrough, registeredFusedStep, withFusedStep } from "../core/fused.js";
-import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
 import { treeFinite } from "../core/scaled-apply.js";
 import type { StatesOf } from "../core/types.js";
 import { requireTransformation } from "../core/validate.js";
@@ -19,6 +17,10 @@ import { requireTransformation } from "../core/validate.js";
  *
  * Formula: `updates = T_n(… T_2(T_1(g)) …)`, `state = [s_1, …, s_n]`.
  *
+ * The chain declares `fusedApply` exactly when its last part does: the parts before it run `update`, and
+ * the last part's one-pass step writes the new parameters. It declares `passesGradientsThrough` when
+ * every part does.
+ *
  * @example
  * ```ts
  * const optimizer = chain(clipByGlobalNorm(1), scaleByAdam(), addDecayedWeights(1e-2), scaleByLearningRate(1e-3));
@@ -28,50 +30,37 @@ import { requireTransformation } from "../core/validate.js";
 export function chain<Transforms extends readonly GradientTransformation<unknown>[]>(
   ...transforms: Transforms
 ): GradientTransformation<StatesOf<Transforms>> {
+  type State = StatesOf<Transforms>;
   const parts: readonly GradientTransformation<unknown>[] = transforms;
   for (const [i, part] of parts.entries()) {
     requireTransformation("chain", `transforms[${i}] (argument ${i + 1})`, part);
   }
-  const transform = builtin({
-    init: (params) => parts.map((part) => part.init(params)) as unknown as StatesOf<Transforms>,
+  const transform: GradientTransformation<State> = {
+    init: (params) => parts.map((part) => part.init(params)) as unknown as State,
     validateState: (state, params, path) => {
       const states = checkedStates(state, parts.length);
       for (const [i, part] of parts.entries()) part.validateState?.(states[i], params, `${path}[${i}]`);
-      return state as StatesOf<Transforms>;
+      return state as State;
     },
     update: (gradients, state, params) => {
       const states = checkedStates(state, parts.length);
-      let updates: ParamTree = gradients;
-      let overwrite = canOverwrite(gradients);
       const nextStates: unknown[] = new Array(parts.length);
-      for (let i = 0; i < parts.length; i++) {
-        const { result, fresh } = runTransform(parts[i]!, updates, states[i], params, overwrite);
-        updates = result.updates;
-        nextStates[i] = result.state;
-        overwrite = fresh;
-      }
-      // The last part's fresh output stays fresh for an enclosing chain.
-      if (overwrite && parts.length > 0) markFresh(updates);
-      return { updates, state: nextStates as unknown as StatesOf<Transforms> };
+      const updates = runParts(parts, parts.length, gradients, states, params, nextStates);
+      return { updates, state: nextStates as unknown as State };
     },
-  });
+  };
   const last = parts[parts.length - 1];
-  const lastStep = last === undefined ? undefined : registeredFusedStep(last);
-  if (lastStep === undefined) return transform;
-  const prefix = parts.slice(0, -1);
-  const prefixPassesThrough = prefix.every(isPassThrough);
-  return withFusedStep(transform, (gradients, state, params, options) => {
+  const passesThrough = parts.length > 0 && parts.every((part) => part.passesGradientsThrough === true);
+  if (last?.fusedApply === undefined) {
+    return passesThrough ? { ...transform, passesGradientsThrough: true } : transform;
+  }
+  const lastStep: FusedStep<unknown> = (gradients, state, params, options) =>
+    last.fusedApply!(gradients, state, params, options);
+  const prefixPassesThrough = parts.slice(0, -1).every((part) => part.passesGradientsThrough === true);
+  const fusedApply: FusedStep<State> = (gradients, state, params, options) => {
     const states = checkedStates(state, parts.length);
-    // The parts before the last run as in `update`; only the last one's pass fuses with the apply.
-    let updates: ParamTree = gradients;
-    let overwrite = canOverwrite(gradients);
     const nextStates: unknown[] = new Array(parts.length);
-    for (let i = 0; i < prefix.length; i++) {
-      const { result, fresh } = runTransform(prefix[i]!, updates, states[i], params, overwrite);
-      updates = result.updates;
-      nextStates[i] = result.state;
-      overwrite = fresh;
-    }
+    const updates = runParts(parts, parts.length - 1, gradients, states, params, nextStates);
     const stepped = lastStep(updates, states[parts.length - 1], params, options);
     nextStates[parts.length - 1] = stepped.state;
     // Pass-through parts hand the gradients on untouched, so a non-finite gradient shows in the new
@@ -79,11 +68,32 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
     const finite = stepped.finite && (prefixPassesThrough || treeFinite(gradients));
     return {
       params: stepped.params,
-      state: nextStates as unknown as StatesOf<Transforms>,
+      state: nextStates as unknown as State,
       finite,
       gradientsReleased: prefixPassesThrough && stepped.gradientsReleased,
     };
-  });
+  };
+  return passesThrough
+    ? { ...transform, fusedApply, passesGradientsThrough: true }
+    : { ...transform, fusedApply };
+}
+
+/** Runs `update` of the first `count` parts in order, writing their next states; returns the last updates. */
+function runParts(
+  parts: readonly GradientTransformation<unknown>[],
+  count: number,
+  gradients: ParamTree,
+  states: readonly unknown[],
+  params: ParamTree,
+  nextStates: unknown[],
+): ParamTree {
+  let updates = gradients;
+  for (let i = 0; i < count; i++) {
+    const result = parts[i]!.update(updates, states[i], params);
+    updates = result.updates;
+    nextStates[i] = result.state;
+  }
+  return updates;
 }
 
 function checkedStates(state: unknown, count: number): readonly unknown[] {

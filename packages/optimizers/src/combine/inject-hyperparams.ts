@@ -1,7 +1,6 @@
 import type { GradientTransformation, ScalarOrSchedule } from "@descent/spec";
 import { DescentError, ValueError } from "@descent/tensor";
 import { z } from "zod";
-import { builtin, canOverwrite, markFresh, runTransform } from "../core/ownership.js";
 import {
   describeArgument,
   requireFunction,
@@ -98,7 +97,7 @@ export function injectHyperparams<Name extends string, Inner>(
     requireTransformation(op, "factory(hyperparams)", transform);
     return transform;
   };
-  return builtin<InjectHyperparamsState<Name, Inner>>({
+  return {
     init: (params) => {
       const values = valuesAt(0, null);
       return { count: 0, hyperparams: values, inner: build(values).init(params) };
@@ -125,19 +124,13 @@ export function injectHyperparams<Name extends string, Inner>(
     update: (gradients, state, params) => {
       requireState(op, state);
       const values = valuesAt(requireStateCount(op, "state.count", state.count), state.hyperparams);
-      const { result, fresh } = runTransform(
-        build(values),
-        gradients,
-        state.inner,
-        params,
-        canOverwrite(gradients),
-      );
+      const result = build(values).update(gradients, state.inner, params);
       return {
-        updates: fresh ? markFresh(result.updates) : result.updates,
+        updates: result.updates,
         state: { count: state.count + 1, hyperparams: values, inner: result.state },
       };
     },
-  });
+  };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
-import { builtin } from "../core/ownership.js";
 import { requireState, requireTransformation } from "../core/validate.js";
 import { flatten, leavesLike, unflatten } from "../tree/flat.js";
 import { type Mask, requireMask, resolveMask, selectLeaves } from "./mask.js";
@@ -33,7 +32,7 @@ export function masked<Inner>(
     const flat = flatten(params, op, "params");
     return selectLeaves(flat, resolveMask(op, mask, flat));
   };
-  return builtin({
+  return {
     init: (params) => ({ inner: transform.init(selectedParams(params)) }),
     validateState: (state, params, path) => {
       transform.validateState?.((state as MaskedState<Inner>).inner, selectedParams(params), `${path}.inner`);
@@ -53,5 +52,5 @@ export function masked<Inner>(
       const leaves = flat.leaves.map((leaf, k) => (selected[k] ? innerUpdates[next++]! : leaf));
       return { updates: unflatten(flat.structure, leaves), state: { inner: result.state } };
     },
-  });
+  };
 }

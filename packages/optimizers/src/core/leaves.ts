@@ -1,17 +1,15 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import { allocate, Tensor, ValueError } from "@descent/tensor";
 import { type FlatTree, flatten, leavesLike, unflatten } from "../tree/flat.js";
-import { canOverwrite, markFresh, outputData } from "./ownership.js";
 
-/** The gradients of one update taken apart, with where to write each leaf's result. */
+/** The gradients of one update taken apart. */
 export interface GradientLeaves {
   readonly flat: FlatTree;
-  readonly overwrite: boolean;
 }
 
 /** Takes the gradients apart for an element-wise transform. */
 export function gradientLeaves(op: string, gradients: ParamTree): GradientLeaves {
-  return { flat: flatten(gradients, op, "gradients"), overwrite: canOverwrite(gradients) };
+  return { flat: flatten(gradients, op, "gradients") };
 }
 
 /** The leaves of a state tree, checked against the gradients (same names, same shapes). */
@@ -24,9 +22,13 @@ export function stateLeaves(
   return leavesLike(op, gradients.flat, "gradients", tree, name);
 }
 
-/** Output array for the update of leaf `k`. */
+/**
+ * A new array for the update of leaf `k`. Why always new: transformations never write their inputs, and
+ * reusing the previous transform's arrays inside a chain saved nothing measurable in `fit` (issue 17).
+ */
 export function updateData(gradients: GradientLeaves, k: number): Float32Array | Float64Array {
-  return outputData(gradients.flat.leaves[k]!, gradients.overwrite);
+  const leaf = gradients.flat.leaves[k]!;
+  return allocate(leaf.dtype, leaf.data.length);
 }
 
 /** A new array shaped and typed like the state leaf `leaf`, for its next value. */
@@ -34,21 +36,16 @@ export function nextStateData(leaf: TensorLike): Float32Array | Float64Array {
   return leaf.dtype === "float64" ? new Float64Array(leaf.data.length) : new Float32Array(leaf.data.length);
 }
 
-/**
- * Rebuilds the updates tree, marked fresh (all its arrays are new or were handed over) unless `fresh`
- * is false (a leaf passed through from an input the transform may not overwrite).
- */
+/** Rebuilds the updates tree; a leaf whose array is the gradient's own (passed through) keeps its tensor. */
 export function updatesTree(
   gradients: GradientLeaves,
   data: readonly (Float32Array | Float64Array)[],
-  fresh = true,
 ): ParamTree {
   const { flat } = gradients;
-  const tree = unflatten(
+  return unflatten(
     flat.structure,
     data.map((values, k) => wrap(values, flat.leaves[k]!)),
   );
-  return fresh ? markFresh(tree) : tree;
 }
 
 /** Rebuilds a state tree with the gradients' structure. */

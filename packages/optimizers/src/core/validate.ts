@@ -94,7 +94,10 @@ export function rejectUnknownOptions(op: string, options: object, known: readonl
   }
 }
 
-/** `value` must be a gradient transformation: an object with `init` and `update` functions (`validateState` a function or absent). */
+/**
+ * `value` must be a gradient transformation: an object with `init` and `update` functions (`validateState` and
+ * `fusedApply` functions or absent, `passesGradientsThrough` true or absent).
+ */
 export function requireTransformation(op: string, name: string, value: unknown): void {
   const candidate = value as { init?: unknown; update?: unknown; validateState?: unknown } | null;
   if (
@@ -107,6 +110,19 @@ export function requireTransformation(op: string, name: string, value: unknown):
     throw new ValueError(
       op,
       `${name} = ${describeArgument(value)} is not a gradient transformation: pass an optimizer or transform such as adam() or scaleByAdam() (an object with init and update functions)`,
+    );
+  }
+  const declared = value as { fusedApply?: unknown; passesGradientsThrough?: unknown };
+  if (declared.fusedApply !== undefined && typeof declared.fusedApply !== "function") {
+    throw new ValueError(
+      op,
+      `${name}.fusedApply = ${describeArgument(declared.fusedApply)} is not a function: declare fusedApply(gradients, state, params, options) or leave it out`,
+    );
+  }
+  if (declared.passesGradientsThrough !== undefined && declared.passesGradientsThrough !== true) {
+    throw new ValueError(
+      op,
+      `${name}.passesGradientsThrough = ${describeArgument(declared.passesGradientsThrough)}: declare it true (updates are the gradients, untouched and not kept) or leave it out`,
     );
   }
 }

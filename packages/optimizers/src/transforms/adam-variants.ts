@@ -9,7 +9,6 @@ import {
   updateData,
   updatesTree,
 } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import {
   rejectUnknownOptions,
   requireNonNegative,
@@ -66,7 +65,7 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
   const beta2 = requireUnitInterval(op, "beta2", options.beta2 ?? 0.999);
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-8);
   const momentumDecay = requireNonNegative(op, "momentumDecay", options.momentumDecay ?? 0.004);
-  return builtin({
+  return {
     init: (params) => ({ count: 0, muProduct: 1, mu: zerosLikeTree(params), nu: zerosLikeTree(params) }),
     validateState: stateRules(
       op,
@@ -117,7 +116,7 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
         state: { count, muProduct, mu: stateTree(leaves, nextMus), nu: stateTree(leaves, nextNus) },
       };
     },
-  });
+  };
 }
 
 /** State of {@link scaleByRadam}: step count and the moments. */
@@ -168,7 +167,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
     );
   }
   const rhoInfinity = 2 / (1 - beta2) - 1;
-  return builtin({
+  return {
     init: (params) => ({ count: 0, mu: zerosLikeTree(params), nu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree })),
     update: (gradients, state) => {
@@ -210,5 +209,5 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
         state: { count, mu: stateTree(leaves, nextMus), nu: stateTree(leaves, nextNus) },
       };
     },
-  });
+  };
 }

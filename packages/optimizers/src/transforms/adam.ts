@@ -9,7 +9,6 @@ import {
   updateData,
   updatesTree,
 } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import {
   rejectUnknownOptions,
   requireBoolean,
@@ -70,7 +69,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-8);
   const epsilonRoot = requireNonNegative(op, "epsilonRoot", options.epsilonRoot ?? 0);
   const amsgrad = requireBoolean(op, "amsgrad", options.amsgrad ?? false);
-  return builtin({
+  return {
     init: (params) => ({
       count: 0,
       mu: zerosLikeTree(params),
@@ -138,7 +137,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         },
       };
     },
-  });
+  };
 }
 
 /** State of {@link scaleByAdamax}: step count, first moment and the exponentially weighted infinity norm `u`. */
@@ -169,7 +168,7 @@ export function scaleByAdamax(
   const beta1 = requireUnitInterval(op, "beta1", options.beta1 ?? 0.9);
   const beta2 = requireUnitInterval(op, "beta2", options.beta2 ?? 0.999);
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-8);
-  return builtin({
+  return {
     init: (params) => ({ count: 0, mu: zerosLikeTree(params), infinityNorm: zerosLikeTree(params) }),
     validateState: stateRules(
       op,
@@ -206,5 +205,5 @@ export function scaleByAdamax(
         state: { count, mu: stateTree(leaves, nextMus), infinityNorm: stateTree(leaves, nextNorms) },
       };
     },
-  });
+  };
 }

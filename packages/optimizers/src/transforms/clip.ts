@@ -1,6 +1,5 @@
 import type { GradientTransformation } from "@descent/spec";
 import { gradientLeaves, updateData, updatesTree } from "../core/leaves.js";
-import { builtin, canOverwrite, markFresh } from "../core/ownership.js";
 import type { EmptyState } from "../core/types.js";
 import { rejectUnknownOptions, requireNonNegative, requirePositive } from "../core/validate.js";
 import { globalNorm } from "../tree/tree.js";
@@ -18,7 +17,7 @@ import { scaleTree } from "./scale.js";
 export function clipByValue(maxAbsoluteValue: number): GradientTransformation<EmptyState> {
   const op = "clipByValue";
   const limit = requireNonNegative(op, "maxAbsoluteValue", maxAbsoluteValue);
-  return builtin({
+  return {
     init: () => ({}),
     update: (gradients, state) => {
       const leaves = gradientLeaves(op, gradients);
@@ -33,7 +32,7 @@ export function clipByValue(maxAbsoluteValue: number): GradientTransformation<Em
       });
       return { updates: updatesTree(leaves, outputs), state };
     },
-  });
+  };
 }
 
 /**
@@ -54,14 +53,14 @@ export function clipByGlobalNorm(
   rejectUnknownOptions(op, options, ["epsilon"]);
   requirePositive(op, "maxNorm", maxNorm);
   const epsilon = requireNonNegative(op, "epsilon", options.epsilon ?? 1e-6);
-  return builtin({
+  return {
     init: () => ({}),
     update: (gradients, state) => {
       const norm = globalNorm(gradients);
       const factor = maxNorm / (norm + epsilon);
       // Under the limit the updates pass through untouched (no copy, no rounding).
-      if (factor >= 1) return { updates: canOverwrite(gradients) ? markFresh(gradients) : gradients, state };
+      if (factor >= 1) return { updates: gradients, state };
       return { updates: scaleTree(op, gradients, factor), state };
     },
-  });
+  };
 }

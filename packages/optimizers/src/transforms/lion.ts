@@ -8,7 +8,6 @@ import {
   updateData,
   updatesTree,
 } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import { rejectUnknownOptions, requireState, requireUnitInterval } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
@@ -38,7 +37,7 @@ export function scaleByLion(
   rejectUnknownOptions(op, options, ["beta1", "beta2"]);
   const beta1 = requireUnitInterval(op, "beta1", options.beta1 ?? 0.9);
   const beta2 = requireUnitInterval(op, "beta2", options.beta2 ?? 0.99);
-  return builtin({
+  return {
     init: (params) => ({ mu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ mu: finiteTree })),
     update: (gradients, state) => {
@@ -62,5 +61,5 @@ export function scaleByLion(
       });
       return { updates: updatesTree(leaves, outputs), state: { mu: stateTree(leaves, nextMus) } };
     },
-  });
+  };
 }

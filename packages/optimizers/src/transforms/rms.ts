@@ -9,7 +9,6 @@ import {
   updateData,
   updatesTree,
 } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import {
   rejectUnknownOptions,
   requireBoolean,
@@ -63,7 +62,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
   const initialScale = requireNonNegative(op, "initialScale", options.initialScale ?? 0);
   const epsilonInside = inside ? epsilon : 0;
   const epsilonOutside = inside ? 0 : epsilon;
-  return builtin({
+  return {
     init: (params) => ({
       nu: fullLikeTree(params, initialScale),
       mu: centered ? zerosLikeTree(params) : null,
@@ -109,7 +108,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
         state: { nu: stateTree(leaves, nextNus), mu: nextMus === null ? null : stateTree(leaves, nextMus) },
       };
     },
-  });
+  };
 }
 
 /** State of {@link scaleByAdagrad}: the running sum of squared gradients. */
@@ -135,7 +134,7 @@ export function scaleByAdagrad(
   rejectUnknownOptions(op, options, ["initialAccumulatorValue", "epsilon"]);
   const initial = requireNonNegative(op, "initialAccumulatorValue", options.initialAccumulatorValue ?? 0);
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-10);
-  return builtin({
+  return {
     init: (params) => ({ sumOfSquares: fullLikeTree(params, initial) }),
     validateState: stateRules(op, z.object({ sumOfSquares: nonNegativeTree })),
     update: (gradients, state) => {
@@ -158,7 +157,7 @@ export function scaleByAdagrad(
       });
       return { updates: updatesTree(leaves, outputs), state: { sumOfSquares: stateTree(leaves, nextSums) } };
     },
-  });
+  };
 }
 
 /** State of {@link scaleByAdadelta}: running means of g² and of the squared steps Δ². */
@@ -188,7 +187,7 @@ export function scaleByAdadelta(
   rejectUnknownOptions(op, options, ["rho", "epsilon"]);
   const rho = requireUnitInterval(op, "rho", options.rho ?? 0.9);
   const epsilon = requirePositive(op, "epsilon", options.epsilon ?? 1e-6);
-  return builtin({
+  return {
     init: (params) => ({ nu: zerosLikeTree(params), deltaNu: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ nu: nonNegativeTree, deltaNu: nonNegativeTree })),
     update: (gradients, state) => {
@@ -221,5 +220,5 @@ export function scaleByAdadelta(
         state: { nu: stateTree(leaves, nextNus), deltaNu: stateTree(leaves, nextDeltaNus) },
       };
     },
-  });
+  };
 }

@@ -1,8 +1,6 @@
-import type { GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import type { FusedStepOptions, GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
+import { allocate, Tensor } from "@descent/tensor";
 import { z } from "zod";
-import { type FusedStepOptions, markPassThrough, withFusedStep } from "../core/fused.js";
-import { builtin, canOverwrite, markFresh, outputData } from "../core/ownership.js";
 import { scaledApply } from "../core/scaled-apply.js";
 import type { EmptyState } from "../core/types.js";
 import {
@@ -24,21 +22,21 @@ export interface ScaleByLearningRateState {
   readonly count: number;
 }
 
-/** `factor · gradients` in one pass, into the gradients' own arrays when the chain allows it. */
+/** `factor · gradients` in one pass, into new arrays. */
 export function scaleTree(op: string, gradients: ParamTree, factor: number): ParamTree {
   const flat = flatten(gradients, op, "gradients");
-  const overwrite = canOverwrite(gradients);
   const leaves = flat.leaves.map((leaf) => {
     const input = leaf.data;
-    const output = outputData(leaf, overwrite);
+    const output = allocate(leaf.dtype, input.length);
     for (let i = 0; i < input.length; i++) output[i] = factor * input[i]!;
-    return overwrite ? leaf : new Tensor(output, leaf.shape);
+    return new Tensor(output, leaf.shape);
   });
-  return markFresh(unflatten(flat.structure, leaves));
+  return unflatten(flat.structure, leaves);
 }
 
 /**
- * Passes the gradients through unchanged: `updates = g`. Stateless.
+ * Passes the gradients through unchanged: `updates = g`. Stateless. Declares `passesGradientsThrough`, so
+ * a chain of `identity()` parts and a fused last part still hands back the gradients' arrays for reuse.
  *
  * @example
  * ```ts
@@ -46,16 +44,11 @@ export function scaleTree(op: string, gradients: ParamTree, factor: number): Par
  * ```
  */
 export function identity(): GradientTransformation<EmptyState> {
-  return markPassThrough(
-    builtin({
-      init: () => ({}),
-      // Handed-over updates stay ours to pass on for overwriting.
-      update: (gradients, state) => ({
-        updates: canOverwrite(gradients) ? markFresh(gradients) : gradients,
-        state,
-      }),
-    }),
-  );
+  return {
+    init: () => ({}),
+    update: (gradients, state) => ({ updates: gradients, state }),
+    passesGradientsThrough: true,
+  };
 }
 
 /**
@@ -68,10 +61,10 @@ export function identity(): GradientTransformation<EmptyState> {
  */
 export function scale(factor: number): GradientTransformation<EmptyState> {
   requireFinite("scale", "factor", factor);
-  return builtin({
+  return {
     init: () => ({}),
     update: (gradients, state) => ({ updates: scaleTree("scale", gradients, factor), state }),
-  });
+  };
 }
 
 /**
@@ -103,7 +96,7 @@ export function learningRateStep(
 ): GradientTransformation<ScaleByLearningRateState> {
   requireScalarOrSchedule(op, "learningRate", learningRate);
   const sign = flipSign ? -1 : 1;
-  const transform = builtin<ScaleByLearningRateState>({
+  return {
     init: () => ({ count: 0 }),
     validateState: stateRules(op, z.object({ count: stepCount })),
     update: (gradients, state) => {
@@ -111,15 +104,16 @@ export function learningRateStep(
       const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
       return { updates: scaleTree(op, gradients, sign * rate), state: { count: count + 1 } };
     },
-  });
-  return withFusedStep(transform, (gradients, state, params, options = {}) => {
-    const count = stepCountOf(op, state);
-    const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
-    flatten(gradients, op, "gradients");
-    const { scale, allocate } = fusedStepOptions(op, options);
-    const applied = scaledApply(op, gradients, params, sign * rate, scale, allocate);
-    return { ...applied, state: { count: count + 1 }, gradientsReleased: true };
-  });
+    // `θ − η·g` in one pass, rounding as `update` then `applyUpdates` do (see scaledApply).
+    fusedApply: (gradients, state, params, options = {}) => {
+      const count = stepCountOf(op, state);
+      const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
+      flatten(gradients, op, "gradients");
+      const { scale, allocate: allocateParameter } = fusedStepOptions(op, options);
+      const applied = scaledApply(op, gradients, params, sign * rate, scale, allocateParameter);
+      return { ...applied, state: { count: count + 1 }, gradientsReleased: true };
+    },
+  };
 }
 
 function stepCountOf(op: string, state: ScaleByLearningRateState): number {

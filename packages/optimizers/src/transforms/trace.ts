@@ -8,7 +8,6 @@ import {
   updateData,
   updatesTree,
 } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import { rejectUnknownOptions, requireBoolean, requireState, requireUnitInterval } from "../core/validate.js";
 import { finiteTree, stateRules } from "../state/rules.js";
 import { zerosLikeTree } from "../tree/tree.js";
@@ -42,7 +41,7 @@ export function trace(options: TraceOptions = {}): GradientTransformation<TraceS
   rejectUnknownOptions(op, options, ["decay", "nesterov"]);
   const decay = requireUnitInterval(op, "decay", options.decay ?? 0.9);
   const nesterov = requireBoolean(op, "nesterov", options.nesterov ?? false);
-  return builtin({
+  return {
     init: (params) => ({ momentum: zerosLikeTree(params) }),
     validateState: stateRules(op, z.object({ momentum: finiteTree })),
     update: (gradients, state) => {
@@ -76,5 +75,5 @@ export function trace(options: TraceOptions = {}): GradientTransformation<TraceS
       });
       return { updates: updatesTree(leaves, outputs), state: { momentum: stateTree(leaves, nextBuffers) } };
     },
-  });
+  };
 }

@@ -1,7 +1,6 @@
 import type { GradientTransformation } from "@descent/spec";
 import { type Mask, resolveMask } from "../combine/mask.js";
 import { gradientLeaves, stateLeaves, updateData, updatesTree } from "../core/leaves.js";
-import { builtin } from "../core/ownership.js";
 import type { EmptyState } from "../core/types.js";
 import { requireNonNegative } from "../core/validate.js";
 
@@ -21,7 +20,7 @@ import { requireNonNegative } from "../core/validate.js";
 export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation<EmptyState> {
   const op = "addDecayedWeights";
   const decay = requireNonNegative(op, "weightDecay", weightDecay);
-  return builtin({
+  return {
     init: () => ({}),
     update: (gradients, state, params) => {
       const leaves = gradientLeaves(op, gradients);
@@ -35,8 +34,7 @@ export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTra
         for (let i = 0; i < g.length; i++) out[i] = g[i]! + decay * p[i]!;
         return out;
       });
-      const passesThrough = selected?.includes(false) ?? false;
-      return { updates: updatesTree(leaves, outputs, leaves.overwrite || !passesThrough), state };
+      return { updates: updatesTree(leaves, outputs), state };
     },
-  });
+  };
 }

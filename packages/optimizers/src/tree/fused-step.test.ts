@@ -1,7 +1,7 @@
 import type { DType, GradientTransformation, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { adam, adamw, lion } from "../aliases/adam-family.js";
 import { momentum, nesterov, sgd } from "../aliases/sgd.js";
 import { chain } from "../combine/chain.js";
@@ -198,5 +198,116 @@ describe("fusedStep", () => {
     }
     expect(bits(stateful.params)).toEqual(bits(plain));
     expect(stateful.state).toEqual(state);
+  });
+});
+
+describe("the fast path is declared by the transformation, not looked up by identity", () => {
+  const params = () => tree([7, 2, 3], 11, "float32");
+  const gradientsAt = (t: number) => tree([7, 2, 3], 40 + t, "float32");
+
+  /** Three fused steps of `candidate` against three update + applyUpdates steps of `reference`. */
+  function expectSameSteps(
+    candidate: GradientTransformation<unknown>,
+    reference: GradientTransformation<unknown>,
+  ): void {
+    const step = fusedStep(candidate);
+    expect(step).toBeDefined();
+    let fusedParams = params();
+    let plainParams = params();
+    let fusedState = candidate.init(fusedParams);
+    let plainState = reference.init(plainParams);
+    for (let t = 0; t < 3; t++) {
+      const stepped = step!(gradientsAt(t), fusedState, fusedParams);
+      ({ params: fusedParams, state: fusedState } = stepped);
+      const { updates, state } = reference.update(gradientsAt(t), plainState, plainParams);
+      plainParams = applyUpdates(plainParams, updates);
+      plainState = state;
+      expect(bits(fusedParams)).toEqual(bits(plainParams));
+    }
+    expect(JSON.stringify(fusedState)).toEqual(JSON.stringify(plainState));
+  }
+
+  it("a wrapper that spreads a built-in optimizer keeps its fast path and its numbers", () => {
+    const logged: number[] = [];
+    const inner = adamw({ learningRate: 1e-2, weightDecay: 0.1 });
+    const wrapped: GradientTransformation<unknown> = {
+      ...inner,
+      init: (p) => {
+        logged.push(1);
+        return inner.init(p);
+      },
+    };
+    expectSameSteps(wrapped, adamw({ learningRate: 1e-2, weightDecay: 0.1 }));
+    expect(logged).toEqual([1]);
+    expect(fusedStep({ ...identity() })).toBeUndefined();
+    expect({ ...identity() }.passesGradientsThrough).toBe(true);
+  });
+
+  it("an optimizer from a second copy of the package is treated as one from this copy", async () => {
+    vi.resetModules();
+    const second = await import("../index.js");
+    const secondAdam = second.adam({ learningRate: 1e-2 });
+    expect(second.adam).not.toBe(adam);
+    expectSameSteps(secondAdam, adam({ learningRate: 1e-2 }));
+    // Parts from both copies in one chain: the second copy's identity still passes through, and its
+    // learning-rate step still fuses.
+    const mixed = chain(second.identity(), trace({ decay: 0.5 }), second.scaleByLearningRate(0.1));
+    expectSameSteps(mixed, momentum({ learningRate: 0.1, momentum: 0.5 }));
+    const released = chain(second.identity(), scaleByLearningRate(0.1));
+    const p = params();
+    expect(fusedStep(released)!(gradientsAt(0), released.init(p), p).gradientsReleased).toBe(true);
+  });
+
+  it("a plain object literal with the same members is treated the same", () => {
+    const builtIn = scaleByLearningRate(0.3);
+    const literal: GradientTransformation<{ readonly count: number }> = {
+      init: (p) => builtIn.init(p),
+      update: (g, state, p) => builtIn.update(g, state, p),
+      fusedApply: (g, state, p, options) => builtIn.fusedApply!(g, state, p, options),
+    };
+    expectSameSteps(chain(clipByValue(0.5), literal), chain(clipByValue(0.5), scaleByLearningRate(0.3)));
+    const passThrough: GradientTransformation<Record<string, never>> = {
+      init: () => ({}),
+      update: (g, state) => ({ updates: g, state }),
+      passesGradientsThrough: true,
+    };
+    const optimizer = chain(passThrough, literal);
+    const p = params();
+    expect(fusedStep(optimizer)!(gradientsAt(1), optimizer.init(p), p).gradientsReleased).toBe(true);
+    expect(chain(passThrough, identity()).passesGradientsThrough).toBe(true);
+    expect(chain(passThrough, scale(2)).passesGradientsThrough).toBeUndefined();
+  });
+
+  it("a user transform without the member takes the plain path, and keeps a chain's gradients checked", () => {
+    const halve: GradientTransformation<Record<string, never>> = {
+      init: () => ({}),
+      update: (g, state) => ({ updates: scaleTree(g, 0.5), state }),
+    };
+    expect(fusedStep(halve)).toBeUndefined();
+    expect(fusedStep(chain(scaleByLearningRate(0.1), halve))).toBeUndefined();
+    // A user part before the learning rate runs `update`; the gradients are checked, and not released.
+    const optimizer = chain(halve, scaleByLearningRate(0.1));
+    expectSameSteps(optimizer, chain(halve, scaleByLearningRate(0.1)));
+    const p = params();
+    const bad = gradientsAt(2);
+    (bad.out as TensorLike).data[0] = Number.NaN;
+    const zeroing: GradientTransformation<Record<string, never>> = {
+      init: () => ({}),
+      update: (g, state) => ({ updates: scaleTree(g, 0), state }),
+    };
+    const hiding = chain({ ...zeroing }, scaleByLearningRate(0.1));
+    const stepped = fusedStep(hiding)!(bad, hiding.init(p), p);
+    expect(stepped.gradientsReleased).toBe(false);
+    expect(stepped.finite).toBe(false);
+  });
+
+  it("refuses a declared member of the wrong kind, naming it", () => {
+    const base = scaleByLearningRate(0.1);
+    expect(() => fusedStep({ ...base, fusedApply: 3 } as never)).toThrow(
+      /fusedStep: optimizer\.fusedApply = 3 is not a function/,
+    );
+    expect(() => chain({ ...identity(), passesGradientsThrough: false } as never)).toThrow(
+      /chain: transforms\[0\] \(argument 1\)\.passesGradientsThrough = false: declare it true/,
+    );
   });
 });
