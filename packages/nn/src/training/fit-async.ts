@@ -155,7 +155,7 @@ export async function fitAsync(
   const op = "fitAsync";
   const { signal, onProgress, yieldEveryMs, fitOptions } = readAsyncOptions(op, options);
   if (signal?.aborted) throw new TrainingAbortedError(signal.reason, null);
-  const pool = ResidentPool.open();
+  const pool = new ResidentPool();
   const steps = trainingSteps(op, model, params, data, fitOptions, pool);
   try {
     let sliceStart = performance.now();

@@ -1,6 +1,7 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { DescentError } from "@descent/tensor";
 import { flattenTree } from "../tree/tree.js";
+import type { TrainingRun } from "./run.js";
 import type { History } from "./types.js";
 
 /** Where training first produced a NaN or infinite value. */
@@ -162,4 +163,30 @@ export function nonFiniteError(
     badInputs: !allFinite(inputs.data),
   };
   return new NonFiniteError(report, params, history, at.learningRateScale);
+}
+
+/**
+ * The error for a non-finite value at `run`'s current step (see {@link nonFiniteError}), its parameters
+ * handed out through `expose` so that nothing of the step's own arrays leaves the loop.
+ */
+export function nonFiniteErrorOfRun(
+  run: TrainingRun,
+  expose: (params: ParamTree) => ParamTree,
+  previous: PreviousStep | null,
+  badGradients: string[],
+  loss: number,
+  gradients: ParamTree,
+  inputs: TensorLike,
+): NonFiniteError {
+  const { step, epoch, batchInEpoch, learningRateScale } = run;
+  return nonFiniteError(
+    badGradients,
+    loss,
+    gradients,
+    inputs,
+    previous === null ? null : { ...previous, params: expose(previous.params) },
+    expose(run.current.params),
+    run.history,
+    { step, epoch, batchInEpoch, learningRateScale },
+  );
 }

@@ -10,25 +10,10 @@ import { flattenTree, mapTree } from "../tree/tree.js";
 
 type NumericArray = Float32Array | Float64Array;
 
-let enabled = true;
-
-/**
- * Internal switch (tests compare runs with and without resident buffers; not exported by the package):
- * when false, `fit` uses plain arrays only.
- */
-export function setResidentTraining(on: boolean): void {
-  enabled = on;
-}
-
 /** The resident arrays of one `fit` call, with free lists by length for arrays it gives back. */
 export class ResidentPool {
   private readonly owned = new Set<Float32Array>();
   private readonly free = new Map<number, Float32Array[]>();
-
-  /** A new pool, or null when residency is switched off (callers then allocate plain arrays). */
-  static open(): ResidentPool | null {
-    return enabled ? new ResidentPool() : null;
-  }
 
   /** A float32 array of this pool (contents unspecified), or null for float64 or without resident storage. */
   take(dtype: DType, length: number): Float32Array | null {

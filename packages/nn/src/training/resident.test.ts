@@ -17,10 +17,10 @@ import type { Model } from "../layers/sequential.js";
 import { softmaxCrossEntropyFromLogits } from "../losses/index.js";
 import { flattenTree } from "../tree/tree.js";
 import { earlyStopping } from "./callbacks.js";
-import { fit } from "./fit.js";
+import { fit, fitWithPool } from "./fit.js";
 import { NonFiniteError } from "./non-finite.js";
-import { gradientBuffer, withGradientPool } from "./recycling.js";
-import { ResidentPool, setResidentTraining } from "./resident-pool.js";
+import { ResidentPool } from "./resident-pool.js";
+import { GradientArrays } from "./steps/gradient-arrays.js";
 import type { FitOptions } from "./types.js";
 
 // Large enough that the GEMMs run in WebAssembly (and, with 2 threads, on both threads): 100 → 72 → 5.
@@ -69,12 +69,7 @@ function sharedOperands(tree: object): number {
 }
 
 function run(resident: boolean, model: Model, options: FitOptions) {
-  setResidentTraining(resident);
-  try {
-    return fit(model, model.init(7), data, options);
-  } finally {
-    setResidentTraining(true);
-  }
+  return fitWithPool(model, model.init(7), data, options, resident ? new ResidentPool() : null);
 }
 
 describe("fit with resident buffers", () => {
@@ -236,7 +231,7 @@ describe("fit with resident buffers", () => {
 describe("ResidentPool", () => {
   it("reuses what it is given, copies its arrays out of trees, and releases them all", () => {
     useKernels("wasm-simd");
-    const pool = ResidentPool.open()!;
+    const pool = new ResidentPool();
     const array = pool.take("float32", 100)!;
     expect(isShared(array)).toBe(true);
     expect(pool.take("float64", 100)).toBeNull();
@@ -251,9 +246,13 @@ describe("ResidentPool", () => {
     expect(sharedLeaves(plain)).toBe(0);
     expect(Array.from(flattenTree(plain)[0]![1].data)).toEqual(new Array(100).fill(2.5));
     expect(pool.plain({ bias: tree.layer.bias })).toEqual({ bias: tree.layer.bias });
-    const gradient = withGradientPool(pool, () => gradientBuffer("float32", 64));
+    // A step's gradient arrays become resident once the optimizer released a step's gradients.
+    const gradientArrays = new GradientArrays(pool);
+    const first = gradientArrays.allocate("float32", 64);
+    expect(pool.owns(first)).toBe(false);
+    gradientArrays.settle({ g: new Tensor(first, [64]) }, true);
+    const gradient = gradientArrays.allocate("float32", 64);
     expect(pool.owns(gradient)).toBe(true);
-    expect(pool.owns(gradientBuffer("float32", 64))).toBe(false);
     const address = array.byteOffset;
     pool.releaseAll();
     const again = residentFloat32(100)!;
@@ -261,9 +260,24 @@ describe("ResidentPool", () => {
     releaseResident(again);
   });
 
-  it("is off when residency is switched off", () => {
-    setResidentTraining(false);
-    expect(ResidentPool.open()).toBeNull();
-    setResidentTraining(true);
+  it("is not used when fit runs without one: batches and parameters stay plain", () => {
+    useKernels("wasm-simd");
+    const model = makeModel();
+    const seen = { sharedInputs: 0, sharedParams: 0, steps: 0 };
+    const spied: Model = {
+      ...model,
+      apply(params, input, options) {
+        seen.steps++;
+        if (isShared((input as Tensor).data)) seen.sharedInputs++;
+        seen.sharedParams += sharedOperands(params);
+        return model.apply(params, input, options);
+      },
+    };
+    const options = {
+      optimizer: sgd({ learningRate: 0.05 }),
+      loss: "softmaxCrossEntropyFromLogits",
+    } as const;
+    fitWithPool(spied, model.init(1), data, { ...options, epochs: 2, batchSize: 32 }, null);
+    expect(seen).toEqual({ sharedInputs: 0, sharedParams: 0, steps: 10 });
   });
 });

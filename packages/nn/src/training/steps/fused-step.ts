@@ -1,0 +1,48 @@
+import type { FusedStep } from "@descent/optimizers";
+import type { Constraint, ParamTree } from "@descent/spec";
+import type { ResidentPool } from "../resident-pool.js";
+import { GradientArrays } from "./gradient-arrays.js";
+import { ParameterArrays } from "./parameter-arrays.js";
+import type { StepResult, TrainingStep } from "./training-step.js";
+
+/** Options of {@link fusedTrainingStep}. */
+export interface FusedTrainingStepOptions {
+  /** Applied in order to the new parameters. */
+  readonly constraints: readonly Constraint[];
+  /**
+   * Reuse dead parameter and gradient arrays, taking new ones from `pool` (resident; null: plain arrays).
+   * False: new arrays everywhere. Only when no user code is handed the arrays (see `chooseTrainingStep`).
+   */
+  readonly reuse: { readonly pool: ResidentPool | null } | false;
+}
+
+/**
+ * The step of an optimizer with a fused form (`fusedStep` from @descent/optimizers):
+ * `params + scale·updates` in one pass that writes the new parameters directly and reports whether every
+ * gradient and new parameter is finite, then each constraint. The plain step's bits, fewer passes.
+ *
+ * @example
+ * const step = fusedTrainingStep(fusedStep(adam({ learningRate: 0.01 }))!, { constraints: [], reuse: false });
+ * const { params: next, finite } = step.apply(gradients, state, params, 1);
+ */
+export function fusedTrainingStep(
+  fused: FusedStep<unknown>,
+  options: FusedTrainingStepOptions,
+): TrainingStep {
+  const { constraints, reuse } = options;
+  const parameters = reuse === false ? null : new ParameterArrays(reuse.pool);
+  const gradientArrays = reuse === false ? null : new GradientArrays(reuse.pool);
+  return {
+    allocateGradient: gradientArrays?.allocate,
+    apply(gradients, optimizerState, params, scale): StepResult {
+      const stepped = fused(gradients, optimizerState, params, { scale, allocate: parameters?.allocate });
+      let next = stepped.params;
+      parameters?.adopt(next);
+      gradientArrays?.settle(gradients, stepped.gradientsReleased);
+      for (const constraint of constraints) next = constraint.apply(next);
+      return { params: next, optimizerState: stepped.state, finite: stepped.finite };
+    },
+    retire: (params: ParamTree) => parameters?.retire(params),
+    expose: (params: ParamTree) => parameters?.expose(params) ?? params,
+  };
+}
