@@ -1,6 +1,6 @@
 /**
  * `@descent/regularizers`: penalties added to the loss (L1, L2, elastic net), the same penalties
- * as gradient transformations (coupled L2, decoupled weight decay, proximal L1), and weight
+ * as gradient transformations (coupled L2, proximal L1), and weight
  * constraints applied after each step (max-norm, unit-norm, min-max-norm, non-negativity).
  *
  * Depends on `@descent/spec` and `@descent/tensor` only: the transformations fit any optimizer
@@ -33,8 +33,6 @@ export {
 } from "./selection.js";
 export {
   asTransform,
-  type DecoupledWeightDecayOptions,
-  decoupledWeightDecay,
   type EmptyState,
   type ProximalL1Options,
   proximalL1,

@@ -62,8 +62,8 @@ export interface L2Options extends SelectionOptions {
  * L2 (ridge, Tikhonov) penalty: `R(w) = ½ λ ‖w‖²` by default, gradient `λ w`.
  *
  * With `{ convention: "full" }`: `R(w) = λ ‖w‖²`, gradient `2 λ w` (Keras). Added to the loss
- * before Adam-style scaling this is *coupled* L2; for AdamW-style decay use
- * {@link decoupledWeightDecay}.
+ * before Adam-style scaling this is *coupled* L2; for AdamW-style decay use `addDecayedWeights(λ)`
+ * from `@descent/optimizers`, between the scaling and the learning rate.
  *
  * @param strength `λ ≥ 0`.
  * @example

@@ -201,11 +201,6 @@ const constraintFactories: [string, (a: unknown) => { apply(params: ParamTree): 
 const transformFactories: [string, (a: unknown) => GradientTransformation<unknown>, string[]][] = [
   ["asTransform", (a) => api.asTransform(pick(a, "regularizer") as never), []],
   [
-    "decoupledWeightDecay",
-    (a) => api.decoupledWeightDecay(pick(a, "strength") as never, pick(a, "options") as never),
-    [...selection, "learningRate", "mask"],
-  ],
-  [
     "proximalL1",
     (a) => api.proximalL1(pick(a, "strength") as never, pick(a, "options") as never),
     [...selection, "learningRate"],
@@ -332,10 +327,6 @@ describe("regularizers fuzz", () => {
     ["nonNeg.apply", (t) => api.nonNeg().apply(t as never)],
     ["asTransform.update", (t, o) => api.asTransform(api.l2(0.1)).update(t as never, {}, o as never)],
     [
-      "decoupledWeightDecay.update",
-      (t, o, e) => api.decoupledWeightDecay(0.1).update(t as never, e as never, o as never),
-    ],
-    [
       "proximalL1.update",
       (t, o) => api.proximalL1(0.1, { learningRate: 0.1 }).update(t as never, { step: 0 }, o as never),
     ],
@@ -370,7 +361,6 @@ describe("regularizers fuzz", () => {
     const wrong = { dense: { weights: new Tensor(Float64Array.of(1, 2, 3), [3]) } };
     const transforms: GradientTransformation<unknown>[] = [
       api.asTransform(api.l2(0.1)),
-      api.decoupledWeightDecay(0.1),
       api.proximalL1(0.1, { learningRate: 0.1 }),
     ];
     for (const transform of transforms) {

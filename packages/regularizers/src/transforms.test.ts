@@ -2,15 +2,7 @@ import type { GradientTransformation, ParamTree, Regularizer, Tensor as TensorLi
 import { Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { l1, l2 } from "./penalties.js";
-import { allParameters } from "./selection.js";
-import {
-  asTransform,
-  decoupledWeightDecay,
-  type EmptyState,
-  proximalL1,
-  type StepState,
-  softThreshold,
-} from "./transforms.js";
+import { asTransform, type EmptyState, proximalL1, type StepState, softThreshold } from "./transforms.js";
 import { mapLeaves } from "./tree.js";
 
 const f64 = (values: number[]) => new Tensor(Float64Array.from(values), [values.length]);
@@ -99,7 +91,7 @@ function step(optimizer: AnyTransform, params: ParamTree, gradients: ParamTree):
   return applyUpdates(params, updates);
 }
 
-describe("coupled L2 vs decoupled weight decay with Adam", () => {
+describe("coupled L2 with Adam", () => {
   // w = [1, 2], loss gradient g = [0.5, 0], λ = 0.1, η = 0.1, one Adam step (bias-corrected m̂ = g, v̂ = g²).
   const params = { weights: f64([1, 2]) };
   const gradients = { weights: f64([0.5, 0]) };
@@ -112,33 +104,7 @@ describe("coupled L2 vs decoupled weight decay with Adam", () => {
     expect(result[1]).toBeCloseTo(2 - (0.1 * 0.2) / 0.20000001, 12);
   });
 
-  it("decoupled decay (after Adam, learning rate given, last in chain): w − η·adam − ηλw", () => {
-    // [1 − 0.1·0.5/0.50000001 − 0.01·1, 2 − 0 − 0.01·2] = [0.890000002, 1.98]
-    const optimizer = chain(
-      scaleByAdam(),
-      scaleByLearningRate(0.1),
-      decoupledWeightDecay(0.1, { learningRate: 0.1 }),
-    );
-    const result = valuesOf(step(optimizer, params, gradients));
-    expect(result[0]).toBeCloseTo(0.890000002, 12);
-    expect(result[1]).toBeCloseTo(1.98, 12);
-  });
-
-  it("decoupled decay without learning rate, between Adam and the learning-rate scaling (optax order): same", () => {
-    const optimizer = chain(scaleByAdam(), decoupledWeightDecay(0.1), scaleByLearningRate(0.1));
-    const result = valuesOf(step(optimizer, params, gradients));
-    expect(result[0]).toBeCloseTo(0.890000002, 12);
-    expect(result[1]).toBeCloseTo(1.98, 12);
-  });
-
-  it("with plain SGD the two coincide (the difference is Adam's scaling)", () => {
-    const coupled = valuesOf(step(chain(asTransform(l2(0.1)), scaleByLearningRate(0.1)), params, gradients));
-    const decoupled = valuesOf(
-      step(chain(decoupledWeightDecay(0.1), scaleByLearningRate(0.1)), params, gradients),
-    );
-    expect(coupled).toEqual(decoupled);
-    expect(coupled[0]).toBeCloseTo(1 - 0.1 * 0.6, 15);
-  });
+  // Decoupled decay (AdamW) is `addDecayedWeights` in @descent/optimizers, tested there.
 });
 
 describe("asTransform", () => {
@@ -181,46 +147,6 @@ describe("asTransform", () => {
     );
     expect(() => transform.update({ kernel: f64([1]) }, {}, {})).toThrow(
       'the gradients have a tensor at "kernel" but the parameters do not',
-    );
-  });
-});
-
-describe("decoupledWeightDecay", () => {
-  it("counts steps for schedules, state is JSON", () => {
-    const decay = decoupledWeightDecay(0.5, { learningRate: (s) => 1 / (s + 1), include: allParameters });
-    const params = { b: f64([2]) };
-    let state = decay.init(params);
-    const first = decay.update({ b: f64([0]) }, state, params);
-    expect(valuesOf(first.updates, "b")).toEqual([-1]);
-    state = JSON.parse(JSON.stringify(first.state));
-    const second = decay.update({ b: f64([0]) }, state, params);
-    expect(valuesOf(second.updates, "b")).toEqual([-0.5]);
-    expect(second.state).toEqual({ step: 2 });
-  });
-
-  it("mask as a boolean tree or a predicate", () => {
-    const params = { dense: { weights: f64([1]), bias: f64([1]) } };
-    const gradients = { dense: { weights: f64([0]), bias: f64([0]) } };
-    const byTree = decoupledWeightDecay(1, { mask: { dense: { weights: false, bias: true } } });
-    const updates = byTree.update(gradients, byTree.init(params), params).updates as {
-      dense: { weights: TensorLike; bias: TensorLike };
-    };
-    expect(Array.from(updates.dense.weights.data)).toEqual([0]);
-    expect(Array.from(updates.dense.bias.data)).toEqual([1]);
-    expect(() => decoupledWeightDecay(1, { mask: allParameters, include: allParameters })).toThrow(
-      "got both mask and include",
-    );
-  });
-
-  it("validates rate and learning rate", () => {
-    expect(() => decoupledWeightDecay(-0.1)).toThrow(ValueError);
-    expect(() => decoupledWeightDecay(Number.NaN)).toThrow(
-      "decoupledWeightDecay: rate NaN must be a finite number ≥ 0",
-    );
-    expect(() => decoupledWeightDecay(0.1, { learningRate: -1 })).toThrow("learningRate -1");
-    const bad = decoupledWeightDecay(0.1, { learningRate: () => Number.NaN });
-    expect(() => bad.update({ w: f64([1]) }, { step: 3 }, { w: f64([1]) })).toThrow(
-      "the learning-rate schedule returned NaN at step 3",
     );
   });
 });
@@ -272,7 +198,6 @@ describe("proximal L1", () => {
 
 describe("types", () => {
   it("the transforms are GradientTransformations of the spec with plain-data state", () => {
-    expectTypeOf(decoupledWeightDecay(0.1)).toMatchTypeOf<GradientTransformation<StepState>>();
     expectTypeOf(proximalL1(0.1, { learningRate: 0.1 })).toMatchTypeOf<GradientTransformation<StepState>>();
     expectTypeOf(asTransform(l2(0.1))).toMatchTypeOf<GradientTransformation<EmptyState>>();
     expectTypeOf<StepState>().toEqualTypeOf<{ readonly step: number }>();

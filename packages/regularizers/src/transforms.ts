@@ -6,12 +6,7 @@ import type {
 } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import type { ElementwiseRegularizer } from "./elementwise.js";
-import {
-  type ParameterMask,
-  resolveSelection,
-  SELECTION_OPTIONS,
-  type SelectionOptions,
-} from "./selection.js";
+import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
 import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./tree.js";
 import { assertFunction, assertNonNegative, assertOptions, show } from "./validate.js";
 
@@ -29,8 +24,8 @@ export interface StepState {
  *
  * Where it sits in a chain decides what it means. First in the chain, before Adam-style scaling,
  * `asTransform(l2(λ))` is *coupled* L2 (PyTorch `Adam(weight_decay=λ)`): the decay is rescaled by
- * Adam's per-parameter step sizes. For AdamW-style decay, use {@link decoupledWeightDecay} after
- * the scaling instead.
+ * Adam's per-parameter step sizes. For AdamW-style decay, use `addDecayedWeights(λ)` from
+ * `@descent/optimizers` after the scaling instead.
  *
  * @example
  * ```ts
@@ -59,75 +54,6 @@ export function asTransform(regularizer: Regularizer): GradientTransformation<Em
         return new Tensor(sum, gradient.shape);
       });
       return { updates, state };
-    },
-  };
-}
-
-/** Options of {@link decoupledWeightDecay}. */
-export interface DecoupledWeightDecayOptions extends SelectionOptions {
-  /**
-   * When given, the transform goes LAST in the chain (after the learning-rate scaling) and adds
-   * `-learningRate · rate · w` to the deltas: PyTorch's `AdamW` (`w ← w − lr·λ·w − lr·adam`).
-   * When absent, it goes after Adam scaling and BEFORE the learning-rate scaling and adds
-   * `rate · w` (optax `add_decayed_weights`), so the chain's learning rate multiplies it.
-   */
-  readonly learningRate?: ScalarOrSchedule;
-  /** Optax's name for `include`: a tree of booleans or a predicate on names. Do not pass both. */
-  readonly mask?: ParameterMask;
-}
-
-/**
- * Decoupled weight decay (Loshchilov & Hutter, AdamW) as a gradient transformation.
- *
- * Without `learningRate`: `updates ← updates + rate · w` — place it after the adaptive scaling and
- * before the learning-rate scaling (optax order: `chain(scaleByAdam(), decoupledWeightDecay(λ),
- * scaleByLearningRate(η))`, giving `w ← w − η(adam + λw)`).
- *
- * With `learningRate: η` (number or schedule): `updates ← updates − η · rate · w` — place it last
- * (`chain(scaleByAdam(), scaleByLearningRate(η), decoupledWeightDecay(λ, { learningRate: η }))`).
- *
- * Either way the decay is not divided by Adam's `√v̂`, unlike `asTransform(l2(λ))` before Adam.
- * Touches the parameters chosen by `mask` / `include` / `exclude` (default: weight-like names, see
- * {@link isWeightParameter}; PyTorch's AdamW decays everything: pass `include: allParameters`).
- *
- * @param rate `λ ≥ 0`.
- * @example
- * ```ts
- * const decay = decoupledWeightDecay(0.01, { learningRate: 1e-3 });
- * let state = decay.init(params);
- * ({ updates, state } = decay.update(updates, state, params));
- * ```
- */
-export function decoupledWeightDecay(
-  rate: number,
-  options: DecoupledWeightDecayOptions = {},
-): GradientTransformation<StepState> {
-  const op = "decoupledWeightDecay";
-  assertNonNegative(op, "rate", rate);
-  assertOptions(op, options, [...SELECTION_OPTIONS, "learningRate", "mask"]);
-  if (options.mask !== undefined && options.include !== undefined) {
-    throw new ValueError(op, "got both mask and include: they mean the same thing, pass one");
-  }
-  const selects = resolveSelection(op, {
-    include: options.mask ?? options.include,
-    exclude: options.exclude,
-  });
-  const learningRate = options.learningRate;
-  validateLearningRate(op, learningRate);
-  return {
-    init: () => ({ step: 0 }),
-    validateState: (state, _params, path) => checkStepState(op, state, path),
-    update(updates, state, params) {
-      const step = checkStepState(op, state, "state").step;
-      const factor = learningRate === undefined ? rate : -rate * learningRateAt(op, learningRate, step);
-      const result = mapLeaves(op, updates, (update, path) => {
-        if (!selects(path)) return update;
-        const weights = parameterAt(op, params, path, update.shape).data;
-        const out = allocateLike(update.data);
-        for (let i = 0; i < out.length; i++) out[i] = update.data[i]! + factor * weights[i]!;
-        return new Tensor(out, update.shape);
-      });
-      return { updates: result, state: { step: state.step + 1 } };
     },
   };
 }

@@ -1,6 +1,9 @@
+import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
+import { chain } from "../combine/chain.js";
 import { expectClose, leaf, run, vector } from "../test-helpers.js";
+import { applyUpdates } from "../tree/tree.js";
 import { scaleByAdam, scaleByAdamax } from "./adam.js";
 import { scaleByNadam, scaleByRadam } from "./adam-variants.js";
 import { clipByGlobalNorm, clipByValue } from "./clip.js";
@@ -51,6 +54,45 @@ describe("stateless transforms", () => {
 
   it("addDecayedWeights adds λ·θ", () => {
     expect(once(addDecayedWeights(0.1), [1, 1])).toEqual([1.1, 0.8]);
+  });
+
+  it("addDecayedWeights decays every parameter by default, biases too; a mask selects", () => {
+    const p = { dense: { weights: vector([1]), bias: vector([1]) } };
+    const g = { dense: { weights: vector([0]), bias: vector([0]) } };
+    const decayed = (transform: ReturnType<typeof addDecayedWeights>) => {
+      const { updates } = transform.update(g, transform.init(p), p);
+      return [leaf(updates.dense as ParamTree, "weights")[0], leaf(updates.dense as ParamTree, "bias")[0]];
+    };
+    expect(decayed(addDecayedWeights(1))).toEqual([1, 1]);
+    expect(decayed(addDecayedWeights(1, { dense: { weights: true, bias: false } }))).toEqual([1, 0]);
+    expect(decayed(addDecayedWeights(1, { dense: { weights: false, bias: true } }))).toEqual([0, 1]);
+    expect(decayed(addDecayedWeights(1, (path) => path.at(-1) !== "bias"))).toEqual([1, 0]);
+    expect(decayed(addDecayedWeights(1, (_path, tensor) => tensor.shape.length > 1))).toEqual([0, 0]);
+    const unselected = addDecayedWeights(1, { dense: false }).update(g, {}, p).updates;
+    expect((unselected.dense as ParamTree).bias).toBe(g.dense.bias);
+  });
+
+  it("addDecayedWeights between Adam and the learning rate is decoupled decay: θ − η·adam − η·λ·θ (AdamW)", () => {
+    const p = { w: vector([1, 2]) };
+    const g = { w: vector([0.5, 0]) };
+    const step = (optimizer: GradientTransformation<unknown>) =>
+      leaf(applyUpdates(p, optimizer.update(g, optimizer.init(p), p).updates), "w");
+    // [1 − 0.1·0.5/0.50000001 − 0.01·1, 2 − 0 − 0.01·2] = [0.890000002, 1.98]
+    const decoupled = step(chain(scaleByAdam(), addDecayedWeights(0.1), scaleByLearningRate(0.1)));
+    expect(decoupled[0]).toBeCloseTo(0.890000002, 12);
+    expect(decoupled[1]).toBeCloseTo(1.98, 12);
+    // Before Adam it is coupled L2: the decay is normalized away and both weights move by ≈ η.
+    const coupled = step(chain(addDecayedWeights(0.1), scaleByAdam(), scaleByLearningRate(0.1)));
+    expect(coupled[0]).toBeCloseTo(1 - (0.1 * 0.6) / 0.60000001, 12);
+    expect(coupled[1]).toBeCloseTo(2 - (0.1 * 0.2) / 0.20000001, 12);
+    // With plain SGD the two places coincide: θ − η·(g + λθ).
+    expect(step(chain(addDecayedWeights(0.1), scaleByLearningRate(0.1)))[0]).toBeCloseTo(1 - 0.1 * 0.6, 15);
+  });
+
+  it("addDecayedWeights refuses a negative or non-finite rate and a mask of the wrong kind", () => {
+    expect(() => addDecayedWeights(-0.1)).toThrow(ValueError);
+    expect(() => addDecayedWeights(Number.NaN)).toThrow(/addDecayedWeights: weightDecay/);
+    expect(() => addDecayedWeights(0.1, 3 as never)).toThrow(/addDecayedWeights: mask/);
   });
 });
 
