@@ -1,7 +1,7 @@
 import type { Constraint, Tensor as TensorLike } from "@descent/spec";
-import { normalizeAxis, Tensor, ValueError } from "@descent/tensor";
+import { normalizeAxis, Tensor, treeMap, ValueError } from "@descent/tensor";
+import { allocateLike } from "./leaves.js";
 import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
-import { allocateLike, mapLeaves } from "./tree.js";
 import { assertNonNegative, assertOptions, assertPositive, show } from "./validate.js";
 
 /** Options shared by the norm constraints. */
@@ -89,13 +89,17 @@ export function nonNeg(options: SelectionOptions = {}): Constraint {
   return {
     name: "nonNeg",
     apply(params) {
-      return mapLeaves("nonNeg", params, (tensor, path) => {
-        if (!selects(path)) return tensor;
-        const input = tensor.data;
-        const out = allocateLike(input);
-        for (let i = 0; i < out.length; i++) out[i] = Math.max(input[i]!, 0);
-        return new Tensor(out, tensor.shape);
-      });
+      return treeMap(
+        params,
+        (tensor, path) => {
+          if (!selects(path, tensor)) return tensor;
+          const input = tensor.data;
+          const out = allocateLike(input);
+          for (let i = 0; i < out.length; i++) out[i] = Math.max(input[i]!, 0);
+          return new Tensor(out, tensor.shape);
+        },
+        { op: "nonNeg" },
+      );
     },
   };
 }
@@ -123,10 +127,14 @@ function normConstraint(
   return {
     name,
     apply(params) {
-      return mapLeaves(name, params, (tensor, path) => {
-        if (!selects(path)) return tensor;
-        return rescaleSlices(name, tensor, axes, epsilon, desiredNorm, path);
-      });
+      return treeMap(
+        params,
+        (tensor, path) => {
+          if (!selects(path, tensor)) return tensor;
+          return rescaleSlices(name, tensor, axes, epsilon, desiredNorm, path);
+        },
+        { op: name },
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { ParamTree, Regularizer } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import type { ParamTree, Regularizer, Tensor as TensorLike, TreePath } from "@descent/spec";
+import { Tensor, treeFlatten, treeMap, ValueError } from "@descent/tensor";
+import { allocateLike, parameterAt, zerosLikeTensor } from "./leaves.js";
 import { resolveSelection, type SelectionOptions } from "./selection.js";
-import { allocateLike, forEachLeaf, mapLeaves, parameterAt, zerosLikeTensor } from "./tree.js";
 import { assertFunction, show } from "./validate.js";
 
 /**
@@ -10,8 +10,8 @@ import { assertFunction, show } from "./validate.js";
  * a separate gradient tree ({@link asTransform} uses that).
  */
 export interface ElementwiseRegularizer extends Regularizer {
-  /** The parameters this regularizer touches, by path. */
-  selects(path: readonly string[]): boolean;
+  /** Whether this regularizer touches the parameter `tensor` at `path` (its `include`/`exclude` masks). */
+  selects(path: TreePath, tensor: TensorLike): boolean;
   /** `gradients + ∂R/∂θ`, keyed like `gradients` (unselected leaves are returned as they are). */
   addGradientTo(gradients: ParamTree, params: ParamTree): ParamTree;
 }
@@ -56,28 +56,37 @@ export function createElementwiseRegularizer(
     name,
     selects,
     penalty(params) {
+      const { paths, leaves } = treeFlatten(params, { op: name });
       let total = 0;
-      forEachLeaf(name, params, (tensor, path) => {
-        if (selects(path)) total += kernels.penalty(tensor.data);
-      });
+      for (let k = 0; k < leaves.length; k++) {
+        if (selects(paths[k]!, leaves[k]!)) total += kernels.penalty(leaves[k]!.data);
+      }
       return total;
     },
     gradient(params) {
-      return mapLeaves(name, params, (tensor, path) => {
-        const gradient = zerosLikeTensor(tensor);
-        if (selects(path)) kernels.accumulateGradient(tensor.data, gradient.data);
-        return gradient;
-      });
+      return treeMap(
+        params,
+        (tensor, path) => {
+          const gradient = zerosLikeTensor(tensor);
+          if (selects(path, tensor)) kernels.accumulateGradient(tensor.data, gradient.data);
+          return gradient;
+        },
+        { op: name },
+      );
     },
     addGradientTo(gradients, params) {
-      return mapLeaves(name, gradients, (gradient, path) => {
-        if (!selects(path)) return gradient;
-        const parameter = parameterAt(name, params, path, gradient.shape);
-        const sum = allocateLike(gradient.data);
-        sum.set(gradient.data);
-        kernels.accumulateGradient(parameter.data, sum);
-        return new Tensor(sum, gradient.shape);
-      });
+      return treeMap(
+        gradients,
+        (gradient, path) => {
+          const parameter = parameterAt(name, params, path, gradient.shape);
+          if (!selects(path, parameter)) return gradient;
+          const sum = allocateLike(gradient.data);
+          sum.set(gradient.data);
+          kernels.accumulateGradient(parameter.data, sum);
+          return new Tensor(sum, gradient.shape);
+        },
+        { op: name },
+      );
     },
   };
 }

@@ -24,13 +24,7 @@ export {
   l1,
   l2,
 } from "./penalties.js";
-export {
-  allParameters,
-  isWeightParameter,
-  type ParameterFilter,
-  type ParameterMask,
-  type SelectionOptions,
-} from "./selection.js";
+export { allParameters, isWeightParameter, type SelectionOptions } from "./selection.js";
 export {
   asTransform,
   type EmptyState,

@@ -1,28 +1,28 @@
-import type { TreeOf } from "@descent/spec";
-import { ValueError } from "@descent/tensor";
-import { leafAt } from "./tree.js";
+import type { Mask, Tensor as TensorLike, TreePath } from "@descent/spec";
+import { maskSelects, requireMask, ValueError } from "@descent/tensor";
 import { show } from "./validate.js";
-
-/**
- * Decides from a parameter's name whether a regularizer, transform or constraint touches it.
- * `name` is the path joined with dots (`"dense1.weights"`), `path` the keys (`["dense1", "weights"]`).
- */
-export type ParameterFilter = (name: string, path: readonly string[]) => boolean;
-
-/** A {@link ParameterFilter} or, optax-style, a tree of booleans keyed like the parameters. */
-export type ParameterMask = ParameterFilter | TreeOf<boolean>;
 
 /** Which parameters a regularizer, transform or constraint touches. */
 export interface SelectionOptions {
   /**
-   * The parameters to touch. Default {@link isWeightParameter}: weights and kernels, not biases
-   * nor normalization parameters. Pass {@link allParameters} for PyTorch's `weight_decay`
-   * behaviour, which decays every parameter of its group, biases included.
+   * The parameters to touch: a {@link Mask}, i.e. a predicate `(path, tensor) => boolean` or a tree of
+   * booleans keyed like the parameters (a boolean may cover a subtree). Default {@link isWeightParameter}:
+   * weights and kernels, not biases nor normalization parameters. Pass {@link allParameters} for PyTorch's
+   * `weight_decay` behaviour, which decays every parameter of its group, biases included.
    */
-  readonly include?: ParameterMask;
-  /** Parameters to leave alone even if `include` selects them. */
-  readonly exclude?: ParameterFilter;
+  readonly include?: Mask;
+  /** Parameters to leave alone even if `include` selects them (a {@link Mask} too). */
+  readonly exclude?: Mask;
 }
+
+/**
+ * Whether a parameter is selected: `include(path, tensor) ∧ ¬exclude(path, tensor)`.
+ *
+ * Why `tensor` is optional: `transforms.ts` (owned by the weight-decay rework) still calls `selects(path)`
+ * in `proximalL1`; a predicate mask then receives `undefined` as the tensor until that call passes the
+ * parameter. Every other caller passes the parameter tensor.
+ */
+export type Selection = (path: TreePath, tensor?: TensorLike) => boolean;
 
 /** The option names every selection takes. */
 export const SELECTION_OPTIONS = ["include", "exclude"] as const;
@@ -31,22 +31,24 @@ const BIAS_LEAF = /^(b|.*bias(es)?)$/i;
 const NORMALIZATION_SEGMENT = /norm/i;
 
 /**
- * The default selection: a parameter looks like a weight unless
+ * The default selection, a {@link Mask} on names: a parameter looks like a weight unless
  * 1. its leaf name (the last key) is `b`, or ends with `bias` / `biases` (any case: `bias`,
  *    `hiddenBias`, `Biases`), or
  * 2. any key on its path contains `norm` (any case: `batchNorm`, `layerNorm`, `normalization`),
  *    so the scale and offset of normalization layers are left alone.
  *
- * Everything else is selected: `weights`, `kernel`, `w`, `embeddings`, `recurrentKernel`, ….
+ * Everything else is selected: `weights`, `kernel`, `w`, `embeddings`, `recurrentKernel`, …. The tensor is
+ * not looked at.
  *
  * @example
  * ```ts
- * isWeightParameter("dense1.weights", ["dense1", "weights"]); // true
- * isWeightParameter("dense1.bias", ["dense1", "bias"]);       // false
- * isWeightParameter("layerNorm.gamma", ["layerNorm", "gamma"]); // false
+ * isWeightParameter(["dense1", "weights"]); // true
+ * isWeightParameter(["dense1", "bias"]);    // false
+ * isWeightParameter(["layerNorm", "gamma"]); // false
+ * l2(1e-4, { include: (path, tensor) => isWeightParameter(path) && tensor.shape.length > 1 });
  * ```
  */
-export function isWeightParameter(_name: string, path: readonly string[]): boolean {
+export function isWeightParameter(path: TreePath, _tensor?: TensorLike): boolean {
   if (!Array.isArray(path) || !path.every((key) => typeof key === "string")) {
     throw new ValueError(
       "isWeightParameter",
@@ -71,51 +73,18 @@ export function allParameters(): boolean {
   return true;
 }
 
-/** Resolves selection options into one predicate over paths. */
-export function resolveSelection(
-  op: string,
-  options: SelectionOptions | undefined,
-): (path: readonly string[]) => boolean {
+/**
+ * Resolves selection options into one {@link Selection}, checking `include` and `exclude` now and each
+ * answer when asked (`@descent/tensor`'s `maskSelects`: errors name `include`/`exclude` and the path).
+ */
+export function resolveSelection(op: string, options: SelectionOptions | undefined): Selection {
   const include = options?.include ?? isWeightParameter;
   const exclude = options?.exclude;
-  if (
-    include !== undefined &&
-    typeof include !== "function" &&
-    (typeof include !== "object" || include === null)
-  ) {
-    throw new ValueError(
-      op,
-      `include must be a function (name, path) => boolean or a tree of booleans, got ${show(include)}`,
-    );
-  }
-  if (exclude !== undefined && typeof exclude !== "function") {
-    throw new ValueError(op, `exclude must be a function (name, path) => boolean, got ${show(exclude)}`);
-  }
-  const included =
-    typeof include === "function"
-      ? (path: readonly string[]) => decided(op, "include", include(path.join("."), path), path)
-      : (path: readonly string[]) => maskValue(op, include, path);
+  requireMask(op, "include", include);
+  if (exclude !== undefined) requireMask(op, "exclude", exclude);
+  const included: Selection = (path, tensor) =>
+    maskSelects(op, include, path, tensor as TensorLike, "include");
   if (exclude === undefined) return included;
-  return (path) => included(path) && !decided(op, "exclude", exclude(path.join("."), path), path);
-}
-
-function decided(op: string, label: string, value: unknown, path: readonly string[]): boolean {
-  if (typeof value !== "boolean") {
-    throw new ValueError(
-      op,
-      `${label} returned ${show(value)} for "${path.join(".")}": a filter must return true or false`,
-    );
-  }
-  return value;
-}
-
-function maskValue(op: string, mask: TreeOf<boolean>, path: readonly string[]): boolean {
-  const value = leafAt(mask, path);
-  if (typeof value !== "boolean") {
-    throw new ValueError(
-      op,
-      `the mask has no boolean at "${path.join(".")}" (found ${value === undefined ? "nothing" : typeof value}): give every parameter true or false, or pass a function (name, path) => boolean`,
-    );
-  }
-  return value;
+  return (path, tensor) =>
+    included(path, tensor) && !maskSelects(op, exclude, path, tensor as TensorLike, "exclude");
 }

@@ -3,7 +3,7 @@ import { Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { l1, l2 } from "./penalties.js";
 import { asTransform, type EmptyState, proximalL1, type StepState, softThreshold } from "./transforms.js";
-import { mapLeaves } from "./tree.js";
+import { mapLeaves } from "./leaves.js";
 
 const f64 = (values: number[]) => new Tensor(Float64Array.from(values), [values.length]);
 const valuesOf = (tree: ParamTree, name = "weights") => Array.from((tree[name] as TensorLike).data);

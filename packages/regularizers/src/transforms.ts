@@ -7,7 +7,7 @@ import type {
 import { Tensor, ValueError } from "@descent/tensor";
 import type { ElementwiseRegularizer } from "./elementwise.js";
 import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
-import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./tree.js";
+import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./leaves.js";
 import { assertFunction, assertNonNegative, assertOptions, show } from "./validate.js";
 
 /** State of a transformation that keeps none (JSON: `{}`). */
