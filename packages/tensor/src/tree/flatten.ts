@@ -60,7 +60,7 @@ const LEAF: TreeStructure = { kind: "leaf", keys: [], children: [] };
  * ```
  */
 export function treeFlatten<Leaf = Tensor>(
-  tree: TreeOf<Leaf> | Leaf,
+  tree: TreeOf<NoInfer<Leaf>> | NoInfer<Leaf>,
   options: TreeOptions = {},
 ): FlatTree<Leaf> {
   const paths: TreePath[] = [];

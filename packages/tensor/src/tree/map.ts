@@ -15,7 +15,7 @@ import { type TreePairOptions, treeLeavesLike } from "./match.js";
  * ```
  */
 export function treeMap<Result, Leaf = Tensor>(
-  tree: TreeOf<Leaf> | Leaf,
+  tree: TreeOf<NoInfer<Leaf>> | NoInfer<Leaf>,
   fn: (leaf: Leaf, path: TreePath) => Result,
   options: TreeOptions = {},
 ): TreeOf<Result> {
