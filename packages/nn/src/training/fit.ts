@@ -1,13 +1,12 @@
-import { type Traced, valueAndGrad } from "@descent/autodiff";
-import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { allocate, permutation, type Tensor } from "@descent/tensor";
+import type { ParamTree } from "@descent/spec";
+import { allocate, permutation } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { toMetric } from "../metrics/registry.js";
-import { addTrees } from "../tree/tree.js";
 import { RowGatherer, type TrainingData } from "./batches.js";
 import { trainingContext } from "./context.js";
 import { endEpoch } from "./epoch-end.js";
 import { nonFiniteErrorOfRun, nonFiniteGradients, type PreviousStep } from "./non-finite.js";
+import { batchObjective } from "./objective.js";
 import { ResidentPool } from "./resident-pool.js";
 import { recordStep, startRun } from "./run.js";
 import { chooseTrainingStep } from "./steps/choose-step.js";
@@ -104,21 +103,7 @@ export function* trainingSteps(
   const targetGatherer = new RowGatherer(data.targets, run.batchSize);
   const stepMetrics = options.stepMetrics ? (options.metrics ?? []).map(toMetric) : [];
   for (const metric of stepMetrics) (run.history.steps as Record<string, number[]>)[metric.name] ??= [];
-  let pendingState: ParamTree | undefined;
-  let batchOutput: TensorLike | undefined;
-  const applyOptions = {
-    training: true,
-    random: run.layerRandom,
-    onState: (state: ParamTree) => {
-      pendingState = state;
-    },
-    allocateGradient: step.allocateGradient,
-  };
-  const objective = valueAndGrad((p: ParamTree, x: Tensor, y: TensorLike<DType>): Traced => {
-    const output = model.apply(p, x, { ...applyOptions, state: run.current.state });
-    batchOutput = output.value;
-    return run.loss(output, y) as Traced;
-  });
+  const objective = batchObjective(run, step.allocateGradient);
 
   const afterStep: TrainingPause = { kind: "step", context };
   const afterEpoch: TrainingPause = { kind: "epoch", context };
@@ -135,15 +120,8 @@ export function* trainingSteps(
       const size = Math.min(run.batchSize, run.sampleCount - start);
       const x = inputGatherer.gather(order, start, size);
       const y = targetGatherer.gather(order, start, size);
-      pendingState = undefined;
       const { params, optimizerState, state } = run.current;
-      const { value, gradients: modelGradients } = objective(params, x, y);
-      let gradients = modelGradients as ParamTree;
-      let loss = (value as unknown as TensorLike).data[0]!;
-      for (const regularizer of regularizers) {
-        loss += regularizer.penalty(params);
-        gradients = addTrees(gradients, regularizer.gradient(params));
-      }
+      const { loss, gradients, output, state: newState } = objective(params, state, x, y);
       const next = step.apply(gradients, optimizerState, params, run.learningRateScale);
       // The one non-finite check, for every step kind: an overflow with finite gradients shows at the next step.
       if (guard && !(next.finite && Number.isFinite(loss))) {
@@ -155,10 +133,10 @@ export function* trainingSteps(
       previous = { params, step: run.step, epoch: run.epoch, batchInEpoch: run.batchInEpoch, loss };
       run.current = {
         params: next.params,
-        state: pendingState ?? state,
+        state: newState ?? state,
         optimizerState: next.optimizerState,
       };
-      recordStep(run, loss, size, stepMetrics, batchOutput, y);
+      recordStep(run, loss, size, stepMetrics, output, y);
       for (const callback of callbacks) callback.onStepEnd?.(context);
       yield afterStep;
     }
