@@ -68,50 +68,48 @@ export function resolveActivation(fn: ActivationLike): {
  * `Activation` (forward/backward kernels), or a registry name (`"relu"`). No parameters.
  * `sequential` wraps activations given directly in its list with this.
  *
+ * By the name `"relu"` the layer is the built-in relu (relu'(0) = 0) and declares it (`fusable: "relu"`), so
+ * `sequential` may run a `dense` before it as one fused op; an activation object is never fused (nothing is
+ * inferred from what it computes).
+ *
  * @example
  * sequential([dense(784, 128), activation(relu({ subgradientAtZero: 0 })), dense(128, 10)])
  */
 export function activation(fn: ActivationLike, options: { readonly name?: string } = {}): Layer {
   checkOptionKeys("activation", options, ["name"]);
   nameOption("activation", "options.name", options.name);
+  return activationLayer(fn, options.name, fn === "relu");
+}
+
+/**
+ * The activation layer of the built-in activation `name` with `activationOptions`, as a saved config names it:
+ * declared fusable when it is relu with relu'(0) = 0. Internal: `layerFromConfig` uses it.
+ */
+export function builtInActivation(
+  name: ActivationName,
+  activationOptions: Readonly<Record<string, unknown>>,
+  layerName: string | undefined,
+): Layer {
+  nameOption("activation", "options.name", layerName);
+  const fusable =
+    name === "relu" &&
+    Object.keys(activationOptions).every((key) => key === "subgradientAtZero") &&
+    (activationOptions.subgradientAtZero ?? 0) === 0;
+  return activationLayer(getActivation(name, activationOptions) as ActivationLike, layerName, fusable);
+}
+
+function activationLayer(fn: ActivationLike, name: string | undefined, fusable: boolean): Layer {
   const { run, description } = resolveActivation(fn);
-  const layer: Layer = {
+  return {
     type: "activation",
-    name: options.name,
+    name,
     hasParams: false,
     hasState: false,
-    config: { type: "activation", name: options.name, activation: description },
+    config: { type: "activation", name, activation: description },
     init: () => ({}),
     initState: () => ({}),
     apply: (_params, input) => run(input),
     outputShape: (inputShape) => [...inputShape],
+    ...(fusable ? { fusable: "relu" as const } : {}),
   };
-  if (behavesAsDefaultRelu(fn, description)) defaultRelus.add(layer);
-  return layer;
-}
-
-/** Activation layers computing `max(x, 0)` with relu'(0) = 0, which a preceding dense layer may fuse. */
-const defaultRelus = new WeakSet<Layer>();
-
-/** True for an activation layer of the built-in relu with the default subgradient relu'(0) = 0. */
-export function isDefaultReluLayer(layer: Layer): boolean {
-  return defaultRelus.has(layer);
-}
-
-function behavesAsDefaultRelu(
-  fn: ActivationLike,
-  description: { readonly name: string; readonly options: Readonly<Record<string, unknown>> },
-): boolean {
-  const keys = Object.keys(description.options);
-  if (description.name !== "relu" || keys.some((key) => key !== "subgradientAtZero")) return false;
-  if ((description.options.subgradientAtZero ?? 0) !== 0) return false;
-  // A same-named user activation must also compute relu to be replaced by the fused kernel.
-  const resolved = (typeof fn === "string" ? getActivation(fn) : fn) as Partial<Activation>;
-  if (typeof resolved.value !== "function" || typeof resolved.derivative !== "function") return false;
-  const points: readonly [number, number, number][] = [
-    [-1.5, 0, 0],
-    [0, 0, 0],
-    [2.5, 2.5, 1],
-  ];
-  return points.every(([x, y, slope]) => resolved.value!(x) === y && resolved.derivative!(x, y) === slope);
 }

@@ -16,6 +16,7 @@ export type {
   LayerFactory,
 } from "./custom-objects.js";
 export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
+export type { Fusion } from "./fusion.js";
 export type { Padding } from "./kernels/windows.js";
 export { type BatchNormOptions, batchNorm, layerNorm, type NormalizationParams } from "./normalization.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";

@@ -1,6 +1,12 @@
 import { activations as builtInActivations, getActivation, isActivationName } from "@descent/activations";
-import { ValueError } from "@descent/tensor";
-import { type ActivationLike, activation, isActivationLike, resolveActivation } from "./activation.js";
+import { type LinearActivation, ValueError } from "@descent/tensor";
+import {
+  type ActivationLike,
+  activation,
+  builtInActivation,
+  isActivationLike,
+  resolveActivation,
+} from "./activation.js";
 import { conv2d, maxPool2d } from "./convolution.js";
 import {
   callFactory,
@@ -12,7 +18,7 @@ import {
 import { dense } from "./dense.js";
 import type { Padding } from "./kernels/windows.js";
 import { batchNorm, layerNorm } from "./normalization.js";
-import { type Model, sequential } from "./sequential.js";
+import { type Model, sequential, sequentialWithFusions } from "./sequential.js";
 import { dropout, flatten, softmax } from "./simple.js";
 import type { Layer, LayerConfig } from "./types.js";
 import { checkOptionKeys, describe, didYouMean, isObject } from "./validate.js";
@@ -25,7 +31,11 @@ interface BuildTools {
 
 const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Layer> = {
   dense: (c) =>
-    dense(c.inputSize as number, c.outputSize as number, { useBias: c.useBias as boolean, name: c.name }),
+    dense(c.inputSize as number, c.outputSize as number, {
+      useBias: c.useBias as boolean,
+      activation: c.activation as LinearActivation | undefined,
+      name: c.name,
+    }),
   activation: (c, { activationOf }) => {
     const described = c.activation as unknown;
     if (
@@ -38,9 +48,9 @@ const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Laye
         `activation config's "activation" is ${describe(described)}: expected { name, options } (e.g. { name: "relu", options: {} })`,
       );
     }
-    return activation(activationOf(described.name, (described.options ?? {}) as Record<string, unknown>), {
-      name: c.name,
-    });
+    const activationOptions = (described.options ?? {}) as Record<string, unknown>;
+    if (isActivationName(described.name)) return builtInActivation(described.name, activationOptions, c.name);
+    return activation(activationOf(described.name, activationOptions), { name: c.name });
   },
   flatten: (c) => flatten({ name: c.name }),
   dropout: (c) => dropout(c.rate as number, { name: c.name }),
@@ -71,7 +81,7 @@ const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Laye
         "layerFromConfig",
         `sequential config's "layers" is ${describe(c.layers)}: expected an array of layer configs`,
       );
-    return sequential((c.layers as LayerConfig[]).map(build), { name: c.name });
+    return sequentialWithFusions((c.layers as LayerConfig[]).map(build), { name: c.name }, c.fusions ?? []);
   },
 };
 
@@ -80,7 +90,7 @@ export const BUILT_IN_LAYER_TYPES: readonly string[] = Object.freeze(Object.keys
 
 /** The keys each built-in layer's config may hold (what its `config` writes). */
 const configKeys: Readonly<Record<string, readonly string[]>> = {
-  dense: ["inputSize", "outputSize", "useBias"],
+  dense: ["inputSize", "outputSize", "useBias", "activation"],
   activation: ["activation"],
   flatten: [],
   dropout: ["rate"],
@@ -89,7 +99,7 @@ const configKeys: Readonly<Record<string, readonly string[]>> = {
   layerNorm: ["features", "epsilon"],
   conv2d: ["inChannels", "outChannels", "kernelSize", "strides", "padding", "useBias"],
   maxPool2d: ["poolSize", "strides", "padding"],
-  sequential: ["layers"],
+  sequential: ["layers", "fusions"],
 };
 
 /** Nesting deeper than this is not a model anyone saved (and would overflow the stack when cyclic). */

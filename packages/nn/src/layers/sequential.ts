@@ -2,8 +2,8 @@ import type { Operand, Traced } from "@descent/autodiff";
 import type { FloatDType, ParamTree, RandomGenerator } from "@descent/spec";
 import { createRandom, formatShape, ValueError } from "@descent/tensor";
 import { countParameters } from "../tree/tree.js";
-import { type ActivationLike, activation, isActivationLike, isDefaultReluLayer } from "./activation.js";
-import { denseReluOf } from "./dense.js";
+import { type ActivationLike, activation, isActivationLike } from "./activation.js";
+import { planFusions } from "./fusion.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
 import {
   checkApplyOptions,
@@ -75,6 +75,12 @@ export interface Model extends Layer {
  * (`type_<n>`, counting from 1 per type, or the layer's own `name`), e.g.
  * `{ dense_1: { weights, bias }, dense_2: { weights, bias } }`; layers without parameters take no entry.
  *
+ * Fusion, explicit: a layer that has `fusedWithRelu` (`dense`) followed by an activation layer declaring
+ * `fusable: "relu"` (the built-in relu by name: `"relu"`, `activation("relu")`) runs as one op,
+ * `dense(…, { activation: "relu" })`: the same numbers, one pass fewer each way. Parameters and names do not
+ * change; `model.config.fusions` lists each rewrite, e.g. `[{ layers: ["dense_1", "activation_1"], into:
+ * "dense+relu" }]`, and a model rebuilt from the config fuses exactly those.
+ *
  * @example
  * const model = sequential([dense(784, 128), activation(relu()), dense(128, 10)]);
  * const params = model.init(42);
@@ -83,6 +89,26 @@ export interface Model extends Layer {
 export function sequential(
   items: readonly (Layer | ActivationLike)[],
   options: { readonly name?: string } = {},
+): Model {
+  return buildSequential(items, options, undefined);
+}
+
+/**
+ * {@link sequential} fusing exactly the pairs a saved config's `fusions` lists (each checked: a layer with
+ * `fusedWithRelu` followed by a declared relu), none when the config has none. Internal: `layerFromConfig`.
+ */
+export function sequentialWithFusions(
+  items: readonly Layer[],
+  options: { readonly name?: string },
+  saved: unknown,
+): Model {
+  return buildSequential(items, options, saved);
+}
+
+function buildSequential(
+  items: readonly (Layer | ActivationLike)[],
+  options: { readonly name?: string },
+  saved: unknown,
 ): Model {
   if (!Array.isArray(items) || items.length === 0) {
     throw new ValueError("sequential", "expected a non-empty array of layers");
@@ -115,11 +141,7 @@ export function sequential(
     }
     seen.add(name);
   }
-  // A dense layer followed by a default relu runs as one fused op (same numbers, one pass fewer).
-  const fusedRelu = layers.map((layer, i) => {
-    const next = layers[i + 1];
-    return next !== undefined && isDefaultReluLayer(next) ? denseReluOf(layer) : undefined;
-  });
+  const { fusions, fusedLayers } = planFusions(layers, layerNames, saved, isLayer);
   const hasParams = layers.some((layer) => layer.hasParams);
   const hasState = layers.some((layer) => layer.hasState);
 
@@ -143,9 +165,13 @@ export function sequential(
           `parameters have no entry "${name}" (found ${Object.keys(params).join(", ") || "none"}): pass the tree made by model.init()`,
         );
       }
-      const fused = fusedRelu[i];
+      const fused = fusedLayers[i];
       if (fused !== undefined) {
-        output = fused(layerParams ?? {}, output);
+        output = fused.apply(layerParams ?? {}, output, {
+          training: options.training ?? false,
+          random: options.random,
+          allocateGradient: options.allocateGradient,
+        });
         i++;
         continue;
       }
@@ -176,7 +202,14 @@ export function sequential(
     layers,
     layerNames,
     get config(): LayerConfig {
-      return { type: "sequential", name: options.name, layers: layers.map((layer) => layer.config) };
+      return {
+        type: "sequential",
+        name: options.name,
+        layers: layers.map((layer) => layer.config),
+        ...(fusions.length > 0
+          ? { fusions: fusions.map((fusion) => ({ ...fusion, layers: [...fusion.layers] })) }
+          : {}),
+      };
     },
     init(random: RandomGenerator | number = 0, dtype?: FloatDType): ParamTree {
       const generator = typeof random === "number" ? createRandom(random) : random;

@@ -67,4 +67,15 @@ export interface Layer<P extends ParamTree = ParamTree> {
   apply(params: Params, input: Operand, options?: ApplyOptions): Traced;
   /** Per-sample output shape for a per-sample input shape (batch axis excluded); throws when the input does not fit. */
   outputShape(inputShape: readonly number[]): number[];
+  /**
+   * Declares this layer the built-in relu, `max(x, 0)` with relu'(0) = 0 (NaN kept): set only by `activation`
+   * when it resolves the name `"relu"` itself (`activation("relu")`, `"relu"` in a `sequential` list, a saved
+   * config), never for an activation object. `sequential` runs `[layer with fusedWithRelu, this]` as one op.
+   */
+  readonly fusable?: "relu";
+  /**
+   * Optional: this layer followed by the built-in relu as one op, with the same parameters (`dense` has it:
+   * `dense(…, { activation: "relu" })`). `sequential` uses it for a following layer with `fusable: "relu"`.
+   */
+  fusedWithRelu?(): Layer<P>;
 }
