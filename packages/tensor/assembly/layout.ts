@@ -93,3 +93,14 @@ export const TILE_SCRATCH = 1024;
 export const TILE_SCRATCH_BYTES = RELAXED_MR * RELAXED_NR * 4;
 /** First byte the driver may use for matrices. */
 export const WORKSPACE_START = 65536;
+
+// Operation codes of the element-wise kernels (assembly/elementwise.ts), in the order of `Kernels.binary` and
+// `Kernels.unary`.
+export const BINARY_ADD = 0;
+export const BINARY_SUB = 1;
+export const BINARY_MUL = 2;
+export const BINARY_DIV = 3;
+export const UNARY_RELU = 0;
+export const UNARY_NEG = 1;
+export const UNARY_ABS = 2;
+export const UNARY_SQRT = 3;

@@ -1,8 +1,7 @@
 /**
- * The update of a learning-rate step on resident arrays: out[i] = p[i] + f32(factor·u[i]) for `count`
- * elements (a multiple of 4) at byte addresses out, p, u; returns 1 when every result is finite, else 0.
- * The same instructions as the hand-assembled module of src/kernels/scaled-add.ts (product in f64 rounded to
- * f32, then an f32 sum), so the bits are the same whichever runs.
+ * The update of a learning-rate step: out[i] = p[i] + f32(factor·u[i]) for `count` elements (a multiple of 4)
+ * at byte addresses out, p, u; returns 1 when every result is finite, else 0. The product is taken in f64
+ * and rounded to f32, then an f32 sum: exactly `Math.fround(p + Math.fround(factor * u))` in JavaScript.
  */
 export function scaledAdd(out: usize, p: usize, u: usize, count: i32, factor: f64): i32 {
   const factors = f64x2.splat(factor);

@@ -27,31 +27,36 @@ export function binary(
 ): Tensor {
   assertOperand(op, a, "the first operand");
   assertOperand(op, b, "the second operand");
-  const [shapeA, dataA] = parts(a);
-  const [shapeB, dataB] = parts(b);
+  const shapeA = shapeOf(a);
+  const shapeB = shapeOf(b);
   const shape = shapesEqual(shapeA, shapeB) ? shapeA : broadcastShapes(op, shapeA, shapeB);
   const out = allocate(operandDType(a, b), sizeOf(shape), op);
   if (out.length === 0) return new Tensor(out, shape);
-  const [rowLength, rowsA, rowsB] = asRows(shape, shapeA, dataA, shapeB, dataB, out.length);
-  if (typeof kernel === "string") getKernels().binary(kernel, out, rowLength, rowsA, rowsB);
-  else binaryRowsByLoops(kernel, out, rowLength, rowsA, rowsB);
+  const rows = asRows(shape, shapeA, dataOf(a), shapeB, dataOf(b), out.length);
+  if (typeof kernel === "string") getKernels().binary(kernel, out, rows.rowLength, rows.a, rows.b);
+  else binaryRowsByLoops(kernel, out, rows.rowLength, rows.a, rows.b);
   return new Tensor(out, shape);
 }
 
 /** Row 0 of a one-row operand. Never written: kernels only read offsets. */
 const FIRST_ROW = new Int32Array(1);
 
-/**
- * An operand's shape and data; a number is a rank-0 array holding it exactly: float32 when the value is one
- * (so float32 kernels may take it), float64 otherwise (the loops then compute with the number as it is, as
- * JavaScript does).
- */
-function parts(operand: TensorLike | number): [Shape, NumericArray] {
-  if (typeof operand !== "number") return [operand.shape, operand.data];
-  return [[], Math.fround(operand) === operand ? Float32Array.of(operand) : Float64Array.of(operand)];
+/** An operand's shape; a number is a scalar (rank 0). */
+function shapeOf(operand: TensorLike | number): Shape {
+  return typeof operand === "number" ? [] : operand.shape;
 }
 
-/** The operands as rows of the output (see `Kernels.binary`): `[rowLength, a, b]`. */
+/**
+ * An operand's data; a number as a one-element array holding it exactly: float32 when the value is one (so
+ * float32 kernels may take it), float64 otherwise (the loops then compute with the number as it is, as
+ * JavaScript does).
+ */
+function dataOf(operand: TensorLike | number): NumericArray {
+  if (typeof operand !== "number") return operand.data;
+  return Math.fround(operand) === operand ? Float32Array.of(operand) : Float64Array.of(operand);
+}
+
+/** The operands as rows of the output (see `Kernels.binary`). */
 function asRows(
   shape: Shape,
   shapeA: Shape,
@@ -59,14 +64,14 @@ function asRows(
   shapeB: Shape,
   dataB: NumericArray,
   length: number,
-): [number, RowOperand, RowOperand] {
+): { rowLength: number; a: RowOperand; b: RowOperand } {
   // One element on a side (a scalar, or the same shape): the other side's data already is the result's layout.
   if (dataA.length === 1 || dataB.length === 1 || shapesEqual(shapeA, shapeB)) {
-    return [
-      length,
-      { data: dataA, offsets: FIRST_ROW, step: dataA.length === length ? 1 : 0 },
-      { data: dataB, offsets: FIRST_ROW, step: dataB.length === length ? 1 : 0 },
-    ];
+    return {
+      rowLength: length,
+      a: { data: dataA, offsets: FIRST_ROW, step: dataA.length === length ? 1 : 0 },
+      b: { data: dataB, offsets: FIRST_ROW, step: dataB.length === length ? 1 : 0 },
+    };
   }
   const collapsed = collapseBroadcast(shape, [shapeA, shapeB]);
   const last = collapsed.sizes.length - 1;
@@ -77,11 +82,11 @@ function asRows(
     offsetsA[offset / inner] = offsetA;
     offsetsB[offset / inner] = offsetB;
   });
-  return [
-    inner,
-    { data: dataA, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
-    { data: dataB, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
-  ];
+  return {
+    rowLength: inner,
+    a: { data: dataA, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
+    b: { data: dataB, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
+  };
 }
 
 /**

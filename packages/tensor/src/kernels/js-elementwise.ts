@@ -25,7 +25,7 @@ export interface BinaryLoops {
 
 /**
  * `out[r·n + j] = f(a_r[j], b_r[j])` over rows of n = `rowLength` (see `Kernels.binary` for the operands),
- * one loop call per row. At least one operand has `step` 1 unless rows hold one element.
+ * one loop call per row.
  *
  * @example
  * binaryRowsByLoops(addLoops, out, out.length, { data: a, offsets: new Int32Array(1), step: 1 }, { data: b, offsets: new Int32Array(1), step: 1 });
@@ -43,9 +43,14 @@ export function binaryRowsByLoops(
   for (let row = 0, o = 0; row < rows; row++, o += rowLength) {
     const offsetA = offsetsA[row]!;
     const offsetB = offsetsB[row]!;
-    if (a.step === 0) loops.right(out, o, dataA[offsetA]!, dataB, offsetB, rowLength);
-    else if (b.step === 0) loops.left(out, o, dataA, offsetA, dataB[offsetB]!, rowLength);
-    else loops.both(out, o, dataA, offsetA, dataB, offsetB, rowLength);
+    if (a.step === 1 && b.step === 1) loops.both(out, o, dataA, offsetA, dataB, offsetB, rowLength);
+    else if (a.step === 1) loops.left(out, o, dataA, offsetA, dataB[offsetB]!, rowLength);
+    else if (b.step === 1) loops.right(out, o, dataA[offsetA]!, dataB, offsetB, rowLength);
+    else {
+      // Both repeated: one value for the whole row.
+      loops.right(out, o, dataA[offsetA]!, dataB, offsetB, 1);
+      out.fill(out[o]!, o + 1, o + rowLength);
+    }
   }
 }
 

@@ -1,11 +1,28 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { useKernels } from "./registry.js";
+import { describe, expect, it, vi } from "vitest";
+import { jsKernels } from "./js-kernels.js";
+import { getKernels, setKernels, useKernels } from "./registry.js";
 import { releaseResident, residentFloat32 } from "./resident.js";
-import { scaledAddImplementation } from "./scaled-add.js";
 import { expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
-import { scaledAddFloat32 } from "./training-updates.js";
+import { scaledAddFloat32 as checkedScaledAdd } from "./training-updates.js";
+import { SCALED_ADD_MINIMUM_LENGTH } from "./wasm/thresholds.js";
 import type { WasmKernels } from "./wasm/wasm-kernels.js";
+
+/**
+ * `scaledAddFloat32` (argument checks, then the active kernels' scaledAdd) on the active kernels, after the
+ * same call on the JavaScript kernels into a copy, whose bits and finiteness it must give.
+ */
+function scaledAddFloat32(out: Float32Array, p: Float32Array, u: Float32Array, factor: number): boolean {
+  const active = getKernels();
+  const byJs = out.slice();
+  setKernels(jsKernels);
+  const finiteByJs = checkedScaledAdd(byJs, out === p ? byJs : p, out === u ? byJs : u, factor);
+  setKernels(active);
+  const finite = checkedScaledAdd(out, p, u, factor);
+  expectBitIdentical(out, byJs);
+  expect(finite).toBe(finiteByJs);
+  return finite;
+}
 
 function reference(p: Float32Array, u: Float32Array, factor: number): { out: Float32Array; finite: boolean } {
   const out = new Float32Array(p.length);
@@ -18,8 +35,15 @@ function reference(p: Float32Array, u: Float32Array, factor: number): { out: Flo
 }
 
 describe("scaledAddFloat32", () => {
-  it("runs WebAssembly SIMD in Node (the fast path is really taken)", () => {
-    expect(scaledAddImplementation()).toBe("wasm-simd");
+  it("runs in the engine's WebAssembly module in Node from the threshold on (the fast path is really taken)", () => {
+    const { engine } = useKernels("wasm-simd") as WasmKernels;
+    const spy = vi.spyOn(engine.elementwise, "scaledAdd");
+    const p = seededFloat32(SCALED_ADD_MINIMUM_LENGTH, 1);
+    scaledAddFloat32(new Float32Array(p.length), p, p, 0.5);
+    expect(spy).toHaveBeenCalledTimes(1);
+    scaledAddFloat32(new Float32Array(p.length - 1), p, p, 0.5);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
   });
 
   it("equals fround(p + fround(factor·u)) bit for bit, with the right finiteness, for any length", () => {
@@ -84,13 +108,18 @@ describe("scaledAddFloat32", () => {
 
     it("takes the in-place path of the wasm engine", () => {
       const { engine } = useKernels("wasm-simd") as WasmKernels;
+      const spy = vi.spyOn(engine.residentElementwise, "scaledAdd");
       const [out, p, u] = [8, 9, 10].map((seed) => resident(seededFloat32(4096, seed))) as [
         Float32Array,
         Float32Array,
         Float32Array,
       ];
-      expect(engine.scaledAdd(out, p, u, 4096, -0.5)).toBe(true);
-      expect(engine.scaledAdd(out, p, new Float32Array(4096), 4096, -0.5)).toBeNull();
+      expect(scaledAddFloat32(out, p, u, -0.5)).toBe(true);
+      expect(spy).toHaveBeenLastCalledWith(out.byteOffset, p.byteOffset, u.byteOffset, 4096, -0.5);
+      // One plain operand: all three go through copies in scratch.
+      scaledAddFloat32(out, p, new Float32Array(4096), -0.5);
+      expect(spy).toHaveBeenCalledTimes(1);
+      spy.mockRestore();
       for (const array of [out, p, u]) releaseResident(array);
     });
 

@@ -40,13 +40,9 @@ import {
 } from "./generated/layout.js";
 import { ResidentHeap } from "./resident-heap.js";
 import { createKernelMemory, type WasmVariant } from "./support.js";
+import { gemmOnThreads } from "./thresholds.js";
 import { WorkerPool } from "./worker-pool.js";
 
-/**
- * Below this many multiply-adds (m·n·k) a GEMM stays on the calling thread. Measured with a polling worker:
- * 2 threads are 1.2× faster at 48³, 1.4× at 64³, 1.6× at 128³; waking a blocked worker costs a few µs.
- */
-export const THREADED_MINIMUM_WORK = 64 * 64 * 64;
 /** Rows of op(A) packed per pack chunk (about 128 rows × KC floats ≈ 128 KiB), rounded up to whole panels. */
 const PACK_A_ROWS_PER_CHUNK = 128;
 /** Columns of op(B) packed per pack chunk (128 columns × KC floats), rounded up to whole panels. */
@@ -81,10 +77,26 @@ function probeCanBlock(words: Int32Array): boolean {
   }
 }
 
+/** The element-wise functions the kernel module exports (byte addresses and byte lengths; see assembly/). */
+export interface ElementwiseExports {
+  binary(op: number, out: number, a: number, b: number, bytes: number): void;
+  unary(op: number, out: number, x: number, bytes: number): void;
+  reluBackward(g: number, y: number, out: number, bias: number, rows: number, rowBytes: number): void;
+  /** Returns 1 when every result is finite, else 0. */
+  scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
+}
+
+function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
+  const { binary, unary, reluBackward, scaledAdd } = instance.exports as unknown as ElementwiseExports;
+  return { binary, unary, reluBackward, scaledAdd };
+}
+
 /**
  * One instantiated kernel module with its memory and (when the memory is shared) its worker threads. Runs
  * float32 GEMMs: copies A, B (and C when β ≠ 0) into wasm memory, posts a job of pack and compute chunks that
- * the calling thread and the workers claim, waits for the last chunk and copies C out.
+ * the calling thread and the workers claim, waits for the last chunk and copies C out. The element-wise
+ * kernels of the same module run on the calling thread through {@link WasmEngine.elementwise} and
+ * {@link WasmEngine.scratch} (see elementwise.ts).
  */
 export class WasmEngine {
   /** Threads a large GEMM may use (the calling thread included). */
@@ -100,13 +112,18 @@ export class WasmEngine {
   readonly tileColumns: number;
   private readonly memory: WebAssembly.Memory;
   private readonly work: (thread: number) => void;
-  private readonly scaledAddKernel: (
-    out: number,
-    p: number,
-    u: number,
-    count: number,
-    factor: number,
-  ) => number;
+  /**
+   * The element-wise entry points (assembly/elementwise.ts, assembly/scaled-add.ts) working on copies in
+   * {@link scratch}: an instance of the unshared build on a private memory when the main memory is shared,
+   * because V8 copies into and fills a shared buffer 2–4× slower than a plain one (16384 floats: 8.8 µs
+   * against 2.4 to copy in, 13.4 against 2.5 to fill, Node 20), which would cost element-wise ops more than
+   * their SIMD saves.
+   */
+  readonly elementwise: ElementwiseExports;
+  /** The same entry points on the main memory, for arrays resident in it (used in place, no copies). */
+  readonly residentElementwise: ElementwiseExports;
+  private readonly scratchMemory: WebAssembly.Memory;
+  private scratchFloats: Float32Array;
   private words: Int32Array;
   private floats: Float32Array;
   private bytes: Uint8Array;
@@ -120,15 +137,30 @@ export class WasmEngine {
    */
   private readonly residentBuffers = new WeakSet<ArrayBufferLike>();
 
+  /**
+   * @param module - the build for `shared` memory; `unsharedModule` - the unshared build of the same variant,
+   * for the element-wise scratch when `shared` (see {@link elementwise}).
+   */
   constructor(
     readonly variant: WasmVariant,
     private readonly module: WebAssembly.Module,
     readonly shared: boolean,
+    unsharedModule: WebAssembly.Module = module,
   ) {
     this.memory = createKernelMemory(shared, 64);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.work = instance.exports.work as (thread: number) => void;
-    this.scaledAddKernel = instance.exports.scaledAdd as WasmEngine["scaledAddKernel"];
+    this.residentElementwise = elementwiseExports(instance);
+    if (shared) {
+      this.scratchMemory = createKernelMemory(false, 2);
+      this.elementwise = elementwiseExports(
+        new WebAssembly.Instance(unsharedModule, { env: { memory: this.scratchMemory } }),
+      );
+    } else {
+      this.scratchMemory = this.memory;
+      this.elementwise = this.residentElementwise;
+    }
+    this.scratchFloats = new Float32Array(this.scratchMemory.buffer);
     this.tileRows = (instance.exports.tileRows as () => number)();
     this.tileColumns = (instance.exports.tileColumns as () => number)();
     this.words = new Int32Array(this.memory.buffer);
@@ -203,22 +235,33 @@ export class WasmEngine {
   }
 
   /**
-   * `out[i] = p[i] + fround(factor·u[i])` for the first `count` elements (a multiple of 4) in place, when all
-   * three arrays are resident; returns whether every result is finite, or null (nothing done) when one is
-   * not resident. Bit-identical to `scaledAddFloat32`.
+   * Byte address of `bytes` of scratch just past the resident heap (64-byte aligned), valid until the next
+   * kernel call; -1 when the memory cannot grow that far. Take {@link memoryFloats} after it: growing an
+   * unshared memory replaces its buffer.
    */
-  scaledAdd(
-    out: Float32Array,
-    p: Float32Array,
-    u: Float32Array,
-    count: number,
-    factor: number,
-  ): boolean | null {
-    const outAddress = this.residentAddress(out, count);
-    const pAddress = this.residentAddress(p, count);
-    const uAddress = this.residentAddress(u, count);
-    if (outAddress < 0 || pAddress < 0 || uAddress < 0) return null;
-    return this.scaledAddKernel(outAddress, pAddress, uAddress, count, factor) === 1;
+  scratch(bytes: number): number {
+    if (this.scratchMemory === this.memory) {
+      const address = align64(this.heap.end);
+      if (!this.reserve(address + bytes)) return -1;
+      this.scratchFloats = this.floats;
+      return address;
+    }
+    const end = WORKSPACE_START + bytes;
+    const current = this.scratchMemory.buffer.byteLength;
+    if (end > current) {
+      try {
+        this.scratchMemory.grow(Math.ceil((end - current) / PAGE_BYTES));
+      } catch {
+        return -1;
+      }
+      this.scratchFloats = new Float32Array(this.scratchMemory.buffer);
+    }
+    return WORKSPACE_START;
+  }
+
+  /** A float32 view of the memory {@link elementwise} works on, current as of the last {@link scratch}. */
+  get memoryFloats(): Float32Array {
+    return this.scratchFloats;
   }
 
   /**
@@ -352,7 +395,7 @@ export class WasmEngine {
 
   private threadsFor(work: number): number {
     const threads = this.effectiveThreads;
-    if (threads <= 1 || work < THREADED_MINIMUM_WORK) return 1;
+    if (threads <= 1 || !gemmOnThreads(work)) return 1;
     return this.ensurePool(threads - 1) ? threads : 1;
   }
 

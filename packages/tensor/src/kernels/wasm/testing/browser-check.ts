@@ -2,12 +2,12 @@
 // the GEMM of every variant the page supports on 1 and 2 threads, and returns plain data that the test asserts on.
 
 import { initKernels } from "../../registry.js";
-import { THREADED_MINIMUM_WORK } from "../engine.js";
 import { type WasmVariant, wasmSupport } from "../support.js";
+import { THREADED_GEMM_MINIMUM_WORK } from "../thresholds.js";
 import { compileWasmKernels } from "../wasm-kernels.js";
 import { bitDifferences, bits, type GemmCase, runGemm, worstExcess } from "./gemm-check.js";
 
-/** Large enough to be threaded (≥ THREADED_MINIMUM_WORK), with edges off every tile and KC multiple. */
+/** Large enough to be threaded (≥ THREADED_GEMM_MINIMUM_WORK), with edges off every tile and KC multiple. */
 export const browserCases: readonly GemmCase[] = [
   { transposeA: false, transposeB: false, m: 131, n: 67, k: 257, alpha: 1, beta: 0, seed: 41 },
   { transposeA: true, transposeB: false, m: 96, n: 130, k: 70, alpha: 0.5, beta: 1.5, seed: 42 },
@@ -88,7 +88,8 @@ async function checkVariant(variant: WasmVariant, shared: boolean): Promise<Vari
 /** Checks every supported variant, then starts the kernels the way an application does. */
 export async function browserCheck(): Promise<BrowserReport> {
   for (const gemm of browserCases) {
-    if (gemm.m * gemm.n * gemm.k < THREADED_MINIMUM_WORK) throw new Error("browser case too small to thread");
+    if (gemm.m * gemm.n * gemm.k < THREADED_GEMM_MINIMUM_WORK)
+      throw new Error("browser case too small to thread");
   }
   const support = wasmSupport();
   const variants: VariantReport[] = [];

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { denseForwardByGemm } from "../../dense-forward.js";
 import { jsKernels } from "../../js-kernels.js";
 import type { Kernels } from "../../kernels.js";
-import { THREADED_MINIMUM_WORK } from "../engine.js";
 import type { WasmVariant } from "../support.js";
-import { compileWasmKernels, worthWasm } from "../wasm-kernels.js";
+import { gemmInWasm, THREADED_GEMM_MINIMUM_WORK } from "../thresholds.js";
+import { compileWasmKernels } from "../wasm-kernels.js";
 import {
   bitDifferences,
   bits,
@@ -115,7 +115,7 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
           { transposeA: true, transposeB: true, m: 257, n: 300, k: 129, alpha: 1, beta: -1, seed: 14 },
         ];
         for (const gemm of cases)
-          expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_MINIMUM_WORK);
+          expect(gemm.m * gemm.n * gemm.k).toBeGreaterThanOrEqual(THREADED_GEMM_MINIMUM_WORK);
         const engine = kernels.engine;
         engine.threads = 1;
         const single = cases.map((gemm) => bits(runGemm(kernels, gemm)));
@@ -330,12 +330,12 @@ export function describeWasmGemm(variant: WasmVariant, memory: "shared" | "unsha
         [false, false, 2, 2, 1000, 1, f32(2000, 10), f32(2000, 11), 0, new Float32Array(4)],
         [true, false, 40, 3, 50, 1, f32(2000, 12), f32(150, 13), 0.5, f32(120, 14)],
       ];
-      expect([worthWasm(3, 4, 5), worthWasm(2, 2, 1000), worthWasm(40, 3, 50)]).toEqual([
+      expect([gemmInWasm(3, 4, 5), gemmInWasm(2, 2, 1000), gemmInWasm(40, 3, 50)]).toEqual([
         false,
         false,
         false,
       ]);
-      expect([worthWasm(8, 8, 8), worthWasm(64, 10, 128), worthWasm(64, 1, 1024)]).toEqual([
+      expect([gemmInWasm(8, 8, 8), gemmInWasm(64, 10, 128), gemmInWasm(64, 1, 1024)]).toEqual([
         true,
         true,
         true,

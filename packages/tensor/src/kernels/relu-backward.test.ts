@@ -1,7 +1,37 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { reluGradientImplementation } from "./relu-gradient.js";
-import { reluGradient } from "./training-updates.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { jsKernels } from "./js-kernels.js";
+import { setKernels } from "./registry.js";
+import { reluGradient as checkedReluGradient } from "./training-updates.js";
+import { RELU_BACKWARD_MINIMUM_LENGTH } from "./wasm/thresholds.js";
+import { compileWasmKernels } from "./wasm/wasm-kernels.js";
+
+const wasm = compileWasmKernels("wasm-simd");
+afterAll(() => wasm.engine.terminate());
+const engineReluBackward = vi.spyOn(wasm.engine.elementwise, "reluBackward");
+
+/**
+ * `reluGradient` (argument checks, then the active kernels' reluBackward) on the wasm kernels, after the same
+ * call on the JavaScript kernels, whose bits it must give; true when the engine's module ran it.
+ */
+function reluGradient(
+  g: Float32Array | Float64Array,
+  y: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  bias: Float32Array | Float64Array | null,
+  columns: number,
+): boolean {
+  const outByJs = out.slice();
+  const biasByJs = bias?.slice() ?? null;
+  setKernels(jsKernels);
+  checkedReluGradient(g, y, outByJs, biasByJs, columns);
+  const before = engineReluBackward.mock.calls.length;
+  setKernels(wasm);
+  checkedReluGradient(g, y, out, bias, columns);
+  expectSame(out, outByJs);
+  if (bias !== null) expectSame(bias, biasByJs!);
+  return engineReluBackward.mock.calls.length > before;
+}
 
 function filled(length: number, seed: number, relu: boolean, specials: boolean): Float32Array {
   const values = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e-45, 3e38];
@@ -30,7 +60,7 @@ function reference(g: Float32Array, y: Float32Array, bias: Float32Array, columns
   return out;
 }
 
-function expectSame(actual: Float32Array, expected: Float32Array): void {
+function expectSame(actual: Float32Array | Float64Array, expected: Float32Array | Float64Array): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const same = Object.is(actual[i], expected[i]) || (Number.isNaN(actual[i]) && Number.isNaN(expected[i]));
@@ -38,9 +68,21 @@ function expectSame(actual: Float32Array, expected: Float32Array): void {
   }
 }
 
-describe("reluGradient", () => {
-  it("runs WebAssembly SIMD in Node (the fast path is really taken)", () => {
-    expect(reluGradientImplementation()).toBe("wasm-simd");
+describe("reluGradient (Kernels.reluBackward)", () => {
+  it("runs in the engine's WebAssembly module for float32 rows of whole vectors from the threshold on", () => {
+    const columns = 128;
+    const rows = RELU_BACKWARD_MINIMUM_LENGTH / columns;
+    const run = (rowCount: number, width: number) =>
+      reluGradient(
+        filled(rowCount * width, 1, false, false),
+        filled(rowCount * width, 2, true, false),
+        new Float32Array(rowCount * width),
+        new Float32Array(width),
+        width,
+      );
+    expect(run(rows, columns)).toBe(true);
+    expect(run(rows - 1, columns)).toBe(false);
+    expect(run(rows, columns + 2)).toBe(false);
   });
 
   it("equals g·[y > 0] (NaN kept, −0 kept) and the row sums of the JavaScript loop, bit for bit", () => {

@@ -1,19 +1,52 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { tensor } from "../creation/index.js";
 import { add, div, mul, sub } from "../elementwise/arithmetic.js";
-import {
-  BINARY_WASM_MINIMUM_LENGTH,
-  type BinaryFloat32Op,
-  BROADCAST_WASM_MINIMUM_ROW,
-  binaryFloat32,
-  binaryFloat32Implementation,
-  binaryFloat32Rows,
-  type RowOperand,
-} from "./binary-float32.js";
+import { jsKernels } from "./js-kernels.js";
+import type { BinaryOp as BinaryFloat32Op, RowOperand } from "./kernels.js";
 import { chunkEdgeLengths, expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
+import {
+  BINARY_MINIMUM_LENGTH as BINARY_WASM_MINIMUM_LENGTH,
+  BROADCAST_MINIMUM_ROW as BROADCAST_WASM_MINIMUM_ROW,
+} from "./wasm/thresholds.js";
+import { compileWasmKernels } from "./wasm/wasm-kernels.js";
 
 const ops: readonly BinaryFloat32Op[] = ["add", "sub", "mul", "div"];
+
+const wasm = compileWasmKernels("wasm-simd");
+afterAll(() => wasm.engine.terminate());
+const engineBinary = vi.spyOn(wasm.engine.elementwise, "binary");
+
+/**
+ * `Kernels.binary` of the wasm kernels over rows; true when the engine's module ran it (false: the JavaScript
+ * reference did). The JavaScript kernels must give the same bits: checked on the same operands.
+ */
+function binaryFloat32Rows(
+  op: BinaryFloat32Op,
+  out: Float32Array,
+  rowLength: number,
+  a: RowOperand,
+  b: RowOperand,
+): boolean {
+  const before = engineBinary.mock.calls.length;
+  const byJs = new Float32Array(out.length);
+  jsKernels.binary(op, byJs, rowLength, a, b);
+  wasm.binary(op, out, rowLength, a, b);
+  expectBitIdentical(out, byJs);
+  return engineBinary.mock.calls.length > before;
+}
+
+/** {@link binaryFloat32Rows} with both operands one row of the output's length (the same-shape case). */
+function binaryFloat32(op: BinaryFloat32Op, out: Float32Array, a: Float32Array, b: Float32Array): boolean {
+  const row = new Int32Array(1);
+  return binaryFloat32Rows(
+    op,
+    out,
+    out.length,
+    { data: a, offsets: row, step: 1 },
+    { data: b, offsets: row, step: 1 },
+  );
+}
 
 /** `x ∘ y` in float64, as the JavaScript loops compute before storing into a float32 array. */
 function apply(op: BinaryFloat32Op, x: number, y: number): number {
@@ -40,16 +73,17 @@ function rowsReference(op: BinaryFloat32Op, rows: number, rowLength: number, a: 
   return out;
 }
 
-describe("binaryFloat32", () => {
-  it("runs WebAssembly SIMD in Node for every op (the fast path is really taken)", () => {
-    for (const op of ops) expect(binaryFloat32Implementation(op)).toBe("wasm-simd");
+describe("Kernels.binary over one row (same shape)", () => {
+  it("runs in the engine's WebAssembly module in Node for every op (the fast path is really taken)", () => {
+    const a = seededFloat32(BINARY_WASM_MINIMUM_LENGTH, 1);
+    for (const op of ops) expect(binaryFloat32(op, new Float32Array(a.length), a, a)).toBe(true);
   });
 
-  it("declines short arrays, writing nothing, so the caller's loop runs", () => {
+  it("leaves short arrays to the JavaScript loop", () => {
     const a = new Float32Array(BINARY_WASM_MINIMUM_LENGTH - 1).fill(1);
     const out = new Float32Array(a.length).fill(7);
     expect(binaryFloat32("add", out, a, a)).toBe(false);
-    expect(out.every((value) => value === 7)).toBe(true);
+    expect(out.every((value) => value === 2)).toBe(true);
   });
 
   it("equals the JavaScript loop bit for bit for every op, any length (tails, chunk edges) and special values", () => {
@@ -119,7 +153,7 @@ describe("binaryFloat32", () => {
   });
 });
 
-describe("binaryFloat32Rows", () => {
+describe("Kernels.binary over broadcast rows", () => {
   /** An operand for `rows` rows: contiguous rows (step 1, in order or shuffled) or one value per row (step 0). */
   function rowOperand(
     rows: number,
@@ -180,7 +214,7 @@ describe("binaryFloat32Rows", () => {
     }
   });
 
-  it("declines short rows and short outputs, writing nothing, so the caller's loop runs", () => {
+  it("leaves short rows and short outputs to the JavaScript loop", () => {
     const rows = 64;
     for (const rowLength of [BROADCAST_WASM_MINIMUM_ROW - 1, 4]) {
       const a = {
@@ -190,12 +224,12 @@ describe("binaryFloat32Rows", () => {
       };
       const out = new Float32Array(rows * rowLength).fill(7);
       expect(binaryFloat32Rows("add", out, rowLength, a, a)).toBe(false);
-      expect(out.every((value) => value === 7)).toBe(true);
+      expect(out.every((value) => value === 2)).toBe(true);
     }
     const short = { data: new Float32Array(64).fill(1), offsets: new Int32Array(7), step: 1 as const };
     const out = new Float32Array(7 * 64).fill(7); // 448 < BINARY_WASM_MINIMUM_LENGTH
     expect(binaryFloat32Rows("add", out, 64, short, short)).toBe(false);
-    expect(out.every((value) => value === 7)).toBe(true);
+    expect(out.every((value) => value === 2)).toBe(true);
   });
 
   /** The element of `shape`'s broadcast at flat output index `flat`, read from a tensor of shape `own`. */

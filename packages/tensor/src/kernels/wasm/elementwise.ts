@@ -1,0 +1,192 @@
+// Why this exists: a JavaScript loop over float32 arrays runs one element at a time (~2–3 ns each: V8 widens
+// every float32 to float64 and back), so `add(a, b)` on 256×1024 elements took ~0.8 ms, far from memory speed,
+// and relu's backward mispredicts a branch on every other element. The engine's module does four lanes at a
+// time, and copying operands into its memory and results out runs at memcpy speed, so above the sizes in
+// thresholds.ts the round trip costs less than the loop saves. Arrays resident in the engine's memory (see
+// `residentFloat32`) are used in place by the learning-rate update (scaled add).
+//
+// Every function here gives the JavaScript reference's bits (js-elementwise.ts): the same float32 operations
+// per lane, the sums in the same order.
+
+import { scaledAddByLoop } from "../js-elementwise.js";
+import type { BinaryOp, RowOperand, UnaryOp } from "../kernels.js";
+import type { WasmEngine } from "./engine.js";
+import {
+  BINARY_ADD,
+  BINARY_DIV,
+  BINARY_MUL,
+  BINARY_SUB,
+  UNARY_ABS,
+  UNARY_NEG,
+  UNARY_RELU,
+  UNARY_SQRT,
+} from "./generated/layout.js";
+
+/** Elements per round trip of the binary and unary kernels: 64 KiB per operand stays in cache between copies. */
+const CHUNK_LENGTH = 16384;
+
+const binaryCodes: Readonly<Record<BinaryOp, number>> = {
+  add: BINARY_ADD,
+  sub: BINARY_SUB,
+  mul: BINARY_MUL,
+  div: BINARY_DIV,
+};
+
+const unaryCodes: Readonly<Record<UnaryOp, number>> = {
+  relu: UNARY_RELU,
+  neg: UNARY_NEG,
+  abs: UNARY_ABS,
+  sqrt: UNARY_SQRT,
+};
+
+/** A {@link RowOperand} over float32 data. */
+export interface Float32RowOperand extends RowOperand {
+  readonly data: Float32Array;
+}
+
+/** Writes elements `start … start + count` of a row operand at float index `target`, row segment by segment. */
+function stage(
+  floats: Float32Array,
+  target: number,
+  operand: Float32RowOperand,
+  rowLength: number,
+  start: number,
+  count: number,
+): void {
+  let row = Math.floor(start / rowLength);
+  let column = start - row * rowLength;
+  const { data, offsets, step } = operand;
+  for (let written = 0; written < count; row++, column = 0) {
+    let take = Math.min(rowLength - column, count - written);
+    const offset = offsets[row]!;
+    if (step === 1) {
+      // Rows that follow each other in `data` (the operand that is not broadcast) go in one copy.
+      while (written + take < count && offsets[row + 1] === offsets[row]! + rowLength) {
+        row++;
+        take += Math.min(rowLength, count - written - take);
+      }
+      floats.set(data.subarray(offset + column, offset + column + take), target + written);
+    } else {
+      floats.fill(data[offset]!, target + written, target + written + take);
+    }
+    written += take;
+  }
+}
+
+/**
+ * `Kernels.binary` for float32 in the engine: each chunk of both operands is staged in scratch (row segments
+ * copied, or filled with a repeated value), combined four lanes at a time, and copied out. False, having
+ * written nothing, when the memory cannot grow.
+ */
+export function binaryInEngine(
+  engine: WasmEngine,
+  op: BinaryOp,
+  out: Float32Array,
+  rowLength: number,
+  a: Float32RowOperand,
+  b: Float32RowOperand,
+): boolean {
+  const base = engine.scratch(2 * CHUNK_LENGTH * 4);
+  if (base < 0) return false;
+  const floats = engine.memoryFloats;
+  const first = base >> 2;
+  const code = binaryCodes[op];
+  const length = out.length;
+  for (let start = 0; start < length; start += CHUNK_LENGTH) {
+    const count = Math.min(CHUNK_LENGTH, length - start);
+    stage(floats, first, a, rowLength, start, count);
+    stage(floats, first + CHUNK_LENGTH, b, rowLength, start, count);
+    // Whole vectors only: up to three lanes past `count` hold stale values and are never copied out.
+    engine.elementwise.binary(code, base, base, base + CHUNK_LENGTH * 4, Math.ceil(count / 4) * 16);
+    out.set(floats.subarray(first, first + count), start);
+  }
+  return true;
+}
+
+/** `Kernels.unary` for float32 in the engine, chunk by chunk in scratch; false when the memory cannot grow. */
+export function unaryInEngine(engine: WasmEngine, op: UnaryOp, out: Float32Array, x: Float32Array): boolean {
+  const base = engine.scratch(CHUNK_LENGTH * 4);
+  if (base < 0) return false;
+  const floats = engine.memoryFloats;
+  const first = base >> 2;
+  const code = unaryCodes[op];
+  const length = out.length;
+  for (let start = 0; start < length; start += CHUNK_LENGTH) {
+    const count = Math.min(CHUNK_LENGTH, length - start);
+    floats.set(x.subarray(start, start + count), first);
+    engine.elementwise.unary(code, base, base, Math.ceil(count / 4) * 16);
+    out.set(floats.subarray(first, first + count), start);
+  }
+  return true;
+}
+
+/**
+ * `Kernels.scaledAdd` in the engine: whole vectors in place when all three arrays are resident, else through
+ * copies in scratch; the last `length mod 4` elements by the JavaScript loop. Null, having written nothing,
+ * when the memory cannot grow.
+ */
+export function scaledAddInEngine(
+  engine: WasmEngine,
+  out: Float32Array,
+  p: Float32Array,
+  u: Float32Array,
+  factor: number,
+): boolean | null {
+  const length = out.length;
+  const vectorLength = length & ~3;
+  const outAddress = engine.residentAddress(out, vectorLength);
+  const pAddress = engine.residentAddress(p, vectorLength);
+  const uAddress = engine.residentAddress(u, vectorLength);
+  let finite: boolean;
+  if (outAddress >= 0 && pAddress >= 0 && uAddress >= 0) {
+    finite = engine.residentElementwise.scaledAdd(outAddress, pAddress, uAddress, vectorLength, factor) === 1;
+  } else {
+    const bytes = vectorLength * 4;
+    const base = engine.scratch(3 * bytes);
+    if (base < 0) return null;
+    const floats = engine.memoryFloats;
+    const first = base >> 2;
+    floats.set(p.subarray(0, vectorLength), first);
+    floats.set(u.subarray(0, vectorLength), first + vectorLength);
+    finite = engine.elementwise.scaledAdd(base + 2 * bytes, base, base + bytes, vectorLength, factor) === 1;
+    out.set(floats.subarray(first + 2 * vectorLength, first + 3 * vectorLength));
+  }
+  const tailFinite = vectorLength === length || scaledAddByLoop(out, p, u, factor, vectorLength);
+  return finite && tailFinite;
+}
+
+/**
+ * `Kernels.reluBackward` for float32 in the engine (rows of `columns`, a multiple of 4), through copies in
+ * scratch (the bias row zeros without one). False, having written nothing, when the memory cannot grow.
+ */
+export function reluBackwardInEngine(
+  engine: WasmEngine,
+  g: Float32Array,
+  y: Float32Array,
+  out: Float32Array,
+  biasGradient: Float32Array | null,
+  columns: number,
+): boolean {
+  const length = g.length;
+  const bytes = length * 4;
+  const base = engine.scratch(3 * bytes + columns * 4);
+  if (base < 0) return false;
+  const floats = engine.memoryFloats;
+  const first = base >> 2;
+  floats.set(g, first);
+  floats.set(y, first + length);
+  const biasAt = first + 3 * length;
+  if (biasGradient === null) floats.fill(0, biasAt, biasAt + columns);
+  else floats.set(biasGradient, biasAt);
+  engine.elementwise.reluBackward(
+    base,
+    base + bytes,
+    base + 2 * bytes,
+    base + 3 * bytes,
+    length / columns,
+    columns * 4,
+  );
+  out.set(floats.subarray(first + 2 * length, first + 3 * length));
+  if (biasGradient !== null) biasGradient.set(floats.subarray(biasAt, biasAt + columns));
+  return true;
+}

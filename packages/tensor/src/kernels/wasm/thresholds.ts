@@ -1,0 +1,85 @@
+// Every size at which the WebAssembly kernels hand work to JavaScript (or to worker threads), one constant per
+// kernel with the measurement that set it. Pure functions of the sizes, never of timing, so a run is
+// reproducible; the kernels in wasm-kernels.ts and engine.ts ask these predicates and compare nothing
+// themselves. Figures from the 2-vCPU Zen 4 reference host.
+
+/**
+ * GEMM: below this many multiply-adds (m·n·k) the JavaScript kernel runs instead: copying into wasm memory
+ * and packing cost ~0.3 µs, more than a tiny product (measured crossover ≈ 8³).
+ */
+export const GEMM_MINIMUM_WORK = 512;
+
+/**
+ * GEMM with fewer than 4 columns (padded to a whole 16- or 8-column tile in wasm): wasm only from this many
+ * multiply-adds, where the padded tile still beats the JavaScript 4×4 kernel.
+ */
+export const NARROW_GEMM_MINIMUM_WORK = 32768;
+
+/**
+ * GEMM on worker threads: below this many multiply-adds a product stays on the calling thread. Measured with
+ * a polling worker: 2 threads are 1.2× faster at 48³, 1.4× at 64³, 1.6× at 128³; waking a blocked worker
+ * costs a few µs.
+ */
+export const THREADED_GEMM_MINIMUM_WORK = 64 * 64 * 64;
+
+/**
+ * Binary + − × ÷: below this many output elements the JavaScript loop (~2–3 ns per element: V8 widens each
+ * float32 to float64 and back) beats the copies into wasm memory (`add` on 256×1024 took ~0.8 ms in
+ * JavaScript, about a fifth of that in wasm; the crossover is a few hundred elements).
+ */
+export const BINARY_MINIMUM_LENGTH = 512;
+
+/**
+ * Broadcast binary ops: output rows shorter than this stay in JavaScript. Staging costs one copy or fill
+ * call per row segment, which shorter rows do not repay.
+ */
+export const BROADCAST_MINIMUM_ROW = 32;
+
+/** Unary relu, neg, abs, sqrt: as for binary ops (relu on 256×1024 took ~450 µs in a JavaScript loop). */
+export const UNARY_MINIMUM_LENGTH = 512;
+
+/**
+ * Scaled add (the learning-rate step): the JavaScript loop runs ~1.5–2.5 ns per element and carries the
+ * finiteness check in two float64 sums; wasm wins from about 2048 elements, copies included.
+ */
+export const SCALED_ADD_MINIMUM_LENGTH = 2048;
+
+/**
+ * Relu backward: a random half-on mask mispredicts a JavaScript branch on every other element (~7 ns per
+ * element measured, against ~1.7 when predictable); the branch-free select wins from about 1024 elements.
+ */
+export const RELU_BACKWARD_MINIMUM_LENGTH = 1024;
+
+/** Whether a float32 product of these sizes runs in wasm. */
+export function gemmInWasm(m: number, n: number, k: number): boolean {
+  const work = m * n * k;
+  return k > 0 && work >= GEMM_MINIMUM_WORK && (n >= 4 || work >= NARROW_GEMM_MINIMUM_WORK);
+}
+
+/** Whether a GEMM of `work` multiply-adds is worth waking worker threads for. */
+export function gemmOnThreads(work: number): boolean {
+  return work >= THREADED_GEMM_MINIMUM_WORK;
+}
+
+/** Whether a float32 binary op of `length` outputs in rows of `rowLength` runs in wasm. */
+export function binaryInWasm(length: number, rowLength: number): boolean {
+  return length >= BINARY_MINIMUM_LENGTH && rowLength >= BROADCAST_MINIMUM_ROW;
+}
+
+/** Whether a float32 unary op of `length` elements runs in wasm. */
+export function unaryInWasm(length: number): boolean {
+  return length >= UNARY_MINIMUM_LENGTH;
+}
+
+/** Whether a scaled add of `length` elements runs in wasm. */
+export function scaledAddInWasm(length: number): boolean {
+  return length >= SCALED_ADD_MINIMUM_LENGTH;
+}
+
+/**
+ * Whether a float32 relu backward of `length` elements in rows of `columns` runs in wasm (rows must also be
+ * whole vectors: the kernel walks them four lanes at a time).
+ */
+export function reluBackwardInWasm(length: number, columns: number): boolean {
+  return length >= RELU_BACKWARD_MINIMUM_LENGTH && columns % 4 === 0;
+}
