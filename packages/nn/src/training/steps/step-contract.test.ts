@@ -266,6 +266,40 @@ describe("fit reuses arrays only where nobody can see it", () => {
     expect(leaves(result.params)).toEqual(leaves(plain.params));
   });
 
+  it("never writes into parameters a regularizer or a constraint was handed (they may keep them)", () => {
+    const model = makeModel();
+    const kept: { params: ParamTree; copy: number[][] }[] = [];
+    const keep = (params: ParamTree) => kept.push({ params, copy: leaves(params) });
+    const penalty = l2(1e-3);
+    const keepingRegularizer: Regularizer = {
+      name: "keepingL2",
+      penalty(params) {
+        keep(params);
+        return penalty.penalty(params);
+      },
+      gradient: (params) => penalty.gradient(params),
+    };
+    const keepingConstraint: Constraint = {
+      name: "keeping",
+      apply(params) {
+        keep(params);
+        return params;
+      },
+    };
+    for (const extra of [{ regularizers: [keepingRegularizer] }, { constraints: [keepingConstraint] }]) {
+      kept.length = 0;
+      fit(model, model.init(2), train, {
+        optimizer: adam({ learningRate: 0.01 }),
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 2,
+        batchSize: 8,
+        ...extra,
+      });
+      expect(kept).toHaveLength(16);
+      for (const entry of kept) expect(leaves(entry.params)).toEqual(entry.copy);
+    }
+  });
+
   it("keeps shuffled training deterministic across runs (recycled arrays carry no state)", () => {
     const model = makeModel();
     const options = {
