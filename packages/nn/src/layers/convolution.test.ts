@@ -1,5 +1,5 @@
-import { checkGradient } from "@descent/autodiff";
-import type { Tensor as TensorLike } from "@descent/spec";
+import { checkGradient, square, sum, valueAndGrad } from "@descent/autodiff";
+import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { conv2d, maxPool2d } from "./index.js";
@@ -89,6 +89,26 @@ describe("conv2d (NHWC, im2col + GEMM)", () => {
     );
     expect(() => layer.apply(params, randomTensor([1, 2, 2, 3]))).toThrow(/smaller than the window 3/);
     expect(() => conv2d(3, 2, 0)).toThrow(/kernelSize is 0/);
+  });
+
+  it("writes ∂W and ∂b into ApplyOptions.allocateGradient's arrays, with the bits of new arrays", () => {
+    const layer = conv2d(3, 4, [3, 2], { padding: "same" });
+    const params = layer.init(createRandom(2), "float64");
+    const given = new Set<Float32Array | Float64Array>();
+    const allocateGradient = (dtype: FloatDType, length: number) => {
+      const array = dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
+      given.add(array.fill(Number.NaN));
+      return array;
+    };
+    const gradientsOf = (options: { allocateGradient?: typeof allocateGradient }) =>
+      valueAndGrad((p: ParamTree) => sum(square(layer.apply(p, x, options))))(params).gradients as ParamTree;
+    const pooled = gradientsOf({ allocateGradient });
+    const plain = gradientsOf({});
+    for (const leaf of ["weights", "bias"]) {
+      const data = (pooled[leaf] as TensorLike).data as Float64Array;
+      expect(given.has(data)).toBe(true);
+      expect(Array.from(data)).toEqual(Array.from((plain[leaf] as TensorLike).data));
+    }
   });
 });
 

@@ -3,8 +3,8 @@ import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent
 import {
   allocate,
   formatShape,
-  getKernels,
-  resultDType,
+  linear,
+  linearBackward,
   ShapeError,
   Tensor,
   ValueError,
@@ -15,14 +15,13 @@ import {
   imageToColumns,
   maxPoolForward,
   type Padding,
-  type WindowGeometry,
   windowAxis,
   windowGeometry,
 } from "./kernels/windows.js";
-import { inDType, isTrackedOperand } from "./operands.js";
-import type { Layer, Params } from "./types.js";
+import type { ApplyOptions, Layer, Params } from "./types.js";
 import {
   booleanOption,
+  checkApplyOptions,
   checkOptionKeys,
   checkParameter,
   describe,
@@ -155,101 +154,47 @@ export function conv2d(
   nameOption(op, "options.name", options.name);
   const weightShape = [kernel[0], kernel[1], inChannels, outChannels];
   const fix = `pass the tree made by init() of conv2d(${inChannels}, ${outChannels}, [${kernel.join(", ")}])`;
-  // The im2col matrix of the latest forward, reused by its backward (recomputed if the input differs).
-  const columnsCache = new WeakMap<object, Float32Array | Float64Array>();
-
   const geometryOf = (x: TensorLike) => windowGeometry(op, x.shape, kernel, strides, padding);
-  const columnsOf = (x: TensorLike, g: WindowGeometry, dtype: FloatDType, reuse: boolean) => {
-    const cached = reuse ? columnsCache.get(x) : undefined;
-    if (cached !== undefined && cached instanceof Float64Array === (dtype === "float64")) return cached;
-    const columns = allocate(
-      dtype,
-      g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels,
-    );
-    imageToColumns(inDType(x, dtype).data, g, columns);
-    return columns;
-  };
+  const depth = kernel[0] * kernel[1] * inChannels;
 
-  const forward = (x: Tensor, weights: Tensor, bias?: Tensor): TensorLike => {
-    const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
-    const g = geometryOf(x);
-    const columns = columnsOf(x, g, dtype, false);
-    columnsCache.set(x, columns);
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const depth = g.kernelHeight * g.kernelWidth * g.channels;
-    const output = allocate(dtype, rows * outChannels);
-    getKernels().gemm(
-      false,
-      false,
-      rows,
-      outChannels,
-      depth,
-      1,
-      columns,
-      inDType(weights, dtype).data,
-      0,
-      output,
-    );
-    if (bias) {
-      const b = bias.data;
-      for (let offset = 0; offset < output.length; offset += outChannels) {
-        for (let o = 0; o < outChannels; o++) output[offset + o]! += b[o]!;
-      }
-    }
-    return new Tensor(output, [g.batch, g.outHeight, g.outWidth, outChannels]);
-  };
-
-  const backward = (withInputGradient: boolean, cotangent: Tensor, inputs: readonly Tensor[]) => {
-    const [x, weights, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
-    const dtype = cotangent.dtype;
-    const g = geometryOf(x);
-    const columns = columnsOf(x, g, dtype, true);
-    columnsCache.delete(x);
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const depth = g.kernelHeight * g.kernelWidth * g.channels;
-    const kernels = getKernels();
-    const weightsGradient = allocate(dtype, depth * outChannels);
-    kernels.gemm(true, false, depth, outChannels, rows, 1, columns, cotangent.data, 0, weightsGradient);
-    const gradients: (TensorLike | null)[] = [null, new Tensor(weightsGradient, weights.shape)];
-    if (withInputGradient) {
-      const columnsGradient = allocate(dtype, rows * depth);
-      kernels.gemm(
-        false,
-        true,
-        rows,
-        depth,
-        outChannels,
-        1,
-        cotangent.data,
-        inDType(weights, dtype).data,
-        0,
-        columnsGradient,
-      );
-      const inputGradient = allocate(dtype, x.data.length);
-      columnsToImage(columnsGradient, g, inputGradient);
-      gradients[0] = new Tensor(inputGradient, x.shape);
-    }
-    if (bias) {
-      const biasGradient = allocate(dtype, outChannels);
-      const data = cotangent.data;
-      for (let offset = 0; offset < data.length; offset += outChannels) {
-        for (let o = 0; o < outChannels; o++) biasGradient[o]! += data[offset + o]!;
-      }
-      gradients.push(new Tensor(biasGradient, bias.shape));
-    }
-    return gradients;
-  };
-
-  const withInput = customOp({
-    name: op,
-    forward: (x, w, b) => forward(x!, w!, b),
-    backward: (cotangent, _output, inputs) => backward(true, cotangent, inputs),
+  // The im2col matrix is a node of its own, so the GEMM's backward finds it among its inputs (no cache).
+  const toColumns = customOp({
+    name: "im2col",
+    forward: (x) => {
+      const g = geometryOf(x!);
+      const columns = allocate(x!.dtype, g.batch * g.outHeight * g.outWidth * depth);
+      imageToColumns(x!.data, g, columns);
+      return new Tensor(columns, [g.batch, g.outHeight, g.outWidth, depth]);
+    },
+    backward: (cotangent, _columns, [x]) => {
+      const inputGradient = allocate(cotangent.dtype, x!.data.length);
+      columnsToImage(cotangent.data, geometryOf(x!), inputGradient);
+      return [new Tensor(inputGradient, x!.shape)];
+    },
   });
-  const withoutInput = customOp({
-    name: op,
-    forward: (x, w, b) => forward(x!, w!, b),
-    backward: (cotangent, _output, inputs) => backward(false, cotangent, inputs),
-  });
+  /** `[kh, kw, in, out]` weights read as the `[kh·kw·in, out]` matrix the GEMM multiplies by (no copy). */
+  const matrix = (weights: TensorLike) => new Tensor(weights.data, [depth, outChannels]);
+
+  const apply = (allocateGradient: ApplyOptions["allocateGradient"]) =>
+    customOp({
+      name: op,
+      forward: (columns, weights, bias) => linear(columns!, matrix(weights!), { bias }),
+      backward: (cotangent, _output, [columns, weights], needsGradient) => {
+        const gradients = linearBackward({
+          input: columns!,
+          weights: matrix(weights!),
+          cotangent,
+          bias: useBias,
+          inputGradient: needsGradient[0] === true,
+          allocate: allocateGradient,
+        });
+        return [
+          gradients.input ?? null,
+          new Tensor(gradients.weights.data, weights!.shape),
+          ...(useBias ? [gradients.bias!] : []),
+        ];
+      },
+    });
 
   return {
     type: op,
@@ -271,15 +216,17 @@ export function conv2d(
       return useBias ? { weights, bias: biasInitializer(random, [outChannels], dtype) } : { weights };
     },
     initState: () => ({}),
-    apply(params: Params, input: Operand): Traced {
+    apply(params: Params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions(op, applyOptions);
       if (!isObject(params)) throw new ValueError(op, `params is ${describe(params)}: ${fix}`);
       const weights = checkParameter(op, "weights", ownValue(params, "weights"), weightShape, fix);
       const bias = useBias
         ? checkParameter(op, "bias", ownValue(params, "bias"), [outChannels], fix)
         : undefined;
       checkImages(op, operandTensor(op, "input", input).shape, inChannels);
-      const conv = isTrackedOperand(input) ? withInput : withoutInput;
-      return useBias ? conv(input, weights, bias!) : conv(input, weights);
+      const columns = toColumns(input);
+      const conv = apply(applyOptions.allocateGradient);
+      return useBias ? conv(columns, weights, bias!) : conv(columns, weights);
     },
     outputShape(inputShape) {
       checkImages(op, [1, ...inputShape], inChannels);
