@@ -21,6 +21,14 @@ export { assertAnyTensorLike, assertTensorLike } from "./core/tensor-like.js";
 export * from "./creation/index.js";
 export * from "./elementwise/index.js";
 export { type FormatOptions, formatTensor } from "./format/format.js";
+export {
+  decodeJson,
+  encodeJson,
+  type JsonDecodeOptions,
+  type JsonEncodeOptions,
+  type JsonValue,
+  MAX_JSON_DEPTH,
+} from "./format/json-codec.js";
 export * from "./kernels/index.js";
 export * from "./linalg/index.js";
 export * from "./random/index.js";

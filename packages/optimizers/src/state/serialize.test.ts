@@ -177,3 +177,35 @@ describe("createOptimizer", () => {
     expect(b.state[1].count).toBe(8);
   });
 });
+
+describe("state saved before the JSON codec was shared", () => {
+  // serializeState's output for this optimizer and these steps, written by the codec it had before
+  // @descent/tensor's encodeJson (a `$`-key escaped as `$$`, tensors inline, a null option state).
+  const SAVED =
+    '{"skippedSteps":1,"consecutiveSkippedSteps":0,"lastStepFinite":true,"inner":[{},{"count":2,"mu":{"w":{"$tensor":{"dtype":"float32","shape":[2],"data":[0.057500001043081284,0.30000001192092896]}},"$$bias":{"$tensor":{"dtype":"float64","shape":[1],"data":[-0.022499999999999996]}}},"nu":{"w":{"$tensor":{"dtype":"float32","shape":[2],"data":[0.00026537501253187656,0.008999999612569809]}},"$$bias":{"$tensor":{"dtype":"float64","shape":[1],"data":[0.00006243750000000006]}}},"nuMax":null},{"count":2}]}';
+
+  it("loads bit for bit, and today's serializeState writes the same JSON", () => {
+    const optimizer = applyIfFinite(adam({ learningRate: 0.1 }));
+    let params: ParamTree = {
+      w: new Tensor(new Float32Array([1, -2]), [2]),
+      $bias: new Tensor(new Float64Array([0.5]), [1]),
+    };
+    let state = optimizer.init(params);
+    for (const [w, bias] of [
+      [[0.5, -0], [-0.25]],
+      [[Number.NaN, 1], [1]],
+      [[0.125, 3], [1e-300]],
+    ] as const) {
+      const gradients = {
+        w: new Tensor(Float32Array.from(w), [2]),
+        $bias: new Tensor(Float64Array.from(bias), [1]),
+      };
+      const result = optimizer.update(gradients, state, params);
+      params = applyUpdates(params, result.updates);
+      state = result.state;
+    }
+    const restored = deserializeState(JSON.parse(SAVED), optimizer.init(params));
+    expect(restored).toEqual(state);
+    expect(JSON.stringify(serializeState(state))).toBe(SAVED);
+  });
+});
