@@ -1,6 +1,6 @@
 import type { Operand } from "@descent/autodiff";
-import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
-import { allocate, cast, formatShape, ShapeError, Tensor } from "@descent/tensor";
+import type { Tensor as TensorLike } from "@descent/spec";
+import { formatShape, ShapeError, Tensor } from "@descent/tensor";
 
 /** True when `operand` is a traced value that depends on a differentiated input (its gradient is wanted). */
 export function isTrackedOperand(operand: unknown): boolean {
@@ -14,18 +14,6 @@ export function tensorOfOperand(operand: Operand): TensorLike {
   if (typeof operand === "number") return new Tensor(new Float32Array([operand]), []);
   const value = (operand as { value?: TensorLike }).value;
   return value !== undefined && !(operand as TensorLike).data ? value : (operand as TensorLike);
-}
-
-/** `tensor` in `dtype`, copied only when the dtype differs. */
-export function inDType(tensor: TensorLike, dtype: FloatDType): TensorLike {
-  return tensor.dtype === dtype ? tensor : cast(tensor, dtype);
-}
-
-/** A new zero-filled tensor. */
-export function emptyTensor(dtype: FloatDType, shape: readonly number[]): Tensor {
-  let size = 1;
-  for (const dimension of shape) size *= dimension;
-  return new Tensor(allocate(dtype, size), shape);
 }
 
 /** Throws a ShapeError unless the input's last axis has `expected` entries. */
