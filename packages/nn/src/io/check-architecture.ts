@@ -1,7 +1,7 @@
 import type { ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import { createRandom, DescentError, formatShape, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
-import { flattenTree } from "../tree/tree.js";
+import { flattenTree } from "./parameter-names.js";
 
 // Why this exists: a manifest lists the tensors of its own weights file, so a file and manifest that agree
 // with each other can still hold weights of another model — a `dense(3, 5)` kernel under an architecture

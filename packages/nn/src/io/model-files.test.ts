@@ -2,8 +2,8 @@ import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { Tensor } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { batchNorm, dense, modelFromConfig, sequential } from "../layers/index.js";
-import { flattenTree } from "../tree/tree.js";
 import { checksum, deserializeModel, packageVersions, serializeModel } from "./model-files.js";
+import { flattenTree } from "./parameter-names.js";
 import { encodeSafetensors } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 

@@ -4,9 +4,9 @@ import { dependencies, name as packageName, version as packageVersion } from "..
 import type { LayerConfig } from "../layers/types.js";
 import { parseTrainingCheckpoint } from "../training/checkpoint-schema.js";
 import type { TrainingCheckpoint } from "../training/types.js";
-import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../tree/tree.js";
 import { type ModelFileLimits, resolveLimits } from "./limits.js";
 import { checkPlainJson, parseManifest, WEIGHTS_FILE_NAME } from "./manifest-schema.js";
+import { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "./parameter-names.js";
 import { decodeSafetensors, encodeSafetensors, readHeaderLength } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 

@@ -5,9 +5,9 @@ import { adam } from "@descent/optimizers";
 import type { ParamTree } from "@descent/spec";
 import { createRandom, normal, Tensor } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
+import { flattenTree } from "../io/parameter-names.js";
 import { batchNorm, dense, sequential } from "../layers/index.js";
 import { checkpointToDirectory, fit, loadModel, progressBar, saveModel, writeFileAtomic } from "../node.js";
-import { flattenTree } from "../tree/tree.js";
 
 const root = mkdtempSync(join(tmpdir(), "descent-nn-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

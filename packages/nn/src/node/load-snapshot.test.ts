@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { ParamTree } from "@descent/spec";
 import { createRandom, ValueError } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
+import { flattenTree } from "../io/parameter-names.js";
 import { dense, sequential } from "../layers/index.js";
-import { flattenTree } from "../tree/tree.js";
 import { loadModel, loadSnapshot, saveModel } from "./files.js";
 
 const root = mkdtempSync(join(tmpdir(), "descent-nn-snapshot-"));

@@ -13,8 +13,8 @@ import type { ParamTree } from "@descent/spec";
 import { DescentError, type Tensor, ValueError } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
 import { serializeModel } from "../io/model-files.js";
+import { flattenTree } from "../io/parameter-names.js";
 import { dense, sequential } from "../layers/index.js";
-import { flattenTree } from "../tree/tree.js";
 import { loadModel, loadSnapshot, saveModel, writeFileAtomic } from "./files.js";
 
 // Why this exists: the versioned-file design of saveModel (manifest.json as the one pointer, written
@@ -86,7 +86,7 @@ describe("saveModel folder rules", () => {
       saveModel(directory, {
         params: { bad: { shape: [-1], dtype: "float32", data: new Float32Array(1) } } as never,
       }),
-    ).toThrow(/serializeModel: snapshot\.params: flattenTree: tensor "bad" has shape \[-1\]/);
+    ).toThrow(/serializeModel: snapshot\.params: flattenTree: tensor "bad"\.shape \[-1\] has size -1/);
     expect(readdirSync(directory).sort()).toEqual(before);
   });
 

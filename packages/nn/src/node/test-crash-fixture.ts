@@ -1,9 +1,8 @@
 import type { ParamTree } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import { Tensor, treeMap } from "@descent/tensor";
 import type { ModelSnapshot } from "../io/model-files.js";
 import { batchNorm, dense, sequential } from "../layers/index.js";
 import type { TrainingCheckpoint } from "../training/types.js";
-import { mapTree } from "../tree/tree.js";
 
 // Shared by crash-safety.test.ts and the child process it kills (test-crash-child.ts): the snapshot saved
 // as version v is a pure function of v (and of one training checkpoint passed in), so the parent knows
@@ -23,7 +22,7 @@ const stateTemplate = crashModel.initState();
 
 function filled(tree: ParamTree, version: number, salt: number): ParamTree {
   let leaf = 0;
-  return mapTree(tree, (tensor) => {
+  return treeMap(tree, (tensor) => {
     const data = new Float32Array(tensor.data.length);
     const base = version * 1_000 + salt * 100 + leaf++;
     for (let i = 0; i < data.length; i++) data[i] = ((base * 7_919 + i * 104_729) % 65_521) / 65_521 - 0.5;

@@ -1,5 +1,5 @@
 import type { ParamTree } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import { ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { flattenTree, MAX_TREE_DEPTH, mapTree, unflattenTree } from "./tree.js";
 
@@ -53,7 +53,7 @@ describe("flattenTree / mapTree", () => {
     const cyclic: Record<string, unknown> = { w: t() };
     cyclic.inner = { back: cyclic };
     expect(() => flattenTree(cyclic as ParamTree)).toThrow(
-      /the tree has a cycle: "inner\.back" contains itself/,
+      /flattenTree: "inner\.back" refers back to an enclosing object: a tree of tensors must not contain cycles/,
     );
     expect(() => mapTree(cyclic as ParamTree, (x) => x)).toThrow(/cycle/);
     let deep: Record<string, unknown> = { w: t() };
@@ -68,18 +68,23 @@ describe("flattenTree / mapTree", () => {
   });
 
   it("reject leaves that are not tensors and tensors that lie about their shape", () => {
-    expect(() => flattenTree({ a: 5 } as never)).toThrow(/"a" is a number: expected a tensor/);
+    expect(() => flattenTree({ a: 5 } as never)).toThrow(/"a" is number 5, not a tensor/);
     expect(() => flattenTree({ a: null } as never)).toThrow(/"a" is null/);
     expect(() => flattenTree({ a: new Float32Array(2) } as never)).toThrow(
       /a Float32Array \(wrap it in a Tensor\)/,
     );
     const lying = { shape: [-1, 2], dtype: "float32", data: new Float32Array(2) };
-    expect(() => flattenTree({ a: lying } as never)).toThrow(/tensor "a" has shape \[-1,2\]/);
+    expect(() => flattenTree({ a: lying } as never)).toThrow(ShapeError);
+    expect(() => flattenTree({ a: lying } as never)).toThrow(/tensor "a"\.shape \[-1,2\] has size -1/);
     const short = { shape: [3], dtype: "float32", data: new Float32Array(2) };
     expect(() => flattenTree({ a: short } as never)).toThrow(
-      /claims shape \[3\] .* but holds 2 float32 values/,
+      /tensor "a" has shape \[3\] \(3 elements\) but 2 data elements/,
     );
     const JSONProto = JSON.parse('{"__proto__": {"w": 1}}');
     expect(() => flattenTree(JSONProto)).toThrow(/"__proto__" .* is reserved/);
+    expect(() => mapTree({ constructor: { w: t() } } as never, (x) => x)).toThrow(
+      /"constructor" .* is reserved/,
+    );
+    expect(() => mapTree({ "a.b": {} } as never, (x) => x)).toThrow(/is empty or contains "\."/);
   });
 });

@@ -36,6 +36,11 @@ export interface TreeOptions {
    * as an own key of every tree built from this one (never as a prototype).
    */
   readonly prototypeKey?: "refuse" | "own";
+  /**
+   * Called with every key and its path before the value under it is read (empty subtrees included): throw
+   * to refuse a name, as nn refuses names a weights file cannot store.
+   */
+  readonly checkKey?: (key: string, path: TreePath) => void;
   /** Values taken as leaves as they are, before the tensor check (autodiff's traced values). */
   readonly isLeaf?: (value: unknown) => boolean;
   /** The fix named when a value is neither a tensor nor a node. Default: pass a tensor or an object of named tensors. */
@@ -144,7 +149,11 @@ class Walk {
   leaf(value: unknown, path: TreePath): boolean {
     if (this.options.isLeaf?.(value) === true) return true;
     if (!isTensorLike(value)) return false;
-    assertTensorLike(this.op, value, describeLocation(this.name, path));
+    assertTensorLike(
+      this.op,
+      value,
+      path.length === 0 ? this.name : `tensor ${describeLocation(this.name, path)}`,
+    );
     return true;
   }
 
@@ -175,6 +184,7 @@ class Walk {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const childPath = [...path, key];
+      this.options.checkKey?.(key, childPath);
       if (key === "__proto__" && this.options.prototypeKey !== "own") {
         throw new ValueError(
           this.op,

@@ -71,6 +71,17 @@ describe("treeFlatten / treeUnflatten", () => {
     expect(Object.getPrototypeOf(mapped)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(mapped, "__proto__")!.value).toEqual({ w: 2 });
     expect(({} as { w?: unknown }).w).toBeUndefined();
+    // A key check runs before the value under the key is read, empty subtrees included.
+    const seen: string[] = [];
+    treeFlatten({ a: { b: t(1) }, empty: {} }, { checkKey: (_key, path) => void seen.push(path.join(".")) });
+    expect(seen).toEqual(["a", "a.b", "empty"]);
+    expect(() =>
+      treeFlatten({ "bad.name": { x: 3 } } as never, {
+        checkKey: (key) => {
+          if (key.includes(".")) throw new ValueError("save", `name ${key} holds "."`);
+        },
+      }),
+    ).toThrow('save: name bad.name holds "."');
     // Prototype names that are harmless as own keys stay.
     expect(treeFlatten({ constructor: t(1), toString: { x: t(2) } } as never).paths).toEqual([
       ["constructor"],
@@ -112,7 +123,9 @@ describe("treeFlatten / treeUnflatten", () => {
     expect(() => treeFlatten({ a: new Map() } as never)).toThrow(/"a" is an object \(Map\)/);
     const short = { shape: [3], dtype: "float32", data: new Float32Array(2) };
     expect(() => treeFlatten({ a: short } as never, { op: "sgd" })).toThrow(ShapeError);
-    expect(() => treeFlatten({ a: short } as never, { op: "sgd" })).toThrow(/sgd: "a" has shape \[3\]/);
+    expect(() => treeFlatten({ a: short } as never, { op: "sgd" })).toThrow(
+      /sgd: tensor "a" has shape \[3\]/,
+    );
     const labels = { shape: [1], dtype: "int32", data: new Int32Array(1) };
     expect(() => treeFlatten({ a: labels } as never)).toThrow(DTypeError);
   });
