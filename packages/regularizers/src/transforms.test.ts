@@ -1,9 +1,9 @@
 import type { GradientTransformation, ParamTree, Regularizer, Tensor as TensorLike } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { mapLeaves } from "./leaves.js";
 import { l1, l2 } from "./penalties.js";
 import { asTransform, type EmptyState, proximalL1, type StepState, softThreshold } from "./transforms.js";
-import { mapLeaves } from "./leaves.js";
 
 const f64 = (values: number[]) => new Tensor(Float64Array.from(values), [values.length]);
 const valuesOf = (tree: ParamTree, name = "weights") => Array.from((tree[name] as TensorLike).data);
@@ -162,6 +162,31 @@ describe("proximal L1", () => {
     expect(result.slice(0, 3).every((x) => Object.is(x, 0))).toBe(true);
     expect(result[3]).toBeCloseTo(0.75, 15);
     expect(result[4]).toBeCloseTo(-0.45, 15);
+  });
+
+  it("a predicate mask sees the parameter tensor it decides about", () => {
+    const params = {
+      dense: { weights: new Tensor(Float64Array.from([0.01, 2]), [1, 2]), bias: f64([0.01]) },
+    };
+    const updates = { dense: { weights: new Tensor(new Float64Array(2), [1, 2]), bias: f64([0]) } };
+    const seen: [string, readonly number[]][] = [];
+    const prox = proximalL1(1, {
+      learningRate: 0.1,
+      include: (path, tensor) => {
+        seen.push([path.join("."), tensor.shape]);
+        return tensor.shape.length > 1;
+      },
+    });
+    const result = prox.update(updates, prox.init(params), params).updates as {
+      dense: { weights: TensorLike; bias: TensorLike };
+    };
+    expect(seen).toEqual([
+      ["dense.weights", [1, 2]],
+      ["dense.bias", [1]],
+    ]);
+    // w = 0.01 lands inside [−τ, τ] = [−0.1, 0.1]: exactly −w; w = 2 shrinks by τ: (2 − 0.1) − 2.
+    expect(Array.from(result.dense.weights.data)).toEqual([-0.01, 2 - 0.1 - 2]);
+    expect(result.dense.bias).toBe(updates.dense.bias);
   });
 
   it("exact zeros in float32 too, and plain L1 subgradient steps do not give them", () => {

@@ -6,8 +6,8 @@ import type {
 } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import type { ElementwiseRegularizer } from "./elementwise.js";
-import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
 import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./leaves.js";
+import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
 import { assertFunction, assertNonNegative, assertOptions, show } from "./validate.js";
 
 /** State of a transformation that keeps none (JSON: `{}`). */
@@ -101,8 +101,9 @@ export function proximalL1(strength: number, options: ProximalL1Options): Gradie
       const step = checkStepState(op, state, "state").step;
       const threshold = strength * learningRateAt(op, options.learningRate, step);
       const result = mapLeaves(op, updates, (update, path) => {
-        if (!selects(path)) return update;
-        const weights = parameterAt(op, params, path, update.shape).data;
+        const parameter = parameterAt(op, params, path, update.shape);
+        if (!selects(path, parameter)) return update;
+        const weights = parameter.data;
         const delta = update.data;
         const out = allocateLike(delta);
         for (let i = 0; i < out.length; i++) {
