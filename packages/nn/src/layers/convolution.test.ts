@@ -1,4 +1,4 @@
-import { checkGradient, square, sum, valueAndGrad } from "@descent/autodiff";
+import { add, checkGradient, mul, neg, square, sum, valueAndGrad } from "@descent/autodiff";
 import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
@@ -129,5 +129,16 @@ describe("maxPool2d", () => {
     for (const options of [{}, { strides: 1 as const, padding: "same" as const }]) {
       expectOk(checkGradient((x) => maxPool2d(2, options).apply({}, x), randomTensor([2, 4, 5, 3], 7)));
     }
+  });
+
+  it("routes each of several passes of one layer to its own winners", () => {
+    const pool = maxPool2d(2);
+    // max over windows of x and of −x pick different elements: a mixed-up backward would fail the check.
+    expectOk(
+      checkGradient(
+        (x) => add(pool.apply({}, x), mul(pool.apply({}, neg(x)), 2)),
+        randomTensor([2, 4, 4, 3], 9),
+      ),
+    );
   });
 });

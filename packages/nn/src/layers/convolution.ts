@@ -266,31 +266,27 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
   if (padding !== "valid" && padding !== "same") {
     throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
-  // Winner indices of each forward output, for its backward.
-  const winners = new WeakMap<object, Int32Array>();
-  const run = (x: TensorLike) => {
-    const g = windowGeometry(op, x.shape, pool, strides, padding);
-    const size = g.batch * g.outHeight * g.outWidth * g.channels;
-    const output = allocate(x.dtype, size);
-    const argmax = new Int32Array(size);
-    maxPoolForward(x.data, g, output, argmax);
-    return { output: new Tensor(output, [g.batch, g.outHeight, g.outWidth, g.channels]), argmax };
+  // One op per call: its backward reads the winners its forward found (no cache keyed by the output).
+  const pooling = () => {
+    let argmax = new Int32Array(0);
+    return customOp({
+      name: op,
+      forward(x) {
+        const g = windowGeometry(op, x!.shape, pool, strides, padding);
+        const size = g.batch * g.outHeight * g.outWidth * g.channels;
+        const output = allocate(x!.dtype, size);
+        argmax = new Int32Array(size);
+        maxPoolForward(x!.data, g, output, argmax);
+        return new Tensor(output, [g.batch, g.outHeight, g.outWidth, g.channels]);
+      },
+      backward(cotangent, _output, [x]) {
+        const gradient = allocate(cotangent.dtype, x!.data.length);
+        const g = cotangent.data;
+        for (let i = 0; i < g.length; i++) gradient[argmax[i]!]! += g[i]!;
+        return [new Tensor(gradient, x!.shape)];
+      },
+    });
   };
-  const pooling = customOp({
-    name: op,
-    forward(x) {
-      const { output, argmax } = run(x!);
-      winners.set(output, argmax);
-      return output;
-    },
-    backward(cotangent, output, [x]) {
-      const argmax = winners.get(output) ?? run(x!).argmax;
-      const gradient = allocate(cotangent.dtype, x!.data.length);
-      const g = cotangent.data;
-      for (let i = 0; i < g.length; i++) gradient[argmax[i]!]! += g[i]!;
-      return [new Tensor(gradient, x!.shape)];
-    },
-  });
   return {
     type: op,
     name: options.name,
@@ -301,7 +297,7 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
     initState: () => ({}),
     apply(_params, input) {
       checkImages(op, operandTensor(op, "input", input).shape, undefined);
-      return pooling(input);
+      return pooling()(input);
     },
     outputShape(inputShape) {
       checkImages(op, [1, ...inputShape], undefined);
