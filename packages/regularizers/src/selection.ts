@@ -15,14 +15,8 @@ export interface SelectionOptions {
   readonly exclude?: Mask;
 }
 
-/**
- * Whether a parameter is selected: `include(path, tensor) ∧ ¬exclude(path, tensor)`.
- *
- * Why `tensor` is optional: `transforms.ts` (owned by the weight-decay rework) still calls `selects(path)`
- * in `proximalL1`; a predicate mask then receives `undefined` as the tensor until that call passes the
- * parameter. Every other caller passes the parameter tensor.
- */
-export type Selection = (path: TreePath, tensor?: TensorLike) => boolean;
+/** Whether the parameter `tensor` at `path` is selected: `include(path, tensor) ∧ ¬exclude(path, tensor)`. */
+export type Selection = (path: TreePath, tensor: TensorLike) => boolean;
 
 /** The option names every selection takes. */
 export const SELECTION_OPTIONS = ["include", "exclude"] as const;
@@ -82,9 +76,7 @@ export function resolveSelection(op: string, options: SelectionOptions | undefin
   const exclude = options?.exclude;
   requireMask(op, "include", include);
   if (exclude !== undefined) requireMask(op, "exclude", exclude);
-  const included: Selection = (path, tensor) =>
-    maskSelects(op, include, path, tensor as TensorLike, "include");
+  const included: Selection = (path, tensor) => maskSelects(op, include, path, tensor, "include");
   if (exclude === undefined) return included;
-  return (path, tensor) =>
-    included(path, tensor) && !maskSelects(op, exclude, path, tensor as TensorLike, "exclude");
+  return (path, tensor) => included(path, tensor) && !maskSelects(op, exclude, path, tensor, "exclude");
 }
