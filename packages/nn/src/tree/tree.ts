@@ -1,29 +1,12 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import {
-  isTensorLike as looksLikeTensor,
-  Tensor,
-  treeFlatten,
-  treeUnflatten,
-  ValueError,
-} from "@descent/tensor";
+import { Tensor, treeFlatten, treeUnflatten, ValueError } from "@descent/tensor";
 import { fileTree, flattenTree, PATH_SEPARATOR } from "../io/parameter-names.js";
 
-export { MAX_TREE_DEPTH } from "@descent/tensor";
 // Why this exists: nn's small tree helpers, written on `@descent/tensor`'s tree module (which does every walk
 // and check). The file names of trees (`flattenTree`, `unflattenTree`) live in io/parameter-names.ts and are
 // re-exported here for the call sites that import them from this path.
+export { MAX_TREE_DEPTH } from "@descent/tensor";
 export { checkTreeName, flattenTree, PATH_SEPARATOR, unflattenTree } from "../io/parameter-names.js";
-
-/**
- * `@descent/tensor`'s `isTensorLike`, narrowed to float data. Why this exists: io/value-codec.ts (owned by the
- * JSON-codec rework) imports it from here and encodes float tensors only; point it at the tensor package's
- * check and delete this.
- *
- * @example isTensorLike(tensor([1, 2])) // true
- */
-export function isTensorLike(value: unknown): value is TensorLike {
-  return looksLikeTensor(value) && (value.data instanceof Float32Array || value.data instanceof Float64Array);
-}
 
 /**
  * Applies `fn` to every leaf, keeping the tree's structure and names; `path` is the dotted name
