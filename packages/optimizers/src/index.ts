@@ -8,11 +8,15 @@
 
 export type {
   GradientTransformation,
+  Mask,
   ParamTree,
   ScalarOrSchedule,
   Schedule,
+  TreePath,
   UpdateResult,
 } from "@descent/spec";
+/** A path as a dotted name for messages: `["layer1", "bias"]` → `"layer1.bias"` (`@descent/tensor`'s `formatPath`). */
+export { formatPath as pathName } from "@descent/tensor";
 export {
   type AdamaxState,
   type AdamOptions,
@@ -48,7 +52,6 @@ export {
   injectHyperparams,
   setHyperparams,
 } from "./combine/inject-hyperparams.js";
-export type { Mask } from "./combine/mask.js";
 export { type MaskedState, masked } from "./combine/masked.js";
 export type { EmptyState, StateOf, StatesOf } from "./core/types.js";
 export { type CmaEsOptions, cmaEs } from "./minimize/cma-es.js";
@@ -104,7 +107,6 @@ export {
 export { identity, type ScaleByLearningRateState, scale, scaleByLearningRate } from "./transforms/scale.js";
 export { type TraceOptions, type TraceState, trace } from "./transforms/trace.js";
 export { addDecayedWeights } from "./transforms/weight-decay.js";
-export { pathName, type TreePath } from "./tree/flat.js";
 export { type FusedStep, type FusedStepOptions, type FusedStepResult, fusedStep } from "./tree/fused-step.js";
 export {
   applyUpdates,

@@ -1,6 +1,5 @@
-import type { GradientTransformation, ScalarOrSchedule } from "@descent/spec";
+import type { GradientTransformation, Mask, ScalarOrSchedule } from "@descent/spec";
 import { chain } from "../combine/chain.js";
-import type { Mask } from "../combine/mask.js";
 import type { EmptyState } from "../core/types.js";
 import {
   rejectUnknownOptions,

@@ -1,5 +1,5 @@
 import type { GradientTransformation, ScalarOrSchedule } from "@descent/spec";
-import { DescentError, ValueError } from "@descent/tensor";
+import { DescentError, setOwnProperty, ValueError } from "@descent/tensor";
 import { z } from "zod";
 import {
   describeArgument,
@@ -9,7 +9,6 @@ import {
   requireTransformation,
 } from "../core/validate.js";
 import { RULES, stateError, stateRules, stepCount } from "../state/rules.js";
-import { setOwn } from "../tree/flat.js";
 
 const ownRules = stateRules<InjectHyperparamsState<string, unknown>>(
   "injectHyperparams",
@@ -88,7 +87,7 @@ export function injectHyperparams<Name extends string, Inner>(
           `hyperparameter ${name} is ${String(value)} at step ${step}: expected a finite number (fix the schedule or the value in state.hyperparams)`,
         );
       }
-      setOwn(values, name, value);
+      setOwnProperty(values, name, value);
     }
     return values;
   };

@@ -1,7 +1,7 @@
-import type { GradientTransformation, ParamTree } from "@descent/spec";
+import type { GradientTransformation, Mask, ParamTree } from "@descent/spec";
+import { requireMask, resolveMask, treeFlatten, treeLeavesLike, treeUnflatten } from "@descent/tensor";
 import { requireState, requireTransformation } from "../core/validate.js";
-import { flatten, leavesLike, unflatten } from "../tree/flat.js";
-import { type Mask, requireMask, resolveMask, selectLeaves } from "./mask.js";
+import { selectLeaves } from "./mask.js";
 
 /** State of {@link masked}: the inner transformation's state, over the selected leaves only. */
 export interface MaskedState<Inner> {
@@ -29,7 +29,7 @@ export function masked<Inner>(
   requireTransformation(op, "transform", transform);
   requireMask(op, "mask", mask);
   const selectedParams = (params: ParamTree) => {
-    const flat = flatten(params, op, "params");
+    const flat = treeFlatten(params, { op, name: "params" });
     return selectLeaves(flat, resolveMask(op, mask, flat));
   };
   return {
@@ -40,17 +40,20 @@ export function masked<Inner>(
     },
     update: (gradients, state, params) => {
       requireState(op, state);
-      const flat = flatten(gradients, op, "gradients");
+      const flat = treeFlatten(gradients, { op, name: "gradients" });
       const selected = resolveMask(op, mask, flat);
       const selectedGradients = selectLeaves(flat, selected);
-      const paramLeaves = leavesLike(op, flat, "gradients", params, "params");
+      const paramLeaves = treeLeavesLike(flat, params, { op, names: ["gradients", "params"] });
       const selectedParams = selectLeaves({ ...flat, leaves: paramLeaves }, selected);
       const result = transform.update(selectedGradients, state.inner, selectedParams);
-      const innerFlat = flatten(selectedGradients, op, "gradients");
-      const innerUpdates = leavesLike(op, innerFlat, "selected gradients", result.updates, "inner updates");
+      const innerFlat = treeFlatten(selectedGradients, { op, name: "gradients" });
+      const innerUpdates = treeLeavesLike(innerFlat, result.updates, {
+        op,
+        names: ["selected gradients", "inner updates"],
+      });
       let next = 0;
       const leaves = flat.leaves.map((leaf, k) => (selected[k] ? innerUpdates[next++]! : leaf));
-      return { updates: unflatten(flat.structure, leaves), state: { inner: result.state } };
+      return { updates: treeUnflatten(flat.structure, leaves), state: { inner: result.state } };
     },
   };
 }

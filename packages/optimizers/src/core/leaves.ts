@@ -1,6 +1,13 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { allocate, Tensor, ValueError } from "@descent/tensor";
-import { type FlatTree, flatten, leavesLike, unflatten } from "../tree/flat.js";
+import {
+  allocate,
+  type FlatTree,
+  Tensor,
+  treeFlatten,
+  treeLeavesLike,
+  treeUnflatten,
+  ValueError,
+} from "@descent/tensor";
 
 /** The gradients of one update taken apart. */
 export interface GradientLeaves {
@@ -9,7 +16,7 @@ export interface GradientLeaves {
 
 /** Takes the gradients apart for an element-wise transform. */
 export function gradientLeaves(op: string, gradients: ParamTree): GradientLeaves {
-  return { flat: flatten(gradients, op, "gradients") };
+  return { flat: treeFlatten(gradients, { op, name: "gradients" }) };
 }
 
 /** The leaves of a state tree, checked against the gradients (same names, same shapes). */
@@ -19,7 +26,7 @@ export function stateLeaves(
   tree: ParamTree,
   name: string,
 ): TensorLike[] {
-  return leavesLike(op, gradients.flat, "gradients", tree, name);
+  return treeLeavesLike(gradients.flat, tree, { op, names: ["gradients", name] });
 }
 
 /**
@@ -42,7 +49,7 @@ export function updatesTree(
   data: readonly (Float32Array | Float64Array)[],
 ): ParamTree {
   const { flat } = gradients;
-  return unflatten(
+  return treeUnflatten(
     flat.structure,
     data.map((values, k) => wrap(values, flat.leaves[k]!)),
   );
@@ -54,7 +61,7 @@ export function stateTree(
   data: readonly (Float32Array | Float64Array)[],
 ): ParamTree {
   const { flat } = gradients;
-  return unflatten(
+  return treeUnflatten(
     flat.structure,
     data.map((values, k) => new Tensor(values, flat.leaves[k]!.shape)),
   );

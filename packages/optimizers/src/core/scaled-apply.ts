@@ -1,6 +1,12 @@
 import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { allocate as allocateZeros, scaledAddFloat32, Tensor } from "@descent/tensor";
-import { flatten, leavesLike, unflatten } from "../tree/flat.js";
+import {
+  allocate as allocateZeros,
+  scaledAddFloat32,
+  Tensor,
+  treeFlatten,
+  treeLeavesLike,
+  treeUnflatten,
+} from "@descent/tensor";
 
 type NumericArray = Float32Array | Float64Array;
 
@@ -23,8 +29,8 @@ export function scaledApply(
   scale: number,
   allocate: (dtype: FloatDType, length: number) => NumericArray = allocateZeros,
 ): ScaledApplyResult {
-  const flat = flatten(params, op, "params");
-  const deltas = leavesLike(op, flat, "params", updates, "updates");
+  const flat = treeFlatten(params, { op, name: "params" });
+  const deltas = treeLeavesLike(flat, updates, { op, names: ["params", "updates"] });
   let finite = true;
   const leaves: TensorLike[] = new Array(flat.leaves.length);
   for (let k = 0; k < flat.leaves.length; k++) {
@@ -39,7 +45,7 @@ export function scaledApply(
     finite &&= ok;
     leaves[k] = new Tensor(out, p.shape);
   }
-  return { params: unflatten(flat.structure, leaves), finite };
+  return { params: treeUnflatten(flat.structure, leaves), finite };
 }
 
 function applyAny(
@@ -69,7 +75,7 @@ function applyAny(
 
 /** True when every element of every leaf is finite. */
 export function treeFinite(tree: ParamTree): boolean {
-  for (const leaf of flatten(tree, "treeFinite").leaves) {
+  for (const leaf of treeFlatten(tree, { op: "treeFinite" }).leaves) {
     const data = leaf.data;
     for (let i = 0; i < data.length; i++) {
       const value = data[i]!;

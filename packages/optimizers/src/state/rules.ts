@@ -1,7 +1,6 @@
 import type { ParamTree } from "@descent/spec";
-import { ValueError } from "@descent/tensor";
+import { isTensorLike, ValueError } from "@descent/tensor";
 import { z } from "zod";
-import { isTensor } from "../tree/flat.js";
 
 // Why this exists: a state read from a checkpoint has the right structure (checked against `init(params)`)
 // but may hold values no run could produce — `count: -5`, a negative second moment — which turn into NaN
@@ -50,7 +49,7 @@ function firstBreach(
   path: (string | number)[],
   depth: number,
 ): { readonly path: (string | number)[]; readonly value: unknown } | null {
-  if (isTensor(node)) {
+  if (isTensorLike(node)) {
     const data = node.data;
     for (let i = 0; i < data.length; i++) if (!test(data[i]!)) return { path: [...path, i], value: data[i] };
     return null;
@@ -98,7 +97,7 @@ export function stateError(op: string, path: string, value: unknown, rule: strin
 function valueAt(state: unknown, path: readonly PropertyKey[]): unknown {
   let node = state;
   for (const key of path) {
-    if (isTensor(node) && typeof key === "number") node = node.data[key];
+    if (isTensorLike(node) && typeof key === "number") node = node.data[key];
     else if (typeof node === "object" && node !== null && Object.hasOwn(node, key))
       node = (node as Record<PropertyKey, unknown>)[key];
     else return undefined;
@@ -114,7 +113,7 @@ export function renderPath(path: readonly PropertyKey[]): string {
 function show(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (value === undefined) return "undefined";
-  if (isTensor(value)) return "a tensor";
+  if (isTensorLike(value)) return "a tensor";
   try {
     const text = JSON.stringify(value);
     return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}…` : text;

@@ -1,5 +1,4 @@
-import { formatShape, ValueError } from "@descent/tensor";
-import { isTensor, sameShape } from "../tree/flat.js";
+import { formatShape, isTensorLike, shapesEqual, ValueError } from "@descent/tensor";
 
 /**
  * Checks that `value` has the structure of `template` (an optimizer's `init(params)`): the same own keys,
@@ -13,9 +12,10 @@ import { isTensor, sameShape } from "../tree/flat.js";
  * ```
  */
 export function checkStructure(op: string, value: unknown, template: unknown, path: string): void {
-  if (isTensor(template)) {
-    if (!isTensor(value)) throw mismatch(op, path, `${describe(value)} where the optimizer keeps a tensor`);
-    if (value.dtype !== template.dtype || !sameShape(value.shape, template.shape)) {
+  if (isTensorLike(template)) {
+    if (!isTensorLike(value))
+      throw mismatch(op, path, `${describe(value)} where the optimizer keeps a tensor`);
+    if (value.dtype !== template.dtype || !shapesEqual(value.shape, template.shape)) {
       throw mismatch(
         op,
         path,
@@ -32,7 +32,7 @@ export function checkStructure(op: string, value: unknown, template: unknown, pa
     return;
   }
   if (template !== null && typeof template === "object") {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || isTensor(value)) {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || isTensorLike(value)) {
       throw mismatch(op, path, `${describe(value)} where the optimizer keeps an object`);
     }
     const expected = Object.keys(template);
@@ -67,7 +67,7 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (isTensor(value)) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
+  if (isTensorLike(value)) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
   if (typeof value === "object") {
     const prototype = Object.getPrototypeOf(value);
     if (prototype === null) return "a null-prototype object";

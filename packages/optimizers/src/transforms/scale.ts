@@ -1,5 +1,5 @@
 import type { FusedStepOptions, GradientTransformation, ParamTree, ScalarOrSchedule } from "@descent/spec";
-import { allocate, Tensor } from "@descent/tensor";
+import { allocate, Tensor, treeFlatten, treeUnflatten } from "@descent/tensor";
 import { z } from "zod";
 import { scaledApply } from "../core/scaled-apply.js";
 import type { EmptyState } from "../core/types.js";
@@ -14,7 +14,6 @@ import {
   requireStateCount,
 } from "../core/validate.js";
 import { stateRules, stepCount } from "../state/rules.js";
-import { flatten, unflatten } from "../tree/flat.js";
 
 /** State of {@link scaleByLearningRate}: the number of updates done so far (the schedule's step). */
 export interface ScaleByLearningRateState {
@@ -24,14 +23,14 @@ export interface ScaleByLearningRateState {
 
 /** `factor · gradients` in one pass, into new arrays. */
 export function scaleTree(op: string, gradients: ParamTree, factor: number): ParamTree {
-  const flat = flatten(gradients, op, "gradients");
+  const flat = treeFlatten(gradients, { op, name: "gradients" });
   const leaves = flat.leaves.map((leaf) => {
     const input = leaf.data;
     const output = allocate(leaf.dtype, input.length);
     for (let i = 0; i < input.length; i++) output[i] = factor * input[i]!;
     return new Tensor(output, leaf.shape);
   });
-  return unflatten(flat.structure, leaves);
+  return treeUnflatten(flat.structure, leaves);
 }
 
 /**
@@ -108,7 +107,7 @@ export function learningRateStep(
     fusedApply: (gradients, state, params, options = {}) => {
       const count = stepCountOf(op, state);
       const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
-      flatten(gradients, op, "gradients");
+      treeFlatten(gradients, { op, name: "gradients" });
       const { scale, allocate: allocateParameter } = fusedStepOptions(op, options);
       const applied = scaledApply(op, gradients, params, sign * rate, scale, allocateParameter);
       return { ...applied, state: { count: count + 1 }, gradientsReleased: true };

@@ -1,5 +1,5 @@
-import type { GradientTransformation } from "@descent/spec";
-import { type Mask, requireMask, resolveMask } from "../combine/mask.js";
+import type { GradientTransformation, Mask } from "@descent/spec";
+import { requireMask, resolveMask } from "@descent/tensor";
 import { gradientLeaves, stateLeaves, updateData, updatesTree } from "../core/leaves.js";
 import type { EmptyState } from "../core/types.js";
 import { requireNonNegative } from "../core/validate.js";

@@ -1,7 +1,14 @@
-import type { ParamTree, Tensor as TensorLike, TreeOf } from "@descent/spec";
-import { allocate, DTypeError, Tensor, ValueError } from "@descent/tensor";
+import type { ParamTree, Tensor as TensorLike, TreeOf, TreePath } from "@descent/spec";
+import {
+  allocate,
+  DTypeError,
+  Tensor,
+  treeFlatten,
+  treeLeavesLike,
+  treeUnflatten,
+  ValueError,
+} from "@descent/tensor";
 import { rejectUnknownOptions, requireFinite, requireFunction } from "../core/validate.js";
-import { flatten, leavesLike, type TreePath, unflatten } from "./flat.js";
 
 /**
  * The leaves of a parameter tree with their name paths, depth-first in the tree's key order.
@@ -12,7 +19,7 @@ import { flatten, leavesLike, type TreePath, unflatten } from "./flat.js";
  * ```
  */
 export function treeLeaves(tree: ParamTree): { readonly path: TreePath; readonly tensor: TensorLike }[] {
-  const { paths, leaves } = flatten(tree, "treeLeaves");
+  const { paths, leaves } = treeFlatten(tree, { op: "treeLeaves" });
   return leaves.map((tensor, k) => ({ path: paths[k]!, tensor }));
 }
 
@@ -29,9 +36,9 @@ export function mapTree<Leaf>(
   tree: ParamTree,
   fn: (tensor: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
-  const { structure, paths, leaves } = flatten(tree, "mapTree");
+  const { structure, paths, leaves } = treeFlatten(tree, { op: "mapTree" });
   requireFunction("mapTree", "fn", fn, "(tensor, path) => value");
-  return unflatten(
+  return treeUnflatten(
     structure,
     leaves.map((leaf, k) => fn(leaf, paths[k]!)),
   );
@@ -51,10 +58,10 @@ export function zipTrees<Leaf>(
   b: ParamTree,
   fn: (a: TensorLike, b: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
-  const flat = flatten(a, "zipTrees", "first tree");
+  const flat = treeFlatten(a, { op: "zipTrees", name: "first tree" });
   requireFunction("zipTrees", "fn", fn, "(a, b, path) => value");
-  const other = leavesLike("zipTrees", flat, "first tree", b, "second tree");
-  return unflatten(
+  const other = treeLeavesLike(flat, b, { op: "zipTrees", names: ["first tree", "second tree"] });
+  return treeUnflatten(
     flat.structure,
     flat.leaves.map((leaf, k) => fn(leaf, other[k]!, flat.paths[k]!)),
   );
@@ -91,7 +98,7 @@ export function assertSameStructure(
     );
   }
   const [nameA, nameB] = names;
-  leavesLike(op, flatten(a, op, nameA), nameA, b, nameB);
+  treeLeavesLike(treeFlatten(a, { op, name: nameA }), b, { op, names: [nameA, nameB] });
 }
 
 /**
@@ -107,8 +114,8 @@ export function assertSameStructure(
  * ```
  */
 export function applyUpdates<Params extends ParamTree>(params: Params, updates: ParamTree): Params {
-  const flat = flatten(params, "applyUpdates", "params");
-  const deltas = leavesLike("applyUpdates", flat, "params", updates, "updates");
+  const flat = treeFlatten(params, { op: "applyUpdates", name: "params" });
+  const deltas = treeLeavesLike(flat, updates, { op: "applyUpdates", names: ["params", "updates"] });
   const result: Tensor[] = new Array(flat.leaves.length);
   for (let k = 0; k < flat.leaves.length; k++) {
     const p = flat.leaves[k]!;
@@ -119,7 +126,7 @@ export function applyUpdates<Params extends ParamTree>(params: Params, updates: 
     result[k] = new Tensor(out, p.shape);
   }
   // Same keys and shapes as `params` (flatten/unflatten keep the structure), so the same type.
-  return unflatten(flat.structure, result) as Params;
+  return treeUnflatten(flat.structure, result) as Params;
 }
 
 /**
@@ -131,7 +138,7 @@ export function applyUpdates<Params extends ParamTree>(params: Params, updates: 
  * ```
  */
 export function globalNorm(tree: ParamTree): number {
-  const { leaves } = flatten(tree, "globalNorm");
+  const { leaves } = treeFlatten(tree, { op: "globalNorm" });
   let sum = 0;
   for (const leaf of leaves) {
     const data = leaf.data;
