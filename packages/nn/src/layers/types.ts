@@ -1,5 +1,6 @@
 import type { Operand, Traced } from "@descent/autodiff";
 import type { FloatDType, ParamTree, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
+import type { GradientAllocator } from "@descent/tensor";
 
 /**
  * Parameters as a layer receives them: plain tensors (inference) or traced values (inside
@@ -32,7 +33,7 @@ export interface ApplyOptions {
    * Where a layer's backward takes the arrays of its parameter gradients (contents arbitrary: the layer fills
    * every element). Default: new arrays. `fit` passes its training step's allocator.
    */
-  readonly allocateGradient?: (dtype: FloatDType, length: number) => Float32Array | Float64Array;
+  readonly allocateGradient?: GradientAllocator;
 }
 
 /**
