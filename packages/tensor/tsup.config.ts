@@ -1,8 +1,10 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", kernels: "src/kernels/index.ts" },
   format: ["esm", "cjs"],
+  // Both entries share one chunk of kernel state (the active kernels), in CommonJS too.
+  splitting: true,
   dts: true,
   clean: true,
   sourcemap: true,

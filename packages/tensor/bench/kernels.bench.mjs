@@ -17,7 +17,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { availableKernels, getKernels, initKernels, jsKernels, setKernels } from "../dist/index.js";
+import { availableKernels, initKernels } from "../dist/index.js";
+import { getKernels, jsKernels, setKernels } from "../dist/kernels.js";
 
 const allVariants = ["js", "wasm-simd", "wasm-relaxed-simd"];
 

@@ -1,5 +1,6 @@
 /**
- * `@descent/tensor`: dense float32/float64 tensors, their math, and the kernels that make it fast.
+ * `@descent/tensor`: dense float32/float64 tensors, their math, and the choice of kernels that make it fast
+ * (the kernel level itself — the `Kernels` interface, `jsKernels`, resident arrays — is `@descent/tensor/kernels`).
  *
  * @packageDocumentation
  */
@@ -29,7 +30,17 @@ export {
   type JsonValue,
   MAX_JSON_DEPTH,
 } from "./format/json-codec.js";
-export * from "./kernels/index.js";
+export {
+  availableKernels,
+  type InitKernelsOptions,
+  initKernels,
+  type KernelInfo,
+  type KernelName,
+  kernelInfo,
+  kernelMemoryBytes,
+  setThreadCount,
+  useKernels,
+} from "./kernels/registry.js";
 export * from "./linalg/index.js";
 export * from "./random/index.js";
 export * from "./reductions/index.js";

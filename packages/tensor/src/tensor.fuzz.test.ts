@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { allFinite, expectDescentOutcome, fuzzSuite } from "../../../fuzz.shared";
 import * as api from "./index.js";
 import { type KernelName, type Tensor, tensor, useKernels } from "./index.js";
+import * as kernelApi from "./kernels/index.js";
 
 const { check, count } = fuzzSuite("tensor");
 
@@ -296,19 +297,19 @@ f("resultDType", (args) => any(api.resultDType)(...args), ["dtype"]);
 f("assertTensorLike", (args) => any(api.assertTensorLike)("op", ...args), TENSOR_NAMES);
 f("Tensor", (args) => new api.Tensor(...(args as [never, never])), ["data", "shape"]);
 f("useKernels", (args) => any(api.useKernels)(...args), ["kernels", "name"]);
-f("setKernels", (args) => any(api.setKernels)(...args), ["kernels", "Kernels"]);
+f("setKernels", (args) => any(kernelApi.setKernels)(...args), ["kernels", "Kernels"]);
 f("setThreadCount", (args) => any(api.setThreadCount)(...args), ["thread", "count"]);
 f(
   "residentFloat32",
   (args) => {
-    const array = any(api.residentFloat32)(...args) as Float32Array | null;
-    if (array !== null) api.releaseResident(array);
+    const array = any(kernelApi.residentFloat32)(...args) as Float32Array | null;
+    if (array !== null) kernelApi.releaseResident(array);
     return array;
   },
   ["length"],
 );
-f("releaseResident", (args) => any(api.releaseResident)(...args), ["array"]);
-f("jsKernels.gemm", (args) => any(api.jsKernels.gemm)(...args), [
+f("releaseResident", (args) => any(kernelApi.releaseResident)(...args), ["array"]);
+f("jsKernels.gemm", (args) => any(kernelApi.jsKernels.gemm)(...args), [
   "m",
   "n",
   "k",
@@ -318,7 +319,7 @@ f("jsKernels.gemm", (args) => any(api.jsKernels.gemm)(...args), [
   "b",
   "c",
 ]);
-f("getKernels().gemm", (args) => any(api.getKernels().gemm)(...args), [
+f("getKernels().gemm", (args) => any(kernelApi.getKernels().gemm)(...args), [
   "m",
   "n",
   "k",
@@ -328,7 +329,7 @@ f("getKernels().gemm", (args) => any(api.getKernels().gemm)(...args), [
   "b",
   "c",
 ]);
-f("denseForwardByGemm", (args) => any(api.denseForwardByGemm)(api.jsKernels, ...args), [
+f("denseForwardByGemm", (args) => any(kernelApi.denseForwardByGemm)(kernelApi.jsKernels, ...args), [
   "m",
   "n",
   "k",
@@ -337,8 +338,14 @@ f("denseForwardByGemm", (args) => any(api.denseForwardByGemm)(api.jsKernels, ...
   "c",
   "bias",
 ]);
-f("reluGradient", (args) => any(api.reluGradient)(...args), ["g", "y", "out", "biasGradient", "columns"]);
-f("scaledAddFloat32", (args) => any(api.scaledAddFloat32)(...args), ["out", "p", "u", "factor"]);
+f("reluGradient", (args) => any(kernelApi.reluGradient)(...args), [
+  "g",
+  "y",
+  "out",
+  "biasGradient",
+  "columns",
+]);
+f("scaledAddFloat32", (args) => any(kernelApi.scaledAddFloat32)(...args), ["out", "p", "u", "factor"]);
 
 /** Arguments for the raw-array kernel functions: typed arrays (sometimes short), sizes, flags. */
 const kernelArg = fc.oneof(

@@ -12,15 +12,8 @@
 // - RSS grows by at most 128 MiB from the end of a 200-fit warm-up to the end (generous: the JavaScript heap
 //   and V8's code caches move by tens of MiB; the old allocator added hundreds).
 import { adam } from "@descent/optimizers";
-import {
-  createRandom,
-  getKernels,
-  kernelMemoryBytes,
-  normal,
-  setKernels,
-  Tensor,
-  useKernels,
-} from "@descent/tensor";
+import { createRandom, kernelMemoryBytes, normal, Tensor, useKernels } from "@descent/tensor";
+import { getKernels, setKernels } from "@descent/tensor/kernels";
 import { afterAll, describe, expect, it } from "vitest";
 import { dense, sequential } from "../layers/index.js";
 import { fit } from "./fit.js";

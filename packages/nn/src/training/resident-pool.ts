@@ -1,5 +1,6 @@
 import type { DType, ParamTree } from "@descent/spec";
-import { releaseResident, residentFloat32, Tensor } from "@descent/tensor";
+import { Tensor } from "@descent/tensor";
+import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
 import { flattenTree, mapTree } from "../tree/tree.js";
 
 // Why this exists: the WebAssembly GEMMs copy every plain operand into their memory and the result out

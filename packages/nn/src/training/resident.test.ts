@@ -1,15 +1,8 @@
 import { valueAndGrad } from "@descent/autodiff";
 import { adam, momentum, sgd } from "@descent/optimizers";
 import type { GradientTransformation, ParamTree } from "@descent/spec";
-import {
-  createRandom,
-  normal,
-  releaseResident,
-  residentFloat32,
-  setThreadCount,
-  Tensor,
-  useKernels,
-} from "@descent/tensor";
+import { createRandom, normal, setThreadCount, Tensor, useKernels } from "@descent/tensor";
+import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dense, sequential } from "../layers/index.js";
 import { isTrackedOperand, tensorOfOperand } from "../layers/operands.js";
@@ -181,6 +174,40 @@ describe("fit with resident buffers", () => {
       batchSize: 32,
     });
     expect(bitsOf(params)).toEqual(copy);
+  });
+
+  it("hands the model the step's gradient arrays: plain at the first step, resident once the optimizer released them", () => {
+    setThreadCount(1);
+    const model = makeModel();
+    const sharedPerStep: boolean[][] = [];
+    const spied: Model = {
+      ...model,
+      apply(params, input, options) {
+        const allocate = options?.allocateGradient;
+        expect(allocate).toBeTypeOf("function");
+        const shared: boolean[] = [];
+        sharedPerStep.push(shared);
+        return model.apply(params, input, {
+          ...options,
+          allocateGradient(dtype, length) {
+            const array = allocate!(dtype, length);
+            shared.push(isShared(array));
+            return array;
+          },
+        });
+      },
+    };
+    fit(spied, model.init(1), data, {
+      optimizer: adam({ learningRate: 0.01 }),
+      loss: "softmaxCrossEntropyFromLogits",
+      epochs: 1,
+      batchSize: 32,
+    });
+    expect(sharedPerStep).toHaveLength(5);
+    expect(sharedPerStep[0]!.length).toBeGreaterThan(0);
+    expect(sharedPerStep[0]!.every((shared) => !shared)).toBe(true);
+    for (const step of sharedPerStep.slice(1))
+      expect(step.length > 0 && step.every((shared) => shared)).toBe(true);
   });
 
   it("gives gradients computed by a callback outside the step plain arrays", () => {

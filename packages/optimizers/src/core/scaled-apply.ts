@@ -1,12 +1,12 @@
 import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import {
   allocate as allocateZeros,
-  scaledAddFloat32,
   Tensor,
   treeFlatten,
   treeLeavesLike,
   treeUnflatten,
 } from "@descent/tensor";
+import { scaledAddFloat32 } from "@descent/tensor/kernels";
 
 type NumericArray = Float32Array | Float64Array;
 
