@@ -176,7 +176,7 @@ describe("fit with resident buffers", () => {
     expect(bitsOf(params)).toEqual(copy);
   });
 
-  it("hands the model the step's gradient arrays: plain at the first step, resident once the optimizer released them", () => {
+  it("hands the model the step's gradient arrays: plain at the first step, resident once sgd released them", () => {
     setThreadCount(1);
     const model = makeModel();
     const sharedPerStep: boolean[][] = [];
@@ -198,7 +198,7 @@ describe("fit with resident buffers", () => {
       },
     };
     fit(spied, model.init(1), data, {
-      optimizer: adam({ learningRate: 0.01 }),
+      optimizer: sgd({ learningRate: 0.05 }),
       loss: "softmaxCrossEntropyFromLogits",
       epochs: 1,
       batchSize: 32,
