@@ -7,11 +7,13 @@ import {
   getKernels,
   initKernels,
   kernelInfo,
+  kernelMemoryBytes,
   setKernels,
   setThreadCount,
   useKernels,
 } from "./registry.js";
 import { wasmSupport } from "./wasm/support.js";
+import { compileWasmKernels } from "./wasm/wasm-kernels.js";
 
 const relaxed = wasmSupport().relaxedSimd;
 const fastest = relaxed ? "wasm-relaxed-simd" : "wasm-simd";
@@ -93,6 +95,19 @@ describe("kernel selection", () => {
     expect(() => setKernels({ name: "broken" } as unknown as Kernels)).toThrow(ValueError);
     const { unary: _, ...withoutUnary } = jsKernels;
     expect(() => setKernels(withoutUnary as unknown as Kernels)).toThrow(/unary/);
+  });
+
+  it("reads threads and memory from the engine the active kernels carry, also kernels compiled elsewhere", () => {
+    const outside = compileWasmKernels("wasm-simd");
+    setKernels(outside);
+    expect(outside.engine.residentFloat32(1 << 20)).not.toBeNull();
+    expect(kernelMemoryBytes()).toBe(outside.engine.memoryBytes);
+    setThreadCount(2);
+    expect(outside.engine.threads).toBe(2);
+    expect(kernelInfo()).toMatchObject({ name: "wasm-simd", threads: outside.engine.effectiveThreads });
+    setKernels(jsKernels);
+    expect(kernelMemoryBytes()).toBe(0);
+    outside.engine.terminate();
   });
 
   it("honours DESCENT_KERNELS and DESCENT_THREADS at first use", async () => {

@@ -2,7 +2,7 @@ import { describeValue } from "../core/describe.js";
 import { ValueError } from "../core/errors.js";
 import { jsKernels } from "./js-kernels.js";
 import type { Kernels } from "./kernels.js";
-import type { WasmEngine } from "./wasm/engine.js";
+import { WasmEngine } from "./wasm/engine.js";
 import { type WasmVariant, wasmSupport } from "./wasm/support.js";
 import { compileWasmKernels, compileWasmKernelsAsync, type WasmKernels } from "./wasm/wasm-kernels.js";
 import { availableCores, loadWorkerSupport } from "./wasm/worker-pool.js";
@@ -30,8 +30,13 @@ export interface InitKernelsOptions {
   readonly threads?: number;
 }
 
-let active: Kernels | undefined;
+/** The active kernels, with their WebAssembly engine when they have one (for threads and memory figures). */
+let active: { readonly kernels: Kernels; readonly engine: WasmEngine | undefined } | undefined;
 let threadCount: number | undefined;
+/**
+ * Cache: the built-in WebAssembly kernels compiled so far, so switching back to a variant reuses its module,
+ * memory and workers instead of compiling again. Holds only the active variant after each switch.
+ */
 const compiled = new Map<WasmVariant, WasmKernels>();
 
 function environment(name: string): string | undefined {
@@ -90,21 +95,22 @@ function preferredName(op: string): KernelName {
   return available[available.length - 1]!;
 }
 
-function engineOf(kernels: Kernels): WasmEngine | undefined {
-  for (const wasm of compiled.values()) if (wasm === kernels) return wasm.engine;
-  return undefined;
+/** The engine a WebAssembly kernel set carries (read from the object itself, never looked up). */
+function engineCarriedBy(kernels: Kernels): WasmEngine | undefined {
+  const engine = (kernels as Partial<WasmKernels>).engine;
+  return engine instanceof WasmEngine ? engine : undefined;
 }
 
 function activate(kernels: Kernels): Kernels {
+  const engine = engineCarriedBy(kernels);
   for (const [variant, wasm] of compiled) {
-    if (wasm !== kernels) {
+    if (wasm.engine !== engine) {
       wasm.engine.terminate();
       compiled.delete(variant);
     }
   }
-  const engine = engineOf(kernels);
   if (engine !== undefined) engine.threads = threads();
-  active = kernels;
+  active = { kernels, engine };
   return kernels;
 }
 
@@ -130,7 +136,13 @@ function selectDefault(): Kernels {
 
 /** The kernels every op uses now; on first call, the fastest this runtime supports (see {@link useKernels}). */
 export function getKernels(): Kernels {
-  return active ?? selectDefault();
+  return active?.kernels ?? selectDefault();
+}
+
+/** The engine of the active kernels (starting the default ones on first use), if they have one. */
+function activeEngine(): WasmEngine | undefined {
+  getKernels();
+  return active?.engine;
 }
 
 /** The function members every `Kernels` object has. */
@@ -179,8 +191,8 @@ export async function initKernels(options: InitKernelsOptions = {}): Promise<Ker
       : checkedName("initKernels", options.kernels);
   await loadWorkerSupport();
   if (name !== "js" && !compiled.has(name)) compiled.set(name, await compileWasmKernelsAsync(name));
-  const kernels = activate(name === "js" ? jsKernels : compiled.get(name)!);
-  await engineOf(kernels)?.startWorkers();
+  activate(name === "js" ? jsKernels : compiled.get(name)!);
+  await active?.engine?.startWorkers();
   return kernelInfo();
 }
 
@@ -193,6 +205,7 @@ export async function initKernels(options: InitKernelsOptions = {}): Promise<Ker
 export function setThreadCount(count: number): void {
   threadCount = validThreadCount("setThreadCount", count);
   for (const kernels of compiled.values()) kernels.engine.threads = threadCount;
+  if (active?.engine !== undefined) active.engine.threads = threadCount;
 }
 
 /**
@@ -202,7 +215,7 @@ export function setThreadCount(count: number): void {
  */
 export function kernelInfo(): KernelInfo {
   const kernels = getKernels();
-  const engine = engineOf(kernels);
+  const engine = activeEngine();
   return {
     name: kernels.name,
     threads: engine?.effectiveThreads ?? 1,
@@ -226,5 +239,5 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function kernelMemoryBytes(): number {
-  return engineOf(getKernels())?.memoryBytes ?? 0;
+  return activeEngine()?.memoryBytes ?? 0;
 }

@@ -1,9 +1,5 @@
 import { ValueError } from "../core/errors.js";
-import type { Kernels } from "./kernels.js";
 import { getKernels } from "./registry.js";
-
-/** The kernels each resident array came from, so it goes back to them even after a kernel switch. */
-const owners = new WeakMap<Float32Array, Kernels>();
 
 /**
  * A float32 array of `length` elements that the active kernels use in place: with the WebAssembly kernels on
@@ -32,23 +28,18 @@ export function residentFloat32(length: number): Float32Array | null {
     );
   }
   if (length === 0) return null;
-  const kernels = getKernels();
-  const array = kernels.residentFloat32?.(length) ?? null;
-  if (array !== null) owners.set(array, kernels);
-  return array;
+  return getKernels().residentFloat32?.(length) ?? null;
 }
 
 /**
- * Gives back an array from {@link residentFloat32} for reuse. Arrays that are not resident (plain arrays,
- * subarrays, arrays already given back) are ignored, so `releaseResident(residentFloat32(n) ?? plain)` is safe.
+ * Gives back an array from {@link residentFloat32} to the active kernels for reuse. Arrays that are not
+ * theirs (plain arrays, subarrays, arrays already given back, arrays of kernels switched away from, whose
+ * memory goes with them, anything else) are ignored, so `releaseResident(residentFloat32(n) ?? plain)` is safe.
  *
  * @example
  * const buffer = residentFloat32(1024);
  * if (buffer !== null) releaseResident(buffer);
  */
 export function releaseResident(array: Float32Array): void {
-  const kernels = owners.get(array);
-  if (kernels === undefined) return;
-  owners.delete(array);
-  kernels.releaseResident?.(array);
+  if (array instanceof Float32Array) getKernels().releaseResident?.(array);
 }
