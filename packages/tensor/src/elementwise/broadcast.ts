@@ -3,9 +3,9 @@ import { allocate } from "../core/dtype.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { type BinaryLoops, binaryRowsByLoops } from "../kernels/js-elementwise.js";
-import type { BinaryOp, RowOperand } from "../kernels/kernels.js";
+import type { BinaryOp, BinaryOperand } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
-import { assertOperand, type NumericArray, operandDType } from "./operands.js";
+import { assertOperand, operandDType } from "./operands.js";
 
 /**
  * How a binary op computes: the name of a `Kernels.binary` operation (+ − × ÷, which every backend runs,
@@ -27,53 +27,63 @@ export function binary(
 ): Tensor {
   assertOperand(op, a, "the first operand");
   assertOperand(op, b, "the second operand");
-  const shapeA = shapeOf(a);
-  const shapeB = shapeOf(b);
-  const shape = shapesEqual(shapeA, shapeB) ? shapeA : broadcastShapes(op, shapeA, shapeB);
+  const shape = resultShape(op, a, b);
   const out = allocate(operandDType(a, b), sizeOf(shape), op);
-  if (out.length === 0) return new Tensor(out, shape);
-  const rows = asRows(shape, shapeA, dataOf(a), shapeB, dataOf(b), out.length);
-  if (typeof kernel === "string") getKernels().binary(kernel, out, rows.rowLength, rows.a, rows.b);
-  else binaryRowsByLoops(kernel, out, rows.rowLength, rows.a, rows.b);
+  const length = out.length;
+  // A number is that value everywhere; a tensor of the output's size has its layout, one of one element
+  // repeats it: then one row. Otherwise the innermost rows of the broadcast.
+  if (wholeOrOne(a, length) && wholeOrOne(b, length)) {
+    compute(kernel, out, length, singleRow(a, length), singleRow(b, length));
+  } else if (length > 0) {
+    const rows = broadcastRows(shape, a as TensorLike, b as TensorLike, length);
+    compute(kernel, out, rows.rowLength, rows.a, rows.b);
+  }
   return new Tensor(out, shape);
+}
+
+/** Runs the op: through the active kernels for + − × ÷, by its own loops otherwise. */
+function compute(
+  kernel: BinaryKernel,
+  out: Float32Array | Float64Array,
+  rowLength: number,
+  a: BinaryOperand,
+  b: BinaryOperand,
+): void {
+  if (typeof kernel === "string") getKernels().binary(kernel, out, rowLength, a, b);
+  else binaryRowsByLoops(kernel, out, rowLength, a, b);
+}
+
+/** The broadcast shape of two operands (a number is a scalar); no new array when one side's shape is it. */
+function resultShape(op: string, a: TensorLike | number, b: TensorLike | number): Shape {
+  if (typeof a === "number") return typeof b === "number" ? [] : b.shape;
+  if (typeof b === "number" || shapesEqual(a.shape, b.shape)) return a.shape;
+  return broadcastShapes(op, a.shape, b.shape);
 }
 
 /** Row 0 of a one-row operand. Never written: kernels only read offsets. */
 const FIRST_ROW = new Int32Array(1);
 
-/** An operand's shape; a number is a scalar (rank 0). */
-function shapeOf(operand: TensorLike | number): Shape {
-  return typeof operand === "number" ? [] : operand.shape;
+/** Whether an operand is a number, a tensor of `length` elements, or a tensor of one. */
+function wholeOrOne(operand: TensorLike | number, length: number): boolean {
+  return typeof operand === "number" || operand.data.length === length || operand.data.length === 1;
 }
 
-/**
- * An operand's data; a number as a one-element array holding it exactly: float32 when the value is one (so
- * float32 kernels may take it), float64 otherwise (the loops then compute with the number as it is, as
- * JavaScript does).
- */
-function dataOf(operand: TensorLike | number): NumericArray {
-  if (typeof operand !== "number") return operand.data;
-  return Math.fround(operand) === operand ? Float32Array.of(operand) : Float64Array.of(operand);
+/** An operand of {@link wholeOrOne} as one row of `length`: walked, or its one value repeated. */
+function singleRow(operand: TensorLike | number, length: number): BinaryOperand {
+  if (typeof operand === "number") return operand;
+  return { data: operand.data, offsets: FIRST_ROW, step: operand.data.length === length ? 1 : 0 };
 }
 
-/** The operands as rows of the output (see `Kernels.binary`). */
-function asRows(
-  shape: Shape,
-  shapeA: Shape,
-  dataA: NumericArray,
-  shapeB: Shape,
-  dataB: NumericArray,
-  length: number,
-): { rowLength: number; a: RowOperand; b: RowOperand } {
-  // One element on a side (a scalar, or the same shape): the other side's data already is the result's layout.
-  if (dataA.length === 1 || dataB.length === 1 || shapesEqual(shapeA, shapeB)) {
-    return {
-      rowLength: length,
-      a: { data: dataA, offsets: FIRST_ROW, step: dataA.length === length ? 1 : 0 },
-      b: { data: dataB, offsets: FIRST_ROW, step: dataB.length === length ? 1 : 0 },
-    };
-  }
-  const collapsed = collapseBroadcast(shape, [shapeA, shapeB]);
+/** Operands as rows of the output (see `Kernels.binary`). */
+interface Rows {
+  readonly rowLength: number;
+  readonly a: BinaryOperand;
+  readonly b: BinaryOperand;
+}
+
+/** The innermost rows of the collapsed broadcast of `shapeA` and `shapeB` into `shape`. */
+function broadcastRows(shape: Shape, a: TensorLike, b: TensorLike, length: number): Rows {
+  const collapsed = collapseBroadcast(shape, [a.shape, b.shape]);
   const last = collapsed.sizes.length - 1;
   const inner = collapsed.sizes[last]!;
   const offsetsA = new Int32Array(length / inner);
@@ -84,8 +94,8 @@ function asRows(
   });
   return {
     rowLength: inner,
-    a: { data: dataA, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
-    b: { data: dataB, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
+    a: { data: a.data, offsets: offsetsA, step: collapsed.strides[0]![last] === 0 ? 0 : 1 },
+    b: { data: b.data, offsets: offsetsB, step: collapsed.strides[1]![last] === 0 ? 0 : 1 },
   };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { tensor } from "../creation/index.js";
 import { add, div, mul, sub } from "../elementwise/arithmetic.js";
 import { jsKernels } from "./js-kernels.js";
-import type { BinaryOp as BinaryFloat32Op, RowOperand } from "./kernels.js";
+import type { BinaryOp as BinaryFloat32Op, BinaryOperand, RowOperand } from "./kernels.js";
 import { chunkEdgeLengths, expectBitIdentical, seededFloat32 } from "./testing/float32-arrays.js";
 import {
   BINARY_MINIMUM_LENGTH as BINARY_WASM_MINIMUM_LENGTH,
@@ -25,8 +25,8 @@ function binaryFloat32Rows(
   op: BinaryFloat32Op,
   out: Float32Array,
   rowLength: number,
-  a: RowOperand,
-  b: RowOperand,
+  a: BinaryOperand,
+  b: BinaryOperand,
 ): boolean {
   const before = engineBinary.mock.calls.length;
   const byJs = new Float32Array(out.length);
@@ -149,6 +149,34 @@ describe("Kernels.binary over one row (same shape)", () => {
         result.data as Float32Array,
         reference(op, a.data as Float32Array, b.data as Float32Array),
       );
+    }
+  });
+});
+
+describe("Kernels.binary with a number operand", () => {
+  it("uses the number everywhere: in the engine when it is a float32 value, in JavaScript otherwise, the loop's bits", () => {
+    const data = seededFloat32(3000, 41, 0.05);
+    const row = { data, offsets: new Int32Array(1), step: 1 as const };
+    for (const [scalar, inEngine] of [
+      [0.5, true],
+      [-3, true],
+      [0.1, false],
+      [Number.NaN, false],
+    ] as const) {
+      for (const op of ops) {
+        const right = new Float32Array(data.length);
+        const left = new Float32Array(data.length);
+        expect(binaryFloat32Rows(op, right, data.length, row, scalar)).toBe(inEngine);
+        expect(binaryFloat32Rows(op, left, data.length, scalar, row)).toBe(inEngine);
+        const expectedRight = new Float32Array(data.length);
+        const expectedLeft = new Float32Array(data.length);
+        for (let i = 0; i < data.length; i++) {
+          expectedRight[i] = apply(op, data[i]!, scalar);
+          expectedLeft[i] = apply(op, scalar, data[i]!);
+        }
+        expectBitIdentical(right, expectedRight);
+        expectBitIdentical(left, expectedLeft);
+      }
     }
   });
 });

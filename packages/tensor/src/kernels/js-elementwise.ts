@@ -1,4 +1,4 @@
-import type { BinaryOp, Kernels, RowOperand, UnaryOp } from "./kernels.js";
+import type { BinaryOp, BinaryOperand, Kernels, RowOperand, UnaryOp } from "./kernels.js";
 
 type NumericArray = Float32Array | Float64Array;
 
@@ -28,30 +28,44 @@ export interface BinaryLoops {
  * one loop call per row.
  *
  * @example
- * binaryRowsByLoops(addLoops, out, out.length, { data: a, offsets: new Int32Array(1), step: 1 }, { data: b, offsets: new Int32Array(1), step: 1 });
+ * binaryRowsByLoops(addLoops, out, out.length, { data: a, offsets: new Int32Array(1), step: 1 }, 0.5);
  */
 export function binaryRowsByLoops(
   loops: BinaryLoops,
   out: NumericArray,
   rowLength: number,
-  a: RowOperand,
-  b: RowOperand,
+  a: BinaryOperand,
+  b: BinaryOperand,
 ): void {
   const rows = rowLength === 0 ? 0 : out.length / rowLength;
-  const { data: dataA, offsets: offsetsA } = a;
-  const { data: dataB, offsets: offsetsB } = b;
-  for (let row = 0, o = 0; row < rows; row++, o += rowLength) {
-    const offsetA = offsetsA[row]!;
-    const offsetB = offsetsB[row]!;
-    if (a.step === 1 && b.step === 1) loops.both(out, o, dataA, offsetA, dataB, offsetB, rowLength);
-    else if (a.step === 1) loops.left(out, o, dataA, offsetA, dataB[offsetB]!, rowLength);
-    else if (b.step === 1) loops.right(out, o, dataA[offsetA]!, dataB, offsetB, rowLength);
-    else {
+  // The form of each row is decided once (operands walk every row or repeat a value in every row).
+  const walkA = typeof a !== "number" && a.step === 1;
+  const walkB = typeof b !== "number" && b.step === 1;
+  if (walkA && walkB) {
+    const { data: dataA, offsets: offsetsA } = a as RowOperand;
+    const { data: dataB, offsets: offsetsB } = b as RowOperand;
+    for (let row = 0, o = 0; row < rows; row++, o += rowLength)
+      loops.both(out, o, dataA, offsetsA[row]!, dataB, offsetsB[row]!, rowLength);
+  } else if (walkA) {
+    const { data, offsets } = a as RowOperand;
+    for (let row = 0, o = 0; row < rows; row++, o += rowLength)
+      loops.left(out, o, data, offsets[row]!, repeatedValue(b, row), rowLength);
+  } else if (walkB) {
+    const { data, offsets } = b as RowOperand;
+    for (let row = 0, o = 0; row < rows; row++, o += rowLength)
+      loops.right(out, o, repeatedValue(a, row), data, offsets[row]!, rowLength);
+  } else {
+    for (let row = 0, o = 0; row < rows; row++, o += rowLength) {
       // Both repeated: one value for the whole row.
-      loops.right(out, o, dataA[offsetA]!, dataB, offsetB, 1);
+      loops.right(out, o, repeatedValue(a, row), Float64Array.of(repeatedValue(b, row)), 0, 1);
       out.fill(out[o]!, o + 1, o + rowLength);
     }
   }
+}
+
+/** The value an operand repeats across row `row` (a number, or a `step` 0 operand's value there). */
+function repeatedValue(operand: BinaryOperand, row: number): number {
+  return typeof operand === "number" ? operand : operand.data[operand.offsets[row]!]!;
 }
 
 /** The loops of + − × ÷: float64 arithmetic, rounded once when stored (the reference of `Kernels.binary`). */

@@ -15,9 +15,9 @@ const original = {
 
 function watchConstructor<T extends abstract new (...args: never[]) => unknown>(name: string, target: T): T {
   return new Proxy(target, {
-    construct(constructor, args, newTarget) {
+    construct(wrapped, args, newTarget) {
       made.push(name);
-      return Reflect.construct(constructor, args, newTarget);
+      return Reflect.construct(wrapped, args, newTarget);
     },
   });
 }

@@ -47,16 +47,17 @@ export interface Kernels {
   /**
    * Element-wise `out = a ∘ b` over rows of `rowLength` elements, for ∘ one of + − × ÷, each result rounded
    * once to `out`'s type: `out[r·n + j] = ⌊a_r[j] ∘ b_r[j]⌉` for row r < out.length / n and column j < n,
-   * where an operand's row is `data[offsets[r] + j]` (`step` 1) or `data[offsets[r]]` repeated (`step` 0).
-   * One row spanning the whole output is the same-shape (or tensor-with-scalar) case; several rows are a
-   * broadcast (a bias added to every row of a batch, a column scaled per row, …).
+   * where an operand's row is `data[offsets[r] + j]` (`step` 1) or `data[offsets[r]]` repeated (`step` 0),
+   * and a number operand is that number in every element, exactly as given (a scalar: the loops compute
+   * with the float64 number). One row spanning the whole output is the same-shape (or tensor-with-scalar)
+   * case; several rows are a broadcast (a bias added to every row of a batch, a column scaled per row, …).
    */
   binary(
     op: BinaryOp,
     out: Float32Array | Float64Array,
     rowLength: number,
-    a: RowOperand,
-    b: RowOperand,
+    a: BinaryOperand,
+    b: BinaryOperand,
   ): void;
   /**
    * Element-wise `out = f(x)` for f one of relu = max(x, 0) (NaN kept, relu(−0) = 0), neg = −x, abs = |x|
@@ -99,6 +100,9 @@ export type BinaryOp = "add" | "sub" | "mul" | "div";
 
 /** An element-wise unary operation of {@link Kernels.unary}. */
 export type UnaryOp = "relu" | "neg" | "abs" | "sqrt";
+
+/** An operand of {@link Kernels.binary}: rows of an array, or one number for every element. */
+export type BinaryOperand = RowOperand | number;
 
 /**
  * One operand of {@link Kernels.binary}: output row `r` reads `rowLength` consecutive values of `data` from

@@ -39,20 +39,22 @@ const unaryCodes: Readonly<Record<UnaryOp, number>> = {
   sqrt: UNARY_SQRT,
 };
 
-/** A {@link RowOperand} over float32 data. */
-export interface Float32RowOperand extends RowOperand {
-  readonly data: Float32Array;
-}
+/** A {@link RowOperand} over float32 data, or a float32 value for every element. */
+export type Float32Operand = (RowOperand & { readonly data: Float32Array }) | number;
 
-/** Writes elements `start … start + count` of a row operand at float index `target`, row segment by segment. */
+/** Writes elements `start … start + count` of an operand at float index `target`, row segment by segment. */
 function stage(
   floats: Float32Array,
   target: number,
-  operand: Float32RowOperand,
+  operand: Float32Operand,
   rowLength: number,
   start: number,
   count: number,
 ): void {
+  if (typeof operand === "number") {
+    floats.fill(operand, target, target + count);
+    return;
+  }
   let row = Math.floor(start / rowLength);
   let column = start - row * rowLength;
   const { data, offsets, step } = operand;
@@ -83,8 +85,8 @@ export function binaryInEngine(
   op: BinaryOp,
   out: Float32Array,
   rowLength: number,
-  a: Float32RowOperand,
-  b: Float32RowOperand,
+  a: Float32Operand,
+  b: Float32Operand,
 ): boolean {
   const base = engine.scratch(2 * CHUNK_LENGTH * 4);
   if (base < 0) return false;

@@ -2,10 +2,10 @@ import { assertFloatArray, assertGemmArguments } from "../arguments.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
-import type { Kernels, RowOperand } from "../kernels.js";
+import type { BinaryOperand, Kernels } from "../kernels.js";
 import {
   binaryInEngine,
-  type Float32RowOperand,
+  type Float32Operand,
   reluBackwardInEngine,
   scaledAddInEngine,
   unaryInEngine,
@@ -25,8 +25,9 @@ function isFloat32(array: Float32Array | Float64Array): array is Float32Array {
   return array.BYTES_PER_ELEMENT === 4;
 }
 
-function isFloat32Operand(operand: RowOperand): operand is Float32RowOperand {
-  return isFloat32(operand.data);
+/** Whether float32 lanes hold the operand exactly: float32 data, or a number that is a float32 value. */
+function isFloat32Operand(operand: BinaryOperand): operand is Float32Operand {
+  return typeof operand === "number" ? Math.fround(operand) === operand : isFloat32(operand.data);
 }
 
 /**
