@@ -27,6 +27,8 @@ function reluDerivative(x: number, atZero: number): number {
  * `subgradientAtZero` (default `0`, as PyTorch / TF.js / JAX; any value in `[0, 1]`).
  * Range `[0, ∞)`. The default hidden-layer activation: cheap, does not saturate for `x > 0`; units
  * stuck at `x < 0` get no gradient ("dying relu": try {@link leakyRelu} or {@link gelu}).
+ * With the default subgradient it declares `fusable: "relu"`, so `sequential` may run a dense layer before it
+ * as one fused op (same bits).
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ function reluDerivative(x: number, atZero: number): number {
 export function relu(options: ReluOptions = {}): ElementwiseActivation<ReluOptions> {
   checkOptionKeys("relu", options, ["subgradientAtZero"]);
   const atZero = subgradientOption("relu", "subgradientAtZero", options.subgradientAtZero, 0, [0, 1], 0);
-  return defineActivation(
+  const activation = defineActivation(
     "relu",
     { subgradientAtZero: atZero },
     {
@@ -52,6 +54,8 @@ export function relu(options: ReluOptions = {}): ElementwiseActivation<ReluOptio
       },
     },
   );
+  // Declared (see Activation.fusable): with relu'(0) = 0 a dense layer may run it in its fused kernel.
+  return atZero === 0 ? Object.assign(activation, { fusable: "relu" as const }) : activation;
 }
 
 /** Options of {@link leakyRelu}. */

@@ -104,6 +104,13 @@ export interface Activation {
     gradientOutput: Float32Array | Float64Array,
     gradientInput: Float32Array | Float64Array,
   ): void;
+  /**
+   * Optional declaration that this activation is exactly relu: `f(x) = max(x, 0)`, `f'(0) = 0`, NaN kept.
+   * A layer may then compute it inside its own kernel (a dense layer's fused epilogue,
+   * `dense(…, { activation: "relu" })`) with the same bits. `@descent/activations`' `relu()` declares it when
+   * its subgradient at 0 is the default 0; nothing else is inferred from what an activation computes.
+   */
+  readonly fusable?: "relu";
 }
 
 /**

@@ -68,9 +68,10 @@ export function resolveActivation(fn: ActivationLike): {
  * `Activation` (forward/backward kernels), or a registry name (`"relu"`). No parameters.
  * `sequential` wraps activations given directly in its list with this.
  *
- * By the name `"relu"` the layer is the built-in relu (relu'(0) = 0) and declares it (`fusable: "relu"`), so
- * `sequential` may run a `dense` before it as one fused op; an activation object is never fused (nothing is
- * inferred from what it computes).
+ * By the name `"relu"`, or given an activation that declares `fusable: "relu"` (`@descent/activations`'
+ * `relu()` with relu'(0) = 0 does), the layer declares `fusable: "relu"` too, so `sequential` may run a `dense`
+ * before it as one fused op. Nothing is inferred from what an activation computes: an object without the
+ * declaration is never fused.
  *
  * @example
  * sequential([dense(784, 128), activation(relu({ subgradientAtZero: 0 })), dense(128, 10)])
@@ -78,7 +79,8 @@ export function resolveActivation(fn: ActivationLike): {
 export function activation(fn: ActivationLike, options: { readonly name?: string } = {}): Layer {
   checkOptionKeys("activation", options, ["name"]);
   nameOption("activation", "options.name", options.name);
-  return activationLayer(fn, options.name, fn === "relu");
+  const declared = typeof fn === "object" && fn !== null && (fn as { fusable?: unknown }).fusable === "relu";
+  return activationLayer(fn, options.name, fn === "relu" || declared);
 }
 
 /**

@@ -73,14 +73,17 @@ function opsOf(apply: (params: ParamTree) => Traced, params: ParamTree): string[
 }
 
 describe("dense with a declared relu, and sequential's explicit rewrite", () => {
-  it("declares fusable only the built-in relu resolved by name, never an activation object", () => {
+  it("declares fusable the built-in relu by name or by its own declaration, never by what a function computes", () => {
     expect(activation("relu").fusable).toBe("relu");
     expect(sequential([dense(2, 3), "relu"]).layers[1]!.fusable).toBe("relu");
-    expect(activation(relu()).fusable).toBeUndefined();
+    expect(relu().fusable).toBe("relu");
+    expect(activation(relu()).fusable).toBe("relu");
+    expect(activation(relu({ subgradientAtZero: 0 })).fusable).toBe("relu");
+    expect(relu({ subgradientAtZero: 0.5 }).fusable).toBeUndefined();
     expect(activation(relu({ subgradientAtZero: 0.5 })).fusable).toBeUndefined();
     expect(activation("tanh").fusable).toBeUndefined();
     expect(activation(lookalike as never).fusable).toBeUndefined();
-    expect(activation({ ...lookalike, fusable: "relu" } as never).fusable).toBeUndefined();
+    expect(activation({ ...lookalike, fusable: "other" } as never).fusable).toBeUndefined();
     expect(dense(2, 3).fusedWithRelu).toBeTypeOf("function");
     expect(dense(2, 3, { activation: "relu" }).fusedWithRelu).toBeUndefined();
     expect(activation("relu").fusedWithRelu).toBeUndefined();
@@ -220,13 +223,20 @@ describe("dense with a declared relu, and sequential's explicit rewrite", () => 
     ]);
   });
 
-  it("never rewrites an activation object, not even one named relu that computes relu", () => {
-    for (const fn of [relu(), lookalike as never]) {
+  it("never rewrites an undeclared activation object, not even one named relu that computes relu", () => {
+    for (const fn of [relu({ subgradientAtZero: 0.5 }), lookalike as never]) {
       const model = sequential([dense(3, 4), fn, dense(4, 2)]);
       expect(model.config.fusions).toBeUndefined();
       const ops = opsOf((p) => model.apply(p, randomTensor([2, 3], 1, "float32")), model.init(0));
       expect(ops).toEqual(["dense", "relu", "dense"]);
     }
+  });
+
+  it("rewrites [dense, relu()] from relu()'s declaration, recorded in the config", () => {
+    const model = sequential([dense(3, 4), relu(), dense(4, 2)]);
+    expect(model.config.fusions).toEqual([{ layers: ["dense_1", "activation_1"], into: "dense+relu" }]);
+    const ops = opsOf((p) => model.apply(p, randomTensor([2, 3], 1, "float32")), model.init(0));
+    expect(ops).toEqual(["denseRelu", "dense"]);
   });
 
   it("round-trips through its config: a rebuilt model fuses exactly the recorded pairs, same bits", () => {
