@@ -1,13 +1,5 @@
 import type { ParamTree, Tensor as TensorLike, TreePath } from "@descent/spec";
-import {
-  assertTensorLike,
-  formatShape,
-  isTensorLike,
-  ShapeError,
-  Tensor,
-  treeGet,
-  treeMap,
-} from "@descent/tensor";
+import { assertTensorLike, formatShape, isTensorLike, ShapeError, Tensor, treeGet } from "@descent/tensor";
 
 /**
  * The parameter tensor at `path` of `params` (own properties only), checked to be a consistent tensor of
@@ -50,33 +42,4 @@ export function allocateLike(data: Float32Array | Float64Array): Float32Array | 
 /** A zero tensor with the shape and dtype of `tensor`. */
 export function zerosLikeTensor(tensor: TensorLike): Tensor {
   return new Tensor(allocateLike(tensor.data), tensor.shape);
-}
-
-/**
- * `treeMap(tree, map, { op })` with the op first. Why this exists: transforms.ts calls it so, and its body
- * belongs to the weight-decay rework; call `treeMap` directly elsewhere.
- *
- * @example
- * ```ts
- * const halved = mapLeaves("scale", updates, (u) => new Tensor(u.data.map((x) => x / 2), u.shape));
- * ```
- */
-export function mapLeaves(
-  op: string,
-  tree: ParamTree,
-  map: (tensor: TensorLike, path: TreePath) => TensorLike,
-): ParamTree {
-  return treeMap(tree, map, { op });
-}
-
-/**
- * `assertTensorLike(op, tensor, label)` with the label second. Why this exists: as {@link mapLeaves}.
- *
- * @example
- * ```ts
- * checkTensor("softThreshold", "tensor", tensor);
- * ```
- */
-export function checkTensor(op: string, label: string, tensor: unknown): asserts tensor is TensorLike {
-  assertTensorLike(op, tensor, label);
 }

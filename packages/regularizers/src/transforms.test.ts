@@ -1,7 +1,6 @@
 import type { GradientTransformation, ParamTree, Regularizer, Tensor as TensorLike } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import { Tensor, treeMap, ValueError } from "@descent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { mapLeaves } from "./leaves.js";
 import { l1, l2 } from "./penalties.js";
 import { asTransform, type EmptyState, proximalL1, type StepState, softThreshold } from "./transforms.js";
 
@@ -34,7 +33,7 @@ function scaleByAdam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): AnyTransform {
     update(gradients, raw, _params) {
       const state = raw as State;
       const t = state.step + 1;
-      const updates = mapLeaves("test", gradients, (g, path) => {
+      const updates = treeMap(gradients, (g, path) => {
         const key = path.join(".");
         const m = state.m.get(key) ?? new Array(g.data.length).fill(0);
         const v = state.v.get(key) ?? new Array(g.data.length).fill(0);
@@ -57,8 +56,7 @@ function scaleByLearningRate(learningRate: number): AnyTransform {
   return {
     init: () => ({}),
     update: (gradients, state) => ({
-      updates: mapLeaves(
-        "test",
+      updates: treeMap(
         gradients,
         (g) =>
           new Tensor(
@@ -72,7 +70,7 @@ function scaleByLearningRate(learningRate: number): AnyTransform {
 }
 
 function applyUpdates(params: ParamTree, updates: ParamTree): ParamTree {
-  return mapLeaves("test", params, (p, path) => {
+  return treeMap(params, (p, path) => {
     const u = path.reduce<unknown>(
       (node, key) => (node as Record<string, unknown>)[key],
       updates,
@@ -125,8 +123,7 @@ describe("asTransform", () => {
       name: "cubic",
       penalty: () => 0,
       gradient: (params) =>
-        mapLeaves(
-          "test",
+        treeMap(
           params,
           (p) =>
             new Tensor(

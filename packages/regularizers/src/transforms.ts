@@ -4,9 +4,9 @@ import type {
   ScalarOrSchedule,
   Tensor as TensorLike,
 } from "@descent/spec";
-import { Tensor, ValueError } from "@descent/tensor";
+import { assertTensorLike, Tensor, treeMap, ValueError } from "@descent/tensor";
 import type { ElementwiseRegularizer } from "./elementwise.js";
-import { allocateLike, checkTensor, mapLeaves, parameterAt } from "./leaves.js";
+import { allocateLike, parameterAt } from "./leaves.js";
 import { resolveSelection, SELECTION_OPTIONS, type SelectionOptions } from "./selection.js";
 import { assertFunction, assertNonNegative, assertOptions, show } from "./validate.js";
 
@@ -47,12 +47,16 @@ export function asTransform(regularizer: Regularizer): GradientTransformation<Em
     update(gradients, state, params) {
       if (typeof fused === "function") return { updates: fused(gradients, params), state };
       const penaltyGradients = regularizer.gradient(params);
-      const updates = mapLeaves(regularizer.name, gradients, (gradient, path) => {
-        const extra = parameterAt(regularizer.name, penaltyGradients, path, gradient.shape);
-        const sum = allocateLike(gradient.data);
-        for (let i = 0; i < sum.length; i++) sum[i] = gradient.data[i]! + extra.data[i]!;
-        return new Tensor(sum, gradient.shape);
-      });
+      const updates = treeMap(
+        gradients,
+        (gradient, path) => {
+          const extra = parameterAt(regularizer.name, penaltyGradients, path, gradient.shape);
+          const sum = allocateLike(gradient.data);
+          for (let i = 0; i < sum.length; i++) sum[i] = gradient.data[i]! + extra.data[i]!;
+          return new Tensor(sum, gradient.shape);
+        },
+        { op: regularizer.name },
+      );
       return { updates, state };
     },
   };
@@ -100,22 +104,26 @@ export function proximalL1(strength: number, options: ProximalL1Options): Gradie
     update(updates, state, params) {
       const step = checkStepState(op, state, "state").step;
       const threshold = strength * learningRateAt(op, options.learningRate, step);
-      const result = mapLeaves(op, updates, (update, path) => {
-        const parameter = parameterAt(op, params, path, update.shape);
-        if (!selects(path, parameter)) return update;
-        const weights = parameter.data;
-        const delta = update.data;
-        const out = allocateLike(delta);
-        for (let i = 0; i < out.length; i++) {
-          const w = weights[i]!;
-          const z = w + delta[i]!;
-          if (z > threshold) out[i] = z - threshold - w;
-          else if (z < -threshold) out[i] = z + threshold - w;
-          else if (!Number.isNaN(z)) out[i] = -w;
-          else out[i] = z;
-        }
-        return new Tensor(out, update.shape);
-      });
+      const result = treeMap(
+        updates,
+        (update, path) => {
+          const parameter = parameterAt(op, params, path, update.shape);
+          if (!selects(path, parameter)) return update;
+          const weights = parameter.data;
+          const delta = update.data;
+          const out = allocateLike(delta);
+          for (let i = 0; i < out.length; i++) {
+            const w = weights[i]!;
+            const z = w + delta[i]!;
+            if (z > threshold) out[i] = z - threshold - w;
+            else if (z < -threshold) out[i] = z + threshold - w;
+            else if (!Number.isNaN(z)) out[i] = -w;
+            else out[i] = z;
+          }
+          return new Tensor(out, update.shape);
+        },
+        { op },
+      );
       return { updates: result, state: { step: state.step + 1 } };
     },
   };
@@ -132,7 +140,7 @@ export function proximalL1(strength: number, options: ProximalL1Options): Gradie
  * ```
  */
 export function softThreshold(tensor: TensorLike, threshold: number): Tensor {
-  checkTensor("softThreshold", "tensor", tensor);
+  assertTensorLike("softThreshold", tensor, "tensor");
   assertNonNegative("softThreshold", "threshold", threshold);
   const input = tensor.data;
   const out = allocateLike(input);
