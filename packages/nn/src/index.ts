@@ -8,6 +8,13 @@
 /** Weight initializers (`glorotUniform`, `heNormal`, …), `computeFans` and `calculateGain`. */
 export * as initializers from "./initializers/index.js";
 export * from "./io/index.js";
+export {
+  type ImportedSafetensors,
+  type ImportSafetensorsOptions,
+  importSafetensors,
+} from "./io/import-safetensors.js";
+export { cloneTree, flattenTree, mapTree, unflattenTree } from "./io/parameter-names.js";
+export { countParameters } from "./layers/count-parameters.js";
 export * from "./layers/index.js";
 /**
  * Loss functions `L(predictions, targets)` (mean squared error, cross-entropies from logits, huber, hinge,
@@ -19,4 +26,3 @@ export * as metrics from "./metrics/index.js";
 // The metric names at the top level too, beside LossName (fit options name both).
 export type { MetricName } from "./metrics/registry.js";
 export * from "./training/index.js";
-export { cloneTree, countParameters, flattenTree, mapTree, unflattenTree } from "./tree/tree.js";

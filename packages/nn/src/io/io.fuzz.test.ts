@@ -4,19 +4,13 @@ import { createRandom, normal, Tensor } from "@descent/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectDescentOutcome, fuzzSuite } from "../../../../fuzz.shared";
+import { countParameters } from "../layers/count-parameters.js";
 import { dense, sequential } from "../layers/index.js";
 import { checkpoint } from "../training/callbacks.js";
 import { fit } from "../training/fit.js";
-import {
-  addTrees,
-  cloneTree,
-  countParameters,
-  flattenTree,
-  mapTree,
-  scaleTree,
-  unflattenTree,
-} from "../tree/tree.js";
+import { addTrees, scaleTree } from "../training/tree-arithmetic.js";
 import { checksum, deserializeModel, type ModelSnapshot, serializeModel } from "./model-files.js";
+import { cloneTree, flattenTree, mapTree, unflattenTree } from "./parameter-names.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 import { decodeValue, encodeValue } from "./value-codec.js";
 

@@ -1,9 +1,19 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { isTensorLike, MAX_TREE_DEPTH, type TreeOptions, treeFlatten, ValueError } from "@descent/tensor";
+import {
+  isTensorLike,
+  MAX_TREE_DEPTH,
+  Tensor,
+  type TreeOptions,
+  treeFlatten,
+  treeMap,
+  treeUnflatten,
+  ValueError,
+} from "@descent/tensor";
 
 // Why this exists: a weights file (safetensors) stores a parameter tree as flat names, `dense_1.weights`.
 // Walking the tree is `@descent/tensor`'s tree module; what is nn's is the name format of its files — the
-// "." separator, and names that must not reach a prototype when a file is read back.
+// "." separator, and names that must not reach a prototype when a file is read back — and the public walks
+// that hand out those names (`flattenTree`, `mapTree`) or keep a tree saveable (`cloneTree`).
 
 /** Separator between the names of nested entries of a {@link ParamTree} in flat keys (`"dense_1.weights"`). */
 export const PATH_SEPARATOR = ".";
@@ -47,6 +57,35 @@ export function checkTreeName(op: string, key: string, path: string): void {
 export function flattenTree(tree: ParamTree): [string, TensorLike][] {
   const { paths, leaves } = treeFlatten(tree, fileTree("flattenTree"));
   return leaves.map((tensor, k) => [paths[k]!.join(PATH_SEPARATOR), tensor]);
+}
+
+/**
+ * Applies `fn` to every leaf, keeping the tree's structure and names; `path` is the dotted name
+ * (`"dense_1.weights"`): `out[path] = fn(tree[path], path)`. The walk is `treeFlatten`'s; every name must also
+ * pass {@link checkTreeName}, as in {@link flattenTree}, so the result can be saved. (`treeMap` from
+ * `@descent/tensor` gives the path as keys.)
+ *
+ * @throws `ValueError` when `fn` is not a function, and the errors of {@link flattenTree}.
+ * @example mapTree(params, (tensor) => zerosLike(tensor))
+ */
+export function mapTree(tree: ParamTree, fn: (tensor: TensorLike, path: string) => TensorLike): ParamTree {
+  if (typeof fn !== "function")
+    throw new ValueError("mapTree", "fn must be a function (tensor, path) => tensor");
+  const { structure, paths, leaves } = treeFlatten(tree, fileTree("mapTree"));
+  return treeUnflatten(
+    structure,
+    leaves.map((tensor, k) => fn(tensor, paths[k]!.join(PATH_SEPARATOR))),
+  );
+}
+
+/**
+ * A deep copy of a tree under the names of {@link flattenTree}: `out[path] = new Tensor(copy of tree[path].data)`.
+ *
+ * @throws the errors of {@link flattenTree}, naming `cloneTree`.
+ * @example const snapshot = cloneTree(params);
+ */
+export function cloneTree(tree: ParamTree): ParamTree {
+  return treeMap(tree, (tensor) => new Tensor(tensor.data.slice(), tensor.shape), fileTree("cloneTree"));
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Operand, Traced } from "@descent/autodiff";
 import type { FloatDType, ParamTree, RandomGenerator } from "@descent/spec";
 import { createRandom, formatShape, ValueError } from "@descent/tensor";
-import { countParameters } from "../tree/tree.js";
 import { type ActivationLike, activation, isActivationLike } from "./activation.js";
+import { countParameters } from "./count-parameters.js";
 import { planFusions } from "./fusion.js";
 import type { ApplyOptions, Layer, LayerConfig, Params } from "./types.js";
 import {

@@ -1,11 +1,10 @@
 import { sqrt, sub, sum } from "@descent/autodiff";
 import { adam, sgd } from "@descent/optimizers";
 import type { GradientTransformation, ParamTree } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import { Tensor, treeFlatten, treeMap } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { deserializeModel, type ModelSnapshot, serializeModel } from "../io/model-files.js";
 import { batchNorm, dense, dropout, sequential } from "../layers/index.js";
-import { flattenTree, mapTree } from "../tree/tree.js";
 import {
   type Callback,
   checkpoint,
@@ -101,7 +100,7 @@ describe("callbacks", () => {
     expect(diverged.message).toMatch(
       /try a lower learning rate, gradient clipping \(chain\(clipByGlobalNorm/,
     );
-    for (const [, tensor] of flattenTree(diverged.params))
+    for (const tensor of treeFlatten(diverged.params).leaves)
       expect(Array.from(tensor.data).every(Number.isFinite)).toBe(true);
     expect(diverged.history.steps.loss).toHaveLength(diverged.report.step);
 
@@ -109,7 +108,7 @@ describe("callbacks", () => {
     const absurd: GradientTransformation<null> = {
       init: () => null,
       update: (gradients) => ({
-        updates: mapTree(
+        updates: treeMap(
           gradients,
           (g) =>
             new Tensor(
@@ -129,7 +128,7 @@ describe("callbacks", () => {
     expect(overflow.report.kind).toBe("update");
     expect(overflow.report.step).toBe(0);
     expect(overflow.history.steps.loss).toHaveLength(0);
-    for (const [, tensor] of flattenTree(overflow.params))
+    for (const tensor of treeFlatten(overflow.params).leaves)
       expect(Array.from(tensor.data).every(Number.isFinite)).toBe(true);
     // An overflow in the very last step is caught too.
     const last = catchError(() =>

@@ -27,8 +27,8 @@ import { l2, maxNorm } from "@descent/regularizers";
 import type { Constraint, GradientTransformation, ParamTree, Regularizer } from "@descent/spec";
 import { type KernelName, useKernels } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
+import { flattenTree } from "../io/parameter-names.js";
 import { dense, sequential } from "../layers/index.js";
-import { flattenTree } from "../tree/tree.js";
 import { fit } from "./fit.js";
 import { blobs } from "./test-fixtures.js";
 

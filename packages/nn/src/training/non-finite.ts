@@ -1,6 +1,6 @@
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { DescentError } from "@descent/tensor";
-import { flattenTree } from "../tree/tree.js";
+import { flattenTree } from "../io/parameter-names.js";
 import type { TrainingRun } from "./run.js";
 import type { History } from "./types.js";
 

@@ -1,9 +1,9 @@
 import { type Traced, valueAndGrad } from "@descent/autodiff";
 import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "@descent/tensor";
-import { addTrees } from "../tree/tree.js";
 import type { TrainingRun } from "./run.js";
 import type { ArrayAllocator } from "./steps/training-step.js";
+import { addTrees } from "./tree-arithmetic.js";
 
 /** What one training batch gives. */
 export interface BatchGradients {

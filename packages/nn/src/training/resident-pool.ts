@@ -1,7 +1,6 @@
 import type { DType, ParamTree } from "@descent/spec";
-import { Tensor } from "@descent/tensor";
+import { Tensor, treeFlatten, treeMap } from "@descent/tensor";
 import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
-import { flattenTree, mapTree } from "../tree/tree.js";
 
 // Why this exists: the WebAssembly GEMMs copy every plain operand into their memory and the result out
 // (≈13% of a dense network's training step). Arrays that live in that memory ("resident", from
@@ -53,13 +52,13 @@ export class ResidentPool {
 
   /** Whether any leaf of `tree` is an array of this pool. */
   holdsAny(tree: ParamTree): boolean {
-    return flattenTree(tree).some(([, tensor]) => this.owns(tensor.data));
+    return treeFlatten(tree).leaves.some((tensor) => this.owns(tensor.data));
   }
 
   /** `tree` with the leaves stored in this pool replaced by plain copies (the same tree when there are none). */
   plain(tree: ParamTree): ParamTree {
     if (!this.holdsAny(tree)) return tree;
-    return mapTree(tree, (tensor) =>
+    return treeMap(tree, (tensor) =>
       this.owns(tensor.data) ? new Tensor(tensor.data.slice(), tensor.shape) : tensor,
     );
   }

@@ -1,14 +1,13 @@
 import { valueAndGrad } from "@descent/autodiff";
 import { adam, momentum, sgd } from "@descent/optimizers";
 import type { GradientTransformation, ParamTree } from "@descent/spec";
-import { createRandom, normal, setThreadCount, Tensor, useKernels } from "@descent/tensor";
+import { createRandom, normal, setThreadCount, Tensor, treeFlatten, useKernels } from "@descent/tensor";
 import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dense, sequential } from "../layers/index.js";
 import { isTrackedOperand, tensorOfOperand } from "../layers/operands.js";
 import type { Model } from "../layers/sequential.js";
 import { softmaxCrossEntropyFromLogits } from "../losses/index.js";
-import { flattenTree } from "../tree/tree.js";
 import { earlyStopping } from "./callbacks.js";
 import { fit, fitWithPool } from "./fit.js";
 import { NonFiniteError } from "./non-finite.js";
@@ -37,7 +36,7 @@ const validation = {
 const makeModel = () => sequential([dense(features, 72), "relu", dense(72, 5)]);
 
 function bitsOf(params: ParamTree): number[][] {
-  return flattenTree(params).map(([, tensor]) =>
+  return treeFlatten(params).leaves.map((tensor) =>
     Array.from(new Uint32Array(Float32Array.from(tensor.data).buffer)),
   );
 }
@@ -47,7 +46,7 @@ function isShared(array: ArrayBufferView): boolean {
 }
 
 function sharedLeaves(params: ParamTree): number {
-  return flattenTree(params).filter(([, tensor]) => isShared(tensor.data)).length;
+  return treeFlatten(params).leaves.filter((tensor) => isShared(tensor.data)).length;
 }
 
 /** Shared leaves of a parameter tree as a model sees it (operands: tensors or traced values). */
@@ -271,7 +270,7 @@ describe("ResidentPool", () => {
     };
     const plain = pool.plain(tree);
     expect(sharedLeaves(plain)).toBe(0);
-    expect(Array.from(flattenTree(plain)[0]![1].data)).toEqual(new Array(100).fill(2.5));
+    expect(Array.from(treeFlatten(plain).leaves[0]!.data)).toEqual(new Array(100).fill(2.5));
     expect(pool.plain({ bias: tree.layer.bias })).toEqual({ bias: tree.layer.bias });
     // A step's gradient arrays become resident once the optimizer released a step's gradients.
     const gradientArrays = new GradientArrays(pool);

@@ -1,8 +1,7 @@
 import type { DType, FloatDType, Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, type Random, ValueError } from "@descent/tensor";
+import { createRandom, type Random, treeFlatten, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { describe, isObject } from "../layers/validate.js";
-import { flattenTree } from "../tree/tree.js";
 import { resolveBatchSize, sampleCountOf, type TrainingData } from "./batches.js";
 import { parseTrainingCheckpoint } from "./checkpoint-schema.js";
 import { checkValidationData, readFitOptions } from "./fit-options.js";
@@ -58,9 +57,8 @@ function isModel(value: unknown): value is Model {
   );
 }
 
-function dtypeOfTree(params: ParamTree): FloatDType {
-  const first = flattenTree(params)[0];
-  return first ? first[1].dtype : "float32";
+function dtypeOfTree(op: string, params: ParamTree): FloatDType {
+  return treeFlatten(params, { op }).leaves[0]?.dtype ?? "float32";
 }
 
 /**
@@ -126,7 +124,7 @@ export function startRun(
     shuffleRandom,
     layerRandom,
     history,
-    current: { params, state: options.state ?? model.initState(dtypeOfTree(params)), optimizerState },
+    current: { params, state: options.state ?? model.initState(dtypeOfTree(op, params)), optimizerState },
     epoch: resume?.epoch ?? 0,
     step: resume?.step ?? 0,
     batchInEpoch: resume?.batchInEpoch ?? 0,

@@ -2,10 +2,9 @@
 // on MNIST-shaped data, sized to take a second or more. Pure functions, no globals: both sides import it.
 
 import { adam } from "@descent/optimizers";
-import { Tensor } from "@descent/tensor";
+import { Tensor, treeFlatten } from "@descent/tensor";
 import { dense, sequential } from "../layers/index.js";
 import type { Model } from "../layers/sequential.js";
-import { flattenTree } from "../tree/tree.js";
 import type { TrainingData } from "./batches.js";
 import type { FitOptions, FitResult } from "./types.js";
 
@@ -44,7 +43,7 @@ export function resultHash(result: FitResult): string {
   const mix = (bytes: Uint8Array) => {
     for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   };
-  for (const [, tensor] of flattenTree(result.params)) {
+  for (const tensor of treeFlatten(result.params).leaves) {
     mix(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
   }
   mix(new Uint8Array(Float64Array.from(result.history.steps.loss).buffer));

@@ -1,7 +1,6 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
-import { createRandom, normal, Tensor } from "@descent/tensor";
+import { createRandom, normal, Tensor, treeFlatten } from "@descent/tensor";
 import { dense, sequential } from "../layers/index.js";
-import { flattenTree } from "../tree/tree.js";
 
 /** Three Gaussian blobs in 2-D, `perClass` points each, labels 0…2. */
 export function blobs(perClass: number, seed: number) {
@@ -28,7 +27,7 @@ export const test = blobs(20, 2);
 export const makeModel = () => sequential([dense(2, 16), "relu", dense(16, 3)]);
 
 export function leaves(params: ParamTree): number[][] {
-  return flattenTree(params).map(([, tensor]) => Array.from(tensor.data));
+  return treeFlatten(params).leaves.map((tensor) => Array.from(tensor.data));
 }
 
 /** Wraps an optimizer to count update calls. */

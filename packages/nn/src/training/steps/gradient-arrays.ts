@@ -1,5 +1,5 @@
 import type { FloatDType, ParamTree } from "@descent/spec";
-import { flattenTree } from "../../tree/tree.js";
+import { treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
 import { type FloatArray, FreeLists, fresh } from "./free-lists.js";
 
@@ -32,7 +32,7 @@ export class GradientArrays {
    * released (resident ones are given up by the pool), and later gradients are plain.
    */
   settle(gradients: ParamTree, released: boolean): void {
-    for (const [, tensor] of flattenTree(gradients)) {
+    for (const tensor of treeFlatten(gradients).leaves) {
       const data = tensor.data;
       if (!this.handedOut.delete(data)) continue;
       if (!released) this.pool?.abandon(data);

@@ -1,5 +1,5 @@
 import type { FloatDType, ParamTree } from "@descent/spec";
-import { flattenTree } from "../../tree/tree.js";
+import { treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
 import { type FloatArray, FreeLists, fresh } from "./free-lists.js";
 
@@ -46,6 +46,6 @@ export class ParameterArrays {
   retire(params: ParamTree): void {
     if (!this.made.has(params) || this.seen.has(params)) return;
     this.made.delete(params);
-    for (const [, tensor] of flattenTree(params)) this.free.give(tensor.data);
+    for (const tensor of treeFlatten(params).leaves) this.free.give(tensor.data);
   }
 }

@@ -1,7 +1,7 @@
 import { applyUpdates } from "@descent/optimizers";
 import type { Constraint, GradientTransformation, ParamTree } from "@descent/spec";
-import { scaleTree } from "../../tree/tree.js";
 import { nonFiniteGradients } from "../non-finite.js";
+import { scaleTree } from "../tree-arithmetic.js";
 import type { StepResult, TrainingStep } from "./training-step.js";
 
 /** Options of {@link plainStep}. */

@@ -26,13 +26,13 @@ import {
 } from "@descent/optimizers";
 import { l2, maxNorm } from "@descent/regularizers";
 import type { Constraint, GradientTransformation, ParamTree, Regularizer } from "@descent/spec";
-import { Tensor, useKernels } from "@descent/tensor";
+import { Tensor, treeFlatten, useKernels } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
 import { softmaxCrossEntropyFromLogits } from "../../losses/index.js";
-import { addTrees, flattenTree } from "../../tree/tree.js";
 import { fit } from "../fit.js";
 import { ResidentPool } from "../resident-pool.js";
 import { counting, leaves, makeModel, train } from "../test-fixtures.js";
+import { addTrees } from "../tree-arithmetic.js";
 import { chooseTrainingStep } from "./choose-step.js";
 import { fusedTrainingStep } from "./fused-step.js";
 import { GradientArrays } from "./gradient-arrays.js";
@@ -86,7 +86,7 @@ const kinds: Record<string, MakeStep> = {
 };
 
 function bitsOf(params: ParamTree): number[][] {
-  return flattenTree(params).map(([, tensor]) =>
+  return treeFlatten(params).leaves.map((tensor) =>
     Array.from(new Uint32Array(Float32Array.from(tensor.data).buffer)),
   );
 }
@@ -153,7 +153,7 @@ describe("every TrainingStep kind is the plain step, bit for bit, and writes not
             for (const { params, bits } of run.seen)
               expect({ label, bits: bitsOf(params) }).toEqual({ label, bits });
             // Nothing resident is handed out: the pool was released and these arrays stay valid.
-            for (const [, tensor] of flattenTree(run.final))
+            for (const tensor of treeFlatten(run.final).leaves)
               expect(tensor.data.buffer instanceof SharedArrayBuffer).toBe(false);
           }
         }

@@ -1,7 +1,7 @@
 import type { ParamTree } from "@descent/spec";
-import { ShapeError, Tensor, ValueError } from "@descent/tensor";
+import { MAX_TREE_DEPTH, ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
-import { flattenTree, MAX_TREE_DEPTH, mapTree, unflattenTree } from "./tree.js";
+import { cloneTree, flattenTree, mapTree, unflattenTree } from "./parameter-names.js";
 
 // Why this exists: tree paths come from files (`unflattenTree` of a weights file's names) and trees from
 // users. `__proto__.polluted` used to reach Object.prototype, `toString.x` to decorate the built-in
@@ -86,5 +86,36 @@ describe("flattenTree / mapTree", () => {
       /"constructor" .* is reserved/,
     );
     expect(() => mapTree({ "a.b": {} } as never, (x) => x)).toThrow(/is empty or contains "\."/);
+  });
+});
+
+describe("mapTree / cloneTree", () => {
+  it("mapTree hands out dotted names in flattenTree's order", () => {
+    const tree = { dense_1: { weights: t(2), bias: t() }, dense_2: { bias: t(3) } };
+    const names: string[] = [];
+    const sizes = mapTree(tree, (tensor, path) => {
+      names.push(path);
+      return t(tensor.data.length + 1);
+    });
+    expect(names).toEqual(flattenTree(tree).map(([path]) => path));
+    expect(names).toEqual(["dense_1.weights", "dense_1.bias", "dense_2.bias"]);
+    expect(flattenTree(sizes).map(([path, tensor]) => [path, tensor.data.length])).toEqual([
+      ["dense_1.weights", 3],
+      ["dense_1.bias", 2],
+      ["dense_2.bias", 4],
+    ]);
+    expect(() => mapTree(tree, 5 as never)).toThrow(/mapTree: fn must be a function/);
+  });
+
+  it("cloneTree copies every leaf's data and names itself in errors", () => {
+    const weights = new Tensor(Float32Array.from([1, 2, 3]), [3]);
+    const clone = cloneTree({ layer: { weights } }) as { layer: { weights: Tensor } };
+    expect(clone.layer.weights).not.toBe(weights);
+    expect(clone.layer.weights.data).not.toBe(weights.data);
+    expect(clone.layer.weights.shape).toEqual([3]);
+    expect(Array.from(clone.layer.weights.data)).toEqual([1, 2, 3]);
+    weights.data[0] = 9;
+    expect(clone.layer.weights.data[0]).toBe(1);
+    expect(() => cloneTree({ "a.b": t() } as never)).toThrow(/^cloneTree: parameter name "a\.b"/);
   });
 });
