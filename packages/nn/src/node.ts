@@ -23,6 +23,7 @@ export {
   saveModel,
   writeFileAtomic,
 } from "./node/files.js";
+export { importSafetensors } from "./node/import-safetensors-file.js";
 export { type ProgressBarOptions, progressBar } from "./node/progress-bar.js";
 
 /**
