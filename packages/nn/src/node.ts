@@ -15,6 +15,7 @@ import { checkpoint } from "./training/callbacks.js";
 import { fit as fitQuietly } from "./training/fit.js";
 import type { Callback, FitOptions, FitResult } from "./training/types.js";
 
+export type { ImportedSafetensors, ImportSafetensorsOptions } from "./io/import-safetensors.js";
 export {
   type LoadedModel,
   type LoadModelOptions,
