@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Experiment, ExperimentContext, Mode } from "./experiment.js";
 import { type BenchReport, type BenchTable, validateReport } from "./report/schema.js";
+import { gitCommit } from "./shard/partial-report.js";
 import { writeFileAtomic } from "./writers/atomic-write.js";
 import { reportToHtml } from "./writers/html.js";
 import { reportToMarkdown } from "./writers/markdown.js";
@@ -19,17 +19,6 @@ export interface RunOptions {
   /** Draw progress bars (only on a TTY). */
   readonly showProgress: boolean;
   readonly fashionMnistDirectory?: string;
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    return null;
-  }
 }
 
 /** Runs the experiments one after the other (never two at once: timings would interfere), then validates and writes the report. */

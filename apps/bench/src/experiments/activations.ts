@@ -110,6 +110,8 @@ export const activations = defineExperiment<ActivationsSettings>({
       probeCount: 512,
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 1.2, quick: 30, full: 150 },
   async run(settings, context) {
     const split = mnist(settings.trainCount, settings.testCount, context.seed);
     const probe = firstRows(split.train, Math.min(settings.probeCount, settings.trainCount));

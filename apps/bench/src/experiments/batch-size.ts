@@ -67,6 +67,8 @@ export const batchSize = defineExperiment<BatchSizeSettings>({
       measurementsPerEpoch: 8,
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 1.3, quick: 40, full: 200 },
   async run(settings, context) {
     await initKernels();
     const { train, test } = mnist(settings.trainCount, settings.testCount, context.seed);

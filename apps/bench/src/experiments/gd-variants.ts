@@ -83,6 +83,8 @@ export const gdVariants = defineExperiment<GdVariantsSettings>({
       measurementsPerEpoch: 8,
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 1.8, quick: 40, full: 240 },
   async run(settings, context) {
     await initKernels();
     const { train, test } = mnist(settings.trainCount, settings.testCount, context.seed);

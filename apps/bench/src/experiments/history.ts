@@ -136,6 +136,8 @@ export const history = defineExperiment({
   title: "History of backpropagation and gradient descent",
   question: "When did gradient descent and backpropagation appear, and are they one idea or two?",
   settings: { tiny: {}, quick: {}, full: {} },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 0.01, quick: 0.01, full: 0.01 },
   async run(_settings, context) {
     const rows = milestones.map((milestone) => [
       milestone.year,

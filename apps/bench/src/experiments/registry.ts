@@ -2,7 +2,7 @@ import type { Experiment } from "../experiment.js";
 import { activations } from "./activations.js";
 import { batchSize } from "./batch-size.js";
 import { complexity } from "./complexity/index.js";
-import { depth } from "./depth.js";
+import { depth } from "./depth/index.js";
 import { domains } from "./domains/index.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";

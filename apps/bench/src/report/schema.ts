@@ -1,4 +1,4 @@
-import type { Report, ReportTable } from "@descent/spec";
+import type { Report, ReportMeta, ReportTable } from "@descent/spec";
 import { z } from "zod";
 import { countSentences } from "./sentences.js";
 
@@ -9,10 +9,44 @@ export const MAX_FINDING_SENTENCES = 3;
 export interface BenchTable extends ReportTable {
   /** The measurements behind the finding (which is at most three sentences), one entry each. */
   readonly details: readonly string[];
+  /** In a merged report: for each row, the 1-based index of the shard (see `meta.shards`) that measured it. */
+  readonly rowShards?: readonly number[];
+}
+
+/** Where a merged report's rows were measured: one entry per shard of a `descent-bench --shard` run. */
+export interface ShardProvenance {
+  /** 1-based shard index (`--shard index/count`). */
+  readonly index: number;
+  readonly count: number;
+  readonly machine: MachineInfo;
+  /** The units the shard ran, `experimentId/unitId` (`*` = the whole experiment). */
+  readonly units: readonly string[];
+  /** Sum of the declared costs of its units (seconds, estimated). */
+  readonly estimatedCost: number;
+  /** Wall time of its units, measured on its machine. */
+  readonly seconds: number;
+}
+
+/** The machine a shard ran on. */
+export interface MachineInfo {
+  readonly hostname: string;
+  /** `os.platform()` and `os.release()`, e.g. `linux 6.1.0`. */
+  readonly os: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cpus: number;
+  readonly nodeVersion: string;
+}
+
+/** A bench report's meta: `ReportMeta` of `@descent/spec`, plus the shards of a merged run. */
+export interface BenchMeta extends ReportMeta {
+  /** Present in a report merged from shards (`descent-bench merge`): which shard ran where. */
+  readonly shards?: readonly ShardProvenance[];
 }
 
 /** The bench's `report.json`: a `Report` of `@descent/spec` whose tables carry `details`. */
 export interface BenchReport extends Report {
+  readonly meta: BenchMeta;
   readonly tables: readonly BenchTable[];
 }
 
@@ -42,7 +76,27 @@ const plotSchema = z.object({
   series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([finiteNumber, finiteNumber])) })),
 });
 
-const tableSchema = z
+/** The machine a shard ran on (`MachineInfo`). */
+export const machineSchema = z.object({
+  hostname: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpus: z.number().int().positive(),
+  nodeVersion: z.string(),
+});
+
+const shardProvenanceSchema = z.object({
+  index: z.number().int().positive(),
+  count: z.number().int().positive(),
+  machine: machineSchema,
+  units: z.array(z.string()),
+  estimatedCost: finiteNumber,
+  seconds: finiteNumber,
+});
+
+/** The schema of one table of `report.json` (`BenchTable`). */
+export const tableSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
     title: z.string().min(1),
@@ -52,6 +106,7 @@ const tableSchema = z
     finding: z.string().min(1),
     details: z.array(z.string().min(1)),
     plots: z.array(plotSchema),
+    rowShards: z.array(z.number().int().positive()).optional(),
   })
   .superRefine((table, context) => {
     const sentences = countSentences(table.finding);
@@ -71,6 +126,13 @@ const tableSchema = z
         });
       }
     });
+    if (table.rowShards && table.rowShards.length !== table.rows.length) {
+      context.addIssue({
+        code: "custom",
+        path: ["rowShards"],
+        message: `names the shard of ${table.rowShards.length} rows but the table has ${table.rows.length}`,
+      });
+    }
   });
 
 /** The schema of `report.json` (its TypeScript type is `BenchReport`, a `Report` of `@descent/spec` with details). */
@@ -84,6 +146,7 @@ export const reportSchema = z.object({
     gitCommit: z.string().nullable(),
     date: z.string(),
     durationsSeconds: z.record(z.string(), finiteNumber),
+    shards: z.array(shardProvenanceSchema).optional(),
   }),
   tables: z.array(tableSchema),
 });

@@ -1,19 +1,25 @@
-import type { BenchReport, BenchTable } from "../report/schema.js";
-import { formatCell } from "./markdown.js";
+import type { BenchMeta, BenchReport, BenchTable } from "../report/schema.js";
+import { formatCell, shardLabel, shardSummary } from "./markdown.js";
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function tableToHtml(table: BenchTable, svgs: ReadonlyMap<string, string>): string {
-  const header = table.columns
-    .map(
-      (column) =>
-        `<th>${escapeHtml(column.name)}${column.unit ? ` <small>(${escapeHtml(column.unit)})</small>` : ""}</th>`,
-    )
-    .join("");
+function tableToHtml(table: BenchTable, svgs: ReadonlyMap<string, string>, meta: BenchMeta): string {
+  const sharded = meta.shards !== undefined && table.rowShards !== undefined;
+  const header =
+    table.columns
+      .map(
+        (column) =>
+          `<th>${escapeHtml(column.name)}${column.unit ? ` <small>(${escapeHtml(column.unit)})</small>` : ""}</th>`,
+      )
+      .join("") + (sharded ? "<th>measured on <small>(timings are this machine's)</small></th>" : "");
   const body = table.rows
-    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(formatCell(cell))}</td>`).join("")}</tr>`)
+    .map((row, index) => {
+      const cells = row.map((cell) => formatCell(cell));
+      if (sharded) cells.push(shardLabel(meta, table, index) ?? "—");
+      return `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`;
+    })
     .join("\n");
   const plots = table.plots
     .map((plot) => `<figure>${svgs.get(`${table.id}-${plot.id}`) ?? ""}</figure>`)
@@ -49,9 +55,16 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.scroll{over
 figure{margin:1rem 0}nav{margin-bottom:1rem}
 </style></head><body>
 <h1>descent-bench report</h1>
-<p>Measured ${escapeHtml(meta.date)} in <b>${meta.mode}</b> mode, seed ${meta.seed}, on ${escapeHtml(meta.cpuModel)} (${meta.cpuCores} cores), Node ${escapeHtml(meta.nodeVersion)}, commit ${escapeHtml(meta.gitCommit ?? "unknown")}. Every number comes from this run.</p>
+${
+  meta.shards
+    ? `<p>Measured from ${escapeHtml(meta.date)} in <b>${meta.mode}</b> mode, seed ${meta.seed}, commit ${escapeHtml(meta.gitCommit ?? "unknown")}, merged from ${meta.shards.length} shards; each row names the shard and machine that measured it.</p>
+<ul class="shards">${shardSummary(meta)
+        .map((line) => `<li>${escapeHtml(line)}</li>`)
+        .join("")}</ul>`
+    : `<p>Measured ${escapeHtml(meta.date)} in <b>${meta.mode}</b> mode, seed ${meta.seed}, on ${escapeHtml(meta.cpuModel)} (${meta.cpuCores} cores), Node ${escapeHtml(meta.nodeVersion)}, commit ${escapeHtml(meta.gitCommit ?? "unknown")}. Every number comes from this run.</p>`
+}
 <nav>${navigation}</nav>
-${report.tables.map((table) => tableToHtml(table, svgs)).join("\n")}
+${report.tables.map((table) => tableToHtml(table, svgs, meta)).join("\n")}
 </body></html>
 `;
 }

@@ -1,4 +1,4 @@
-import type { BenchReport, BenchTable } from "../report/schema.js";
+import type { BenchMeta, BenchReport, BenchTable } from "../report/schema.js";
 
 /** Formats a cell for text output: numbers to 4 significant digits, booleans as yes/no, null as "—". */
 export function formatCell(value: string | number | boolean | null): string {
@@ -15,11 +15,39 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** One table as Markdown: heading, question, finding and its details, the table, and links to its plots' SVG files. */
-export function tableToMarkdown(table: BenchTable): string {
-  const header = table.columns.map((column) =>
-    column.unit ? `${column.name} (${column.unit})` : column.name,
+/**
+ * The label of the shard that measured a row of a merged report, e.g. `shard 2/3 (node-b)`; `null` for a row of
+ * an unsharded run.
+ *
+ * @example
+ * shardLabel(report.meta, table, 0); // "shard 1/3 (runner-1)"
+ */
+export function shardLabel(meta: BenchMeta, table: BenchTable, row: number): string | null {
+  const index = table.rowShards?.[row];
+  const shard = meta.shards?.find((entry) => entry.index === index);
+  return shard ? `shard ${shard.index}/${shard.count} (${shard.machine.hostname})` : null;
+}
+
+/**
+ * Where a merged report was measured: one sentence per shard (machine, units, estimated and measured seconds).
+ *
+ * @example
+ * shardSummary(report.meta); // ["Shard 1/2 ran on runner-1 (…): 7 units, estimated 12 s, took 13.1 s.", …]
+ */
+export function shardSummary(meta: BenchMeta): string[] {
+  return (meta.shards ?? []).map(
+    (shard) =>
+      `Shard ${shard.index}/${shard.count} ran on ${shard.machine.hostname} (${shard.machine.cpuModel}, ${shard.machine.cpus} cores, ${shard.machine.os} ${shard.machine.arch}, Node ${shard.machine.nodeVersion}): ${shard.units.length} units, estimated ${shard.estimatedCost.toFixed(1)} s, took ${shard.seconds.toFixed(1)} s.`,
   );
+}
+
+/** One table as Markdown: heading, question, finding and its details, the table, and links to its plots' SVG files. */
+export function tableToMarkdown(table: BenchTable, meta?: BenchMeta): string {
+  const sharded = meta?.shards !== undefined && table.rowShards !== undefined;
+  const header = [
+    ...table.columns.map((column) => (column.unit ? `${column.name} (${column.unit})` : column.name)),
+    ...(sharded ? ["measured on (timings are this machine's)"] : []),
+  ];
   const lines = [
     `## ${table.title}`,
     "",
@@ -32,7 +60,11 @@ export function tableToMarkdown(table: BenchTable): string {
       : []),
     `| ${header.map(escapeCell).join(" | ")} |`,
     `|${header.map(() => "---").join("|")}|`,
-    ...table.rows.map((row) => `| ${row.map((cell) => escapeCell(formatCell(cell))).join(" | ")} |`),
+    ...table.rows.map((row, index) => {
+      const cells = row.map((cell) => formatCell(cell));
+      if (sharded && meta) cells.push(shardLabel(meta, table, index) ?? "—");
+      return `| ${cells.map(escapeCell).join(" | ")} |`;
+    }),
   ];
   for (const plot of table.plots) lines.push("", `![${plot.title}](${table.id}-${plot.id}.svg)`);
   return lines.join("\n");
@@ -47,9 +79,12 @@ export function reportToMarkdown(report: BenchReport): string {
   return [
     "# descent-bench report",
     "",
-    `Measured ${meta.date} in ${meta.mode} mode, seed ${meta.seed}, on ${meta.cpuModel} (${meta.cpuCores} cores), Node ${meta.nodeVersion}, commit ${meta.gitCommit ?? "unknown"}.`,
-    `Every number below comes from this run. Durations: ${durations}.`,
+    meta.shards
+      ? `Measured from ${meta.date} in ${meta.mode} mode, seed ${meta.seed}, commit ${meta.gitCommit ?? "unknown"}, merged from ${meta.shards.length} shards; each row names the shard and machine that measured it.`
+      : `Measured ${meta.date} in ${meta.mode} mode, seed ${meta.seed}, on ${meta.cpuModel} (${meta.cpuCores} cores), Node ${meta.nodeVersion}, commit ${meta.gitCommit ?? "unknown"}.`,
+    ...shardSummary(meta).map((line) => `- ${line}`),
+    `Every number below comes from this run. Durations${meta.shards ? " (an experiment split over shards: the sum of its units' wall times)" : ""}: ${durations}.`,
     "",
-    ...report.tables.map((table) => `${tableToMarkdown(table)}\n`),
+    ...report.tables.map((table) => `${tableToMarkdown(table, meta)}\n`),
   ].join("\n");
 }

@@ -81,6 +81,8 @@ export const complexity = defineExperiment<ComplexitySettings>({
       timing: { minimumEpochs: 3, minimumSeconds: 2, memoryRepeats: 5 },
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 2.2, quick: 40, full: 200 },
   async run(settings, context) {
     const { train } = mnist(settings.trainCount, settings.testCount, context.seed);
     await initKernels();

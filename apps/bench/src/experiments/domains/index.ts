@@ -83,6 +83,8 @@ export const domains = defineExperiment<DomainsSettings>({
       sensor: { hidden: 16, epochs: 30, learningRate: 0.02 },
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 3.1, quick: 60, full: 600 },
   async run(settings, context) {
     const seed = context.seed;
     const runFashion =

@@ -132,6 +132,8 @@ export const learningRate = defineExperiment<LearningRateSettings>({
       curvePointsPerEpoch: 4,
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 0.6, quick: 60, full: 300 },
   async run(settings, context) {
     const full = mnist(settings.rangeTestTrainCount, settings.testCount, context.seed);
     const split = { train: firstRows(full.train, settings.gridTrainCount), test: full.test };

@@ -171,6 +171,8 @@ export const misconceptions = defineExperiment<MisconceptionsSettings>({
       },
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 1.1, quick: 30, full: 150 },
   async run(settings, context) {
     const seed = context.seed;
     // Shares of the run's time, for the progress bar.

@@ -110,6 +110,8 @@ export const optimizers = defineExperiment<OptimizersSettings>({
       functions: { dimensions: [2, 5, 10], starts: 50, evaluations: 5000, epsilon: 1e-2 },
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 6.5, quick: 120, full: 600 },
   async run(settings, context) {
     const split = mnist(settings.trainCount, settings.testCount, context.seed);
     const model = mnistModel(settings.network.hidden);

@@ -93,6 +93,8 @@ export const peers = defineExperiment<PeersSettings>({
       overheadBudgetSeconds: 1,
     },
   },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 6.4, quick: 120, full: 600 },
   async run(settings, context) {
     const { train, test } = mnist(settings.trainCount, settings.testCount, context.seed);
     const inputSize = train.inputs.shape[1]!;

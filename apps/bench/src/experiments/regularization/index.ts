@@ -1,7 +1,9 @@
 import { relu } from "@descent/activations";
 import { dense, dropout, evaluate, fit, flattenTree, sequential } from "@descent/nn";
 import type { ParamTree } from "@descent/spec";
-import { column, defineExperiment } from "../../experiment.js";
+import { ValueError } from "@descent/tensor";
+import { column, defineExperiment, type ExperimentResult, type ExperimentUnits } from "../../experiment.js";
+import { runAllUnits } from "../../shard/units.js";
 import { regularizationFinding } from "./finding.js";
 import { type Method, methods, type Strengths } from "./methods.js";
 import { type OverfittingData, overfittingData } from "./setup.js";
@@ -88,6 +90,134 @@ function trainOnce(settings: RegularizationSettings, method: Method, data: Overf
 
 const mean = (values: readonly number[]) => values.reduce((total, value) => total + value, 0) / values.length;
 
+/** One label-noise level and one method, every seed: a work unit of `--shard` (a row's timings come from one unit). */
+const unitId = (labelNoise: number, method: Method) => `${100 * labelNoise} % wrong labels, ${method.name}`;
+
+/** Estimated seconds of a unit: its seeds' training, proportional to the samples seen and the hidden width. */
+function unitCost(settings: RegularizationSettings): number {
+  return 0.05 + 1e-6 * settings.seeds * settings.epochs * settings.trainCount * settings.hidden;
+}
+
+type SeedRun = ReturnType<typeof trainOnce>;
+
+function regularizationTable(
+  results: readonly RegularizationResult[],
+  settings: RegularizationSettings,
+): ExperimentResult {
+  const list = methods(settings.strengths);
+  const noiseLabel = (noise: number) =>
+    noise === 0 ? "clean" : `${100 * noise} % of train/validation labels wrong`;
+  return {
+    columns: [
+      column("labels"),
+      column("method"),
+      column("setting"),
+      column("train accuracy", "%, on the labels trained on"),
+      column("test accuracy", "%, clean labels"),
+      column("generalization gap", "points, train − test"),
+      column("test loss", "cross-entropy"),
+      column("weights with |w| < 1e-3", "%"),
+      column("weights exactly 0", "%"),
+      column("epochs trained"),
+      column("training time", "s per run"),
+    ],
+    rows: results.map((result) => [
+      noiseLabel(result.labelNoise),
+      result.method.name,
+      result.method.setting,
+      100 * result.trainAccuracy,
+      100 * result.testAccuracy,
+      100 * (result.trainAccuracy - result.testAccuracy),
+      result.testLoss,
+      100 * result.small,
+      100 * result.zeros,
+      result.epochs,
+      result.seconds,
+    ]),
+    ...regularizationFinding(results, {
+      trainCount: settings.trainCount,
+      hidden: settings.hidden,
+      seeds: settings.seeds,
+    }),
+    plots: [
+      {
+        id: "gap-vs-test-accuracy",
+        title: "Generalization gap against test accuracy (one point per label setting)",
+        kind: "scatter",
+        xLabel: "test accuracy (%)",
+        yLabel: "train − test accuracy (points)",
+        series: list.map((method) => ({
+          name: method.name,
+          points: results
+            .filter((result) => result.method.name === method.name)
+            .map(
+              (result) =>
+                [100 * result.testAccuracy, 100 * (result.trainAccuracy - result.testAccuracy)] as const,
+            ),
+        })),
+      },
+    ],
+  };
+}
+
+/** Each label-noise level × method is a work unit (`--shard`), all its seeds inside. */
+const regularizationUnits: ExperimentUnits<RegularizationSettings, SeedRun[]> = {
+  list: (settings) =>
+    settings.labelNoise.flatMap((labelNoise) =>
+      methods(settings.strengths).map((method) => ({
+        id: unitId(labelNoise, method),
+        cost: unitCost(settings),
+      })),
+    ),
+  async run(settings, id, context): Promise<SeedRun[]> {
+    const unit = settings.labelNoise
+      .flatMap((labelNoise) => methods(settings.strengths).map((method) => ({ labelNoise, method })))
+      .find((candidate) => unitId(candidate.labelNoise, candidate.method) === id);
+    if (!unit)
+      throw new ValueError(
+        "regularization",
+        `no unit "${id}"; a unit is one label-noise level and one method`,
+      );
+    const runs: SeedRun[] = [];
+    for (let repeat = 0; repeat < settings.seeds; repeat++) {
+      const seed = context.seed + repeat;
+      context.progress(repeat / settings.seeds, `${id}, seed ${seed}`);
+      const data = overfittingData({
+        trainCount: settings.trainCount,
+        validationCount: settings.validationCount,
+        testCount: settings.testCount,
+        labelNoise: unit.labelNoise,
+        seed,
+      });
+      runs.push(trainOnce(settings, unit.method, data, seed));
+    }
+    return runs;
+  },
+  combine(settings, parts) {
+    const list = methods(settings.strengths);
+    const results: RegularizationResult[] = settings.labelNoise.flatMap((labelNoise) =>
+      list.map((method) => {
+        const repeats = parts.get(unitId(labelNoise, method))!;
+        const average = (pick: (run: SeedRun) => number) => mean(repeats.map(pick));
+        return {
+          labelNoise,
+          method,
+          trainAccuracy: average((run) => run.trainAccuracy),
+          testAccuracy: average((run) => run.testAccuracy),
+          testLoss: average((run) => run.testLoss),
+          small: average((run) => run.small),
+          zeros: average((run) => run.zeros),
+          epochs: average((run) => run.epochs),
+          // The mean over this unit's seeds, all measured by one process on one machine.
+          seconds: average((run) => run.seconds),
+          testSamples: settings.testCount * settings.seeds,
+        };
+      }),
+    );
+    return { ...regularizationTable(results, settings), rowUnits: [...parts.keys()] };
+  },
+};
+
 /** `regularization`: eight ways to regularize a network that memorizes 500 digits, with and without noisy labels. */
 export const regularization = defineExperiment<RegularizationSettings>({
   id: "regularization",
@@ -159,101 +289,8 @@ export const regularization = defineExperiment<RegularizationSettings>({
       },
     },
   },
-  async run(settings, context) {
-    const list = methods(settings.strengths);
-    const total = settings.labelNoise.length * settings.seeds * list.length;
-    const runs = new Map<string, ReturnType<typeof trainOnce>[]>();
-    let done = 0;
-    for (const labelNoise of settings.labelNoise) {
-      for (let repeat = 0; repeat < settings.seeds; repeat++) {
-        const seed = context.seed + repeat;
-        const data = overfittingData({
-          trainCount: settings.trainCount,
-          validationCount: settings.validationCount,
-          testCount: settings.testCount,
-          labelNoise,
-          seed,
-        });
-        for (const method of list) {
-          context.progress(done / total, `${method.name}, ${100 * labelNoise} % noisy labels`);
-          const key = `${labelNoise}/${method.name}`;
-          runs.set(key, [...(runs.get(key) ?? []), trainOnce(settings, method, data, seed)]);
-          done++;
-        }
-      }
-    }
-    context.progress(1, "done");
-
-    const results: RegularizationResult[] = settings.labelNoise.flatMap((labelNoise) =>
-      list.map((method) => {
-        const repeats = runs.get(`${labelNoise}/${method.name}`)!;
-        const average = (pick: (run: ReturnType<typeof trainOnce>) => number) => mean(repeats.map(pick));
-        return {
-          labelNoise,
-          method,
-          trainAccuracy: average((run) => run.trainAccuracy),
-          testAccuracy: average((run) => run.testAccuracy),
-          testLoss: average((run) => run.testLoss),
-          small: average((run) => run.small),
-          zeros: average((run) => run.zeros),
-          epochs: average((run) => run.epochs),
-          seconds: average((run) => run.seconds),
-          testSamples: settings.testCount * settings.seeds,
-        };
-      }),
-    );
-    const noiseLabel = (noise: number) =>
-      noise === 0 ? "clean" : `${100 * noise} % of train/validation labels wrong`;
-    return {
-      columns: [
-        column("labels"),
-        column("method"),
-        column("setting"),
-        column("train accuracy", "%, on the labels trained on"),
-        column("test accuracy", "%, clean labels"),
-        column("generalization gap", "points, train − test"),
-        column("test loss", "cross-entropy"),
-        column("weights with |w| < 1e-3", "%"),
-        column("weights exactly 0", "%"),
-        column("epochs trained"),
-        column("training time", "s per run"),
-      ],
-      rows: results.map((result) => [
-        noiseLabel(result.labelNoise),
-        result.method.name,
-        result.method.setting,
-        100 * result.trainAccuracy,
-        100 * result.testAccuracy,
-        100 * (result.trainAccuracy - result.testAccuracy),
-        result.testLoss,
-        100 * result.small,
-        100 * result.zeros,
-        result.epochs,
-        result.seconds,
-      ]),
-      ...regularizationFinding(results, {
-        trainCount: settings.trainCount,
-        hidden: settings.hidden,
-        seeds: settings.seeds,
-      }),
-      plots: [
-        {
-          id: "gap-vs-test-accuracy",
-          title: "Generalization gap against test accuracy (one point per label setting)",
-          kind: "scatter",
-          xLabel: "test accuracy (%)",
-          yLabel: "train − test accuracy (points)",
-          series: list.map((method) => ({
-            name: method.name,
-            points: results
-              .filter((result) => result.method.name === method.name)
-              .map(
-                (result) =>
-                  [100 * result.testAccuracy, 100 * (result.trainAccuracy - result.testAccuracy)] as const,
-              ),
-          })),
-        },
-      ],
-    };
-  },
+  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
+  cost: { tiny: 1.8, quick: 60, full: 300 },
+  units: regularizationUnits,
+  run: (settings, context) => runAllUnits(regularizationUnits, settings, context),
 });
