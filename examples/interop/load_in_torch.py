@@ -107,6 +107,8 @@ def build(architecture, tensors, input_shape):
         state = lambda key: tensors[f"@state.{name}.{key}"]  # noqa: E731
         images = len(shape) == 3
         if kind == "dense":
+            if images:
+                raise SystemExit(f"layer {name}: dense on images (per-sample {shape}) has no NCHW counterpart here: flatten first")
             weights = get("weights")  # [in, out]
             inputs, out = weights.shape
             linear = nn.Linear(inputs, out, bias=layer.get("useBias", True))
