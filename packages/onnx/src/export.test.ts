@@ -19,7 +19,8 @@ import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { Tensor, ValueError } from "@descent/tensor";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, test } from "vitest";
-import { exportableActivations, exportOnnx, onnxType, UnsupportedLayerError } from "./index.js";
+import { exportableActivations, exportOnnx, UnsupportedLayerError } from "./index.js";
+import { onnxType } from "./schema.js";
 
 const TOLERANCE = 1e-5;
 const BATCH = 6;

@@ -8,4 +8,4 @@ export { exportableActivations } from "./activations.js";
 export { UnsupportedLayerError } from "./errors.js";
 export { type ExportOnnxOptions, exportOnnx } from "./export.js";
 export { exportableLayers } from "./layers.js";
-export { onnxDescriptor, onnxType } from "./schema.js";
+export { type OnnxDescriptor, onnxDescriptor } from "./schema.js";

@@ -1,5 +1,10 @@
 import protobuf from "protobufjs/light.js";
 
+/** A protobufjs JSON descriptor (`protobuf.Root.fromJSON` reads it): the `onnx` package and its messages. */
+export interface OnnxDescriptor {
+  readonly nested: { readonly onnx: { readonly nested: Readonly<Record<string, object>> } };
+}
+
 /**
  * The part of `onnx.proto` (package `onnx`, proto2 field numbers as in onnx/onnx's `onnx/onnx.proto`) that an
  * exported model uses, as a protobufjs JSON descriptor: `ModelProto`, `GraphProto`, `NodeProto`,
@@ -8,9 +13,11 @@ import protobuf from "protobufjs/light.js";
  * ones, so any ONNX reader parses the bytes.
  *
  * @example
- * const bytes = onnxRoot.lookupType("onnx.ModelProto").encode(message).finish();
+ * import protobuf from "protobufjs";
+ * const ModelProto = protobuf.Root.fromJSON(onnxDescriptor).lookupType("onnx.ModelProto");
+ * const decoded = ModelProto.decode(exportOnnx(model, params)); // decoded.graph.node: the ops
  */
-export const onnxDescriptor = {
+export const onnxDescriptor: OnnxDescriptor = {
   nested: {
     onnx: {
       nested: {
@@ -142,10 +149,10 @@ export const onnxDescriptor = {
       },
     },
   },
-} as const;
+};
 
 /** protobufjs root of {@link onnxDescriptor}, built once (module-level, read-only after construction). */
-const root = protobuf.Root.fromJSON(onnxDescriptor as unknown as protobuf.INamespace);
+const root = protobuf.Root.fromJSON(onnxDescriptor as protobuf.INamespace);
 
 /**
  * The protobufjs message type of an ONNX message, e.g. `"ModelProto"` (encode) for the exporter, or any other
@@ -154,6 +161,6 @@ const root = protobuf.Root.fromJSON(onnxDescriptor as unknown as protobuf.INames
  * @example
  * const model = onnxType("ModelProto").decode(bytes);
  */
-export function onnxType(name: keyof typeof onnxDescriptor.nested.onnx.nested): protobuf.Type {
+export function onnxType(name: string): protobuf.Type {
   return root.lookupType(`onnx.${name}`);
 }
