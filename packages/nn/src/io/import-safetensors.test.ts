@@ -1,3 +1,4 @@
+import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { ShapeError, Tensor, ValueError } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { conv2d, dense, flatten, sequential } from "../layers/index.js";
@@ -12,6 +13,10 @@ import {
   torchSafetensors,
   values,
 } from "./test-torch-files.js";
+
+/** The tensor `tree[layer][key]`. */
+const leaf = (tree: ParamTree, layer: string, key: string): TensorLike =>
+  (tree[layer] as ParamTree)[key] as TensorLike;
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
   expect(actual.length).toBe(expected.length);
@@ -193,18 +198,16 @@ describe("importSafetensors", () => {
       inputShape: [2, 2, 3],
       dtype: "float64",
     });
-    const gamma = (params.batchNorm_1 as Record<string, { data: Float64Array; dtype: string }>).gamma!;
+    const gamma = leaf(params, "batchNorm_1", "gamma");
     expect(gamma.dtype).toBe("float64");
     // descent feature (s, c) = s·3 + c is torch feature c·4 + s.
     for (let s = 0; s < 4; s++)
       for (let c = 0; c < 3; c++) expect(gamma.data[s * 3 + c]).toBe(torch["1.weight"].data[c * 4 + s]);
-    const runningMean = (state.batchNorm_1 as Record<string, { data: Float64Array }>).runningMean!;
+    const runningMean = leaf(state, "batchNorm_1", "runningMean");
     expect(runningMean.data[1 * 3 + 2]).toBe(torch["1.running_mean"].data[2 * 4 + 1]);
-    const weights = (params.dense_1 as Record<string, { data: Float64Array; shape: number[] }>).weights!;
+    const weights = leaf(params, "dense_1", "weights");
     expect(weights.shape).toEqual([12, 2]);
     expect(weights.data[(3 * 3 + 1) * 2 + 1]).toBe(torch["2.weight"].data[1 * 12 + (1 * 4 + 3)]);
-    expect((params.layerNorm_1 as Record<string, { data: Float64Array }>).beta!.data).toEqual(
-      Float64Array.from(torch["3.bias"].data),
-    );
+    expect(leaf(params, "layerNorm_1", "beta").data).toEqual(Float64Array.from(torch["3.bias"].data));
   });
 });
