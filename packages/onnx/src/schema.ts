@@ -2,6 +2,7 @@ import protobuf from "protobufjs/light.js";
 
 /** A protobufjs JSON descriptor (`protobuf.Root.fromJSON` reads it): the `onnx` package and its messages. */
 export interface OnnxDescriptor {
+  /** The `onnx` package, whose `nested` entries are the messages (`ModelProto`, …) by name. */
   readonly nested: { readonly onnx: { readonly nested: Readonly<Record<string, object>> } };
 }
 
