@@ -7,12 +7,12 @@
 
 /** Weight initializers (`glorotUniform`, `heNormal`, …), `computeFans` and `calculateGain`. */
 export * as initializers from "./initializers/index.js";
-export * from "./io/index.js";
 export {
   type ImportedSafetensors,
   type ImportSafetensorsOptions,
   importSafetensors,
 } from "./io/import-safetensors.js";
+export * from "./io/index.js";
 export { cloneTree, flattenTree, mapTree, unflattenTree } from "./io/parameter-names.js";
 export { countParameters } from "./layers/count-parameters.js";
 export * from "./layers/index.js";
