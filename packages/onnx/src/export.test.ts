@@ -270,6 +270,48 @@ describe("exportOnnx: whole models", () => {
   });
 });
 
+describe("exportOnnx: options", () => {
+  test("batchSize, inputName and outputName shape the graph's signature; opset and IR version are written", async () => {
+    const model = sequential([dense(3, 2), "sigmoid"]);
+    const params = model.init(0);
+    const bytes = exportOnnx(model, params, {
+      batchSize: 2,
+      inputName: "x",
+      outputName: "probabilities",
+      opset: 18,
+    });
+    const decoded = onnxType("ModelProto").toObject(onnxType("ModelProto").decode(bytes), {
+      longs: Number,
+    }) as {
+      irVersion: number;
+      opsetImport: { version: number }[];
+      graph: {
+        input: { name: string; type: { tensorType: { shape: { dim: { dimValue?: number }[] } } } }[];
+        output: { name: string }[];
+      };
+    };
+    expect(decoded.irVersion).toBe(8);
+    expect(decoded.opsetImport[0]!.version).toBe(18);
+    expect(decoded.graph.input[0]!.name).toBe("x");
+    expect(decoded.graph.input[0]!.type.tensorType.shape.dim.map((dim) => dim.dimValue)).toEqual([2, 3]);
+    expect(decoded.graph.output[0]!.name).toBe("probabilities");
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputNames).toEqual(["x"]);
+    expect(session.outputNames).toEqual(["probabilities"]);
+    await expect(
+      session.run({ x: new ort.Tensor("float32", new Float32Array(9), [3, 3]) }),
+    ).rejects.toThrow();
+  });
+
+  test("float64 parameters export as float32 and still match predict", async () => {
+    const model = sequential([dense(4, 3), "tanh", dense(3, 2)]);
+    await check("float64 parameters (rounded to float32)", model, {
+      inputShape: [4],
+      params: model.init(2, "float64"),
+    });
+  });
+});
+
 describe("exportOnnx: refusals", () => {
   const params = {};
   test("a custom layer type is refused with its name and why", () => {

@@ -5,7 +5,12 @@ import { FLOAT, GraphBuilder } from "./graph.js";
 import { channelsLast, lowerLayers } from "./layers.js";
 import { onnxType } from "./schema.js";
 
-/** Options of {@link exportOnnx}. */
+/**
+ * Options of {@link exportOnnx}.
+ *
+ * @example
+ * const options: ExportOnnxOptions = { inputShape: [28, 28, 1], state: trained.state, opset: 18 };
+ */
 export interface ExportOnnxOptions {
   /**
    * Per-sample input shape (batch axis excluded), e.g. `[28, 28, 1]` for NHWC images. Default: read from the

@@ -23,7 +23,13 @@ export interface LoweringContext {
   readonly op: string;
 }
 
-/** Layer types that export (a nested `sequential` exports when its layers do). */
+/**
+ * Layer types that export (a nested `sequential` exports when its layers do); any other type is refused with
+ * an `UnsupportedLayerError`.
+ *
+ * @example
+ * exportableLayers.includes(layer.config.type); // false for a custom layer: exportOnnx would refuse it
+ */
 export const exportableLayers: readonly string[] = Object.freeze([
   "dense",
   "conv2d",

@@ -1,6 +1,11 @@
 import protobuf from "protobufjs/light.js";
 
-/** A protobufjs JSON descriptor (`protobuf.Root.fromJSON` reads it): the `onnx` package and its messages. */
+/**
+ * A protobufjs JSON descriptor (`protobuf.Root.fromJSON` reads it): the `onnx` package and its messages.
+ *
+ * @example
+ * const messages = Object.keys(onnxDescriptor.nested.onnx.nested); // ["AttributeProto", …, "OperatorSetIdProto"]
+ */
 export interface OnnxDescriptor {
   /** The `onnx` package, whose `nested` entries are the messages (`ModelProto`, …) by name. */
   readonly nested: { readonly onnx: { readonly nested: Readonly<Record<string, object>> } };
