@@ -1,4 +1,4 @@
-import { UnsupportedLayerError } from "./errors.js";
+import { describe, UnsupportedLayerError } from "./errors.js";
 import type { GraphBuilder } from "./graph.js";
 
 /** An activation as a saved activation layer describes it: `{ name, options }` of `@descent/activations`. */
@@ -61,7 +61,7 @@ function numberOption(
     throw new UnsupportedLayerError(
       context.op,
       context.layer,
-      `activation ${description.name} has option ${key} = ${String(value)}, expected a finite number`,
+      `activation ${description.name} has option ${key} = ${describe(value)}, expected a finite number`,
     );
   }
   return value;
@@ -107,7 +107,7 @@ export function lowerActivation(
         throw new UnsupportedLayerError(
           context.op,
           layer,
-          `gelu approximate = ${String(approximate)}: expected "none" or "tanh"`,
+          `gelu approximate = ${describe(approximate)}: expected "none" or "tanh"`,
         );
       }
       if (opset >= 20) return node("Gelu", [input], { approximate: { string: approximate } });

@@ -1,6 +1,7 @@
-import type { Layer, Model } from "@descent/nn";
+import type { Layer, LayerConfig, Model } from "@descent/nn";
 import type { ParamTree } from "@descent/spec";
 import { formatShape, ValueError } from "@descent/tensor";
+import { describe } from "./errors.js";
 import { FLOAT, GraphBuilder } from "./graph.js";
 import { channelsLast, lowerLayers } from "./layers.js";
 import { onnxType } from "./schema.js";
@@ -52,7 +53,8 @@ function isModel(value: unknown): value is Model {
 function inferInputShape(layers: readonly Layer[]): number[] | undefined {
   const first = layers[0];
   if (first === undefined) return undefined;
-  const config = first.config;
+  const config = first.config as LayerConfig | null | undefined;
+  if (typeof config !== "object" || config === null) return undefined;
   if (config.type === "dense" && typeof config.inputSize === "number") return [config.inputSize];
   if ((config.type === "batchNorm" || config.type === "layerNorm") && typeof config.features === "number") {
     return [config.features];
@@ -64,7 +66,7 @@ function inferInputShape(layers: readonly Layer[]): number[] | undefined {
 function checkName(key: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || value === "") {
-    throw new ValueError(OP, `options.${key} is ${JSON.stringify(value)}: expected a non-empty string`);
+    throw new ValueError(OP, `options.${key} is ${describe(value)}: expected a non-empty string`);
   }
   return value;
 }
@@ -109,7 +111,7 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (typeof params !== "object" || params === null) {
     throw new ValueError(
       OP,
-      `params is ${String(params)}: pass the tree made by model.init() or trained by fit`,
+      `params is ${describe(params)}: pass the tree made by model.init() or trained by fit`,
     );
   }
   if (typeof options !== "object" || options === null) {
@@ -125,14 +127,14 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (irVersion === undefined) {
     throw new ValueError(
       OP,
-      `options.opset is ${String(options.opset)}: use an opset from 17 to 21 (default 20)`,
+      `options.opset is ${describe(options.opset)}: use an opset from 17 to 21 (default 20)`,
     );
   }
   const batch = options.batchSize;
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) {
     throw new ValueError(
       OP,
-      `options.batchSize is ${String(batch)}: expected a positive integer, or leave it out for a symbolic batch`,
+      `options.batchSize is ${describe(batch)}: expected a positive integer, or leave it out for a symbolic batch`,
     );
   }
   const inputShape = options.inputShape ?? inferInputShape(model.layers);
@@ -145,7 +147,7 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (!Array.isArray(inputShape) || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ValueError(
       OP,
-      `options.inputShape is ${JSON.stringify(inputShape)}: expected positive integers, the per-sample shape without the batch axis`,
+      `options.inputShape is ${describe(inputShape)}: expected positive integers, the per-sample shape without the batch axis`,
     );
   }
   const inputName = checkName("inputName", options.inputName, "input");

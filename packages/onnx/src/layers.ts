@@ -2,7 +2,7 @@ import type { Layer, LayerConfig } from "@descent/nn";
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ValueError } from "@descent/tensor";
 import { type ActivationDescription, isAxisActivation, lowerActivation } from "./activations.js";
-import { UnsupportedLayerError } from "./errors.js";
+import { describe, UnsupportedLayerError } from "./errors.js";
 import type { GraphBuilder } from "./graph.js";
 
 /**
@@ -89,10 +89,15 @@ function tensorOf(
       `${where} "${layer}" has no float tensor "${key}": pass the tree made by model.init() (or trained by fit)${where === "state" ? " and the state from model.initState() or fit" : ""}`,
     );
   }
-  if (value.shape.length !== shape.length || value.shape.some((size, axis) => size !== shape[axis])) {
+  const size = shape.reduce((product, axis) => product * axis, 1);
+  if (
+    value.shape.length !== shape.length ||
+    value.shape.some((axis, index) => axis !== shape[index]) ||
+    value.data.length !== size
+  ) {
     throw new ValueError(
       context.op,
-      `${where} "${layer}.${key}" has shape ${formatShape(value.shape)}, expected ${formatShape(shape)}: pass the parameters of this model`,
+      `${where} "${layer}.${key}" has shape ${formatShape(value.shape)} and ${value.data.length} elements, expected ${formatShape(shape)}: pass the parameters of this model`,
     );
   }
   return value;
@@ -104,7 +109,7 @@ function numberConfig(layer: string, config: LayerConfig, key: string, context: 
     throw new UnsupportedLayerError(
       context.op,
       layer,
-      `its config has ${key} = ${String(value)}, expected a number`,
+      `its config has ${key} = ${describe(value)}, expected a number`,
     );
   }
   return value;
@@ -121,7 +126,7 @@ function pairConfig(
     throw new UnsupportedLayerError(
       context.op,
       layer,
-      `its config has ${key} = ${JSON.stringify(value)}, expected two integers`,
+      `its config has ${key} = ${describe(value)}, expected two integers`,
     );
   }
   return [value[0], value[1]];
@@ -185,7 +190,14 @@ export function lowerLayer(
   context: LoweringContext,
 ): Value {
   const { graph } = context;
-  const config = layer.config;
+  const config = layer.config as LayerConfig | null | undefined;
+  if (typeof config !== "object" || config === null) {
+    throw new UnsupportedLayerError(
+      context.op,
+      name,
+      `its config is ${describe(config)}, not a layer config`,
+    );
+  }
   const outputShape = layer.outputShape(input.shape);
   const constant = (key: string, tensor: TensorLike) =>
     graph.floatConstant(`${name}/${key}`, tensor.data, tensor.shape);
@@ -206,7 +218,7 @@ export function lowerLayer(
         throw new UnsupportedLayerError(
           context.op,
           name,
-          `dense activation ${JSON.stringify(config.activation)} is not "relu"`,
+          `dense activation ${describe(config.activation)} is not "relu"`,
         );
       }
       return { name: y, shape: outputShape, channelsFirst: false };
@@ -334,7 +346,7 @@ export function lowerLayer(
       throw new UnsupportedLayerError(
         context.op,
         name,
-        `layer type "${config.type}" has no ONNX lowering (exportable: ${exportableLayers.join(", ")}); a custom layer needs its own export, or the model must leave it out`,
+        `layer type ${describe(config.type)} has no ONNX lowering (exportable: ${exportableLayers.join(", ")}); a custom layer needs its own export, or the model must leave it out`,
       );
   }
 }
