@@ -137,7 +137,7 @@ export const activations: {
  * Builds a registered activation from its name and options, e.g. from a saved model's
  * `{ name, options }` (what `activation.toJSON()` gives).
  *
- * @throws {@link @descent/tensor!ValueError} for an unknown name (listing the valid names) or an unknown option.
+ * @throws `ValueError` (from `@descent/tensor`) for an unknown name (listing the valid names) or an unknown option.
  * @example
  * ```ts
  * const activation = getActivation("leakyRelu", { alpha: 0.2 });

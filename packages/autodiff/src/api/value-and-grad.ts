@@ -35,7 +35,7 @@ import type {
  * const { value, gradients } = valueAndGrad(loss)(params, x, y);
  * gradients.weights; // a Tensor shaped like params.weights
  * ```
- * @throws {@link @descent/tensor!ValueError} when `fn` is not a function, an option is unknown, the function returns anything
+ * @throws `ValueError` (from `@descent/tensor`) when `fn` is not a function, an option is unknown, the function returns anything
  *   but a one-element tensor or a number (naming what it returned), or an argument leaf is not a tensor (or the
  *   argument tree has a cycle or is deeper than `MAX_TREE_DEPTH`).
  */
@@ -146,7 +146,7 @@ function readArgnums(op: string, options: unknown): number | readonly number[] {
 }
 
 /**
- * What the differentiated function returned, as a traced one-element value; a {@link @descent/tensor!ValueError} that says
+ * What the differentiated function returned, as a traced one-element value; a `ValueError` (from `@descent/tensor`) that says
  * what came back and what to return instead, for anything else (undefined, a string, a vector, …).
  */
 function scalarOutput(op: string, returned: unknown): Traced {

@@ -16,7 +16,7 @@ import { assertOperand, asTensor, isTraced, type Traced } from "./traced.js";
  * ```ts
  * unbroadcast(ones([4, 3]), [3]).toArray(); // [4, 4, 4]
  * ```
- * @throws {@link @descent/tensor!ShapeError} when `shape` does not broadcast to the gradient's shape.
+ * @throws `ShapeError` (from `@descent/tensor`) when `shape` does not broadcast to the gradient's shape.
  */
 export function unbroadcast(gradient: Traced, shape: Shape): Traced;
 export function unbroadcast(gradient: TensorLike, shape: Shape): Tensor;

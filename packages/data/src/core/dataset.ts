@@ -31,7 +31,7 @@ export interface DatasetFields<TargetDType extends DType = FloatDType> {
 /**
  * A {@link Dataset} after checking that inputs and targets have the same number of samples (axis 0).
  *
- * @throws {@link @descent/tensor!ShapeError} when `inputs.shape[0] ≠ targets.shape[0]`.
+ * @throws `ShapeError` (from `@descent/tensor`) when `inputs.shape[0] ≠ targets.shape[0]`.
  * @example
  * ```ts
  * const ds = createDataset({ name: "tiny", inputs: new Tensor(new Float32Array(4), [2, 2]), targets: new Tensor(new Float32Array(2), [2]) });
@@ -50,7 +50,7 @@ export function createDataset<TargetDType extends DType = FloatDType>(
  * int32 class labels), data of the length their shapes say, with the same number of samples along axis 0,
  * and valid `classes` / `classNames`. Returns a fresh dataset object with only those fields.
  *
- * @throws {@link @descent/tensor!ShapeError} when inputs and targets disagree; {@link @descent/tensor!ValueError} when a field is of the wrong kind.
+ * @throws `ShapeError` (from `@descent/tensor`) when inputs and targets disagree; `ValueError` (from `@descent/tensor`) when a field is of the wrong kind.
  * @example
  * ```ts
  * const dataset = checkDataset("batches", "dataset", value);
@@ -164,7 +164,7 @@ function takeRows<D extends DType>(tensor: TensorLike<D>, indices: ArrayLike<num
  * the labels' float dtype (float32 for int32 labels).
  *
  * @param classes Number of classes; defaults to `max(labels) + 1`.
- * @throws {@link @descent/tensor!ValueError} when a label is not an integer in `[0, classes)`.
+ * @throws `ValueError` (from `@descent/tensor`) when a label is not an integer in `[0, classes)`.
  * @example
  * ```ts
  * oneHotLabels(new Tensor(new Float32Array([2, 0]), [2]), 3).toNested(); // [[0, 0, 1], [1, 0, 0]]
@@ -230,7 +230,7 @@ export function classCounts(dataset: Dataset<DType>): number[] {
 /**
  * Class indices of `[n]` or `[n, 1]` targets (float, or int32 labels) as an `Int32Array`.
  *
- * @throws {@link @descent/tensor!ValueError} when targets are not one value per sample or a value is not a non-negative integer.
+ * @throws `ValueError` (from `@descent/tensor`) when targets are not one value per sample or a value is not a non-negative integer.
  * @example
  * ```ts
  * classLabelsOf("myOp", dataset.targets); // Int32Array [0, 1, 1, …]

@@ -103,7 +103,7 @@ export function mnistImagesFromDigits(digits: readonly ArrayLike<number>[]): Mni
  * `trainCount` become the training set and the next `testCount` the test set (never overlapping).
  * Inputs `[n, 784]` float32 in `[0, 1]`, targets `[n]` float32 class indices (use `oneHotLabels` for one-hot).
  *
- * @throws {@link @descent/tensor!ValueError} when `trainCount + testCount` exceeds the number of images, or an option is
+ * @throws `ValueError` (from `@descent/tensor`) when `trainCount + testCount` exceeds the number of images, or an option is
  *   bad or unknown; {@link DataError} when the images are malformed (see {@link mnistImagesFromDigits}).
  * @example
  * ```ts

@@ -61,8 +61,8 @@ export interface BatchLoader<TargetDType extends DType = FloatDType> extends Ite
  * (no per-sample objects); without `shuffle`, batches are zero-copy views of the dataset. Targets keep
  * their dtype: int32 class labels come out as int32 batches.
  *
- * @throws {@link @descent/tensor!ShapeError} when inputs and targets have different numbers of samples (every batch would
- *   otherwise pair a row with the wrong, or a missing, target); {@link @descent/tensor!ValueError} when `batchSize` is not a
+ * @throws `ShapeError` (from `@descent/tensor`) when inputs and targets have different numbers of samples (every batch would
+ *   otherwise pair a row with the wrong, or a missing, target); `ValueError` (from `@descent/tensor`) when `batchSize` is not a
  *   positive integer, an option is of the wrong kind or unknown.
  * @example
  * ```ts

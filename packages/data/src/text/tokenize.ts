@@ -27,7 +27,7 @@ const WORDS = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
  * (Unicode; an inner apostrophe as in "don't" is kept), keep tokens of `minLength … maxLength` characters.
  * Runs in time linear in the text, also on hostile HTML (thousands of unclosed `<style` or `<a`).
  *
- * @throws {@link @descent/tensor!ValueError} when `text` is not a string or an option is bad or unknown.
+ * @throws `ValueError` (from `@descent/tensor`) when `text` is not a string or an option is bad or unknown.
  * @example
  * ```ts
  * tokenize("Subject: Hi\n\n<b>FREE</b> money, don't wait!"); // ["hi", "free", "money", "don't", "wait"]

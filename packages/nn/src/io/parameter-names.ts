@@ -46,7 +46,7 @@ export function checkTreeName(op: string, key: string, path: string): void {
 /**
  * The leaves of a tree as `[name, tensor]` pairs in depth-first insertion order, names joined by `"."`: the
  * names a weights file stores. The walk (own keys, cycles, depth, tensor checks) is `treeFlatten`'s; every
- * name must also pass {@link checkTreeName}, so what is flattened can be saved and read back.
+ * name must also pass `checkTreeName`, so what is flattened can be saved and read back.
  *
  * @throws `ValueError` naming the path for a name that is empty, holds `"."` or is reserved, a leaf that is
  *   not a tensor, a cycle or nesting deeper than `MAX_TREE_DEPTH`; `ShapeError`/`DTypeError` for a tensor
@@ -62,7 +62,7 @@ export function flattenTree(tree: ParamTree): [string, TensorLike][] {
 /**
  * Applies `fn` to every leaf, keeping the tree's structure and names; `path` is the dotted name
  * (`"dense_1.weights"`): `out[path] = fn(tree[path], path)`. The walk is `treeFlatten`'s; every name must also
- * pass {@link checkTreeName}, as in {@link flattenTree}, so the result can be saved. (`treeMap` from
+ * pass `checkTreeName`, as in {@link flattenTree}, so the result can be saved. (`treeMap` from
  * `@descent/tensor` gives the path as keys.)
  *
  * @throws `ValueError` when `fn` is not a function, and the errors of {@link flattenTree}.
@@ -90,7 +90,7 @@ export function cloneTree(tree: ParamTree): ParamTree {
 
 /**
  * Tree options for a walk whose names must be storable in a weights file: every key passes
- * {@link checkTreeName} before its value is read (so `__proto__` is refused by name, as reserved).
+ * `checkTreeName` before its value is read (so `__proto__` is refused by name, as reserved).
  *
  * @example const { structure, leaves } = treeFlatten(params, fileTree("mapTree"));
  */
@@ -104,7 +104,7 @@ export function fileTree(op: string): TreeOptions {
 
 /**
  * Rebuilds a nested tree from `[name, tensor]` pairs (the inverse of {@link flattenTree}). Names come from
- * files, so each part is checked with {@link checkTreeName} and looked up as an own property only:
+ * files, so each part is checked with `checkTreeName` and looked up as an own property only:
  * `__proto__.polluted` or `toString.x` throw a `ValueError` instead of reaching `Object.prototype`.
  *
  * @throws `ValueError` for a bad name, a duplicate, a name that is both a tensor and a group, or more than

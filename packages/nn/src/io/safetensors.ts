@@ -112,7 +112,7 @@ export function encodeSafetensors(
  * Limits (see {@link ModelFileLimits}; raise them with `options.limits` for trusted files): the header's
  * bytes (16 MiB), the number of tensors (100,000), their total elements (2^31), and 32 axes per tensor.
  *
- * @throws {@link @descent/tensor!ValueError} naming the field, what was found and what was expected.
+ * @throws `ValueError` (from `@descent/tensor`) naming the field, what was found and what was expected.
  * @example
  * const { tensors, metadata } = decodeSafetensors(bytes);
  */

@@ -56,7 +56,7 @@ export type DenseWeights = { readonly weights: TensorLike };
  * (or `[batch, …, in]`, applied to the last axis), `act` the identity or relu (`options.activation`).
  * Parameters `{ weights, bias }`.
  *
- * One op ({@link @descent/tensor!linear} forward, {@link @descent/tensor!linearBackward} backward): one GEMM
+ * One op (`linear` (from `@descent/tensor`) forward, `linearBackward` (from `@descent/tensor`) backward): one GEMM
  * whose epilogue adds the bias and applies relu; backward `g' = g ⊙ act'(y)`, `∂W = xᵀ·g'`, `∂b = Σ_rows g'`
  * and, only when the input itself needs a gradient, `∂x = g'·Wᵀ` (skipped for the first layer, whose input is
  * data). `∂W` and `∂b` go into arrays from `ApplyOptions.allocateGradient` when given. Weights default to

@@ -132,7 +132,7 @@ export function functionOption<F>(op: string, label: string, value: unknown): F 
 
 /**
  * Throws unless `value` is a well-formed float tensor: `@descent/tensor`'s structural check
- * ({@link @descent/tensor!assertTensorLike}), in this package's argument order. An int32 tensor (class
+ * (`assertTensorLike` (from `@descent/tensor`)), in this package's argument order. An int32 tensor (class
  * labels) is a DTypeError naming the conversion: only the classification losses and metrics read labels.
  */
 export function checkTensor(op: string, label: string, value: unknown): asserts value is TensorLike {

@@ -9,7 +9,7 @@ import { binaryTargets, positiveScores, sampleCount } from "./labels.js";
  * `AUC = (Σ_{i∈pos} rankᵢ − P(P+1)/2) / (P·N)`. Scores are `[N]`, `[N, 1]` or `[N, 2]` (second column);
  * any monotone score works (probabilities or logits).
  *
- * @throws {@link @descent/tensor!ValueError} when only one class is present (the AUC is undefined).
+ * @throws `ValueError` (from `@descent/tensor`) when only one class is present (the AUC is undefined).
  * @example
  * rocAuc(tensor([0.1, 0.4, 0.35, 0.8]), tensor([0, 0, 1, 1])) // 0.75
  */
@@ -49,7 +49,7 @@ export function rocAuc(predictions: TensorLike, targets: TensorLike<DType>): num
  * are precision and recall when predicting positive every sample scoring ≥ the n-th threshold. No
  * interpolation, so it does not overestimate like the trapezoidal rule.
  *
- * @throws {@link @descent/tensor!ValueError} when there is no positive sample.
+ * @throws `ValueError` (from `@descent/tensor`) when there is no positive sample.
  * @example
  * prAuc(tensor([0.1, 0.4, 0.35, 0.8]), tensor([0, 0, 1, 1])) // 0.8333…
  */

@@ -7,7 +7,7 @@ import { ValueError } from "../core/errors.js";
 
 type NumericArray = Float32Array | Float64Array;
 
-/** Throws a {@link ValueError} unless `value` is a Float32Array or Float64Array of at least `length` elements. */
+/** Throws a `ValueError` unless `value` is a Float32Array or Float64Array of at least `length` elements. */
 export function assertFloatArray(
   op: string,
   value: unknown,
@@ -30,7 +30,7 @@ export function assertFloatArray(
   }
 }
 
-/** Throws a {@link ValueError} unless `value` is a non-negative safe integer. */
+/** Throws a `ValueError` unless `value` is a non-negative safe integer. */
 export function assertSize(op: string, value: unknown, name: string): asserts value is number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw new ValueError(op, `${name} is ${describe(value)}: use a non-negative integer`);

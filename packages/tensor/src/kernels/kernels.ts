@@ -109,7 +109,10 @@ export type BinaryOperand = RowOperand | number;
  * `offsets[r]` (`step` 1), or the one value `data[offsets[r]]` repeated across the row (`step` 0).
  */
 export interface RowOperand {
+  /** The operand's values. */
   readonly data: Float32Array | Float64Array;
+  /** Where output row `r` starts reading in `data`. */
   readonly offsets: Int32Array;
+  /** 1: the row reads consecutive values; 0: it repeats `data[offsets[r]]`. */
   readonly step: 0 | 1;
 }

@@ -11,7 +11,7 @@ import { getKernels } from "./registry.js";
  * Contents are unspecified (a reused block keeps old values). The caller owns the array until it calls
  * {@link releaseResident}, after which the storage is handed out again: keep no reference past that.
  *
- * @throws {@link ValueError} when `length` is not an integer ≥ 0 (0 gives null: nothing to store).
+ * @throws `ValueError` when `length` is not an integer ≥ 0 (0 gives null: nothing to store).
  * @example
  * const batch = residentFloat32(64 * 784) ?? new Float32Array(64 * 784);
  * try {

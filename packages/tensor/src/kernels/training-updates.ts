@@ -12,7 +12,7 @@ import { getKernels } from "./registry.js";
  *
  * `outᵢ = gᵢ · [yᵢ > 0]`, `biasGradientⱼ += Σᵣ out_rj`
  *
- * @throws {@link ValueError} when an array is missing, too short, or `g` is not whole rows of `columns`.
+ * @throws `ValueError` when an array is missing, too short, or `g` is not whole rows of `columns`.
  * @example
  * reluGradient(cotangent, activations, gradient, biasGradient, 128);
  */
@@ -56,7 +56,7 @@ export function reluGradient(
  *
  * `outᵢ = pᵢ + ⌊factor·uᵢ⌉₃₂` (⌊·⌉₃₂: rounding to float32)
  *
- * @throws {@link ValueError} when an array is not a Float32Array or too short, or `factor` is not a number.
+ * @throws `ValueError` when an array is not a Float32Array or too short, or `factor` is not a number.
  * @example
  * const finite = scaledAddFloat32(next, weights, gradient, -0.1); // next = weights − 0.1·gradient
  */

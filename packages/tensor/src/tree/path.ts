@@ -10,7 +10,7 @@ export const MAX_TREE_DEPTH = 64;
 /**
  * A path as a dotted name for messages and flat keys: `["layer1", "bias"]` → `"layer1.bias"`, `[]` → `"<root>"`.
  *
- * @throws {@link ValueError} when `path` is not an array.
+ * @throws `ValueError` when `path` is not an array.
  * @example
  * ```ts
  * formatPath(["dense1", "weights"]); // "dense1.weights"
