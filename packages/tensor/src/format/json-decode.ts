@@ -1,7 +1,8 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import { formatShape, ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
-import { describeValue, forbiddenKey, isPlainObject, MAX_JSON_DEPTH, tooDeep } from "./json-values.js";
+import { isPlainObject } from "../tree/leaf.js";
+import { describeValue, forbiddenKey, MAX_JSON_DEPTH, tooDeep } from "./json-values.js";
 
 /** Options of {@link decodeJson}. */
 export interface JsonDecodeOptions {
@@ -148,8 +149,7 @@ function decodeMarker(
     }
     default: {
       // "$object": the earlier manifest codec's wrapper around an object with `$` keys, taken literally.
-      if (!isPlainObject(payload) || Array.isArray(payload))
-        throw malformed(options, path, "$object is not an object");
+      if (!isPlainObject(payload)) throw malformed(options, path, "$object is not an object");
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(payload)) {
         if (key === "__proto__") throw forbiddenKey(options.op, path);

@@ -1,11 +1,10 @@
 import type { DType, Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
-import { isTensorLike } from "../tree/leaf.js";
+import { isPlainObject, isTensorLike } from "../tree/leaf.js";
 import {
   describeValue,
   forbiddenKey,
-  isPlainObject,
   type JsonValue,
   MAX_JSON_DEPTH,
   type SpecialNumber,

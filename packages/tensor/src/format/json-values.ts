@@ -15,13 +15,6 @@ export const MAX_JSON_DEPTH = 100;
 /** The numbers JSON cannot hold, as the codec writes them. */
 export type SpecialNumber = "NaN" | "Infinity" | "-Infinity" | "-0";
 
-/** True for an object made by `{}`, `JSON.parse` or `Object.create(null)`: no class instance, no array. */
-export function isPlainObject(value: unknown): value is object {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 /** `a function`, `a Map object`, `an array of 3`, … Total: never throws. */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";

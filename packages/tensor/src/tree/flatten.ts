@@ -1,7 +1,7 @@
 import type { Tensor, TreeOf, TreePath } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { assertTensorLike } from "../core/tensor-like.js";
-import { isTensorLike } from "./leaf.js";
+import { isPlainObject, isTensorLike } from "./leaf.js";
 import { describeLocation, describeNode, MAX_TREE_DEPTH, setOwnProperty } from "./path.js";
 
 /**
@@ -209,10 +209,4 @@ class Walk {
     this.ancestors.delete(node);
     return { kind: array ? "array" : "object", keys, children };
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }

@@ -16,3 +16,13 @@ export function isTensorLike(value: unknown): value is TensorLike<DType> {
   const candidate = value as { readonly shape?: unknown; readonly data?: unknown };
   return Array.isArray(candidate.shape) && ArrayBuffer.isView(candidate.data);
 }
+
+/**
+ * True for an object made by `{}`, `JSON.parse` or `Object.create(null)`: no class instance, no array. A tree
+ * node (besides arrays, where a walk allows them) and a JSON object are such objects.
+ */
+export function isPlainObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
