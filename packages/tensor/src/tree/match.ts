@@ -1,5 +1,6 @@
 import type { Tensor, TreeOf, TreePath } from "@descent/spec";
 import { formatShape, ShapeError } from "../core/errors.js";
+import { shapesEqual } from "../core/shape.js";
 import { assertTensorLike } from "../core/tensor-like.js";
 import type { FlatTree, TreeOptions, TreeStructure } from "./flatten.js";
 import { isTensorLike } from "./leaf.js";
@@ -35,7 +36,7 @@ export function treeLeavesLike(
   for (let k = 0; k < leaves.length; k++) {
     const a = reference.leaves[k]!.shape;
     const b = leaves[k]!.shape;
-    if (!sameShape(a, b)) {
+    if (!shapesEqual(a, b)) {
       const name = formatPath(reference.paths[k]!);
       throw new ShapeError(
         op,
@@ -113,10 +114,4 @@ export function treeGet(tree: unknown, path: TreePath): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
