@@ -1,7 +1,8 @@
-import type { FloatDType, ParamTree } from "@descent/spec";
+import type { ParamTree } from "@descent/spec";
+import type { GradientAllocator } from "@descent/tensor";
 
 /** Makes an array that its user fills completely (contents arbitrary): how a step hands out buffers. */
-export type ArrayAllocator = (dtype: FloatDType, length: number) => Float32Array | Float64Array;
+export type ArrayAllocator = GradientAllocator;
 
 /** What one optimizer step of `fit` produced. */
 export interface StepResult {
