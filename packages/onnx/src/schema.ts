@@ -157,8 +157,8 @@ export const onnxDescriptor: OnnxDescriptor = {
   },
 };
 
-/** protobufjs root of {@link onnxDescriptor}, built once (module-level, read-only after construction). */
-const root = protobuf.Root.fromJSON(onnxDescriptor as protobuf.INamespace);
+/** protobufjs root of {@link onnxDescriptor}, built on the first export (not at import), then reused. */
+let root: protobuf.Root | undefined;
 
 /**
  * The protobufjs message type of an ONNX message, e.g. `"ModelProto"` (encode) for the exporter, or any other
@@ -168,5 +168,6 @@ const root = protobuf.Root.fromJSON(onnxDescriptor as protobuf.INamespace);
  * const model = onnxType("ModelProto").decode(bytes);
  */
 export function onnxType(name: string): protobuf.Type {
+  root ??= protobuf.Root.fromJSON(onnxDescriptor as protobuf.INamespace);
   return root.lookupType(`onnx.${name}`);
 }
