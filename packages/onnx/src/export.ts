@@ -1,6 +1,6 @@
 import type { Layer, LayerConfig, Model } from "@descent/nn";
 import type { ParamTree } from "@descent/spec";
-import { formatShape, ValueError } from "@descent/tensor";
+import { formatShape, shapesEqual, ValueError } from "@descent/tensor";
 import { describe } from "./errors.js";
 import { FLOAT, GraphBuilder } from "./graph.js";
 import { channelsLast, lowerLayers } from "./layers.js";
@@ -174,7 +174,7 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
     context,
   );
   const result = channelsLast(lowered, context, "output");
-  if (formatShape(result.shape) !== formatShape(outputShape)) {
+  if (!shapesEqual(result.shape, outputShape)) {
     throw new ValueError(
       OP,
       `the exported graph's output is ${formatShape(result.shape)} per sample, the model's ${formatShape(outputShape)}: please report this model`,

@@ -1,6 +1,6 @@
 import type { Layer, LayerConfig } from "@descent/nn";
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, ValueError } from "@descent/tensor";
+import { formatShape, shapesEqual, sizeOf, ValueError } from "@descent/tensor";
 import { type ActivationDescription, isAxisActivation, lowerActivation } from "./activations.js";
 import { describe, UnsupportedLayerError } from "./errors.js";
 import type { GraphBuilder } from "./graph.js";
@@ -89,12 +89,7 @@ function tensorOf(
       `${where} "${layer}" has no float tensor "${key}": pass the tree made by model.init() (or trained by fit)${where === "state" ? " and the state from model.initState() or fit" : ""}`,
     );
   }
-  const size = shape.reduce((product, axis) => product * axis, 1);
-  if (
-    value.shape.length !== shape.length ||
-    value.shape.some((axis, index) => axis !== shape[index]) ||
-    value.data.length !== size
-  ) {
+  if (!shapesEqual(value.shape, shape) || value.data.length !== sizeOf(shape)) {
     throw new ValueError(
       context.op,
       `${where} "${layer}.${key}" has shape ${formatShape(value.shape)} and ${value.data.length} elements, expected ${formatShape(shape)}: pass the parameters of this model`,
