@@ -8,55 +8,16 @@
  * say why in the commit.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import {
-  adadelta,
-  adagrad,
-  adam,
-  adamax,
-  adamw,
-  amsgrad,
-  lion,
-  momentum,
-  nadam,
-  nesterov,
-  radam,
-  rmsprop,
-  sgd,
-} from "@descent/optimizers";
-import { l2, maxNorm } from "@descent/regularizers";
-import type { Constraint, GradientTransformation, ParamTree, Regularizer } from "@descent/spec";
+import type { ParamTree } from "@descent/spec";
 import { type KernelName, useKernels } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
 import { flattenTree } from "../io/parameter-names.js";
 import { dense, sequential } from "../layers/index.js";
 import { fit } from "./fit.js";
-import { blobs } from "./test-fixtures.js";
+import { blobs, trainingExtras as extras, builtInOptimizers as optimizers } from "./test-fixtures.js";
 
 const GOLDEN_FILE = new URL("./golden-numbers.json", import.meta.url);
 const writing = process.env.DESCENT_WRITE_GOLDEN === "1";
-
-const optimizers: Record<string, () => GradientTransformation<unknown>> = {
-  sgd: () => sgd({ learningRate: 0.1 }),
-  momentum: () => momentum({ learningRate: 0.05, momentum: 0.9 }),
-  nesterov: () => nesterov({ learningRate: 0.05, momentum: 0.9 }),
-  adagrad: () => adagrad({ learningRate: 0.05 }),
-  rmsprop: () => rmsprop({ learningRate: 0.005 }),
-  adadelta: () => adadelta({ learningRate: 1 }),
-  adam: () => adam({ learningRate: 0.01 }),
-  adamw: () => adamw({ learningRate: 0.01, weightDecay: 0.01 }),
-  adamax: () => adamax({ learningRate: 0.01 }),
-  amsgrad: () => amsgrad({ learningRate: 0.01 }),
-  nadam: () => nadam({ learningRate: 0.01 }),
-  radam: () => radam({ learningRate: 0.01 }),
-  lion: () => lion({ learningRate: 0.001 }),
-};
-
-const extras: Record<string, () => { regularizers?: Regularizer[]; constraints?: Constraint[] }> = {
-  plain: () => ({}),
-  l2: () => ({ regularizers: [l2(1e-3)] }),
-  maxNorm: () => ({ constraints: [maxNorm(1.5)] }),
-  "l2+maxNorm": () => ({ regularizers: [l2(1e-3)], constraints: [maxNorm(1.5)] }),
-};
 
 const kernels: KernelName[] = ["js", "wasm-simd"];
 

@@ -1,4 +1,20 @@
-import type { GradientTransformation, ParamTree } from "@descent/spec";
+import {
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamw,
+  amsgrad,
+  lion,
+  momentum,
+  nadam,
+  nesterov,
+  radam,
+  rmsprop,
+  sgd,
+} from "@descent/optimizers";
+import { l2, maxNorm } from "@descent/regularizers";
+import type { Constraint, GradientTransformation, ParamTree, Regularizer } from "@descent/spec";
 import { createRandom, normal, Tensor, treeFlatten } from "@descent/tensor";
 import { dense, sequential } from "../layers/index.js";
 
@@ -47,3 +63,31 @@ export function counting<S>(inner: GradientTransformation<S>): {
     calls: () => calls,
   };
 }
+
+/** Every built-in optimizer, with the settings the bit-exactness tests (golden numbers, step contract) train with. */
+export const builtInOptimizers: Record<string, () => GradientTransformation<unknown>> = {
+  sgd: () => sgd({ learningRate: 0.1 }),
+  momentum: () => momentum({ learningRate: 0.05, momentum: 0.9 }),
+  nesterov: () => nesterov({ learningRate: 0.05, momentum: 0.9 }),
+  adagrad: () => adagrad({ learningRate: 0.05 }),
+  rmsprop: () => rmsprop({ learningRate: 0.005 }),
+  adadelta: () => adadelta({ learningRate: 1 }),
+  adam: () => adam({ learningRate: 0.01 }),
+  adamw: () => adamw({ learningRate: 0.01, weightDecay: 0.01 }),
+  adamax: () => adamax({ learningRate: 0.01 }),
+  amsgrad: () => amsgrad({ learningRate: 0.01 }),
+  nadam: () => nadam({ learningRate: 0.01 }),
+  radam: () => radam({ learningRate: 0.01 }),
+  lion: () => lion({ learningRate: 0.001 }),
+};
+
+/** What those tests train each optimizer with: nothing, a regularizer, a constraint, both. */
+export const trainingExtras: Record<
+  string,
+  () => { regularizers: Regularizer[]; constraints: Constraint[] }
+> = {
+  plain: () => ({ regularizers: [], constraints: [] }),
+  l2: () => ({ regularizers: [l2(1e-3)], constraints: [] }),
+  maxNorm: () => ({ regularizers: [], constraints: [maxNorm(1.5)] }),
+  "l2+maxNorm": () => ({ regularizers: [l2(1e-3)], constraints: [maxNorm(1.5)] }),
+};

@@ -7,23 +7,7 @@
  * contract of `TrainingStep`; a new step kind joins the `kinds` table below.
  */
 import { type Operand, valueAndGrad } from "@descent/autodiff";
-import {
-  adadelta,
-  adagrad,
-  adam,
-  adamax,
-  adamw,
-  amsgrad,
-  applyUpdates,
-  fusedStep,
-  lion,
-  momentum,
-  nadam,
-  nesterov,
-  radam,
-  rmsprop,
-  sgd,
-} from "@descent/optimizers";
+import { adam, applyUpdates, fusedStep, momentum, sgd } from "@descent/optimizers";
 import { l2, maxNorm } from "@descent/regularizers";
 import type { Constraint, GradientTransformation, ParamTree, Regularizer } from "@descent/spec";
 import { Tensor, treeFlatten, useKernels } from "@descent/tensor";
@@ -31,7 +15,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { softmaxCrossEntropyFromLogits } from "../../losses/index.js";
 import { fit } from "../fit.js";
 import { ResidentPool } from "../resident-pool.js";
-import { counting, leaves, makeModel, train } from "../test-fixtures.js";
+import {
+  counting,
+  trainingExtras as extras,
+  leaves,
+  makeModel,
+  builtInOptimizers as optimizers,
+  train,
+} from "../test-fixtures.js";
 import { addTrees } from "../tree-arithmetic.js";
 import { chooseTrainingStep } from "./choose-step.js";
 import { fusedTrainingStep } from "./fused-step.js";
@@ -39,29 +30,6 @@ import { GradientArrays } from "./gradient-arrays.js";
 import { ParameterArrays } from "./parameter-arrays.js";
 import { plainStep } from "./plain-step.js";
 import type { TrainingStep } from "./training-step.js";
-
-const optimizers: Record<string, () => GradientTransformation<unknown>> = {
-  sgd: () => sgd({ learningRate: 0.1 }),
-  momentum: () => momentum({ learningRate: 0.05, momentum: 0.9 }),
-  nesterov: () => nesterov({ learningRate: 0.05, momentum: 0.9 }),
-  adagrad: () => adagrad({ learningRate: 0.05 }),
-  rmsprop: () => rmsprop({ learningRate: 0.005 }),
-  adadelta: () => adadelta({ learningRate: 1 }),
-  adam: () => adam({ learningRate: 0.01 }),
-  adamw: () => adamw({ learningRate: 0.01, weightDecay: 0.01 }),
-  adamax: () => adamax({ learningRate: 0.01 }),
-  amsgrad: () => amsgrad({ learningRate: 0.01 }),
-  nadam: () => nadam({ learningRate: 0.01 }),
-  radam: () => radam({ learningRate: 0.01 }),
-  lion: () => lion({ learningRate: 0.001 }),
-};
-
-const extras: Record<string, { regularizers: Regularizer[]; constraints: Constraint[] }> = {
-  plain: { regularizers: [], constraints: [] },
-  l2: { regularizers: [l2(1e-3)], constraints: [] },
-  maxNorm: { regularizers: [], constraints: [maxNorm(1.5)] },
-  "l2+maxNorm": { regularizers: [l2(1e-3)], constraints: [maxNorm(1.5)] },
-};
 
 type MakeStep = (
   optimizer: GradientTransformation<unknown>,
@@ -97,7 +65,7 @@ function bitsOf(params: ParamTree): number[][] {
  */
 function drive(optimizer: GradientTransformation<unknown>, extra: string, kind: string) {
   const pool = new ResidentPool();
-  const { regularizers, constraints } = extras[extra]!;
+  const { regularizers, constraints } = extras[extra]!();
   const step = kinds[kind]!(optimizer, constraints, pool);
   const model = makeModel();
   const initial = model.init(0);
