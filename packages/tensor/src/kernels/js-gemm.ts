@@ -70,6 +70,11 @@ export function createBlockedGemm(blocking: GemmBlocking = DEFAULT_GEMM_BLOCKING
     if (accumulator.length < rowsPerBlock * columnsPerBlock) {
       accumulator = new Float64Array(rowsPerBlock * columnsPerBlock);
     }
+    // Where row i / column j of op(A) / op(B) starts, and the step along the shared dimension.
+    const aRowStride = transposeA ? 1 : k;
+    const aDepthStride = transposeA ? m : 1;
+    const bColumnStride = transposeB ? k : 1;
+    const bDepthStride = transposeB ? 1 : n;
 
     for (let column0 = 0; column0 < n; column0 += columnsPerBlock) {
       const columns = Math.min(columnsPerBlock, n - column0);
@@ -80,8 +85,8 @@ export function createBlockedGemm(blocking: GemmBlocking = DEFAULT_GEMM_BLOCKING
         accumulator.fill(0, 0, paddedRows * paddedColumns);
         for (let depth0 = 0; depth0 < k; depth0 += depthPerBlock) {
           const depth = Math.min(depthPerBlock, k - depth0);
-          packB(transposeB, n, k, b, depth0, depth, column0, columns, paddedColumns, packedB);
-          packA(transposeA, m, k, a, row0, rows, paddedRows, depth0, depth, packedA);
+          packPanels(b, bColumnStride, bDepthStride, column0, columns, paddedColumns, depth0, depth, packedB);
+          packPanels(a, aRowStride, aDepthStride, row0, rows, paddedRows, depth0, depth, packedA);
           multiplyPacked(paddedRows, paddedColumns, depth, packedA, packedB, accumulator);
         }
         storeBlock(n, alpha, beta, accumulator, paddedColumns, row0, rows, column0, columns, c);
@@ -91,63 +96,31 @@ export function createBlockedGemm(blocking: GemmBlocking = DEFAULT_GEMM_BLOCKING
 }
 
 /**
- * Packs `op(B)[depth0 : depth0+depth, column0 : column0+columns]` into panels of 4 columns:
- * element `(p, j)` goes to `packed[(j - j mod 4)·depth + 4p + j mod 4]`, zero-padded to `paddedColumns`.
+ * Packs a `lines × depth` block of an operand into panels of 4 lines, a line being a row of `op(A)` or a
+ * column of `op(B)` (the strides resolve the transpose, so A and B pack alike): element `(l, p)` is
+ * `source[(line0 + l)·lineStride + (depth0 + p)·depthStride]` and goes to
+ * `packed[(l - l mod 4)·depth + 4p + l mod 4]`, zero-padded to `paddedLines`.
  */
-function packB(
-  transposeB: boolean,
-  n: number,
-  k: number,
-  b: NumericArray,
-  depth0: number,
-  depth: number,
-  column0: number,
-  columns: number,
-  paddedColumns: number,
-  packed: Float64Array,
-): void {
-  for (let panel = 0; panel < paddedColumns; panel += TILE) {
-    const base = panel * depth;
-    for (let lane = 0; lane < TILE; lane++) {
-      const column = panel + lane;
-      if (column >= columns) {
-        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = 0;
-      } else if (transposeB) {
-        const source = (column0 + column) * k + depth0;
-        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = b[source + p]!;
-      } else {
-        const source = depth0 * n + column0 + column;
-        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = b[source + p * n]!;
-      }
-    }
-  }
-}
-
-/** Packs `op(A)[row0 : row0+rows, depth0 : depth0+depth]` into panels of 4 rows, like {@link packB}. */
-function packA(
-  transposeA: boolean,
-  m: number,
-  k: number,
-  a: NumericArray,
-  row0: number,
-  rows: number,
-  paddedRows: number,
+function packPanels(
+  source: NumericArray,
+  lineStride: number,
+  depthStride: number,
+  line0: number,
+  lines: number,
+  paddedLines: number,
   depth0: number,
   depth: number,
   packed: Float64Array,
 ): void {
-  for (let panel = 0; panel < paddedRows; panel += TILE) {
+  for (let panel = 0; panel < paddedLines; panel += TILE) {
     const base = panel * depth;
     for (let lane = 0; lane < TILE; lane++) {
-      const row = panel + lane;
-      if (row >= rows) {
+      const line = panel + lane;
+      if (line >= lines) {
         for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = 0;
-      } else if (transposeA) {
-        const source = depth0 * m + row0 + row;
-        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = a[source + p * m]!;
       } else {
-        const source = (row0 + row) * k + depth0;
-        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = a[source + p]!;
+        const start = (line0 + line) * lineStride + depth0 * depthStride;
+        for (let p = 0; p < depth; p++) packed[base + p * TILE + lane] = source[start + p * depthStride]!;
       }
     }
   }
