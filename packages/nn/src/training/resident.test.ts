@@ -60,6 +60,21 @@ function sharedOperands(tree: object): number {
   return count;
 }
 
+/** `model` counting its steps, the steps fed a resident batch, and the resident parameters it was handed. */
+function spyOnOperands(model: Model) {
+  const seen = { sharedInputs: 0, sharedParams: 0, steps: 0 };
+  const spied: Model = {
+    ...model,
+    apply(params, input, options) {
+      seen.steps++;
+      if (isShared((input as Tensor).data)) seen.sharedInputs++;
+      seen.sharedParams += sharedOperands(params);
+      return model.apply(params, input, options);
+    },
+  };
+  return { spied, seen };
+}
+
 function run(resident: boolean, model: Model, options: FitOptions) {
   return fitWithPool(model, model.init(7), data, options, resident ? new ResidentPool() : null);
 }
@@ -100,16 +115,7 @@ describe("fit with resident buffers", () => {
   it("feeds the model resident batches and parameters, and hands callbacks plain copies", () => {
     setThreadCount(1);
     const model = makeModel();
-    const seen = { sharedInputs: 0, sharedParams: 0, steps: 0 };
-    const spied: Model = {
-      ...model,
-      apply(params, input, options) {
-        seen.steps++;
-        if (isShared((input as Tensor).data)) seen.sharedInputs++;
-        seen.sharedParams += sharedOperands(params);
-        return model.apply(params, input, options);
-      },
-    };
+    const { spied, seen } = spyOnOperands(model);
     const options = {
       optimizer: sgd({ learningRate: 0.05 }),
       loss: "softmaxCrossEntropyFromLogits",
@@ -289,16 +295,7 @@ describe("ResidentPool", () => {
   it("is not used when fit runs without one: batches and parameters stay plain", () => {
     useKernels("wasm-simd");
     const model = makeModel();
-    const seen = { sharedInputs: 0, sharedParams: 0, steps: 0 };
-    const spied: Model = {
-      ...model,
-      apply(params, input, options) {
-        seen.steps++;
-        if (isShared((input as Tensor).data)) seen.sharedInputs++;
-        seen.sharedParams += sharedOperands(params);
-        return model.apply(params, input, options);
-      },
-    };
+    const { spied, seen } = spyOnOperands(model);
     const options = {
       optimizer: sgd({ learningRate: 0.05 }),
       loss: "softmaxCrossEntropyFromLogits",
