@@ -8,6 +8,8 @@ import { importSafetensors } from "./import-safetensors.js";
 import {
   conv2dReference,
   linearReference,
+  mlp,
+  mlpTensors,
   randomTensor,
   toChannelsFirst,
   torchSafetensors,
@@ -24,15 +26,6 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
   expect(worst).toBeLessThan(tolerance);
 }
-
-// nn.Sequential(Linear(4, 8), ReLU(), Linear(8, 3)): modules 0 and 2.
-const mlpTensors = {
-  "0.weight": randomTensor(1, [8, 4]),
-  "0.bias": randomTensor(2, [8]),
-  "2.weight": randomTensor(3, [3, 8]),
-  "2.bias": randomTensor(4, [3]),
-};
-const mlp = () => sequential([dense(4, 8), "relu", dense(8, 3)]);
 
 describe("importSafetensors", () => {
   it("maps Linear weight [out, in] to dense weights [in, out]: predictions match x·Wᵀ + b computed by hand", () => {

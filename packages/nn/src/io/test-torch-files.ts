@@ -2,6 +2,7 @@
 // hand in PyTorch's layouts (Linear [out, in], Conv2d [out, in, kh, kw], NCHW), independent of descent's code.
 
 import { Tensor } from "@descent/tensor";
+import { dense, sequential } from "../layers/index.js";
 
 /** Deterministic values in [-1, 1) from a seed (a small LCG): test data without descent's RNG. */
 export function values(seed: number, size: number): Float32Array {
@@ -24,6 +25,17 @@ export function randomTensor(seed: number, shape: number[]): Tensor {
     shape,
   );
 }
+
+/** The state_dict of `nn.Sequential(Linear(4, 8), ReLU(), Linear(8, 3))`: modules 0 and 2. */
+export const mlpTensors = {
+  "0.weight": randomTensor(1, [8, 4]),
+  "0.bias": randomTensor(2, [8]),
+  "2.weight": randomTensor(3, [3, 8]),
+  "2.bias": randomTensor(4, [3]),
+};
+
+/** The descent model {@link mlpTensors} load into. */
+export const mlp = () => sequential([dense(4, 8), "relu", dense(8, 3)]);
 
 /**
  * A safetensors file as `safetensors.torch.save_file` writes one: names sorted as strings, float32 data,

@@ -13,7 +13,7 @@ import { DescentError, Tensor } from "@descent/tensor";
 import { afterAll, describe, expect, it } from "vitest";
 import { importSafetensors as importBytes } from "../io/import-safetensors.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
-import { randomTensor, torchSafetensors, values } from "../io/test-torch-files.js";
+import { mlp, mlpTensors, randomTensor, torchSafetensors, values } from "../io/test-torch-files.js";
 import {
   activation,
   conv2d,
@@ -31,14 +31,6 @@ import { importSafetensors } from "./import-safetensors-file.js";
 
 const folder = mkdtempSync(join(tmpdir(), "descent-interop-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-const mlpTensors = {
-  "0.weight": randomTensor(1, [8, 4]),
-  "0.bias": randomTensor(2, [8]),
-  "2.weight": randomTensor(3, [3, 8]),
-  "2.bias": randomTensor(4, [3]),
-};
-const mlp = () => sequential([dense(4, 8), "relu", dense(8, 3)]);
 
 describe("importSafetensors (node)", () => {
   it("reads the file at a path and gives what the bytes give", () => {
