@@ -204,7 +204,7 @@ export async function initKernels(options: InitKernelsOptions = {}): Promise<Ker
  */
 export function setThreadCount(count: number): void {
   threadCount = validThreadCount("setThreadCount", count);
-  for (const kernels of compiled.values()) kernels.engine.threads = threadCount;
+  // Only the active kernels' engine is alive (activate drops the others); later ones start with threadCount.
   if (active?.engine !== undefined) active.engine.threads = threadCount;
 }
 
