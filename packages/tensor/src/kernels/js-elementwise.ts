@@ -56,12 +56,16 @@ export function binaryRowsByLoops(
       loops.right(out, o, repeatedValue(a, row), data, offsets[row]!, rowLength);
   } else {
     for (let row = 0, o = 0; row < rows; row++, o += rowLength) {
-      // Both repeated: one value for the whole row.
-      loops.right(out, o, repeatedValue(a, row), Float64Array.of(repeatedValue(b, row)), 0, 1);
+      // Both repeated: one value for the whole row, b's value passed in a reused one-element array.
+      repeatedB[0] = repeatedValue(b, row);
+      loops.right(out, o, repeatedValue(a, row), repeatedB, 0, 1);
       out.fill(out[o]!, o + 1, o + rowLength);
     }
   }
 }
+
+/** Scratch of {@link binaryRowsByLoops} for a row where both operands repeat a value (float64: exact). */
+const repeatedB = new Float64Array(1);
 
 /** The value an operand repeats across row `row` (a number, or a `step` 0 operand's value there). */
 function repeatedValue(operand: BinaryOperand, row: number): number {
