@@ -1,4 +1,5 @@
-import { describe, UnsupportedLayerError } from "./errors.js";
+import { describeValue } from "@descent/tensor";
+import { UnsupportedLayerError } from "./errors.js";
 import type { GraphBuilder } from "./graph.js";
 
 /** An activation as a saved activation layer describes it: `{ name, options }` of `@descent/activations`. */
@@ -61,7 +62,7 @@ function numberOption(
     throw new UnsupportedLayerError(
       context.op,
       context.layer,
-      `activation ${description.name} has option ${key} = ${describe(value)}, expected a finite number`,
+      `activation ${description.name} has option ${key} = ${describeValue(value)}, expected a finite number`,
     );
   }
   return value;
@@ -107,7 +108,7 @@ export function lowerActivation(
         throw new UnsupportedLayerError(
           context.op,
           layer,
-          `gelu approximate = ${describe(approximate)}: expected "none" or "tanh"`,
+          `gelu approximate = ${describeValue(approximate)}: expected "none" or "tanh"`,
         );
       }
       if (opset >= 20) return node("Gelu", [input], { approximate: { string: approximate } });

@@ -1,7 +1,6 @@
 import type { Layer, LayerConfig, Model } from "@descent/nn";
 import type { ParamTree } from "@descent/spec";
-import { formatShape, shapesEqual, ValueError } from "@descent/tensor";
-import { describe } from "./errors.js";
+import { describeValue, formatShape, shapesEqual, ValueError } from "@descent/tensor";
 import { FLOAT, GraphBuilder } from "./graph.js";
 import { channelsLast, lowerLayers } from "./layers.js";
 import { onnxType } from "./schema.js";
@@ -66,7 +65,7 @@ function inferInputShape(layers: readonly Layer[]): number[] | undefined {
 function checkName(key: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || value === "") {
-    throw new ValueError(OP, `options.${key} is ${describe(value)}: expected a non-empty string`);
+    throw new ValueError(OP, `options.${key} is ${describeValue(value)}: expected a non-empty string`);
   }
   return value;
 }
@@ -111,7 +110,7 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (typeof params !== "object" || params === null) {
     throw new ValueError(
       OP,
-      `params is ${describe(params)}: pass the tree made by model.init() or trained by fit`,
+      `params is ${describeValue(params)}: pass the tree made by model.init() or trained by fit`,
     );
   }
   if (typeof options !== "object" || options === null) {
@@ -127,14 +126,14 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (irVersion === undefined) {
     throw new ValueError(
       OP,
-      `options.opset is ${describe(options.opset)}: use an opset from 17 to 21 (default 20)`,
+      `options.opset is ${describeValue(options.opset)}: use an opset from 17 to 21 (default 20)`,
     );
   }
   const batch = options.batchSize;
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) {
     throw new ValueError(
       OP,
-      `options.batchSize is ${describe(batch)}: expected a positive integer, or leave it out for a symbolic batch`,
+      `options.batchSize is ${describeValue(batch)}: expected a positive integer, or leave it out for a symbolic batch`,
     );
   }
   const inputShape = options.inputShape ?? inferInputShape(model.layers);
@@ -147,7 +146,7 @@ export function exportOnnx(model: Model, params: ParamTree, options: ExportOnnxO
   if (!Array.isArray(inputShape) || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ValueError(
       OP,
-      `options.inputShape is ${describe(inputShape)}: expected positive integers, the per-sample shape without the batch axis`,
+      `options.inputShape is ${formatShape(inputShape)}: expected positive integers, the per-sample shape without the batch axis`,
     );
   }
   const inputName = checkName("inputName", options.inputName, "input");

@@ -1,8 +1,8 @@
 import type { Layer, LayerConfig } from "@descent/nn";
 import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { formatShape, shapesEqual, sizeOf, ValueError } from "@descent/tensor";
+import { describeValue, formatShape, shapesEqual, sizeOf, ValueError } from "@descent/tensor";
 import { type ActivationDescription, isAxisActivation, lowerActivation } from "./activations.js";
-import { describe, UnsupportedLayerError } from "./errors.js";
+import { UnsupportedLayerError } from "./errors.js";
 import type { GraphBuilder } from "./graph.js";
 
 /**
@@ -104,7 +104,7 @@ function numberConfig(layer: string, config: LayerConfig, key: string, context: 
     throw new UnsupportedLayerError(
       context.op,
       layer,
-      `its config has ${key} = ${describe(value)}, expected a number`,
+      `its config has ${key} = ${describeValue(value)}, expected a number`,
     );
   }
   return value;
@@ -121,7 +121,7 @@ function pairConfig(
     throw new UnsupportedLayerError(
       context.op,
       layer,
-      `its config has ${key} = ${describe(value)}, expected two integers`,
+      `its config has ${key} = ${Array.isArray(value) ? formatShape(value) : describeValue(value)}, expected two integers`,
     );
   }
   return [value[0], value[1]];
@@ -190,7 +190,7 @@ export function lowerLayer(
     throw new UnsupportedLayerError(
       context.op,
       name,
-      `its config is ${describe(config)}, not a layer config`,
+      `its config is ${describeValue(config)}, not a layer config`,
     );
   }
   const outputShape = layer.outputShape(input.shape);
@@ -213,7 +213,7 @@ export function lowerLayer(
         throw new UnsupportedLayerError(
           context.op,
           name,
-          `dense activation ${describe(config.activation)} is not "relu"`,
+          `dense activation ${describeValue(config.activation)} is not "relu"`,
         );
       }
       return { name: y, shape: outputShape, channelsFirst: false };
@@ -341,7 +341,7 @@ export function lowerLayer(
       throw new UnsupportedLayerError(
         context.op,
         name,
-        `layer type ${describe(config.type)} has no ONNX lowering (exportable: ${exportableLayers.join(", ")}); a custom layer needs its own export, or the model must leave it out`,
+        `layer type ${describeValue(config.type)} has no ONNX lowering (exportable: ${exportableLayers.join(", ")}); a custom layer needs its own export, or the model must leave it out`,
       );
   }
 }

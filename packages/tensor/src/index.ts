@@ -6,6 +6,7 @@
  */
 
 export type { DataArray, DType, FloatDType, Shape } from "@descent/spec";
+export { describeValue } from "./core/describe.js";
 export { allocate, assertDType, DEFAULT_DTYPE, dtypeOf, resultDType } from "./core/dtype.js";
 export { DescentError, DTypeError, formatShape, ShapeError, ValueError } from "./core/errors.js";
 export {

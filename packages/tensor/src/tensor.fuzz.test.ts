@@ -287,6 +287,7 @@ f("sizeOf", (args) => any(api.sizeOf)(...args), ["shape"]);
 f("stridesOf", (args) => any(api.stridesOf)(...args), ["shape"]);
 f("shapesEqual", (args) => any(api.shapesEqual)(...args), ["shape"]);
 f("formatShape", (args) => any(api.formatShape)(...args), ["shape"]);
+f("describeValue", (args) => any(api.describeValue)(...args), ["value"]);
 f("assertValidShape", (args) => any(api.assertValidShape)("op", args[0]), ["shape"]);
 f("broadcastShapes", (args) => any(api.broadcastShapes)("op", ...args), ["shape", "broadcast"]);
 f("normalizeAxis", (args) => any(api.normalizeAxis)("op", ...args), ["axis", "rank"]);

@@ -1,7 +1,13 @@
 /**
  * A short description of any value for an error message. Total: it never throws, whatever it is given
- * (objects without a prototype, symbols, cyclic or hostile objects), so building an error cannot fail.
- * Internal: not re-exported from the package.
+ * (objects without a prototype, symbols, BigInts, cyclic or hostile objects), so building an error cannot fail.
+ * Exported for the other descent packages' error messages, so they need no copy of their own.
+ *
+ * @example
+ * ```ts
+ * describeValue(10n); // "10n"
+ * describeValue([4, 4, 1]); // "an array of length 3"
+ * ```
  */
 export function describeValue(value: unknown): string {
   switch (typeof value) {
