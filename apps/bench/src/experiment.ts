@@ -1,4 +1,5 @@
 import type { ReportColumn, ReportPlot, ReportTable } from "@descent/spec";
+import { runAllUnits } from "./shard/units.js";
 
 /** How much work an experiment does: `tiny` for tests (seconds), `quick` for `pnpm bench`, `full` for `--full`. */
 export type Mode = "tiny" | "quick" | "full";
@@ -31,7 +32,7 @@ export interface Experiment<Settings = unknown> {
   readonly settings: { readonly [mode in Mode]: Settings };
   /** Estimated seconds of the whole run per mode on 2 cores; shards are balanced by it (ignored when `units` is set). */
   readonly cost: { readonly [mode in Mode]: number };
-  /** Finer work units, when the experiment is a grid; then `run` must be `runAllUnits(units, …)`. */
+  /** Finer work units, when the experiment is a grid; then `run` is `runAllUnits(units, …)` (`defineExperiment` sets it). */
   readonly units?: ExperimentUnits<Settings>;
   run(settings: Settings, context: ExperimentContext): Promise<ExperimentResult>;
 }
@@ -83,9 +84,19 @@ export interface ExperimentResult extends Finding {
   readonly plots: readonly ReportPlot[];
 }
 
-/** Declares an experiment with its settings type inferred. */
-export function defineExperiment<Settings>(experiment: Experiment<Settings>): Experiment<Settings> {
-  return experiment;
+/**
+ * What {@link defineExperiment} takes: an experiment that runs whole (its own `run`), or one split into `units`,
+ * whose `run` is always `runAllUnits(units, …)` and so is not written out.
+ */
+export type ExperimentDefinition<Settings> =
+  | (Omit<Experiment<Settings>, "units"> & { readonly units?: undefined })
+  | (Omit<Experiment<Settings>, "units" | "run"> & { readonly units: ExperimentUnits<Settings> });
+
+/** Declares an experiment with its settings type inferred; a split one gets `run = runAllUnits(units, …)`. */
+export function defineExperiment<Settings>(experiment: ExperimentDefinition<Settings>): Experiment<Settings> {
+  const { units } = experiment;
+  if (units === undefined) return experiment as Experiment<Settings>;
+  return { ...experiment, units, run: (settings, context) => runAllUnits(units, settings, context) };
 }
 
 /**

@@ -82,7 +82,7 @@ export function assignShards(units: readonly PlannedUnit[], count: number): Plan
  * report uses, so an unsharded run and a merged sharded run combine identical parts), then `combine`.
  *
  * @example
- * export const depth = defineExperiment({ …, units, run: (settings, context) => runAllUnits(units, settings, context) });
+ * const result = await runAllUnits(depthUnits, depth.settings.tiny, context); // what defineExperiment makes `run`
  */
 export async function runAllUnits<Settings, Part>(
   units: ExperimentUnits<Settings, Part>,

@@ -16,7 +16,6 @@ import { momentum } from "@descent/optimizers";
 import type { ReportPlot } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { column, defineExperiment, type ExperimentResult, type ExperimentUnits } from "../../experiment.js";
-import { runAllUnits } from "../../shard/units.js";
 import { firstRows, mnist } from "../shared/datasets.js";
 import { weightGradientNorms } from "../shared/layer-gradients.js";
 import { type DepthRun, describeFinding, label } from "./finding.js";
@@ -253,5 +252,4 @@ export const depth = defineExperiment<DepthSettings>({
   },
   cost: { tiny: 1, quick: 60, full: 400 },
   units: depthUnits,
-  run: (settings, context) => runAllUnits(depthUnits, settings, context),
 });

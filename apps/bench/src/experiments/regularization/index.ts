@@ -3,7 +3,6 @@ import { dense, dropout, evaluate, fit, flattenTree, sequential } from "@descent
 import type { ParamTree } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { column, defineExperiment, type ExperimentResult, type ExperimentUnits } from "../../experiment.js";
-import { runAllUnits } from "../../shard/units.js";
 import { regularizationFinding } from "./finding.js";
 import { type Method, methods, type Strengths } from "./methods.js";
 import { type OverfittingData, overfittingData } from "./setup.js";
@@ -292,5 +291,4 @@ export const regularization = defineExperiment<RegularizationSettings>({
   // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
   cost: { tiny: 1.8, quick: 60, full: 300 },
   units: regularizationUnits,
-  run: (settings, context) => runAllUnits(regularizationUnits, settings, context),
 });
