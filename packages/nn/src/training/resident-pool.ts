@@ -1,6 +1,7 @@
 import type { DType, ParamTree } from "@descent/spec";
 import { Tensor, treeFlatten, treeMap } from "@descent/tensor";
 import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
+import { FreeLists } from "./steps/free-lists.js";
 
 // Why this exists: the WebAssembly GEMMs copy every plain operand into their memory and the result out
 // (≈13% of a dense network's training step). Arrays that live in that memory ("resident", from
@@ -13,13 +14,13 @@ type NumericArray = Float32Array | Float64Array;
 /** The resident arrays of one `fit` call, with free lists by length for arrays it gives back. */
 export class ResidentPool {
   private readonly owned = new Set<Float32Array>();
-  private readonly free = new Map<number, Float32Array[]>();
+  private readonly free = new FreeLists();
 
   /** A float32 array of this pool (contents unspecified), or null for float64 or without resident storage. */
   take(dtype: DType, length: number): Float32Array | null {
     if (dtype !== "float32") return null;
-    const reused = this.free.get(length)?.pop();
-    if (reused !== undefined) return reused;
+    const reused = this.free.take(dtype, length);
+    if (reused !== undefined) return reused as Float32Array;
     const array = residentFloat32(length);
     if (array !== null) this.owned.add(array);
     return array;
@@ -33,12 +34,7 @@ export class ResidentPool {
   /** Takes back an array of this pool for reuse by {@link take}; false (nothing done) for other arrays. */
   give(array: NumericArray): boolean {
     if (!this.owns(array)) return false;
-    let list = this.free.get(array.length);
-    if (list === undefined) {
-      list = [];
-      this.free.set(array.length, list);
-    }
-    if (!list.includes(array)) list.push(array);
+    this.free.give(array);
     return true;
   }
 

@@ -258,6 +258,43 @@ describe("fit with resident buffers", () => {
     releaseResident(first);
     releaseResident(second);
   });
+
+  it("takes no new resident arrays once training runs, with more same-sized parameters than a step frees", () => {
+    setThreadCount(1);
+    // Six 24×24 weights and seven biases of 24: more arrays of one length than a small free list kept.
+    const deep = () =>
+      sequential([
+        dense(features, 24),
+        ...Array.from({ length: 6 }, () => ["relu", dense(24, 24)] as const).flat(),
+        "relu",
+        dense(24, 5),
+      ]);
+    const made = (epochs: number) => {
+      const pool = new ResidentPool();
+      const arrays = new Set<Float32Array>();
+      const take = pool.take.bind(pool);
+      pool.take = (dtype, length) => {
+        const array = take(dtype, length);
+        if (array !== null) arrays.add(array);
+        return array;
+      };
+      fitWithPool(
+        deep(),
+        deep().init(1),
+        data,
+        {
+          optimizer: sgd({ learningRate: 0.01 }),
+          loss: "softmaxCrossEntropyFromLogits",
+          epochs,
+          batchSize: 32,
+        },
+        pool,
+      );
+      return arrays.size;
+    };
+    expect(made(2)).toBeGreaterThan(0);
+    expect(made(6)).toBe(made(2));
+  });
 });
 
 describe("ResidentPool", () => {

@@ -9,15 +9,17 @@ import type { FloatDType } from "@descent/spec";
 /** A float array of either precision. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Free arrays kept per (dtype, length): a few steps' worth, never an unbounded cache. */
-const MAX_FREE_PER_SIZE = 4;
-
 /** A new zero-filled array of `dtype`. */
 export function fresh(dtype: FloatDType, length: number): FloatArray {
   return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
 }
 
-/** Arrays of one dtype and length, ready for reuse (any contents). One per training step, never shared. */
+/**
+ * Arrays by dtype and length, ready for reuse (any contents). Unbounded on purpose: only arrays handed out
+ * earlier come back, and an array is made only when none is free, so a list never holds more than the
+ * arrays of that size a step has in flight. (A cap dropped the surplus of models with more same-sized
+ * parameters than the cap: fresh arrays every step, and for resident ones memory held until `fit` ended.)
+ */
 export class FreeLists {
   private readonly lists = new Map<string, FloatArray[]>();
 
@@ -26,7 +28,7 @@ export class FreeLists {
     return this.lists.get(`${dtype}:${length}`)?.pop();
   }
 
-  /** Keeps `array` for a later {@link take} (at most a few per size; giving one twice keeps it once). */
+  /** Keeps `array` for a later {@link take} (giving one twice keeps it once). */
   give(array: FloatArray): void {
     const name = `${array.BYTES_PER_ELEMENT === 8 ? "float64" : "float32"}:${array.length}`;
     let list = this.lists.get(name);
@@ -34,6 +36,11 @@ export class FreeLists {
       list = [];
       this.lists.set(name, list);
     }
-    if (list.length < MAX_FREE_PER_SIZE && !list.includes(array)) list.push(array);
+    if (!list.includes(array)) list.push(array);
+  }
+
+  /** Forgets every free array. */
+  clear(): void {
+    this.lists.clear();
   }
 }
