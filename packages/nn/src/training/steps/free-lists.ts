@@ -9,11 +9,6 @@ import type { FloatDType } from "@descent/spec";
 /** A float array of either precision. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** A new zero-filled array of `dtype`. */
-export function fresh(dtype: FloatDType, length: number): FloatArray {
-  return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
-}
-
 /**
  * Arrays by dtype and length, ready for reuse (any contents). Unbounded on purpose: only arrays handed out
  * earlier come back, and an array is made only when none is free, so a list never holds more than the

@@ -1,7 +1,7 @@
 import type { FloatDType, ParamTree } from "@descent/spec";
-import { treeFlatten } from "@descent/tensor";
+import { allocate, treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
-import { type FloatArray, FreeLists, fresh } from "./free-lists.js";
+import { type FloatArray, FreeLists } from "./free-lists.js";
 
 /**
  * The arrays a fused step hands the model for its parameter gradients (`ApplyOptions.allocateGradient`):
@@ -21,7 +21,7 @@ export class GradientArrays {
     const array =
       (this.resident ? this.pool?.take(dtype, length) : null) ??
       this.free.take(dtype, length) ??
-      fresh(dtype, length);
+      allocate(dtype, length);
     this.handedOut.add(array);
     return array;
   };

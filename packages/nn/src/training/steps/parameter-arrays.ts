@@ -1,7 +1,7 @@
 import type { FloatDType, ParamTree } from "@descent/spec";
-import { treeFlatten } from "@descent/tensor";
+import { allocate, treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
-import { type FloatArray, FreeLists, fresh } from "./free-lists.js";
+import { type FloatArray, FreeLists } from "./free-lists.js";
 
 /**
  * The parameter arrays of one fused step: new parameters are written into arrays of parameters the step
@@ -20,7 +20,7 @@ export class ParameterArrays {
 
   /** The allocator for the optimizer's fused step (`FusedStepOptions.allocate`). */
   readonly allocate = (dtype: FloatDType, length: number): FloatArray =>
-    this.free.take(dtype, length) ?? this.pool?.take(dtype, length) ?? fresh(dtype, length);
+    this.free.take(dtype, length) ?? this.pool?.take(dtype, length) ?? allocate(dtype, length);
 
   /** Records a tree whose arrays all came from {@link allocate}. */
   adopt(params: ParamTree): void {
