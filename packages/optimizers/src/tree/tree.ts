@@ -5,7 +5,9 @@ import {
   Tensor,
   treeFlatten,
   treeLeavesLike,
+  treeMap,
   treeUnflatten,
+  treeZip,
   ValueError,
 } from "@descent/tensor";
 import { rejectUnknownOptions, requireFinite, requireFunction } from "../core/validate.js";
@@ -36,12 +38,8 @@ export function mapTree<Leaf>(
   tree: ParamTree,
   fn: (tensor: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
-  const { structure, paths, leaves } = treeFlatten(tree, { op: "mapTree" });
   requireFunction("mapTree", "fn", fn, "(tensor, path) => value");
-  return treeUnflatten(
-    structure,
-    leaves.map((leaf, k) => fn(leaf, paths[k]!)),
-  );
+  return treeMap(tree, fn, { op: "mapTree" });
 }
 
 /**
@@ -58,13 +56,8 @@ export function zipTrees<Leaf>(
   b: ParamTree,
   fn: (a: TensorLike, b: TensorLike, path: TreePath) => Leaf,
 ): TreeOf<Leaf> {
-  const flat = treeFlatten(a, { op: "zipTrees", name: "first tree" });
   requireFunction("zipTrees", "fn", fn, "(a, b, path) => value");
-  const other = treeLeavesLike(flat, b, { op: "zipTrees", names: ["first tree", "second tree"] });
-  return treeUnflatten(
-    flat.structure,
-    flat.leaves.map((leaf, k) => fn(leaf, other[k]!, flat.paths[k]!)),
-  );
+  return treeZip(a, b, fn, { op: "zipTrees" });
 }
 
 /**
