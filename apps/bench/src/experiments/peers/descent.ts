@@ -1,70 +1,133 @@
 import {
   checkpoint,
+  conv2d,
   dense,
   evaluate,
   type FitOptions,
   fit,
+  flatten,
   type Model,
+  maxPool2d,
   sequential,
   type TrainingCheckpoint,
 } from "@descent/nn";
-import { sgd } from "@descent/optimizers";
+import { adam, sgd } from "@descent/optimizers";
 import type { Dataset, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import { add, createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
 import { perCallSeconds } from "../shared/measure.js";
-import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
+import type { InitialWeights, LayerWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
-/** The compared network: `inputs → dense(hidden) → relu → dense(classes)` (logits). */
+/** The compared MLP: `inputs → dense(hidden) → relu → dense(classes)` (logits). */
 export function peerModel(inputSize: number, hiddenSize: number, classes: number): Model {
   return sequential([dense(inputSize, hiddenSize), "relu", dense(hiddenSize, classes)]);
 }
 
-function leaf(tree: ParamTree, layer: string, name: string): Float32Array {
-  const tensor = (tree[layer] as ParamTree)[name] as TensorLike;
-  return Float32Array.from(tensor.data);
-}
-
-/** The parameters of {@link peerModel} as plain arrays, to start every library from the same point. */
-export function initialWeights(params: ParamTree, hiddenSize: number, classes: number): InitialWeights {
+/** The MLP workload of `settings`: 784-hidden-10, SGD. */
+export function mlpWorkload(settings: PeersSettings, inputSize = 784): PeerWorkload {
   return {
-    hiddenSize,
-    classes,
-    hiddenWeights: leaf(params, "dense_1", "weights"),
-    hiddenBias: leaf(params, "dense_1", "bias"),
-    outputWeights: leaf(params, "dense_2", "weights"),
-    outputBias: leaf(params, "dense_2", "bias"),
+    id: "mlp",
+    name: `${inputSize}-${settings.hiddenSize}-10 MLP`,
+    inputShape: [inputSize],
+    classes: 10,
+    batchSize: settings.batchSize,
+    optimizer: { name: "sgd", learningRate: settings.learningRate },
   };
 }
 
-/**
- * How every descent run of `peers` trains the MLP: mini-batch SGD on softmax cross-entropy, shuffled by `seed`.
- *
- * @example fit(model, params, train, { ...peerFitOptions(settings, seed), epochs: 5 })
- */
-export function peerFitOptions(settings: PeersSettings, seed: number): FitOptions {
+/** The CNN workload of `settings`: 28×28×1 NHWC images, Adam. */
+export function cnnWorkload(settings: PeersSettings): PeerWorkload {
   return {
-    optimizer: sgd({ learningRate: settings.learningRate }),
+    id: "cnn",
+    name: "CNN (conv3×3·32, pool 2, conv3×3·64, pool 2, dense 128, dense 10)",
+    inputShape: [28, 28, 1],
+    classes: 10,
+    batchSize: settings.cnn.batchSize,
+    optimizer: { name: "adam", learningRate: settings.cnn.learningRate },
+  };
+}
+
+/** The NHWC map the CNN flattens before its first dense layer: 28 → 26 → 13 → 11 → 5. */
+export const CNN_FLATTEN_HWC = [5, 5, 64] as const;
+
+/**
+ * The compared CNN, "valid" padding: `[n, 28, 28, 1] → conv3×3·32 → relu → maxPool 2 → conv3×3·64 → relu →
+ * maxPool 2 → flatten ([n, 5·5·64]) → dense 128 → relu → dense classes` (logits).
+ */
+export function cnnModel(classes: number): Model {
+  const [height, width, channels] = CNN_FLATTEN_HWC;
+  return sequential([
+    conv2d(1, 32, 3),
+    "relu",
+    maxPool2d(2),
+    conv2d(32, 64, 3),
+    "relu",
+    maxPool2d(2),
+    flatten(),
+    dense(height * width * channels, 128),
+    "relu",
+    dense(128, classes),
+  ]);
+}
+
+/**
+ * The parameters of `model` as plain arrays, layer by layer, to start every library from the same point;
+ * `flattenHwc` marks the first dense layer after a convolution (it reads a flattened NHWC map).
+ */
+export function initialWeights(
+  model: Model,
+  params: ParamTree,
+  flattenHwc?: readonly [number, number, number],
+): InitialWeights {
+  const layers: LayerWeights[] = [];
+  for (const name of model.layerNames) {
+    const entry = params[name] as ParamTree | undefined;
+    if (entry === undefined) continue;
+    const weights = entry.weights as TensorLike;
+    const kind = weights.shape.length === 4 ? "conv" : "dense";
+    const afterConvolution = kind === "dense" && layers.at(-1)?.kind === "conv";
+    layers.push({
+      kind,
+      weights: Float32Array.from(weights.data),
+      weightShape: [...weights.shape],
+      bias: Float32Array.from((entry.bias as TensorLike).data),
+      ...(afterConvolution && flattenHwc !== undefined ? { flattenHwc } : {}),
+    });
+  }
+  return { layers };
+}
+
+/**
+ * How every descent run of `peers` trains a workload: mini-batch SGD or Adam (default betas and ε) on softmax
+ * cross-entropy, shuffled by `seed`.
+ *
+ * @example fit(model, params, train, { ...peerFitOptions(mlpWorkload(settings), seed), epochs: 5 })
+ */
+export function peerFitOptions(workload: PeerWorkload, seed: number): FitOptions {
+  const { name, learningRate } = workload.optimizer;
+  return {
+    optimizer: name === "sgd" ? sgd({ learningRate }) : adam({ learningRate }),
     loss: "softmaxCrossEntropyFromLogits",
     mode: "mini-batch",
-    batchSize: settings.batchSize,
+    batchSize: workload.batchSize,
     shuffle: true,
     seed,
   };
 }
 
 /**
- * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD, its own seeded shuffling, which draws
+ * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD or Adam, its own seeded shuffling, which draws
  * the same order of rows as the shared one: `permutation(createRandom(seed).fork(), n)` per epoch), paused
  * after each epoch with a checkpoint and resumed for the next (`resume`, bit-identical to one long run);
  * then `matmul` on the active kernels for the GEMM columns, and `add` for the per-op overhead columns.
  *
- * @example const trainer = await descentTrainer(model, params, train, test, settings, seed);
+ * @example const trainer = await descentTrainer(model, params, train, test, mlpWorkload(settings), settings, seed);
  */
 export async function descentTrainer(
   model: Model,
   initial: ParamTree,
   train: Dataset,
   test: Dataset,
+  workload: PeerWorkload,
   settings: PeersSettings,
   seed: number,
 ): Promise<PeerTrainer> {
@@ -73,11 +136,12 @@ export async function descentTrainer(
   let resume: TrainingCheckpoint | undefined;
   // The checkpoint taken at an epoch's last step still counts that epoch as in progress: count them here.
   let epochsDone = 0;
-  const stepsPerEpoch = Math.ceil(train.inputs.shape[0]! / settings.batchSize);
+  const samplesPerEpoch = train.inputs.shape[0]!;
+  const stepsPerEpoch = Math.ceil(samplesPerEpoch / workload.batchSize);
   const trainEpoch = () => {
     const started = performance.now();
     const result = fit(model, params, train, {
-      ...peerFitOptions(settings, seed),
+      ...peerFitOptions(workload, seed),
       epochs: ++epochsDone,
       resume,
       callbacks: [
@@ -97,6 +161,7 @@ export async function descentTrainer(
     epochsDone = 0;
   };
   return {
+    samplesPerEpoch,
     backend() {
       const info = kernelInfo();
       return `${info.name}, ${info.threads} thread${info.threads === 1 ? "" : "s"}`;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadFashionMnist } from "@descent/data/node";
 import { fit } from "@descent/nn";
 import { median } from "../shared/measure.js";
-import { peerFitOptions, peerModel } from "./descent.js";
+import { mlpWorkload, peerFitOptions, peerModel } from "./descent.js";
 import type { PeersSettings } from "./types.js";
 
 const TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
@@ -31,7 +31,7 @@ export function fashionEpoch(directory: string, settings: PeersSettings, seed: n
   const epochSeconds: number[] = [];
   let last = performance.now();
   fit(model, model.init(seed), train, {
-    ...peerFitOptions(settings, seed),
+    ...peerFitOptions(mlpWorkload(settings, train.inputs.shape[1]!), seed),
     epochs: settings.fashionEpochs,
     callbacks: [
       {

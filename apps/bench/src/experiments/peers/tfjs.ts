@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
 import { perCallSeconds } from "../shared/measure.js";
-import type { InitialWeights, PeersSettings, PeerTrainer } from "./types.js";
+import type { InitialWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
 type TfTensor = import("@tensorflow/tfjs").Tensor;
@@ -47,25 +47,42 @@ export async function tfjsWithBackend(backend: TfBackend): Promise<Tf> {
   return tf;
 }
 
-function buildModel(tf: Tf, inputSize: number, weights: InitialWeights) {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [inputSize], units: weights.hiddenSize, activation: "relu" }),
-      tf.layers.dense({ units: weights.classes }),
-    ],
+/** `workload`'s model in TensorFlow.js layers, with the shared initial weights set layer by layer. */
+function buildModel(tf: Tf, workload: PeerWorkload, initial: InitialWeights) {
+  const outputs = initial.layers.map((layer) => layer.weightShape.at(-1)!);
+  const layers =
+    workload.id === "mlp"
+      ? [
+          tf.layers.dense({ inputShape: [...workload.inputShape], units: outputs[0]!, activation: "relu" }),
+          tf.layers.dense({ units: outputs[1]! }),
+        ]
+      : [
+          tf.layers.conv2d({
+            inputShape: [...workload.inputShape],
+            filters: outputs[0]!,
+            kernelSize: initial.layers[0]!.weightShape[0]!,
+            padding: "valid",
+            activation: "relu",
+          }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({
+            filters: outputs[1]!,
+            kernelSize: initial.layers[1]!.weightShape[0]!,
+            padding: "valid",
+            activation: "relu",
+          }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: outputs[2]!, activation: "relu" }),
+          tf.layers.dense({ units: outputs[3]! }),
+        ];
+  const model = tf.sequential({ layers });
+  // descent's [in, out] dense and [kh, kw, in, out] conv weights are TensorFlow's layouts, and both flatten NHWC.
+  const parameterised = model.layers.filter((layer) => layer.getWeights().length > 0);
+  parameterised.forEach((layer, index) => {
+    const { weights, weightShape, bias } = initial.layers[index]!;
+    layer.setWeights([tf.tensor(weights, [...weightShape]), tf.tensor1d(bias)]);
   });
-  const [first, second] = model.layers as [
-    import("@tensorflow/tfjs").layers.Layer,
-    import("@tensorflow/tfjs").layers.Layer,
-  ];
-  first.setWeights([
-    tf.tensor2d(weights.hiddenWeights, [inputSize, weights.hiddenSize]),
-    tf.tensor1d(weights.hiddenBias),
-  ]);
-  second.setWeights([
-    tf.tensor2d(weights.outputWeights, [weights.hiddenSize, weights.classes]),
-    tf.tensor1d(weights.outputBias),
-  ]);
   return model;
 }
 
@@ -73,82 +90,75 @@ function labelsOf(dataset: Dataset): Int32Array {
   return Int32Array.from(dataset.targets.data);
 }
 
-/** The current weights of `model` as plain arrays (the state a new model continues from: SGD keeps none). */
-function weightsOf(model: import("@tensorflow/tfjs").LayersModel, previous: InitialWeights): InitialWeights {
-  const [hiddenWeights, hiddenBias, outputWeights, outputBias] = model
-    .getWeights()
-    .map((weight) => Float32Array.from(weight.dataSync()));
-  return {
-    ...previous,
-    hiddenWeights: hiddenWeights!,
-    hiddenBias: hiddenBias!,
-    outputWeights: outputWeights!,
-    outputBias: outputBias!,
-  };
-}
-
 /**
  * TensorFlow.js on `backend` as a peer: Keras-style `model.fit`, one call per epoch over the epoch's rows
  * gathered in the shared order (`tf.gather`, timed, as descent's gather is), then `tf.matMul` for the GEMM
- * columns and `tf.add` for the per-op overhead columns. The backend is global in TensorFlow.js, so between
- * its turns the trainer keeps its weights as plain arrays and rebuilds the model on its backend before the
- * next timed epoch (untimed).
+ * columns and `tf.add` for the per-op overhead columns. The model and its optimizer (Adam keeps moments) live
+ * on the trainer's backend from one epoch to the next; the backend is global in TensorFlow.js, so each turn
+ * activates it first (untimed). `samplesPerEpoch` below the training set's rows trains only the first rows of
+ * each epoch's order (a slow backend on a costly workload).
  *
- * @example const trainer = await tfjsTrainer("wasm", train, test, weights, settings, seed);
+ * @example const trainer = await tfjsTrainer("wasm", mlpWorkload(settings), train, test, weights, settings, seed);
  */
 export async function tfjsTrainer(
   backend: TfBackend,
+  workload: PeerWorkload,
   train: Dataset,
   test: Dataset,
   initial: InitialWeights,
   settings: PeersSettings,
   seed: number,
+  samplesPerEpoch = train.inputs.shape[0]!,
 ): Promise<PeerTrainer> {
   let tf = await tfjsWithBackend(backend);
-  let weights = initial;
   const count = train.inputs.shape[0]!;
-  const inputSize = train.inputs.shape[1]!;
+  const shape = (rows: number) => [rows, ...workload.inputShape];
   // Made once on this trainer's backend; tensors stay on the backend that made them while others run.
-  const inputs = tf.tensor2d(train.inputs.data as Float32Array, [count, inputSize]);
-  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsOf(train), "int32"), initial.classes).toFloat());
+  const inputs = tf.tensor(train.inputs.data as Float32Array, shape(count));
+  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsOf(train), "int32"), workload.classes).toFloat());
+  let model: import("@tensorflow/tfjs").LayersModel | undefined;
+  let optimizer: import("@tensorflow/tfjs").Optimizer | undefined;
+  const restart = async () => {
+    tf = await tfjsWithBackend(backend);
+    model?.dispose();
+    optimizer?.dispose();
+    model = buildModel(tf, workload, initial);
+    const { name, learningRate } = workload.optimizer;
+    // Adam with PyTorch's and descent's ε (TensorFlow.js defaults to 1e-7).
+    optimizer = name === "sgd" ? tf.train.sgd(learningRate) : tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+    model.compile({
+      optimizer,
+      loss: (targets: TfTensor, logits: TfTensor) => tf.losses.softmaxCrossEntropy(targets, logits),
+    });
+  };
+  await restart();
 
   const trainEpoch = async (order: Int32Array) => {
     tf = await tfjsWithBackend(backend);
-    const model = buildModel(tf, inputSize, weights);
-    model.compile({
-      optimizer: tf.train.sgd(settings.learningRate),
-      loss: (targets: TfTensor, logits: TfTensor) => tf.losses.softmaxCrossEntropy(targets, logits),
-    });
     const started = performance.now();
-    const indices = tf.tensor1d(order, "int32");
+    const indices = tf.tensor1d(order.subarray(0, samplesPerEpoch), "int32");
     const x = tf.gather(inputs, indices);
     const y = tf.gather(targets, indices);
-    await model.fit(x, y, { epochs: 1, batchSize: settings.batchSize, shuffle: false, verbose: 0 });
+    await model!.fit(x, y, { epochs: 1, batchSize: workload.batchSize, shuffle: false, verbose: 0 });
     tf.dispose([indices, x, y]);
-    const seconds = (performance.now() - started) / 1000;
-    weights = weightsOf(model, weights);
-    model.dispose();
-    return seconds;
+    return (performance.now() - started) / 1000;
   };
 
   return {
+    samplesPerEpoch,
     backend: () => backend,
-    async restart() {
-      weights = initial;
-    },
+    restart,
     epoch: trainEpoch,
     async testAccuracy() {
       tf = await tfjsWithBackend(backend);
-      const model = buildModel(tf, inputSize, weights);
       const testCount = test.inputs.shape[0]!;
-      const testInputs = tf.tensor2d(test.inputs.data as Float32Array, [testCount, inputSize]);
-      const predicted = tf.tidy(() => (model.predict(testInputs) as TfTensor).argMax(1));
+      const testInputs = tf.tensor(test.inputs.data as Float32Array, shape(testCount));
+      const predicted = tf.tidy(() => (model!.predict(testInputs, { batchSize: 256 }) as TfTensor).argMax(1));
       const classes = predicted.dataSync();
       const labels = labelsOf(test);
       let correct = 0;
       for (let i = 0; i < testCount; i++) if (classes[i] === labels[i]) correct++;
       tf.dispose([testInputs, predicted]);
-      model.dispose();
       return correct / testCount;
     },
     async gemm(size) {
@@ -187,6 +197,8 @@ export async function tfjsTrainer(
       return seconds * 1e6;
     },
     dispose() {
+      model?.dispose();
+      optimizer?.dispose();
       tf.dispose([inputs, targets]);
     },
   };

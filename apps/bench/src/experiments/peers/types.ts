@@ -30,28 +30,71 @@ export interface PeersSettings {
   readonly gemmBudgetSeconds: number;
   /** Full Fashion-MNIST epochs descent trains for the epoch-time target (0: not measured). */
   readonly fashionEpochs: number;
+  /** The CNN workload (its own, much smaller, row counts). */
+  readonly cnn: CnnSettings;
   /** Shapes of the per-op overhead runs: an element-wise add of two such tensors, its result read back. */
   readonly overheadShapes: readonly (readonly number[])[];
   /** Seconds of timed batches per library and shape (see `perCallSeconds`). */
   readonly overheadBudgetSeconds: number;
 }
 
-/** The initial parameters every library starts from (descent's Glorot-uniform draw, zero biases). */
+/**
+ * The CNN workload's settings: it trains far fewer rows than the MLP (its steps cost ~100× more), and
+ * the slowest peer (TensorFlow.js's pure-JavaScript `cpu` backend, about one sample per second) only the first
+ * `slowPeerCount` rows of each epoch's order, so that a run ends in minutes; samples/s stays comparable (each
+ * row divides by its own count).
+ */
+export interface CnnSettings {
+  readonly trainCount: number;
+  readonly testCount: number;
+  /** Rows of each epoch a slow peer (tfjs-cpu) trains, and test digits it is tested on. */
+  readonly slowPeerCount: number;
+  readonly epochs: number;
+  readonly warmUpEpochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+}
+
+/** One parameterised layer's initial values, in descent's layouts (row-major). */
+export interface LayerWeights {
+  /** `dense`: weights `[in, out]`; `conv`: weights `[kh, kw, in, out]` (TensorFlow's layout too). */
+  readonly kind: "dense" | "conv";
+  readonly weights: Float32Array;
+  readonly weightShape: readonly number[];
+  readonly bias: Float32Array;
+  /**
+   * For the dense layer right after a flatten of an NHWC map: the map's `[height, width, channels]`, the
+   * order its rows follow (a library that flattens NCHW permutes them).
+   */
+  readonly flattenHwc?: readonly [number, number, number];
+}
+
+/** The initial parameters every library starts from (descent's draw), layer by layer in model order. */
 export interface InitialWeights {
-  readonly hiddenSize: number;
+  readonly layers: readonly LayerWeights[];
+}
+
+/**
+ * A model the libraries train: `mlp` (784-128-10, SGD) or `cnn` (conv·32, pool, conv·64, pool, dense 128,
+ * dense 10, Adam), on inputs of `inputShape` per sample, softmax cross-entropy from logits.
+ */
+export interface PeerWorkload {
+  readonly id: "mlp" | "cnn";
+  /** For tables and findings, e.g. `784-128-10 MLP`. */
+  readonly name: string;
+  /** One sample's shape: `[784]` or `[28, 28, 1]` (NHWC). */
+  readonly inputShape: readonly number[];
   readonly classes: number;
-  /** `[inputs, hiddenSize]` row-major. */
-  readonly hiddenWeights: Float32Array;
-  readonly hiddenBias: Float32Array;
-  /** `[hiddenSize, classes]` row-major. */
-  readonly outputWeights: Float32Array;
-  readonly outputBias: Float32Array;
+  readonly batchSize: number;
+  readonly optimizer: { readonly name: "sgd" | "adam"; readonly learningRate: number };
 }
 
 /** What one library measured. */
 export interface PeerRun {
   /** The kernels / backend that ran (e.g. `wasm-simd, 2 threads` or `wasm`). */
   readonly backend: string;
+  /** Rows trained per epoch (all of the epoch's order, or a slow peer's first rows). */
+  readonly samplesPerEpoch: number;
   /** Seconds of every timed epoch, in the order they ran (all repetitions). */
   readonly epochSeconds: readonly number[];
   /** Test accuracy at the end of each training (one per repetition). */
@@ -75,14 +118,19 @@ export interface PeerTrainer {
   epoch(order: Int32Array): Promise<number>;
   /** Accuracy of the current weights on the test set. */
   testAccuracy(): Promise<number>;
-  /** Square `size` × `size` operands made (untimed) and a product of them to time, taking turns with the others. */
-  gemm(size: number): Promise<GemmTurn>;
+  /**
+   * Square `size` × `size` operands made (untimed) and a product of them to time, taking turns with the others;
+   * or, for a library in another process that cannot take in-process turns, its own median GFLOP/s.
+   */
+  gemm(size: number, runs: number, budgetSeconds: number): Promise<GemmTurn | GemmMeasured>;
   /**
    * Median microseconds of `a + b` on two float32 tensors of `shape` made beforehand, the result read back
    * into JavaScript (and freed, where the library asks for that): the cost of one small op.
    */
   addMicroseconds(shape: readonly number[]): Promise<number>;
-  /** Frees what the library holds. */
+  /** Rows it trains of each epoch's order. */
+  readonly samplesPerEpoch: number;
+  /** Frees what the library holds (a child process ends). */
   dispose(): void;
 }
 
@@ -93,4 +141,9 @@ export interface PeerTrainer {
 export interface GemmTurn extends Turn {
   /** Frees the operands (where the library asks for that). */
   dispose(): void;
+}
+
+/** A GEMM speed a library in another process measured by itself (median of its runs). */
+export interface GemmMeasured {
+  readonly gflops: number;
 }
