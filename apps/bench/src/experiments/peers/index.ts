@@ -109,7 +109,7 @@ export const peers = defineExperiment<PeersSettings>({
       gemmMaxRuns: 3,
       gemmBudgetSeconds: 0.05,
       fashionEpochs: 0,
-      cnn: { ...cnnCommon, trainCount: 64, testCount: 32, slowPeerCount: 2, epochs: 1, warmUpEpochs: 1 },
+      cnn: { ...cnnCommon, trainCount: 64, testCount: 32, slowPeerCount: 1, epochs: 1, warmUpEpochs: 0 },
       overheadShapes: [[1], [64, 10]],
       overheadBudgetSeconds: 0.01,
     },
@@ -124,7 +124,7 @@ export const peers = defineExperiment<PeersSettings>({
       gemmMaxRuns: 25,
       gemmBudgetSeconds: 1.5,
       fashionEpochs: 3,
-      cnn: { ...cnnCommon, trainCount: 1024, testCount: 500, slowPeerCount: 16, epochs: 2, warmUpEpochs: 1 },
+      cnn: { ...cnnCommon, trainCount: 1024, testCount: 500, slowPeerCount: 8, epochs: 2, warmUpEpochs: 1 },
       overheadShapes: [[1], [64, 10], [64, 128], [256, 1024]],
       overheadBudgetSeconds: 0.25,
     },
@@ -144,8 +144,9 @@ export const peers = defineExperiment<PeersSettings>({
       overheadBudgetSeconds: 1,
     },
   },
-  // Estimated seconds on 2 cores (tiny: measured; quick and full: estimates), for balancing --shard.
-  cost: { tiny: 12, quick: 170, full: 700 },
+  // Estimated seconds on 2 cores, for balancing --shard. tiny: measured without torch (as in CI; ~10 s with
+  // it, its start-up twice); quick: measured with torch (tfjs-cpu's MLP epochs are half of it); full: estimate.
+  cost: { tiny: 6, quick: 240, full: 900 },
   async run(settings, context) {
     const seed = context.seed;
     const torch = await findTorchPython();

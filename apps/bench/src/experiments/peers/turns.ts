@@ -63,6 +63,8 @@ export async function measureInTurns(
   progress: (fraction: number, label: string) => void,
 ): Promise<Outcome[]> {
   const started: { contender: Contender; trainer: PeerTrainer | null; failure?: string }[] = [];
+  const failureOf = (error: unknown) =>
+    error instanceof PeerUnavailable ? error.message : `${plan.failurePrefix}: ${messageOf(error)}`;
   for (const contender of contenders) {
     let trainer: PeerTrainer | undefined;
     try {
@@ -75,12 +77,10 @@ export async function measureInTurns(
       started.push({ contender, trainer });
     } catch (error) {
       trainer?.dispose();
-      const failure =
-        error instanceof PeerUnavailable ? error.message : `${plan.failurePrefix}: ${messageOf(error)}`;
-      started.push({ contender, trainer: null, failure });
+      started.push({ contender, trainer: null, failure: failureOf(error) });
     }
   }
-  const running = started.filter((entry) => entry.trainer !== null);
+  let running = started.filter((entry) => entry.trainer !== null);
   const epochSeconds = new Map(running.map((entry) => [entry, [] as number[]]));
   const accuracies = new Map(running.map((entry) => [entry, [] as number[]]));
   const gemm = new Map(running.map((entry) => [entry, [] as number[]]));
@@ -97,9 +97,17 @@ export async function measureInTurns(
     for (let epoch = 0; epoch < plan.epochs; epoch++) {
       const order = permutation(shuffler, plan.count);
       for (const entry of running) {
-        epochSeconds.get(entry)!.push(await entry.trainer!.epoch(order));
+        try {
+          epochSeconds.get(entry)!.push(await entry.trainer!.epoch(order));
+        } catch (error) {
+          // Without warm-up epochs a library that cannot train fails here: reported like a failed start.
+          entry.trainer!.dispose();
+          entry.trainer = null;
+          entry.failure = failureOf(error);
+        }
         advance(entry.contender.label);
       }
+      running = running.filter((entry) => entry.trainer !== null);
     }
     for (const entry of running) accuracies.get(entry)!.push(await entry.trainer!.testAccuracy());
   }
