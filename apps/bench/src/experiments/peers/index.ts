@@ -1,4 +1,5 @@
-import type { Dataset, ReportPlot } from "@descent/spec";
+import type { Model } from "@descent/nn";
+import type { Dataset, ParamTree, ReportPlot } from "@descent/spec";
 import { initKernels, kernelInfo, Tensor } from "@descent/tensor";
 import { column, defineExperiment } from "../../experiment.js";
 import { firstRows, mnist } from "../shared/datasets.js";
@@ -38,8 +39,8 @@ function withSampleShape(dataset: Dataset, sampleShape: readonly number[]): Data
 function contenders(
   workload: PeerWorkload,
   data: { readonly train: Dataset; readonly test: Dataset },
-  descentModel: import("@descent/nn").Model,
-  params: import("@descent/spec").ParamTree,
+  descentModel: Model,
+  params: ParamTree,
   weights: InitialWeights,
   settings: PeersSettings,
   torch: TorchPython,
@@ -145,8 +146,8 @@ export const peers = defineExperiment<PeersSettings>({
     },
   },
   // Estimated seconds on 2 cores, for balancing --shard. tiny: measured without torch (as in CI; ~10 s with
-  // it, its start-up twice); quick: measured with torch (tfjs-cpu's MLP epochs are half of it); full: estimate.
-  cost: { tiny: 6, quick: 240, full: 900 },
+  // it, its start-up twice); quick: measured with torch (170 s; tfjs-cpu's MLP epochs take half); full: estimate.
+  cost: { tiny: 6, quick: 180, full: 900 },
   async run(settings, context) {
     const seed = context.seed;
     const torch = await findTorchPython();
