@@ -124,6 +124,15 @@ describe("the PyTorch peer", () => {
     expect(TORCH_NOT_INSTALLED).toMatch(/^not installed: apt-get install python3-torch/);
   });
 
+  it("rejects, naming the exit, when the python it was given cannot start (no crash of the bench)", async () => {
+    const { train, test } = mnist(64, 32, SEED);
+    const model = peerModel(784, 8, 10);
+    const weights = initialWeights(model, model.init(SEED));
+    await expect(
+      torchTrainer("/nonexistent/python3", mlpWorkload(settings), train, test, weights, settings, 1),
+    ).rejects.toThrow(/^torch peer exited/);
+  });
+
   if ("python" in found) {
     it(`trains the MLP like descent: the same weights after one SGD epoch (${found.python})`, async () => {
       const { train, test } = mnist(512, 256, SEED);

@@ -146,6 +146,10 @@ export async function torchTrainer(
   child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
+  // A python that vanished since findTorchPython: the error ends stdout, and the next read reports it.
+  child.on("error", (error) => {
+    stderr += `${error.message}\n`;
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const failed = (why: string) => new Error(`torch peer ${why}${stderr.trim() ? `: ${stderr.trim()}` : ""}`);
   const next = async (): Promise<Record<string, unknown>> => {
