@@ -4,6 +4,7 @@ import { batchSize } from "./batch-size.js";
 import { complexity } from "./complexity/index.js";
 import { depth } from "./depth/index.js";
 import { domains } from "./domains/index.js";
+import { fashionFull } from "./fashion-full/index.js";
 import { gdVariants } from "./gd-variants.js";
 import { history } from "./history.js";
 import { learningRate } from "./learning-rate/index.js";
@@ -26,6 +27,7 @@ export const experiments: readonly Experiment<unknown>[] = [
   regularization,
   misconceptions,
   peers,
+  fashionFull,
 ];
 
 /** The ids accepted by `--only`. */
