@@ -71,6 +71,21 @@ describe("conv2d (NHWC, im2col + GEMM)", () => {
     ).toBe(true);
   });
 
+  it("matches the definition when a window row is a long contiguous run (many channels, same padding)", () => {
+    // kw·channels = 3·24 = 72 values per window row: the bulk-copy path inside the image, the per-cell path at the border.
+    const wide = randomTensor([1, 5, 7, 24]);
+    const layer = conv2d(24, 3, 3, { padding: "same" });
+    const params = layer.init(createRandom(4), "float64");
+    const y = layer.apply(params, wide).value;
+    expect(y.shape).toEqual([1, 5, 7, 3]);
+    expect(
+      closeTo(
+        y,
+        naiveConv(wide, params.weights as TensorLike, params.bias as TensorLike, [1, 1], [1, 1], [5, 7]),
+      ),
+    ).toBe(true);
+  });
+
   it("has correct gradients for weights, bias and input", () => {
     for (const options of [{}, { padding: "same" as const, strides: 2 }]) {
       const layer = conv2d(3, 2, 3, options);

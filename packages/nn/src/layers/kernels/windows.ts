@@ -101,6 +101,14 @@ export function imageToColumns(
             columns.fill(0, target, target + kernelWidth * channels);
             continue;
           }
+          const span = kernelWidth * channels;
+          if (left >= 0 && left + kernelWidth <= width) {
+            // The window row lies inside the image: NHWC makes it one contiguous run of kw·channels values.
+            const source = image + (y * width + left) * channels;
+            if (span >= 64) columns.set(input.subarray(source, source + span), target);
+            else for (let i = 0; i < span; i++) columns[target + i] = input[source + i]!;
+            continue;
+          }
           for (let kx = 0; kx < kernelWidth; kx++) {
             const x = left + kx;
             const cell = target + kx * channels;
