@@ -3,6 +3,7 @@ import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent
 import {
   allocate,
   formatShape,
+  type LinearActivation,
   linear,
   linearBackward,
   ShapeError,
@@ -72,6 +73,11 @@ export interface Conv2dOptions {
   readonly weightsInitializer?: Initializer;
   /** Initializer of `bias` `[out]`. Default zeros. */
   readonly biasInitializer?: Initializer;
+  /**
+   * `"relu"` applies relu in the GEMM's epilogue and masks the gradient by `y > 0` backward (the bits of a
+   * separate relu layer, one pass fewer each way); `sequential` uses it for `[conv2d, relu]`. Default `"none"`.
+   */
+  readonly activation?: LinearActivation;
   /** Parameter-tree name (default `conv2d_<n>` given by `sequential`). */
   readonly name?: string;
 }
@@ -130,6 +136,7 @@ export function conv2d(
     "useBias",
     "weightsInitializer",
     "biasInitializer",
+    "activation",
     "name",
   ]);
   for (const [label, size] of [
@@ -146,6 +153,13 @@ export function conv2d(
     throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
   const useBias = booleanOption(op, "options.useBias", options.useBias, true);
+  const activation = options.activation ?? "none";
+  if (activation !== "none" && activation !== "relu") {
+    throw new ValueError(
+      op,
+      `options.activation is ${describe(activation)}: use "none" or "relu" (other activations as a layer after it)`,
+    );
+  }
   const weightsInitializer =
     functionOption<Initializer>(op, "options.weightsInitializer", options.weightsInitializer) ??
     glorotUniform();
@@ -178,12 +192,14 @@ export function conv2d(
   const apply = (allocateGradient: ApplyOptions["allocateGradient"]) =>
     customOp({
       name: op,
-      forward: (columns, weights, bias) => linear(columns!, matrix(weights!), { bias }),
-      backward: (cotangent, _output, [columns, weights], needsGradient) => {
+      forward: (columns, weights, bias) => linear(columns!, matrix(weights!), { bias, activation }),
+      backward: (cotangent, output, [columns, weights], needsGradient) => {
         const gradients = linearBackward({
           input: columns!,
           weights: matrix(weights!),
+          output,
           cotangent,
+          activation,
           bias: useBias,
           inputGradient: needsGradient[0] === true,
           allocate: allocateGradient,
@@ -210,6 +226,8 @@ export function conv2d(
       strides,
       padding,
       useBias,
+      // `activation` only when set, so configs saved before it existed stay identical.
+      ...(activation === "none" ? {} : { activation }),
     },
     init(random: RandomGenerator, dtype?: FloatDType): Conv2dParams | { readonly weights: TensorLike } {
       const weights = weightsInitializer(random, weightShape, dtype);
@@ -234,6 +252,20 @@ export function conv2d(
       const [outWidth] = windowAxis(op, inputShape[1]!, kernel[1], strides[1], padding);
       return [outHeight, outWidth, outChannels];
     },
+    ...(activation === "none"
+      ? {
+          fusedWithRelu: () =>
+            conv2d(inChannels, outChannels, kernel, {
+              strides,
+              padding,
+              useBias,
+              weightsInitializer,
+              biasInitializer,
+              activation: "relu",
+              name: options.name,
+            }),
+        }
+      : {}),
   };
 }
 
