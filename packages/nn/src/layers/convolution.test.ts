@@ -140,6 +140,15 @@ describe("maxPool2d", () => {
     expect(Array.from(maxPool2d(2).apply({}, twoChannels).value.data)).toEqual([4, -1]);
   });
 
+  it("picks the first winner on ties and lets NaN win, per channel", () => {
+    // 2×2 window, 2 channels: channel 0 ties 5, 5, 1, 5 (the first cell wins); channel 1 has NaN at the third cell.
+    const x = t64([5, 1, 5, 2, 1, Number.NaN, 5, 3], [1, 2, 2, 2]);
+    const pool = maxPool2d(2);
+    expect(Array.from(pool.apply({}, x).value.data)).toEqual([5, Number.NaN]);
+    const { gradients } = valueAndGrad((input: TensorLike) => sum(pool.apply({}, input)))(x);
+    expect(Array.from((gradients as TensorLike).data)).toEqual([1, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
   it("routes the gradient to the winner", () => {
     for (const options of [{}, { strides: 1 as const, padding: "same" as const }]) {
       expectOk(checkGradient((x) => maxPool2d(2, options).apply({}, x), randomTensor([2, 4, 5, 3], 7)));

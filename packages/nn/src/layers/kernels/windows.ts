@@ -180,23 +180,28 @@ export function maxPoolForward(
         const left = ox * g.strideWidth - g.padLeft;
         const xStart = Math.max(left, 0);
         const xEnd = Math.min(left + g.kernelWidth, width);
-        for (let c = 0; c < channels; c++, index++) {
-          let best = image + (yStart * width + xStart) * channels + c;
-          let bestValue = input[best]!;
-          for (let y = yStart; y < yEnd; y++) {
-            for (let x = xStart; x < xEnd; x++) {
-              const at = image + (y * width + x) * channels + c;
-              const value = input[at]!;
+        // Channels innermost: every window cell is one contiguous run of channels (NHWC). Each channel still
+        // compares its cells in (y, x) order, so winners and ties are those of a per-channel scan.
+        const first = image + (yStart * width + xStart) * channels;
+        for (let c = 0; c < channels; c++) {
+          output[index + c] = input[first + c]!;
+          argmax[index + c] = first + c;
+        }
+        for (let y = yStart; y < yEnd; y++) {
+          for (let x = y === yStart ? xStart + 1 : xStart; x < xEnd; x++) {
+            const cell = image + (y * width + x) * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = input[cell + c]!;
+              const bestValue = output[index + c]!;
               // NaN wins so a non-finite input stays visible downstream.
               if (value > bestValue || (Number.isNaN(value) && !Number.isNaN(bestValue))) {
-                bestValue = value;
-                best = at;
+                output[index + c] = value;
+                argmax[index + c] = cell + c;
               }
             }
           }
-          output[index] = bestValue;
-          argmax[index] = best;
         }
+        index += channels;
       }
     }
   }
