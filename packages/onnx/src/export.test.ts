@@ -193,6 +193,15 @@ describe("exportOnnx: layers match predict in onnxruntime", () => {
     );
   });
 
+  test('conv2d activation: "relu" and a fused [conv2d, "relu"] pair keep the relu', async () => {
+    await check('conv2d activation "relu"', sequential([conv2d(2, 3, 3, { activation: "relu" })]), {
+      inputShape: [6, 5, 2],
+    });
+    const fused = sequential([conv2d(2, 3, 3), "relu", flatten()]);
+    expect(fused.config.fusions).toEqual([{ layers: ["conv2d_1", "activation_1"], into: "conv2d+relu" }]);
+    await check("conv2d + relu (fused)", fused, { inputShape: [6, 5, 2] });
+  });
+
   test("maxPool2d, valid and same", async () => {
     await check("maxPool2d 2", sequential([maxPool2d(2)]), { inputShape: [6, 6, 3] });
     await check("maxPool2d 3 same, strides 2", sequential([maxPool2d(3, { padding: "same", strides: 2 })]), {

@@ -170,6 +170,28 @@ function checkRank(layer: string, value: Value, rank: number, context: LoweringC
 }
 
 /**
+ * The activation a dense or conv2d layer fuses (`config.activation`): `"relu"` appends a `Relu` node after the
+ * layer's output, `"none"` or absent appends nothing, anything else is refused rather than dropped.
+ */
+function fusedRelu(
+  output: string,
+  config: LayerConfig,
+  layer: string,
+  context: LoweringContext,
+  type: "dense" | "conv2d",
+): string {
+  if (config.activation === "relu") return context.graph.node("Relu", [output], layer);
+  if (config.activation !== undefined && config.activation !== "none") {
+    throw new UnsupportedLayerError(
+      context.op,
+      layer,
+      `${type} activation ${describeValue(config.activation)} is not "relu"`,
+    );
+  }
+  return output;
+}
+
+/**
  * Appends the ONNX nodes of one layer (named `layer` in the model) to the graph; returns its output value.
  *
  * @throws UnsupportedLayerError when the layer's type has no ONNX lowering (a custom layer), naming it.
@@ -208,14 +230,7 @@ export function lowerLayer(
         const bias = tensorOf(context, params, name, "bias", [outputSize], "parameters");
         y = graph.node("Add", [y, constant("bias", bias)], name);
       }
-      if (config.activation === "relu") y = graph.node("Relu", [y], name);
-      else if (config.activation !== undefined && config.activation !== "none") {
-        throw new UnsupportedLayerError(
-          context.op,
-          name,
-          `dense activation ${describeValue(config.activation)} is not "relu"`,
-        );
-      }
+      y = fusedRelu(y, config, name, context, "dense");
       return { name: y, shape: outputShape, channelsFirst: false };
     }
     case "conv2d": {
@@ -244,11 +259,12 @@ export function lowerLayer(
       ];
       if (config.useBias !== false)
         inputs.push(constant("bias", tensorOf(context, params, name, "bias", [outChannels], "parameters")));
-      const y = graph.node("Conv", inputs, name, {
+      let y = graph.node("Conv", inputs, name, {
         kernel_shape: { ints: kernel },
         strides: { ints: strides },
         pads: { ints: windowPads(input.shape, kernel, strides, config.padding) },
       });
+      y = fusedRelu(y, config, name, context, "conv2d");
       return { name: y, shape: outputShape, channelsFirst: true };
     }
     case "maxPool2d": {

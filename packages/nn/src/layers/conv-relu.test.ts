@@ -4,6 +4,7 @@ import { createRandom, Tensor } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import { activation } from "./activation.js";
 import { conv2d } from "./convolution.js";
+import { layerFromConfig } from "./registry.js";
 import { sequential } from "./sequential.js";
 
 const expectOk = (check: { ok: boolean; message: string }) => expect(check.ok, check.message).toBe(true);
@@ -69,6 +70,23 @@ describe("conv2d with activation relu (fused)", () => {
     // Shift off the grid so no pre-activation sits on relu's kink.
     for (let i = 0; i < x.data.length; i++) x.data[i] = x.data[i]! + 0.01 * (i % 7) + 0.003;
     expectOk(checkGradient((i) => layer.apply(i.params, i.x), { params, x }));
+  });
+
+  it("rebuilds from its config with the relu (a hand-written conv2d and a fused sequential)", () => {
+    const x = gridTensor([2, 5, 4, 2], 11, "float32");
+    for (const model of [
+      sequential([conv2d(2, 3, 3, { activation: "relu" })]),
+      sequential([conv2d(2, 3, 3), "relu", conv2d(3, 2, 2)]),
+    ]) {
+      const params = model.init(createRandom(8));
+      const rebuilt = layerFromConfig(model.config);
+      expect(rebuilt.config).toEqual(model.config);
+      const expected = model.apply(params, x).value;
+      expectSame(rebuilt.apply(params, x).value, expected);
+    }
+    const layer = conv2d(2, 3, 3, { activation: "relu" });
+    const output = layerFromConfig(layer.config).apply(layer.init(createRandom(9)), x).value;
+    expect(Array.from(output.data).every((value) => value >= 0)).toBe(true);
   });
 
   it("rejects an unknown activation", () => {

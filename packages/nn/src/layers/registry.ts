@@ -67,6 +67,7 @@ const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Laye
       strides: c.strides as [number, number],
       padding: c.padding as Padding,
       useBias: c.useBias as boolean,
+      activation: c.activation as LinearActivation | undefined,
       name: c.name,
     }),
   maxPool2d: (c) =>
@@ -97,7 +98,7 @@ const configKeys: Readonly<Record<string, readonly string[]>> = {
   softmax: [],
   batchNorm: ["features", "epsilon", "momentum"],
   layerNorm: ["features", "epsilon"],
-  conv2d: ["inChannels", "outChannels", "kernelSize", "strides", "padding", "useBias"],
+  conv2d: ["inChannels", "outChannels", "kernelSize", "strides", "padding", "useBias", "activation"],
   maxPool2d: ["poolSize", "strides", "padding"],
   sequential: ["layers", "fusions"],
 };
