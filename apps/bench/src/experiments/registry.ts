@@ -12,6 +12,7 @@ import { misconceptions } from "./misconceptions/index.js";
 import { optimizers } from "./optimizers/index.js";
 import { peers } from "./peers/index.js";
 import { regularization } from "./regularization/index.js";
+import { stepProfile } from "./step-profile/index.js";
 
 /** Every experiment, in report order. Adding a table = one file and one line here. */
 export const experiments: readonly Experiment<unknown>[] = [
@@ -27,6 +28,7 @@ export const experiments: readonly Experiment<unknown>[] = [
   regularization,
   misconceptions,
   peers,
+  stepProfile,
   fashionFull,
 ];
 
