@@ -1,24 +1,22 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
-  allocate,
+  columnsToImage,
   formatShape,
+  imageToColumns,
   type LinearActivation,
   linear,
   linearBackward,
+  maxPool,
+  maxPoolBackward,
+  type Padding,
   ShapeError,
   Tensor,
   ValueError,
-} from "@descent/tensor";
-import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
-import {
-  columnsToImage,
-  imageToColumns,
-  maxPoolForward,
-  type Padding,
   windowAxis,
   windowGeometry,
-} from "./kernels/windows.js";
+} from "@descent/tensor";
+import { glorotUniform, type Initializer, zeros } from "../initializers/initializers.js";
 import type { ApplyOptions, Layer, Params } from "./types.js";
 import {
   booleanOption,
@@ -174,17 +172,8 @@ export function conv2d(
   // The im2col matrix is a node of its own, so the GEMM's backward finds it among its inputs (no cache).
   const toColumns = customOp({
     name: "im2col",
-    forward: (x) => {
-      const g = geometryOf(x!);
-      const columns = allocate(x!.dtype, g.batch * g.outHeight * g.outWidth * depth);
-      imageToColumns(x!.data, g, columns);
-      return new Tensor(columns, [g.batch, g.outHeight, g.outWidth, depth]);
-    },
-    backward: (cotangent, _columns, [x]) => {
-      const inputGradient = allocate(cotangent.dtype, x!.data.length);
-      columnsToImage(cotangent.data, geometryOf(x!), inputGradient);
-      return [new Tensor(inputGradient, x!.shape)];
-    },
+    forward: (x) => imageToColumns(x!, geometryOf(x!)),
+    backward: (cotangent, _columns, [x]) => [columnsToImage(cotangent, geometryOf(x!))],
   });
   /** `[kh, kw, in, out]` weights read as the `[kh·kw·in, out]` matrix the GEMM multiplies by (no copy). */
   const matrix = (weights: TensorLike) => new Tensor(weights.data, [depth, outChannels]);
@@ -300,23 +289,17 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
   }
   // One op per call: its backward reads the winners its forward found (no cache keyed by the output).
   const pooling = () => {
-    let argmax = new Int32Array(0);
+    let argmax: Int32Array = new Int32Array(0);
     return customOp({
       name: op,
       forward(x) {
-        const g = windowGeometry(op, x!.shape, pool, strides, padding);
-        const size = g.batch * g.outHeight * g.outWidth * g.channels;
-        const output = allocate(x!.dtype, size);
-        argmax = new Int32Array(size);
-        maxPoolForward(x!.data, g, output, argmax);
-        return new Tensor(output, [g.batch, g.outHeight, g.outWidth, g.channels]);
+        const pooled = maxPool(x!, windowGeometry(op, x!.shape, pool, strides, padding));
+        argmax = pooled.argmax;
+        return pooled.output;
       },
-      backward(cotangent, _output, [x]) {
-        const gradient = allocate(cotangent.dtype, x!.data.length);
-        const g = cotangent.data;
-        for (let i = 0; i < g.length; i++) gradient[argmax[i]!]! += g[i]!;
-        return [new Tensor(gradient, x!.shape)];
-      },
+      backward: (cotangent, _output, [x]) => [
+        maxPoolBackward(cotangent, argmax, windowGeometry(op, x!.shape, pool, strides, padding)),
+      ],
     });
   };
   return {

@@ -1,3 +1,4 @@
+export type { Padding } from "@descent/tensor";
 export { type ActivationLike, activation } from "./activation.js";
 export {
   type Conv2dOptions,
@@ -17,7 +18,6 @@ export type {
 } from "./custom-objects.js";
 export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
 export type { Fusion } from "./fusion.js";
-export type { Padding } from "./kernels/windows.js";
 export { type BatchNormOptions, batchNorm, layerNorm, type NormalizationParams } from "./normalization.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";
 export { type Model, sequential } from "./sequential.js";

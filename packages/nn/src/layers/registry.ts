@@ -1,5 +1,5 @@
 import { activations as builtInActivations, getActivation, isActivationName } from "@descent/activations";
-import { type LinearActivation, ValueError } from "@descent/tensor";
+import { type LinearActivation, type Padding, ValueError } from "@descent/tensor";
 import {
   type ActivationLike,
   activation,
@@ -16,7 +16,6 @@ import {
   resolveCustomObjects,
 } from "./custom-objects.js";
 import { dense } from "./dense.js";
-import type { Padding } from "./kernels/windows.js";
 import { batchNorm, layerNorm } from "./normalization.js";
 import { type Model, sequential, sequentialWithFusions } from "./sequential.js";
 import { dropout, flatten, softmax } from "./simple.js";

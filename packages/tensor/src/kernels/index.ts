@@ -9,7 +9,15 @@
 
 export { denseForwardByGemm } from "./dense-forward.js";
 export { jsKernels } from "./js-kernels.js";
-export type { BinaryOp, BinaryOperand, DenseActivation, Kernels, RowOperand, UnaryOp } from "./kernels.js";
+export type {
+  BinaryOp,
+  BinaryOperand,
+  DenseActivation,
+  Kernels,
+  RowOperand,
+  UnaryOp,
+  WindowGeometry,
+} from "./kernels.js";
 export { getKernels, setKernels } from "./registry.js";
 export { releaseResident, residentFloat32 } from "./resident.js";
 export { reluGradient, scaledAddFloat32 } from "./training-updates.js";

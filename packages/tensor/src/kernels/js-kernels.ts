@@ -1,6 +1,12 @@
 import { denseForwardByGemm } from "./dense-forward.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "./js-elementwise.js";
 import { createBlockedGemm } from "./js-gemm.js";
+import {
+  columnsToImageByLoops,
+  imageToColumnsByLoops,
+  maxPoolBackwardByLoop,
+  maxPoolForwardByLoops,
+} from "./js-windows.js";
 import type { Kernels } from "./kernels.js";
 
 /**
@@ -12,6 +18,7 @@ import type { Kernels } from "./kernels.js";
  *   (several GFLOP/s in plain JS).
  * - `denseForward`: `C = act(op(A)·op(B) + bias)` as `gemm` then a JavaScript epilogue (`denseForwardByGemm`).
  * - `binary`, `unary`, `scaledAdd`, `reluBackward`: one JavaScript loop each (see `Kernels`).
+ * - `imageToColumns`, `columnsToImage`, `maxPoolForward`, `maxPoolBackward`: the window loops of js-windows.ts.
  *
  * @example
  * ```ts
@@ -28,4 +35,8 @@ export const jsKernels: Kernels = {
   unary: unaryByLoop,
   scaledAdd: (out, p, u, factor) => scaledAddByLoop(out, p, u, factor),
   reluBackward: reluBackwardByLoop,
+  imageToColumns: imageToColumnsByLoops,
+  columnsToImage: columnsToImageByLoops,
+  maxPoolForward: maxPoolForwardByLoops,
+  maxPoolBackward: maxPoolBackwardByLoop,
 };

@@ -76,6 +76,13 @@ describe('useKernels("js")', () => {
       .getKernels()
       .denseForward(false, false, 256, 256, 256, square.data, square.data, null, "relu", dense);
     expect(dense.every((value) => value >= 0)).toBe(true);
+    const images = tensorApi.tensor(values(8).subarray(0, 8 * 16 * 16 * 32), [8, 16, 16, 32]);
+    const window = tensorApi.windowGeometry("test", images.shape, [3, 3], [1, 1], "same");
+    const columns = tensorApi.imageToColumns(images, window);
+    expect(tensorApi.columnsToImage(columns, window).shape).toEqual(images.shape);
+    const poolWindow = tensorApi.windowGeometry("test", images.shape, [2, 2], [2, 2], "valid");
+    const pooled = tensorApi.maxPool(images, poolWindow);
+    expect(tensorApi.maxPoolBackward(pooled.output, pooled.argmax, poolWindow).shape).toEqual(images.shape);
 
     expect(made).toEqual([]);
     expect(tensorApi.kernelInfo().name).toBe("js");

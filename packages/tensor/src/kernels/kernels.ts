@@ -83,6 +83,42 @@ export interface Kernels {
     columns: number,
   ): void;
   /**
+   * im2col: copies every window of the NHWC `input` into one row of `columns` (overwritten), laid out
+   * `[batch·outH·outW, kh·kw·channels]` in `(ky, kx, c)` order, so a convolution is one matrix product with a
+   * `[kh, kw, in, out]` kernel read as `[kh·kw·in, out]`: `columns[(n, oy, ox), (ky, kx, c)] =
+   * input[n, oy·sh + ky − pt, ox·sw + kx − pl, c]`, 0 where that falls in the padding.
+   */
+  imageToColumns(
+    input: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    columns: Float32Array | Float64Array,
+  ): void;
+  /**
+   * col2im, the adjoint of {@link Kernels.imageToColumns}, accumulating: `image[n, y, x, c] +=` every
+   * `columns` entry that im2col read from there, added in row order (overlapping windows sum).
+   */
+  columnsToImage(
+    columns: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    image: Float32Array | Float64Array,
+  ): void;
+  /**
+   * Max pooling over NHWC: `output[n, oy, ox, c] = max` of the window's cells in (y, x) order (padding never
+   * wins; NaN wins so it stays visible), and `argmax` the flat input index of the winner (the first on ties).
+   */
+  maxPoolForward(
+    input: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    output: Float32Array | Float64Array,
+    argmax: Int32Array,
+  ): void;
+  /** Max pooling backward, accumulating: `gradient[argmax[i]] += cotangent[i]` for i in order. */
+  maxPoolBackward(
+    cotangent: Float32Array | Float64Array,
+    argmax: Int32Array,
+    gradient: Float32Array | Float64Array,
+  ): void;
+  /**
    * Optional: a float32 array of `length` elements (contents unspecified) stored where this backend's
    * kernels use it in place (no copy in or out), or null when it has no such storage. Give it back with
    * {@link Kernels.releaseResident} once nothing references it.
@@ -115,4 +151,26 @@ export interface RowOperand {
   readonly offsets: Int32Array;
   /** 1: the row reads consecutive values; 0: it repeats `data[offsets[r]]`. */
   readonly step: 0 | 1;
+}
+
+/**
+ * Geometry of a 2-D sliding window over NHWC images `[batch, height, width, channels]`, as the window kernels
+ * read it: output position `(oy, ox)` covers input rows `oy·strideHeight − padTop + [0, kernelHeight)` and
+ * columns `ox·strideWidth − padLeft + [0, kernelWidth)`.
+ */
+export interface WindowGeometry {
+  readonly batch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  /** Rows of zero padding before the first row. */
+  readonly padTop: number;
+  /** Columns of zero padding before the first column. */
+  readonly padLeft: number;
 }

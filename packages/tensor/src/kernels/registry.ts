@@ -146,7 +146,18 @@ function activeEngine(): WasmEngine | undefined {
 }
 
 /** The function members every `Kernels` object has. */
-const requiredMembers = ["gemm", "denseForward", "binary", "unary", "scaledAdd", "reluBackward"] as const;
+const requiredMembers = [
+  "gemm",
+  "denseForward",
+  "binary",
+  "unary",
+  "scaledAdd",
+  "reluBackward",
+  "imageToColumns",
+  "columnsToImage",
+  "maxPoolForward",
+  "maxPoolBackward",
+] as const;
 
 /**
  * Replaces the active kernels (e.g. with a custom backend). Results stay equal within float32 rounding

@@ -9,3 +9,14 @@ export {
 } from "./linear.js";
 export { type MatmulOptions, matmul } from "./matmul.js";
 export { dot, outer } from "./products.js";
+export {
+  columnsToImage,
+  imageToColumns,
+  type MaxPoolResult,
+  maxPool,
+  maxPoolBackward,
+  type Padding,
+  type WindowGeometry,
+  windowAxis,
+  windowGeometry,
+} from "./windows.js";

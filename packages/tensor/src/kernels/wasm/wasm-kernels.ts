@@ -2,6 +2,12 @@ import { assertFloatArray, assertGemmArguments } from "../arguments.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
+import {
+  columnsToImageByLoops,
+  imageToColumnsByLoops,
+  maxPoolBackwardByLoop,
+  maxPoolForwardByLoops,
+} from "../js-windows.js";
 import type { BinaryOperand, Kernels } from "../kernels.js";
 import {
   binaryInEngine,
@@ -106,6 +112,11 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       reluBackwardByLoop(g, y, out, biasGradient, columns);
     },
+    // The window kernels have no SIMD implementation yet: the JavaScript reference runs (same bits).
+    imageToColumns: imageToColumnsByLoops,
+    columnsToImage: columnsToImageByLoops,
+    maxPoolForward: maxPoolForwardByLoops,
+    maxPoolBackward: maxPoolBackwardByLoop,
   };
   return kernels;
 }

@@ -1,0 +1,184 @@
+// Why this exists: the window kernels (im2col, col2im, max pooling and its backward) are members of the one
+// Kernels interface, so every backend must give the JavaScript reference's float32 bits on any geometry
+// (strides, "same" padding, odd sizes, 1…70 channels, NaN inputs), and the tensor-level functions must
+// compute what their formulas say.
+
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { ShapeError } from "../core/errors.js";
+import { Tensor } from "../core/tensor.js";
+import { jsKernels } from "../kernels/js-kernels.js";
+import { getKernels, setKernels } from "../kernels/registry.js";
+import { compileWasmKernels } from "../kernels/wasm/wasm-kernels.js";
+import {
+  columnsToImage,
+  imageToColumns,
+  maxPool,
+  maxPoolBackward,
+  type Padding,
+  windowGeometry,
+} from "./windows.js";
+
+const wasm = compileWasmKernels("wasm-simd");
+const initial = getKernels();
+afterAll(() => {
+  setKernels(initial);
+  wasm.engine.terminate();
+});
+
+function filled(length: number, seed: number, specials: boolean): Float32Array {
+  const values = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const data = new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const r = (state >>> 0) / 2 ** 32;
+    // Few distinct values, so pooling windows hold ties.
+    data[i] = specials && r < 0.03 ? values[(state >>> 8) % values.length]! : Math.round(r * 16) / 4 - 2;
+  }
+  return data;
+}
+
+const bits = (array: Float32Array | Float64Array) => new Uint32Array(new Float32Array(array).buffer);
+
+const geometryArbitrary = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    height: fc.integer({ min: 1, max: 13 }),
+    width: fc.integer({ min: 1, max: 13 }),
+    channels: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 9, max: 70 })),
+    kernelHeight: fc.integer({ min: 1, max: 4 }),
+    kernelWidth: fc.integer({ min: 1, max: 4 }),
+    strideHeight: fc.integer({ min: 1, max: 3 }),
+    strideWidth: fc.integer({ min: 1, max: 3 }),
+    padding: fc.constantFrom<Padding>("valid", "same"),
+    seed: fc.integer({ min: 1, max: 2 ** 31 }),
+  })
+  .filter((p) => p.padding === "same" || (p.height >= p.kernelHeight && p.width >= p.kernelWidth));
+
+describe("window kernels: every backend gives the JavaScript reference's bits", () => {
+  it.each([1, 2])("im2col, col2im, maxPool and its backward on random geometries (%i threads)", (threads) => {
+    wasm.engine.threads = threads;
+    fc.assert(
+      fc.property(geometryArbitrary, (p) => {
+        const shape = [p.batch, p.height, p.width, p.channels];
+        const g = windowGeometry(
+          "test",
+          shape,
+          [p.kernelHeight, p.kernelWidth],
+          [p.strideHeight, p.strideWidth],
+          p.padding,
+        );
+        const x = new Tensor(filled(p.batch * p.height * p.width * p.channels, p.seed, true), shape);
+        const depth = p.kernelHeight * p.kernelWidth * p.channels;
+        const columnsCotangent = new Tensor(
+          filled(p.batch * g.outHeight * g.outWidth * depth, p.seed + 1, true),
+          [p.batch, g.outHeight, g.outWidth, depth],
+        );
+        const run = () => {
+          const pooled = maxPool(x, g);
+          const pooledCotangent = new Tensor(
+            filled(pooled.output.data.length, p.seed + 2, false),
+            pooled.output.shape,
+          );
+          return {
+            columns: imageToColumns(x, g),
+            image: columnsToImage(columnsCotangent, g),
+            pooled,
+            pooledGradient: maxPoolBackward(pooledCotangent, pooled.argmax, g),
+          };
+        };
+        setKernels(jsKernels);
+        const byJs = run();
+        setKernels(wasm);
+        const byWasm = run();
+        expect(bits(byWasm.columns.data as Float32Array)).toEqual(bits(byJs.columns.data as Float32Array));
+        expect(bits(byWasm.image.data as Float32Array)).toEqual(bits(byJs.image.data as Float32Array));
+        expect(bits(byWasm.pooled.output.data as Float32Array)).toEqual(
+          bits(byJs.pooled.output.data as Float32Array),
+        );
+        expect(byWasm.pooled.argmax).toEqual(byJs.pooled.argmax);
+        expect(bits(byWasm.pooledGradient.data as Float32Array)).toEqual(
+          bits(byJs.pooledGradient.data as Float32Array),
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("window functions", () => {
+  it("im2col copies each window into a row in (ky, kx, c) order, zeros in the padding", () => {
+    const x = new Tensor(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 3, 3, 1]);
+    const valid = imageToColumns(x, windowGeometry("test", x.shape, [2, 2], [1, 1], "valid"));
+    expect(valid.shape).toEqual([1, 2, 2, 4]);
+    expect(Array.from(valid.data)).toEqual([1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9]);
+    const same = imageToColumns(x, windowGeometry("test", x.shape, [3, 3], [2, 2], "same"));
+    expect(same.shape).toEqual([1, 2, 2, 9]);
+    expect(Array.from(same.data.subarray(0, 9))).toEqual([0, 0, 0, 0, 1, 2, 0, 4, 5]);
+  });
+
+  it("col2im is the adjoint of im2col: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ (float64)", () => {
+    fc.assert(
+      fc.property(geometryArbitrary, (p) => {
+        const shape = [p.batch, p.height, p.width, p.channels];
+        const g = windowGeometry(
+          "test",
+          shape,
+          [p.kernelHeight, p.kernelWidth],
+          [p.strideHeight, p.strideWidth],
+          p.padding,
+        );
+        const x = new Tensor(
+          Float64Array.from(
+            filled(
+              shape.reduce((a, b) => a * b),
+              p.seed,
+              false,
+            ),
+          ),
+          shape,
+        );
+        const columns = imageToColumns(x, g);
+        const c = new Tensor(
+          Float64Array.from(filled(columns.data.length, p.seed + 3, false)),
+          columns.shape,
+        );
+        const image = columnsToImage(c, g);
+        let left = 0;
+        let right = 0;
+        for (let i = 0; i < columns.data.length; i++) left += columns.data[i]! * c.data[i]!;
+        for (let i = 0; i < x.data.length; i++) right += x.data[i]! * image.data[i]!;
+        expect(left).toBeCloseTo(right, 9);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("maxPool: NaN wins, the first cell wins ties, padding never wins; the backward sums onto winners", () => {
+    const x = new Tensor(Float32Array.from([-3, -3, -5, Number.NaN, -4, -2, -4, -6, -7]), [1, 3, 3, 1]);
+    const g = windowGeometry("test", x.shape, [2, 2], [1, 1], "same");
+    const { output, argmax } = maxPool(x, g);
+    expect(Array.from(output.data)).toEqual([Number.NaN, -2, -2, Number.NaN, -2, -2, -4, -6, -7]);
+    expect(Array.from(argmax)).toEqual([3, 5, 5, 3, 5, 5, 6, 7, 8]);
+    const gradient = maxPoolBackward(new Tensor(new Float32Array(9).fill(1), output.shape), argmax, g);
+    expect(Array.from(gradient.data)).toEqual([0, 0, 0, 2, 0, 4, 1, 1, 1]);
+    const ties = new Tensor(Float32Array.from([1, 1, 0, 1]), [1, 2, 2, 1]);
+    expect(
+      Array.from(maxPool(ties, windowGeometry("test", ties.shape, [2, 2], [2, 2], "valid")).argmax),
+    ).toEqual([0]);
+  });
+
+  it("names the op and the expected shape on bad input", () => {
+    const x = new Tensor(new Float32Array(18), [1, 3, 3, 2]);
+    const g = windowGeometry("test", [1, 3, 3, 1], [2, 2], [1, 1], "valid");
+    expect(() => imageToColumns(x, g)).toThrow(ShapeError);
+    expect(() => imageToColumns(x, g)).toThrow(/imageToColumns.*expected \[1,3,3,1\]/);
+    expect(() =>
+      maxPoolBackward(new Tensor(new Float32Array(4), [1, 2, 2, 1]), new Int32Array(3), g),
+    ).toThrow(/maxPoolBackward: argmax has 3 entries for 4 outputs/);
+    expect(() => windowGeometry("conv2d", [3, 3], [2, 2], [1, 1], "valid")).toThrow(ShapeError);
+  });
+});
