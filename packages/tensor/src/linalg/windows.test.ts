@@ -4,7 +4,7 @@
 // compute what their formulas say.
 
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ShapeError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import { jsKernels } from "../kernels/js-kernels.js";
@@ -21,6 +21,7 @@ import {
 
 const wasm = compileWasmKernels("wasm-simd");
 const initial = getKernels();
+const engineMaxPool = vi.spyOn(wasm.engine.elementwise, "maxPoolForward");
 afterAll(() => {
   setKernels(initial);
   wasm.engine.terminate();
@@ -106,6 +107,27 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("max pooling runs in the module above its threshold, with the reference's bits and NaN winners", () => {
+    const shape = [2, 17, 15, 36];
+    const x = new Tensor(filled(2 * 17 * 15 * 36, 7, true), shape);
+    for (const [window, stride, padding] of [
+      [2, 2, "valid"],
+      [3, 2, "same"],
+      [3, 1, "same"],
+    ] as const) {
+      const g = windowGeometry("test", shape, [window, window], [stride, stride], padding);
+      setKernels(jsKernels);
+      const byJs = maxPool(x, g);
+      const before = engineMaxPool.mock.calls.length;
+      setKernels(wasm);
+      const byWasm = maxPool(x, g);
+      expect(engineMaxPool.mock.calls.length).toBe(before + 1);
+      expect(bits(byWasm.output.data as Float32Array)).toEqual(bits(byJs.output.data as Float32Array));
+      expect(byWasm.argmax).toEqual(byJs.argmax);
+      expect(byJs.output.data.some(Number.isNaN)).toBe(true);
+    }
   });
 });
 

@@ -84,11 +84,30 @@ export interface ElementwiseExports {
   reluBackward(g: number, y: number, out: number, bias: number, rows: number, rowBytes: number): void;
   /** Returns 1 when every result is finite, else 0. */
   scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
+  /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
+  maxPoolForward(
+    input: number,
+    output: number,
+    argmax: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernelHeight: number,
+    kernelWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
 }
 
 function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
-  const { binary, unary, reluBackward, scaledAdd } = instance.exports as unknown as ElementwiseExports;
-  return { binary, unary, reluBackward, scaledAdd };
+  const { binary, unary, reluBackward, scaledAdd, maxPoolForward } =
+    instance.exports as unknown as ElementwiseExports;
+  return { binary, unary, reluBackward, scaledAdd, maxPoolForward };
 }
 
 /**

@@ -19,7 +19,15 @@ import {
 import { WasmEngine } from "./engine.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
-import { binaryInWasm, gemmInWasm, reluBackwardInWasm, scaledAddInWasm, unaryInWasm } from "./thresholds.js";
+import {
+  binaryInWasm,
+  gemmInWasm,
+  maxPoolInWasm,
+  reluBackwardInWasm,
+  scaledAddInWasm,
+  unaryInWasm,
+} from "./thresholds.js";
+import { maxPoolForwardInEngine } from "./windows.js";
 
 /** Kernels backed by a WebAssembly engine, which they carry for thread control, memory figures and tests. */
 export interface WasmKernels extends Required<Kernels> {
@@ -112,10 +120,20 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       reluBackwardByLoop(g, y, out, biasGradient, columns);
     },
-    // The window kernels have no SIMD implementation yet: the JavaScript reference runs (same bits).
+    // im2col, col2im and the pooling backward are copies and adds: the JavaScript reference runs (same bits).
     imageToColumns: imageToColumnsByLoops,
     columnsToImage: columnsToImageByLoops,
-    maxPoolForward: maxPoolForwardByLoops,
+    maxPoolForward(input, geometry, output, argmax) {
+      if (
+        maxPoolInWasm(input.length, geometry.channels) &&
+        isFloat32(input) &&
+        isFloat32(output) &&
+        maxPoolForwardInEngine(engine, input, geometry, output, argmax)
+      ) {
+        return;
+      }
+      maxPoolForwardByLoops(input, geometry, output, argmax);
+    },
     maxPoolBackward: maxPoolBackwardByLoop,
   };
   return kernels;
