@@ -22,6 +22,7 @@ import {
 const wasm = compileWasmKernels("wasm-simd");
 const initial = getKernels();
 const engineMaxPool = vi.spyOn(wasm.engine.elementwise, "maxPoolForward");
+const engineColumnsToImage = vi.spyOn(wasm.engine.elementwise, "columnsToImage");
 afterAll(() => {
   setKernels(initial);
   wasm.engine.terminate();
@@ -127,6 +128,33 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
       expect(bits(byWasm.output.data as Float32Array)).toEqual(bits(byJs.output.data as Float32Array));
       expect(byWasm.argmax).toEqual(byJs.argmax);
       expect(byJs.output.data.some(Number.isNaN)).toBe(true);
+    }
+  });
+});
+
+describe("col2im in the module", () => {
+  it("runs above its threshold with the reference's bits (overlapping windows, padding, NaN)", () => {
+    const shape = [2, 9, 11, 20];
+    for (const [window, stride, padding] of [
+      [3, 1, "valid"],
+      [3, 2, "same"],
+      [4, 3, "same"],
+    ] as const) {
+      const g = windowGeometry("test", shape, [window, window], [stride, stride], padding);
+      const depth = window * window * 20;
+      const columns = new Tensor(filled(2 * g.outHeight * g.outWidth * depth, window + stride, true), [
+        2,
+        g.outHeight,
+        g.outWidth,
+        depth,
+      ]);
+      setKernels(jsKernels);
+      const byJs = columnsToImage(columns, g);
+      const before = engineColumnsToImage.mock.calls.length;
+      setKernels(wasm);
+      const byWasm = columnsToImage(columns, g);
+      expect(engineColumnsToImage.mock.calls.length).toBe(before + 1);
+      expect(bits(byWasm.data as Float32Array)).toEqual(bits(byJs.data as Float32Array));
     }
   });
 });

@@ -102,12 +102,29 @@ export interface ElementwiseExports {
     outHeight: number,
     outWidth: number,
   ): void;
+  /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
+  columnsToImage(
+    columns: number,
+    image: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernelHeight: number,
+    kernelWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
 }
 
 function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
-  const { binary, unary, reluBackward, scaledAdd, maxPoolForward } =
+  const { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage } =
     instance.exports as unknown as ElementwiseExports;
-  return { binary, unary, reluBackward, scaledAdd, maxPoolForward };
+  return { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage };
 }
 
 /**

@@ -21,13 +21,14 @@ import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 import {
   binaryInWasm,
+  columnsToImageInWasm,
   gemmInWasm,
   maxPoolInWasm,
   reluBackwardInWasm,
   scaledAddInWasm,
   unaryInWasm,
 } from "./thresholds.js";
-import { maxPoolForwardInEngine } from "./windows.js";
+import { columnsToImageInEngine, maxPoolForwardInEngine } from "./windows.js";
 
 /** Kernels backed by a WebAssembly engine, which they carry for thread control, memory figures and tests. */
 export interface WasmKernels extends Required<Kernels> {
@@ -120,9 +121,19 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       reluBackwardByLoop(g, y, out, biasGradient, columns);
     },
-    // im2col, col2im and the pooling backward are copies and adds: the JavaScript reference runs (same bits).
+    // im2col and the pooling backward are copies and scattered adds: the JavaScript reference runs.
     imageToColumns: imageToColumnsByLoops,
-    columnsToImage: columnsToImageByLoops,
+    columnsToImage(columns, geometry, image) {
+      if (
+        columnsToImageInWasm(columns.length, geometry.channels) &&
+        isFloat32(columns) &&
+        isFloat32(image) &&
+        columnsToImageInEngine(engine, columns, geometry, image)
+      ) {
+        return;
+      }
+      columnsToImageByLoops(columns, geometry, image);
+    },
     maxPoolForward(input, geometry, output, argmax) {
       if (
         maxPoolInWasm(input.length, geometry.channels) &&
