@@ -43,12 +43,12 @@ export function maxPoolForward(
         const xEnd = min(left + kernelWidth, width);
         const first = image + (yStart * width + xStart) * channels;
         for (let c = 0; c < channels; c += 4) {
-          let best = v128.load(input + (<usize>(first + c) << 2));
+          let best = v128.load(input + ((<usize>(first + c)) << 2));
           let winner = i32x4.add(i32x4.splat(first + c), laneOffsets);
           for (let y = yStart; y < yEnd; y++) {
             for (let x = y === yStart ? xStart + 1 : xStart; x < xEnd; x++) {
               const cell = image + (y * width + x) * channels + c;
-              const value = v128.load(input + (<usize>cell << 2));
+              const value = v128.load(input + ((<usize>cell) << 2));
               const wins = v128.or(
                 f32x4.gt(value, best),
                 v128.andnot(f32x4.ne(value, value), f32x4.ne(best, best)),
@@ -102,9 +102,9 @@ export function columnsToImage(
           for (let kx = 0; kx < kernelWidth; kx++) {
             const x = left + kx;
             if (x < 0 || x >= width) continue;
-            const cell = columns + (<usize>(rowStart + (ky * kernelWidth + kx) * channels) << 2);
-            const target = image + (<usize>(first + (y * width + x) * channels) << 2);
-            for (let c: usize = 0; c < <usize>channels << 2; c += 16)
+            const cell = columns + ((<usize>(rowStart + (ky * kernelWidth + kx) * channels)) << 2);
+            const target = image + ((<usize>(first + (y * width + x) * channels)) << 2);
+            for (let c: usize = 0; c < (<usize>channels) << 2; c += 16)
               v128.store(target + c, f32x4.add(v128.load(target + c), v128.load(cell + c)));
           }
         }
