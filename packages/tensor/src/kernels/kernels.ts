@@ -159,15 +159,25 @@ export interface RowOperand {
  * columns `ox·strideWidth − padLeft + [0, kernelWidth)`.
  */
 export interface WindowGeometry {
+  /** Images in the batch. */
   readonly batch: number;
+  /** Rows of each input image. */
   readonly height: number;
+  /** Columns of each input image. */
   readonly width: number;
+  /** Channels of each input pixel (innermost). */
   readonly channels: number;
+  /** Rows of the window. */
   readonly kernelHeight: number;
+  /** Columns of the window. */
   readonly kernelWidth: number;
+  /** Rows the window moves between output rows. */
   readonly strideHeight: number;
+  /** Columns the window moves between output columns. */
   readonly strideWidth: number;
+  /** Rows of the output. */
   readonly outHeight: number;
+  /** Columns of the output. */
   readonly outWidth: number;
   /** Rows of zero padding before the first row. */
   readonly padTop: number;
