@@ -38,7 +38,7 @@ const partNames: { readonly [part in StepPart]: string } = {
 const columns = [
   column("part"),
   column("time per step", "µs"),
-  column("share of the timed step", "%"),
+  column("share of the step time", "%"),
   column("throughput", "samples/s"),
 ];
 
