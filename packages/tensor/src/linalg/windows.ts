@@ -1,6 +1,7 @@
 import type { FloatDType, Tensor as TensorLike } from "@descent/spec";
 import { allocate } from "../core/dtype.js";
 import { DTypeError, formatShape, ShapeError, ValueError } from "../core/errors.js";
+import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { assertTensorLike } from "../core/tensor-like.js";
 import type { WindowGeometry } from "../kernels/kernels.js";
@@ -132,11 +133,7 @@ export function imageToColumns(x: TensorLike, geometry: WindowGeometry): Tensor 
   const op = "imageToColumns";
   const dtype = floatDType(op, x, "x", imageShape(geometry));
   const shape = columnsShape(geometry);
-  const columns = allocate(
-    dtype,
-    shape.reduce((a, b) => a * b, 1),
-    op,
-  );
+  const columns = allocate(dtype, sizeOf(shape), op);
   if (columns.length > 0) getKernels().imageToColumns(floatArray(x), geometry, columns);
   return new Tensor(columns, shape);
 }
@@ -158,11 +155,7 @@ export function columnsToImage(columns: TensorLike, geometry: WindowGeometry): T
   const op = "columnsToImage";
   const dtype = floatDType(op, columns, "columns", columnsShape(geometry));
   const shape = imageShape(geometry);
-  const image = allocate(
-    dtype,
-    shape.reduce((a, b) => a * b, 1),
-    op,
-  );
+  const image = allocate(dtype, sizeOf(shape), op);
   if (columns.data.length > 0) getKernels().columnsToImage(floatArray(columns), geometry, image);
   return new Tensor(image, shape);
 }
@@ -190,7 +183,7 @@ export function maxPool(x: TensorLike, geometry: WindowGeometry): MaxPoolResult 
   const op = "maxPool";
   const dtype = floatDType(op, x, "x", imageShape(geometry));
   const shape = pooledShape(geometry);
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(shape);
   const output = allocate(dtype, size, op);
   const argmax = new Int32Array(size);
   if (size > 0) getKernels().maxPoolForward(floatArray(x), geometry, output, argmax);
@@ -218,7 +211,7 @@ export function maxPoolBackward(cotangent: TensorLike, argmax: Int32Array, geome
     );
   }
   const shape = imageShape(geometry);
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(shape);
   if (argmax.some((index) => index < 0 || index >= size)) {
     throw new ValueError(
       op,

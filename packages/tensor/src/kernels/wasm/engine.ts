@@ -85,41 +85,29 @@ export interface ElementwiseExports {
   /** Returns 1 when every result is finite, else 0. */
   scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
   /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
-  maxPoolForward(
-    input: number,
-    output: number,
-    argmax: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    kernelHeight: number,
-    kernelWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    padTop: number,
-    padLeft: number,
-    outHeight: number,
-    outWidth: number,
-  ): void;
+  maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
   /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
-  columnsToImage(
-    columns: number,
-    image: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    kernelHeight: number,
-    kernelWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    padTop: number,
-    padLeft: number,
-    outHeight: number,
-    outWidth: number,
-  ): void;
+  columnsToImage(columns: number, image: number, ...geometry: GeometryArguments): void;
 }
+
+/**
+ * A window geometry as the window kernels of the module take it, in this order: batch, height, width, channels,
+ * kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outHeight, outWidth.
+ */
+export type GeometryArguments = [
+  batch: number,
+  height: number,
+  width: number,
+  channels: number,
+  kernelHeight: number,
+  kernelWidth: number,
+  strideHeight: number,
+  strideWidth: number,
+  padTop: number,
+  padLeft: number,
+  outHeight: number,
+  outWidth: number,
+];
 
 function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
   const { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage } =

@@ -4,7 +4,25 @@
 // JavaScript, four per instruction in the module. Both give the JavaScript reference's bits.
 
 import type { WindowGeometry } from "../kernels.js";
-import type { WasmEngine } from "./engine.js";
+import type { GeometryArguments, WasmEngine } from "./engine.js";
+
+/** The geometry in the order the module's window kernels take it. */
+function geometryArguments(g: WindowGeometry): GeometryArguments {
+  return [
+    g.batch,
+    g.height,
+    g.width,
+    g.channels,
+    g.kernelHeight,
+    g.kernelWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.padTop,
+    g.padLeft,
+    g.outHeight,
+    g.outWidth,
+  ];
+}
 
 /**
  * `Kernels.maxPoolForward` for float32 in the engine: the input is copied into scratch, pooled four channels
@@ -25,23 +43,7 @@ export function maxPoolForwardInEngine(
   floats.set(input, base >> 2);
   const outputAt = base + inputBytes;
   const argmaxAt = outputAt + outputBytes;
-  engine.elementwise.maxPoolForward(
-    base,
-    outputAt,
-    argmaxAt,
-    g.batch,
-    g.height,
-    g.width,
-    g.channels,
-    g.kernelHeight,
-    g.kernelWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.padTop,
-    g.padLeft,
-    g.outHeight,
-    g.outWidth,
-  );
+  engine.elementwise.maxPoolForward(base, outputAt, argmaxAt, ...geometryArguments(g));
   output.set(floats.subarray(outputAt >> 2, (outputAt >> 2) + output.length));
   argmax.set(new Int32Array(floats.buffer, argmaxAt, argmax.length));
   return true;
@@ -65,22 +67,7 @@ export function columnsToImageInEngine(
   const imageAt = (base + columnsBytes) >> 2;
   floats.set(columns, base >> 2);
   floats.set(image, imageAt);
-  engine.elementwise.columnsToImage(
-    base,
-    base + columnsBytes,
-    g.batch,
-    g.height,
-    g.width,
-    g.channels,
-    g.kernelHeight,
-    g.kernelWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.padTop,
-    g.padLeft,
-    g.outHeight,
-    g.outWidth,
-  );
+  engine.elementwise.columnsToImage(base, base + columnsBytes, ...geometryArguments(g));
   image.set(floats.subarray(imageAt, imageAt + image.length));
   return true;
 }
