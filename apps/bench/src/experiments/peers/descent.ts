@@ -22,8 +22,14 @@ export function peerModel(inputSize: number, hiddenSize: number, classes: number
   return sequential([dense(inputSize, hiddenSize), "relu", dense(hiddenSize, classes)]);
 }
 
+/** The MLP settings every `peers` mode shares (and `step-profile` profiles): hidden 128, batch 64, SGD 0.1. */
+export const PEER_MLP = { hiddenSize: 128, batchSize: 64, learningRate: 0.1 } as const;
+
 /** The MLP workload of `settings`: 784-hidden-10, SGD. */
-export function mlpWorkload(settings: PeersSettings, inputSize = 784): PeerWorkload {
+export function mlpWorkload(
+  settings: Pick<PeersSettings, "hiddenSize" | "batchSize" | "learningRate">,
+  inputSize = 784,
+): PeerWorkload {
   return {
     id: "mlp",
     name: `${inputSize}-${settings.hiddenSize}-10 MLP`,

@@ -11,6 +11,7 @@ import {
   descentTrainer,
   initialWeights,
   mlpWorkload,
+  PEER_MLP,
   peerModel,
 } from "./descent.js";
 import { fashionEpoch } from "./fashion-epoch.js";
@@ -20,7 +21,6 @@ import { findTorchPython, type TorchPython, torchPeer } from "./torch.js";
 import { type Contender, measureInTurns, type Outcome, type TurnPlan } from "./turns.js";
 import type { InitialWeights, PeersSettings, PeerWorkload } from "./types.js";
 
-const common = { hiddenSize: 128, batchSize: 64, learningRate: 0.1 } as const;
 const cnnCommon = { batchSize: 64, learningRate: 1e-3 } as const;
 
 /** `[64, 128]` → `64x128` (column names), `[1]` → `1`. */
@@ -100,7 +100,7 @@ export const peers = defineExperiment<PeersSettings>({
     "How fast does descent train a 784-128-10 MLP and a small CNN on MNIST, and multiply matrices, next to TensorFlow.js and PyTorch on the same machine in the same run?",
   settings: {
     tiny: {
-      ...common,
+      ...PEER_MLP,
       trainCount: 192,
       testCount: 128,
       epochs: 1,
@@ -115,7 +115,7 @@ export const peers = defineExperiment<PeersSettings>({
       overheadBudgetSeconds: 0.01,
     },
     quick: {
-      ...common,
+      ...PEER_MLP,
       trainCount: 8000,
       testCount: 2000,
       epochs: 5,
@@ -130,7 +130,7 @@ export const peers = defineExperiment<PeersSettings>({
       overheadBudgetSeconds: 0.25,
     },
     full: {
-      ...common,
+      ...PEER_MLP,
       trainCount: 8000,
       testCount: 2000,
       epochs: 5,

@@ -3,7 +3,7 @@ import type { Dataset } from "@descent/spec";
 import { initKernels, kernelInfo } from "@descent/tensor";
 import { getKernels, setKernels } from "@descent/tensor/kernels";
 import { column, defineExperiment, findingOf } from "../../experiment.js";
-import { peerFitOptions, peerModel } from "../peers/descent.js";
+import { mlpWorkload, PEER_MLP, peerFitOptions, peerModel } from "../peers/descent.js";
 import type { PeerWorkload } from "../peers/types.js";
 import { mnist } from "../shared/datasets.js";
 import { formatNumber, median } from "../shared/measure.js";
@@ -17,15 +17,8 @@ interface StepProfileSettings {
   readonly repetitions: number;
 }
 
-/** The peers' MLP workload (`peers`, `common` settings): 784-128-10, SGD 0.1, batch 64. */
-const workload: PeerWorkload = {
-  id: "mlp",
-  name: "784-128-10 MLP",
-  inputShape: [784],
-  classes: 10,
-  batchSize: 64,
-  optimizer: { name: "sgd", learningRate: 0.1 },
-};
+/** The peers' MLP workload: 784-128-10, SGD 0.1, batch 64, the settings every `peers` mode shares. */
+const workload: PeerWorkload = mlpWorkload(PEER_MLP);
 
 const partNames: { readonly [part in StepPart]: string } = {
   gemm: "GEMM (gemm, denseForward)",
@@ -50,7 +43,7 @@ interface TimedFit {
 
 /** One `fit` of `epochs` epochs from the same start; seconds. */
 function fitSeconds(train: Dataset, options: FitOptions, seed: number): number {
-  const model = peerModel(784, 128, 10);
+  const model = peerModel(784, PEER_MLP.hiddenSize, workload.classes);
   const params = model.init(seed);
   const started = performance.now();
   fit(model, params, train, options);
