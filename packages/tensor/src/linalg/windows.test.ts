@@ -9,6 +9,7 @@ import { ShapeError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import { jsKernels } from "../kernels/js-kernels.js";
 import { getKernels, setKernels } from "../kernels/registry.js";
+import { expectBitIdentical } from "../kernels/testing/float32-arrays.js";
 import { compileWasmKernels } from "../kernels/wasm/wasm-kernels.js";
 import {
   columnsToImage,
@@ -42,8 +43,6 @@ function filled(length: number, seed: number, specials: boolean): Float32Array {
   }
   return data;
 }
-
-const bits = (array: Float32Array | Float64Array) => new Uint32Array(new Float32Array(array).buffer);
 
 const geometryArbitrary = fc
   .record({
@@ -96,14 +95,16 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
         const byJs = run();
         setKernels(wasm);
         const byWasm = run();
-        expect(bits(byWasm.columns.data as Float32Array)).toEqual(bits(byJs.columns.data as Float32Array));
-        expect(bits(byWasm.image.data as Float32Array)).toEqual(bits(byJs.image.data as Float32Array));
-        expect(bits(byWasm.pooled.output.data as Float32Array)).toEqual(
-          bits(byJs.pooled.output.data as Float32Array),
+        expectBitIdentical(byWasm.columns.data as Float32Array, byJs.columns.data as Float32Array);
+        expectBitIdentical(byWasm.image.data as Float32Array, byJs.image.data as Float32Array);
+        expectBitIdentical(
+          byWasm.pooled.output.data as Float32Array,
+          byJs.pooled.output.data as Float32Array,
         );
         expect(byWasm.pooled.argmax).toEqual(byJs.pooled.argmax);
-        expect(bits(byWasm.pooledGradient.data as Float32Array)).toEqual(
-          bits(byJs.pooledGradient.data as Float32Array),
+        expectBitIdentical(
+          byWasm.pooledGradient.data as Float32Array,
+          byJs.pooledGradient.data as Float32Array,
         );
       }),
       { numRuns: 60 },
@@ -125,7 +126,7 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
       setKernels(wasm);
       const byWasm = maxPool(x, g);
       expect(engineMaxPool.mock.calls.length).toBe(before + 1);
-      expect(bits(byWasm.output.data as Float32Array)).toEqual(bits(byJs.output.data as Float32Array));
+      expectBitIdentical(byWasm.output.data as Float32Array, byJs.output.data as Float32Array);
       expect(byWasm.argmax).toEqual(byJs.argmax);
       expect(byJs.output.data.some(Number.isNaN)).toBe(true);
     }
@@ -154,7 +155,7 @@ describe("col2im in the module", () => {
       setKernels(wasm);
       const byWasm = columnsToImage(columns, g);
       expect(engineColumnsToImage.mock.calls.length).toBe(before + 1);
-      expect(bits(byWasm.data as Float32Array)).toEqual(bits(byJs.data as Float32Array));
+      expectBitIdentical(byWasm.data as Float32Array, byJs.data as Float32Array);
     }
   });
 });
