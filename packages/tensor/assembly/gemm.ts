@@ -9,6 +9,7 @@
 import { applyEpilogue } from "./epilogue";
 import {
   A_ADDRESS,
+  A_WINDOWS,
   ACTIVATION,
   ACTIVATION_NONE,
   ALPHA,
@@ -44,6 +45,7 @@ import {
 import { microKernel } from "./micro-kernel";
 import { packAPanel, packBPanel } from "./pack";
 import { TILE_COLUMNS, TILE_ROWS } from "./tile";
+import { packWindowsPanel } from "./windows-pack";
 
 function ceilDivide(value: i32, divisor: i32): i32 {
   return (value + divisor - 1) / divisor;
@@ -54,7 +56,7 @@ function sliverAddress(base: usize, p0: i32, paddedWidth: i32, panel: i32, kc: i
   return base + ((<usize>p0 * <usize>paddedWidth + <usize>panel * <usize>kc * <usize>width) << 2);
 }
 
-function packAChunk(chunk: i32): void {
+function packAChunk(chunk: i32, thread: i32): void {
   const m = load<i32>(M);
   const k = load<i32>(K);
   const panels = ceilDivide(m, TILE_ROWS);
@@ -67,9 +69,11 @@ function packAChunk(chunk: i32): void {
   const a = load<usize>(A_ADDRESS);
   const transposeA = load<i32>(TRANSPOSE_A) !== 0;
   const packed = load<usize>(PACKED_A_ADDRESS);
+  const windows = load<i32>(A_WINDOWS) !== 0;
   for (let panel = first; panel < last; panel++) {
     const target = sliverAddress(packed, p0, panels * TILE_ROWS, panel, kc, TILE_ROWS);
-    packAPanel(a, m, k, transposeA, panel * TILE_ROWS, p0, kc, target);
+    if (windows) packWindowsPanel(a, m, transposeA, panel * TILE_ROWS, p0, kc, target, thread);
+    else packAPanel(a, m, k, transposeA, panel * TILE_ROWS, p0, kc, target);
   }
 }
 
@@ -180,8 +184,8 @@ function claim(): i32 {
   }
 }
 
-function packChunk(chunk: i32, packAChunks: i32): void {
-  if (chunk < packAChunks) packAChunk(chunk);
+function packChunk(chunk: i32, packAChunks: i32, thread: i32): void {
+  if (chunk < packAChunks) packAChunk(chunk, thread);
   else packBChunk(chunk - packAChunks);
   const flag = load<usize>(PACK_FLAGS_ADDRESS) + <usize>chunk;
   if (ASC_FEATURE_THREADS) atomic.store<u8>(flag, 1);
@@ -193,12 +197,12 @@ function packChunk(chunk: i32, packAChunks: i32): void {
  * read-only inputs), so instead of spinning on a chunk another thread holds (maybe preempted for a whole
  * time slice on a busy machine), this thread packs any chunk not yet flagged done itself.
  */
-function finishPacking(packAChunks: i32, packChunks: i32): void {
+function finishPacking(packAChunks: i32, packChunks: i32, thread: i32): void {
   if (loadCounter(PACKED) >= packChunks) return;
   const flags = load<usize>(PACK_FLAGS_ADDRESS);
   for (let chunk = 0; chunk < packChunks; chunk++) {
     const done = ASC_FEATURE_THREADS ? atomic.load<u8>(flags + <usize>chunk) : load<u8>(flags + <usize>chunk);
-    if (done === 0) packChunk(chunk, packAChunks);
+    if (done === 0) packChunk(chunk, packAChunks, thread);
   }
 }
 
@@ -214,10 +218,10 @@ export function work(thread: i32): void {
     const packAChunks = load<i32>(PACK_A_CHUNKS);
     const packChunks = packAChunks + load<i32>(PACK_B_CHUNKS);
     if (chunk < packChunks) {
-      packChunk(chunk, packAChunks);
+      packChunk(chunk, packAChunks, thread);
       fetchAdd(PACKED, 1);
     } else {
-      finishPacking(packAChunks, packChunks);
+      finishPacking(packAChunks, packChunks, thread);
       computeChunk(chunk - packChunks, thread);
       fetchAdd(CHUNKS_BY_THREAD + thread * 4, 1);
     }

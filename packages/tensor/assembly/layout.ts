@@ -82,6 +82,19 @@ export const ACTIVATION = 156;
 export const ACTIVATION_NONE = 0;
 /** max(x, 0), NaN-propagating (f32.max). */
 export const ACTIVATION_RELU = 1;
+/**
+ * 1 when A is not a matrix but NHWC images read through the window geometry below: op(A) is then the im2col
+ * matrix of those images (`transposeA` false, the forward of a convolution) or its transpose (the weight
+ * gradient), packed straight from the images so the matrix never exists (assembly/windows-pack.ts).
+ */
+export const A_WINDOWS = 160;
+/**
+ * The window geometry of A (12 i32 from here): batch, height, width, channels, kernelHeight, kernelWidth,
+ * strideHeight, strideWidth, padTop, padLeft, outHeight, outWidth.
+ */
+export const WINDOW_GEOMETRY = 164;
+/** Byte address of the per-thread gather rows of window packing: TILE_ROWS × KC f32 per thread. */
+export const GATHER_ADDRESS = 212;
 
 /** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
 export const CHUNKS_BY_THREAD = 256;

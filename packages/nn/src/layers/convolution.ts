@@ -1,17 +1,14 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
 import type { FloatDType, RandomGenerator, Tensor as TensorLike } from "@descent/spec";
 import {
-  columnsToImage,
+  convolution2d,
+  convolution2dBackward,
   formatShape,
-  imageToColumns,
   type LinearActivation,
-  linear,
-  linearBackward,
   maxPool,
   maxPoolBackward,
   type Padding,
   ShapeError,
-  Tensor,
   ValueError,
   windowAxis,
   windowGeometry,
@@ -91,9 +88,10 @@ export type Conv2dParams = { readonly weights: TensorLike; readonly bias: Tensor
 
 /**
  * 2-D convolution (cross-correlation, as every framework) over **NHWC** images `[batch, height, width,
- * channels]` — TensorFlow's layout, chosen because im2col then needs no transpose: the windows become
- * the rows of a `[batch·outH·outW, kh·kw·in]` matrix and one GEMM with the kernel `[kh, kw, in, out]`
- * (read as `[kh·kw·in, out]`) gives the NHWC output directly.
+ * channels]` — TensorFlow's layout, chosen because im2col then needs no transpose: the windows are the
+ * rows of a `[batch·outH·outW, kh·kw·in]` matrix and one GEMM with the kernel `[kh, kw, in, out]` (read as
+ * `[kh·kw·in, out]`) gives the NHWC output directly (`convolution2d` of `@descent/tensor`, whose WebAssembly
+ * kernels pack that matrix's panels straight from the images instead of making it).
  *
  * `y[n, i, j, o] = b[o] + Σ_{ky, kx, c} x[n, i·sh + ky − pt, j·sw + kx − pl, c] · W[ky, kx, c, o]`
  *
@@ -166,38 +164,25 @@ export function conv2d(
   nameOption(op, "options.name", options.name);
   const weightShape = [kernel[0], kernel[1], inChannels, outChannels];
   const fix = `pass the tree made by init() of conv2d(${inChannels}, ${outChannels}, [${kernel.join(", ")}])`;
-  const geometryOf = (x: TensorLike) => windowGeometry(op, x.shape, kernel, strides, padding);
-  const depth = kernel[0] * kernel[1] * inChannels;
-
-  // The im2col matrix is a node of its own, so the GEMM's backward finds it among its inputs (no cache).
-  const toColumns = customOp({
-    name: "im2col",
-    forward: (x) => imageToColumns(x!, geometryOf(x!)),
-    backward: (cotangent, _columns, [x]) => [columnsToImage(cotangent, geometryOf(x!))],
-  });
-  /** `[kh, kw, in, out]` weights read as the `[kh·kw·in, out]` matrix the GEMM multiplies by (no copy). */
-  const matrix = (weights: TensorLike) => new Tensor(weights.data, [depth, outChannels]);
 
   const apply = (allocateGradient: ApplyOptions["allocateGradient"]) =>
     customOp({
       name: op,
-      forward: (columns, weights, bias) => linear(columns!, matrix(weights!), { bias, activation }),
-      backward: (cotangent, output, [columns, weights], needsGradient) => {
-        const gradients = linearBackward({
-          input: columns!,
-          weights: matrix(weights!),
+      forward: (x, weights, bias) => convolution2d(x!, weights!, { strides, padding, bias, activation }),
+      backward: (cotangent, output, [x, weights], needsGradient) => {
+        const gradients = convolution2dBackward({
+          input: x!,
+          weights: weights!,
           output,
           cotangent,
+          strides,
+          padding,
           activation,
           bias: useBias,
           inputGradient: needsGradient[0] === true,
           allocate: allocateGradient,
         });
-        return [
-          gradients.input ?? null,
-          new Tensor(gradients.weights.data, weights!.shape),
-          ...(useBias ? [gradients.bias!] : []),
-        ];
+        return [gradients.input ?? null, gradients.weights, ...(useBias ? [gradients.bias!] : [])];
       },
     });
 
@@ -230,10 +215,11 @@ export function conv2d(
       const bias = useBias
         ? checkParameter(op, "bias", ownValue(params, "bias"), [outChannels], fix)
         : undefined;
-      checkImages(op, operandTensor(op, "input", input).shape, inChannels);
-      const columns = toColumns(input);
+      const { shape } = operandTensor(op, "input", input);
+      checkImages(op, shape, inChannels);
+      windowGeometry(op, shape, kernel, strides, padding); // a window larger than the image: the error names conv2d
       const conv = apply(applyOptions.allocateGradient);
-      return useBias ? conv(columns, weights, bias!) : conv(columns, weights);
+      return useBias ? conv(input, weights, bias!) : conv(input, weights);
     },
     outputShape(inputShape) {
       checkImages(op, [1, ...inputShape], inChannels);

@@ -7,6 +7,11 @@
  * @packageDocumentation
  */
 
+export {
+  convolutionForwardByGemm,
+  convolutionInputGradientByGemm,
+  convolutionWeightsGradientByGemm,
+} from "./convolution-by-gemm.js";
 export { denseForwardByGemm } from "./dense-forward.js";
 export { jsKernels } from "./js-kernels.js";
 export type {

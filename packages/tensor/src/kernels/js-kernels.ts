@@ -1,3 +1,8 @@
+import {
+  convolutionForwardByGemm,
+  convolutionInputGradientByGemm,
+  convolutionWeightsGradientByGemm,
+} from "./convolution-by-gemm.js";
 import { denseForwardByGemm } from "./dense-forward.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "./js-elementwise.js";
 import { createBlockedGemm } from "./js-gemm.js";
@@ -19,6 +24,8 @@ import type { Kernels } from "./kernels.js";
  * - `denseForward`: `C = act(op(A)·op(B) + bias)` as `gemm` then a JavaScript epilogue (`denseForwardByGemm`).
  * - `binary`, `unary`, `scaledAdd`, `reluBackward`: one JavaScript loop each (see `Kernels`).
  * - `imageToColumns`, `columnsToImage`, `maxPoolForward`, `maxPoolBackward`: the window loops of js-windows.ts.
+ * - `convolutionForward`, `convolutionWeightsGradient`: the im2col matrix, then `denseForward` or `gemm`;
+ *   `convolutionInputGradient`: `gemm` into a matrix, then `columnsToImage`.
  *
  * @example
  * ```ts
@@ -37,6 +44,9 @@ export const jsKernels: Kernels = {
   reluBackward: reluBackwardByLoop,
   imageToColumns: imageToColumnsByLoops,
   columnsToImage: columnsToImageByLoops,
+  convolutionForward: (...operands) => convolutionForwardByGemm(jsKernels, ...operands),
+  convolutionWeightsGradient: (...operands) => convolutionWeightsGradientByGemm(jsKernels, ...operands),
+  convolutionInputGradient: (...operands) => convolutionInputGradientByGemm(jsKernels, ...operands),
   maxPoolForward: maxPoolForwardByLoops,
   maxPoolBackward: maxPoolBackwardByLoop,
 };

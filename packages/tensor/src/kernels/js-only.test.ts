@@ -80,6 +80,20 @@ describe('useKernels("js")', () => {
     const window = tensorApi.windowGeometry("test", images.shape, [3, 3], [1, 1], "same");
     const columns = tensorApi.imageToColumns(images, window);
     expect(tensorApi.columnsToImage(columns, window).shape).toEqual(images.shape);
+    const kernel = tensorApi.tensor(values(9).subarray(0, 3 * 3 * 32 * 16), [3, 3, 32, 16]);
+    const convolved = tensorApi.convolution2d(images, kernel, { padding: "same", activation: "relu" });
+    const convolutionGradients = tensorApi.convolution2dBackward({
+      input: images,
+      weights: kernel,
+      output: convolved,
+      cotangent: convolved,
+      padding: "same",
+      activation: "relu",
+      bias: false,
+      inputGradient: true,
+    });
+    expect(convolutionGradients.weights.shape).toEqual(kernel.shape);
+    expect(convolutionGradients.input!.shape).toEqual(images.shape);
     const poolWindow = tensorApi.windowGeometry("test", images.shape, [2, 2], [2, 2], "valid");
     const pooled = tensorApi.maxPool(images, poolWindow);
     expect(tensorApi.maxPoolBackward(pooled.output, pooled.argmax, poolWindow).shape).toEqual(images.shape);

@@ -103,6 +103,49 @@ export interface Kernels {
     image: Float32Array | Float64Array,
   ): void;
   /**
+   * A convolution's forward as one product with its im2col matrix: `output = act(cols·W + bias)`, where
+   * `cols` is the {@link Kernels.imageToColumns} matrix of `input` (`[batch·outH·outW, kh·kw·channels]`),
+   * `weights` the `[kh·kw·channels, outChannels]` matrix of a `[kh, kw, in, out]` kernel, and `output`
+   * `[batch·outH·outW, outChannels]` (overwritten); bias and activation as in {@link Kernels.denseForward}. The
+   * bits are those of `imageToColumns` then `denseForward` (the reference, `convolutionForwardByGemm`); a
+   * backend may pack the matrix's panels straight from the images instead of making it.
+   */
+  convolutionForward(
+    input: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    weights: Float32Array | Float64Array,
+    outChannels: number,
+    bias: Float32Array | Float64Array | null,
+    activation: DenseActivation,
+    output: Float32Array | Float64Array,
+  ): void;
+  /**
+   * A convolution's weight gradient as one product with its im2col matrix: `weightsGradient = colsᵀ·g` for
+   * `g` `[batch·outH·outW, outChannels]` and `weightsGradient` `[kh·kw·channels, outChannels]` (overwritten).
+   * The bits of `imageToColumns` then `gemm` with `transposeA` (the reference,
+   * `convolutionWeightsGradientByGemm`).
+   */
+  convolutionWeightsGradient(
+    input: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    cotangent: Float32Array | Float64Array,
+    outChannels: number,
+    weightsGradient: Float32Array | Float64Array,
+  ): void;
+  /**
+   * A convolution's input gradient, accumulating: `image += col2im(g·Wᵀ)` for `g` `[batch·outH·outW,
+   * outChannels]` and `weights` `[kh·kw·channels, outChannels]`. The bits of `gemm` (with `transposeB`) into
+   * an im2col-shaped matrix, then {@link Kernels.columnsToImage} (the reference,
+   * `convolutionInputGradientByGemm`); a backend may keep that matrix in its own memory.
+   */
+  convolutionInputGradient(
+    cotangent: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    weights: Float32Array | Float64Array,
+    outChannels: number,
+    image: Float32Array | Float64Array,
+  ): void;
+  /**
    * Max pooling over NHWC: `output[n, oy, ox, c] = max` of the window's cells in (y, x) order (padding never
    * wins; NaN wins so it stays visible), and `argmax` the flat input index of the winner (the first on ties).
    */

@@ -155,6 +155,9 @@ const requiredMembers = [
   "reluBackward",
   "imageToColumns",
   "columnsToImage",
+  "convolutionForward",
+  "convolutionWeightsGradient",
+  "convolutionInputGradient",
   "maxPoolForward",
   "maxPoolBackward",
 ] as const;

@@ -1,4 +1,11 @@
 export {
+  type Convolution2dBackwardOptions,
+  type Convolution2dGradients,
+  type Convolution2dOptions,
+  convolution2d,
+  convolution2dBackward,
+} from "./convolution.js";
+export {
   type GradientAllocator,
   type LinearActivation,
   type LinearBackwardOptions,

@@ -1,6 +1,7 @@
 import { DescentError } from "../../core/errors.js";
 import {
   A_ADDRESS,
+  A_WINDOWS,
   ACTIVATION,
   ALPHA,
   B_ADDRESS,
@@ -14,6 +15,7 @@ import {
   COLUMN_BLOCKS,
   DONE,
   FAILED,
+  GATHER_ADDRESS,
   GENERATION_MASK,
   K,
   KC,
@@ -36,6 +38,7 @@ import {
   TOTAL,
   TRANSPOSE_A,
   TRANSPOSE_B,
+  WINDOW_GEOMETRY,
   WORKSPACE_START,
 } from "./generated/layout.js";
 import { ResidentHeap } from "./resident-heap.js";
@@ -293,6 +296,8 @@ export class WasmEngine {
    * `bias` over every row and `activation` ACTIVATION_NONE or ACTIVATION_RELU. Returns false, having touched
    * nothing, when the operands do not fit in the wasm memory this runtime allows. Resident operands (see
    * {@link residentFloat32}) are used in place; the others are copied into a scratch workspace past the heap.
+   * With `windows`, `a` holds NHWC images of that geometry and op(A) is their im2col matrix (or its transpose):
+   * the panels are packed from the images (assembly/windows-pack.ts), the matrix is never made.
    */
   gemm(
     transposeA: boolean,
@@ -307,6 +312,7 @@ export class WasmEngine {
     c: Float32Array,
     bias: Float32Array | null = null,
     activation = 0,
+    windows: GeometryArguments | null = null,
   ): boolean {
     const { tileRows, tileColumns } = this;
     const rowPanels = Math.ceil(m / tileRows);
@@ -331,14 +337,15 @@ export class WasmEngine {
     const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
     if (total >= CHUNK_INDEX_MASK) return false;
 
-    const residentA = this.residentAddress(a, m * k);
+    const aLength = windows === null ? m * k : windows[0] * windows[1] * windows[2] * windows[3];
+    const residentA = this.residentAddress(a, aLength);
     const residentB = this.residentAddress(b, k * n);
     const residentBias = bias === null ? -1 : this.residentAddress(bias, n);
     let residentC = this.residentAddress(c, m * n);
     // Computing in place while C overlaps an input would read results as operands: copy C then.
     if (
       residentC >= 0 &&
-      (overlaps(residentC, m * n, residentA, m * k) || overlaps(residentC, m * n, residentB, k * n))
+      (overlaps(residentC, m * n, residentA, aLength) || overlaps(residentC, m * n, residentB, k * n))
     )
       residentC = -1;
     let next = align64(this.heap.end);
@@ -347,9 +354,11 @@ export class WasmEngine {
       next = align64(next + bytes);
       return address;
     };
-    const aAddress = residentA >= 0 ? residentA : take(m * k * 4);
+    const aAddress = residentA >= 0 ? residentA : take(aLength * 4);
     const bAddress = residentB >= 0 ? residentB : take(k * n * 4);
     const cAddress = residentC >= 0 ? residentC : take(m * n * 4);
+    // One gather area per possible thread index: a worker still in a previous job's loop may claim chunks.
+    const gatherAddress = windows === null ? 0 : take(MAX_THREADS * tileRows * KC * 4);
     const packedAAddress = take(rowPanels * tileRows * k * 4);
     const packedBAddress = next;
     const packFlagsAddress = packedBAddress + columnPanels * tileColumns * k * 4;
@@ -360,7 +369,7 @@ export class WasmEngine {
 
     const floats = this.floats;
     const words = this.words;
-    if (residentA < 0) this.copyIn(a, m * k, aAddress);
+    if (residentA < 0) this.copyIn(a, aLength, aAddress);
     if (residentB < 0) this.copyIn(b, k * n, bAddress);
     if (beta !== 0 && residentC < 0) this.copyIn(c, m * n, cAddress);
     if (bias !== null && residentBias < 0) this.copyIn(bias, n, biasAddress);
@@ -386,6 +395,9 @@ export class WasmEngine {
     words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
     words[word(BIAS_ADDRESS)] = biasAddress;
     words[word(ACTIVATION)] = activation;
+    words[word(A_WINDOWS)] = windows === null ? 0 : 1;
+    if (windows !== null) words.set(windows, word(WINDOW_GEOMETRY));
+    words[word(GATHER_ADDRESS)] = gatherAddress;
     this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
     words[word(PACK_A_PANELS)] = packAPanels;
     words[word(PACK_B_PANELS)] = packBPanels;

@@ -80,6 +80,15 @@ export function gemmInWasm(m: number, n: number, k: number): boolean {
   return k > 0 && work >= GEMM_MINIMUM_WORK && (n >= 4 || work >= NARROW_GEMM_MINIMUM_WORK);
 }
 
+/**
+ * Whether a float32 convolution product (forward or weight gradient) of these sizes runs in wasm, its im2col
+ * panels packed from the images: the GEMM's crossover, since packing from the images costs about what
+ * packing the matrix does (and the matrix itself is not made at all).
+ */
+export function convolutionInWasm(m: number, n: number, k: number): boolean {
+  return gemmInWasm(m, n, k);
+}
+
 /** Whether a GEMM of `work` multiply-adds is worth waking worker threads for. */
 export function gemmOnThreads(work: number): boolean {
   return work >= THREADED_GEMM_MINIMUM_WORK;

@@ -1,4 +1,10 @@
 import { assertFloatArray, assertGemmArguments } from "../arguments.js";
+import {
+  columnsSize,
+  convolutionForwardByGemm,
+  convolutionInputGradientByGemm,
+  convolutionWeightsGradientByGemm,
+} from "../convolution-by-gemm.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
@@ -22,13 +28,19 @@ import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 import {
   binaryInWasm,
   columnsToImageInWasm,
+  convolutionInWasm,
   gemmInWasm,
   maxPoolInWasm,
   reluBackwardInWasm,
   scaledAddInWasm,
   unaryInWasm,
 } from "./thresholds.js";
-import { columnsToImageInEngine, maxPoolForwardInEngine } from "./windows.js";
+import {
+  columnsToImageInEngine,
+  convolutionInputGradientInEngine,
+  geometryArguments,
+  maxPoolForwardInEngine,
+} from "./windows.js";
 
 /** Kernels backed by a WebAssembly engine, which they carry for thread control, memory figures and tests. */
 export interface WasmKernels extends Required<Kernels> {
@@ -133,6 +145,76 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
         return;
       }
       columnsToImageByLoops(columns, geometry, image);
+    },
+    // The im2col matrix's panels are packed from the images (assembly/windows-pack.ts): the matrix is not made.
+    convolutionForward(input, geometry, weights, outChannels, bias, activation, output) {
+      const [rows, depth] = columnsSize(geometry);
+      if (
+        convolutionInWasm(rows, outChannels, depth) &&
+        isFloat32(input) &&
+        isFloat32(weights) &&
+        isFloat32(output) &&
+        (bias === null || isFloat32(bias)) &&
+        engine.gemm(
+          false,
+          false,
+          rows,
+          outChannels,
+          depth,
+          1,
+          input,
+          weights,
+          0,
+          output,
+          bias,
+          activation === "relu" ? ACTIVATION_RELU : ACTIVATION_NONE,
+          geometryArguments(geometry),
+        )
+      ) {
+        return;
+      }
+      convolutionForwardByGemm(kernels, input, geometry, weights, outChannels, bias, activation, output);
+    },
+    convolutionWeightsGradient(input, geometry, cotangent, outChannels, weightsGradient) {
+      const [rows, depth] = columnsSize(geometry);
+      if (
+        convolutionInWasm(depth, outChannels, rows) &&
+        isFloat32(input) &&
+        isFloat32(cotangent) &&
+        isFloat32(weightsGradient) &&
+        engine.gemm(
+          true,
+          false,
+          depth,
+          outChannels,
+          rows,
+          1,
+          input,
+          cotangent,
+          0,
+          weightsGradient,
+          null,
+          ACTIVATION_NONE,
+          geometryArguments(geometry),
+        )
+      ) {
+        return;
+      }
+      convolutionWeightsGradientByGemm(kernels, input, geometry, cotangent, outChannels, weightsGradient);
+    },
+    convolutionInputGradient(cotangent, geometry, weights, outChannels, image) {
+      const [rows, depth] = columnsSize(geometry);
+      if (
+        columnsToImageInWasm(rows * depth, geometry.channels) &&
+        gemmInWasm(rows, depth, outChannels) &&
+        isFloat32(cotangent) &&
+        isFloat32(weights) &&
+        isFloat32(image) &&
+        convolutionInputGradientInEngine(engine, cotangent, geometry, weights, outChannels, image)
+      ) {
+        return;
+      }
+      convolutionInputGradientByGemm(kernels, cotangent, geometry, weights, outChannels, image);
     },
     maxPoolForward(input, geometry, output, argmax) {
       if (

@@ -5,10 +5,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { wasmSupport } from "./support.js";
 import { describeWasmGemm } from "./testing/gemm-suite.js";
+import { describeWasmWindowsGemm } from "./testing/windows-gemm-suite.js";
 
 if (wasmSupport().relaxedSimd) {
   describeWasmGemm("wasm-relaxed-simd", "shared");
   describeWasmGemm("wasm-relaxed-simd", "unshared");
+  describeWasmWindowsGemm("wasm-relaxed-simd", "shared");
+  describeWasmWindowsGemm("wasm-relaxed-simd", "unshared");
 } else {
   // Never pass silently: this runtime cannot run the relaxed kernels, so the same suite runs in a child
   // vitest under `node --experimental-wasm-relaxed-simd` (a V8 flag, so the child uses the threads pool,
@@ -47,6 +50,13 @@ if (wasmSupport().relaxedSimd) {
           passed.filter((line) => line.includes(suite)).length,
           `${suite}\n${output}`,
         ).toBeGreaterThanOrEqual(8);
+      }
+      for (const memory of ["shared", "unshared"]) {
+        const suite = `wasm-relaxed-simd gemm packing im2col panels from images (${memory} memory) > `;
+        expect(
+          passed.filter((line) => line.includes(suite)).length,
+          `${suite}\n${output}`,
+        ).toBeGreaterThanOrEqual(memory === "shared" ? 2 : 1);
       }
       // A failed test's line starts with ×; test names may contain × themselves ("6×8").
       expect(output).not.toMatch(/\bfailed\b|^\s*×/m);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { wasmSupport } from "./support.js";
 import { describeWasmGemm } from "./testing/gemm-suite.js";
+import { describeWasmWindowsGemm } from "./testing/windows-gemm-suite.js";
 
 describe("WebAssembly support", () => {
   it("detects SIMD128 and shared memory on Node ≥ 20", () => {
@@ -10,3 +11,5 @@ describe("WebAssembly support", () => {
 
 describeWasmGemm("wasm-simd", "shared");
 describeWasmGemm("wasm-simd", "unshared");
+describeWasmWindowsGemm("wasm-simd", "shared");
+describeWasmWindowsGemm("wasm-simd", "unshared");

@@ -6,8 +6,8 @@
 import type { WindowGeometry } from "../kernels.js";
 import type { GeometryArguments, WasmEngine } from "./engine.js";
 
-/** The geometry in the order the module's window kernels take it. */
-function geometryArguments(g: WindowGeometry): GeometryArguments {
+/** The geometry in the order the module's window kernels (and the GEMM's window packing) take it. */
+export function geometryArguments(g: WindowGeometry): GeometryArguments {
   return [
     g.batch,
     g.height,
@@ -70,4 +70,35 @@ export function columnsToImageInEngine(
   engine.elementwise.columnsToImage(base, base + columnsBytes, ...geometryArguments(g));
   image.set(floats.subarray(imageAt, imageAt + image.length));
   return true;
+}
+
+/**
+ * `Kernels.convolutionInputGradient` for float32 in the engine: the product g·Wᵀ is written into a resident
+ * matrix and col2im runs on it in place, so the 9 MB matrix of the CNN's second convolution is neither copied
+ * out of the memory nor back in. False, having written nothing, without resident storage (unshared memory)
+ * or room.
+ */
+export function convolutionInputGradientInEngine(
+  engine: WasmEngine,
+  cotangent: Float32Array,
+  g: WindowGeometry,
+  weights: Float32Array,
+  outChannels: number,
+  image: Float32Array,
+): boolean {
+  const rows = g.batch * g.outHeight * g.outWidth;
+  const depth = g.kernelHeight * g.kernelWidth * g.channels;
+  const columns = engine.residentFloat32(rows * depth);
+  const target = columns === null ? null : engine.residentFloat32(image.length);
+  try {
+    if (columns === null || target === null) return false;
+    if (!engine.gemm(false, true, rows, depth, outChannels, 1, cotangent, weights, 0, columns)) return false;
+    target.set(image);
+    engine.residentElementwise.columnsToImage(columns.byteOffset, target.byteOffset, ...geometryArguments(g));
+    image.set(target);
+    return true;
+  } finally {
+    if (columns !== null) engine.releaseResident(columns);
+    if (target !== null) engine.releaseResident(target);
+  }
 }

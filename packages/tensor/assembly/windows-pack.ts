@@ -1,0 +1,186 @@
+// Packing op(A) panels straight from NHWC images (the implicit GEMM of a convolution): op(A) is the im2col
+// matrix `cols[(n, oy, ox), (ky, kx, c)] = image[n, oy·sh + ky − pt, ox·sw + kx − pl, c]` (0 in the padding),
+// or its transpose for the weight gradient, and the panels come out exactly as packAPanel would pack that
+// matrix, so the product has the bits of im2col followed by the GEMM while the matrix (9 MB for the CNN's
+// second convolution at batch 64) is never written, copied into this memory, or read back.
+//
+// NHWC makes each window row of a pixel (fixed ky, every kx and c in bounds) one contiguous run of the image.
+
+import { GATHER_ADDRESS, KC, WINDOW_GEOMETRY } from "./layout";
+import { packAPanel } from "./pack";
+import { TILE_ROWS } from "./tile";
+
+/** Byte address of this thread's gather area (TILE_ROWS × KC floats). */
+function gatherArea(thread: i32): usize {
+  return load<usize>(GATHER_ADDRESS) + ((<usize>thread * <usize>(TILE_ROWS * KC)) << 2);
+}
+
+/** Copies `length` floats; short runs (a few channels) element by element, where a call costs more. */
+function copyFloats(target: usize, source: usize, length: i32): void {
+  if (length >= 16) {
+    memory.copy(target, source, (<usize>length) << 2);
+    return;
+  }
+  for (let index: usize = 0; index < (<usize>length) << 2; index += 4)
+    store<f32>(target + index, load<f32>(source + index));
+}
+
+/**
+ * Writes entries [p0, p0 + kc) of im2col row `pixel` to `target`: whole in-bounds parts of a window row are
+ * one copy, the padding is zeros.
+ */
+function gatherWindowRow(image: usize, pixel: i32, p0: i32, kc: i32, target: usize): void {
+  const height = load<i32>(WINDOW_GEOMETRY, 4);
+  const width = load<i32>(WINDOW_GEOMETRY, 8);
+  const channels = load<i32>(WINDOW_GEOMETRY, 12);
+  const kernelWidth = load<i32>(WINDOW_GEOMETRY, 20);
+  const outHeight = load<i32>(WINDOW_GEOMETRY, 40);
+  const outWidth = load<i32>(WINDOW_GEOMETRY, 44);
+  const ox = pixel % outWidth;
+  const rest = pixel / outWidth;
+  const oy = rest % outHeight;
+  const n = rest / outHeight;
+  const top = oy * load<i32>(WINDOW_GEOMETRY, 24) - load<i32>(WINDOW_GEOMETRY, 32);
+  const left = ox * load<i32>(WINDOW_GEOMETRY, 28) - load<i32>(WINDOW_GEOMETRY, 36);
+  const span = kernelWidth * channels;
+  // Window columns [firstColumn, endColumn) fall inside the image.
+  const firstColumn = max(0, -left) * channels;
+  const endColumn = min(kernelWidth, width - left) * channels;
+  const end = p0 + kc;
+  let p = p0;
+  while (p < end) {
+    const ky = p / span;
+    const within = p - ky * span;
+    const y = top + ky;
+    let length: i32;
+    if (y < 0 || y >= height || within >= endColumn) {
+      length = min(span - within, end - p);
+      memory.fill(target, 0, (<usize>length) << 2);
+    } else if (within < firstColumn) {
+      length = min(firstColumn - within, end - p);
+      memory.fill(target, 0, (<usize>length) << 2);
+    } else {
+      length = min(endColumn - within, end - p);
+      const source = ((n * height + y) * width + left) * channels + within;
+      copyFloats(target, image + ((<usize>source) << 2), length);
+    }
+    p += length;
+    target += (<usize>length) << 2;
+  }
+}
+
+/**
+ * Packs rows [i0, i0 + TILE_ROWS) × depth [p0, p0 + kc) of the im2col matrix of `image` (m rows, one per output
+ * pixel) as packAPanel packs a matrix: each row's entries are gathered into this thread's area, then packed
+ * from there. Rows past m are zeros.
+ */
+function packWindowRows(image: usize, m: i32, i0: i32, p0: i32, kc: i32, target: usize, thread: i32): void {
+  const rows = min(TILE_ROWS, m - i0);
+  const gather = gatherArea(thread);
+  for (let row = 0; row < rows; row++)
+    gatherWindowRow(image, i0 + row, p0, kc, gather + ((<usize>row * <usize>kc) << 2));
+  packAPanel(gather, rows, kc, false, 0, 0, kc, target);
+}
+
+/**
+ * Packs rows [i0, i0 + TILE_ROWS) × depth [p0, p0 + kc) of the transposed im2col matrix (row i = window entry
+ * (ky, kx, c), depth p = output pixel), m rows: kc groups of TILE_ROWS, the layout of packAPanel with
+ * `transposeA`. Rows past m are zeros. When the panel's entries share a window row, they are consecutive in
+ * the image, and an in-bounds pixel's group is one load.
+ */
+function packWindowColumns(
+  image: usize,
+  m: i32,
+  i0: i32,
+  p0: i32,
+  kc: i32,
+  target: usize,
+  thread: i32,
+): void {
+  const height = load<i32>(WINDOW_GEOMETRY, 4);
+  const width = load<i32>(WINDOW_GEOMETRY, 8);
+  const channels = load<i32>(WINDOW_GEOMETRY, 12);
+  const kernelWidth = load<i32>(WINDOW_GEOMETRY, 20);
+  const strideHeight = load<i32>(WINDOW_GEOMETRY, 24);
+  const strideWidth = load<i32>(WINDOW_GEOMETRY, 28);
+  const padTop = load<i32>(WINDOW_GEOMETRY, 32);
+  const padLeft = load<i32>(WINDOW_GEOMETRY, 36);
+  const outHeight = load<i32>(WINDOW_GEOMETRY, 40);
+  const outWidth = load<i32>(WINDOW_GEOMETRY, 44);
+  const rows = min(TILE_ROWS, m - i0);
+  const span = kernelWidth * channels;
+  // Per panel row: window row ky, window column kx, and the image offset from the window's corner (12 bytes).
+  const entries = gatherArea(thread);
+  for (let row = 0; row < rows; row++) {
+    const entry = i0 + row;
+    const ky = entry / span;
+    const kx = (entry - ky * span) / channels;
+    const offset = (ky * width + kx) * channels + (entry - ky * span - kx * channels);
+    const at = entries + <usize>row * 12;
+    store<i32>(at, ky);
+    store<i32>(at, kx, 4);
+    store<i32>(at, offset, 8);
+  }
+  const firstKy = load<i32>(entries);
+  const firstKx = load<i32>(entries, 4);
+  const firstOffset = load<i32>(entries, 8);
+  const lastKx = load<i32>(entries + <usize>(rows - 1) * 12, 4);
+  const contiguous = rows === TILE_ROWS && load<i32>(entries + <usize>(rows - 1) * 12) === firstKy;
+  const imageSize = height * width * channels;
+  let ox = p0 % outWidth;
+  let oy = (p0 / outWidth) % outHeight;
+  let n = p0 / outWidth / outHeight;
+  for (let p = 0; p < kc; p++) {
+    const top = oy * strideHeight - padTop;
+    const left = ox * strideWidth - padLeft;
+    const corner = n * imageSize + (top * width + left) * channels;
+    const y = top + firstKy;
+    if (contiguous && y >= 0 && y < height && left + firstKx >= 0 && left + lastKx < width) {
+      const source = image + ((<usize>(corner + firstOffset)) << 2);
+      if (TILE_ROWS === 2) store<u64>(target, load<u64>(source));
+      else {
+        v128.store(target, v128.load(source));
+        store<u64>(target, load<u64>(source, 16), 16);
+      }
+    } else {
+      for (let row = 0; row < TILE_ROWS; row++) {
+        let value: f32 = 0;
+        if (row < rows) {
+          const at = entries + <usize>row * 12;
+          const cellY = top + load<i32>(at);
+          const cellX = left + load<i32>(at, 4);
+          if (cellY >= 0 && cellY < height && cellX >= 0 && cellX < width)
+            value = load<f32>(image + ((<usize>(corner + load<i32>(at, 8))) << 2));
+        }
+        store<f32>(target + ((<usize>row) << 2), value);
+      }
+    }
+    target += TILE_ROWS * 4;
+    if (++ox === outWidth) {
+      ox = 0;
+      if (++oy === outHeight) {
+        oy = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/**
+ * packAPanel for an op(A) that is the im2col matrix of the images at `image` (`transposeA` false: m output
+ * pixels × k window entries) or its transpose (m window entries × k output pixels), geometry in
+ * WINDOW_GEOMETRY; `thread` picks the scratch area.
+ */
+export function packWindowsPanel(
+  image: usize,
+  m: i32,
+  transposeA: bool,
+  i0: i32,
+  p0: i32,
+  kc: i32,
+  target: usize,
+  thread: i32,
+): void {
+  if (transposeA) packWindowColumns(image, m, i0, p0, kc, target, thread);
+  else packWindowRows(image, m, i0, p0, kc, target, thread);
+}
