@@ -13,6 +13,10 @@ export const stepParts: readonly StepPart[] = ["gemm", "elementWise", "loss", "o
 const kernelParts: { readonly [member: string]: StepPart } = {
   gemm: "gemm",
   denseForward: "gemm",
+  convolutionForward: "gemm",
+  convolutionWeightsGradient: "gemm",
+  // g·Wᵀ with the col2im that adds it back onto the image (mostly the product).
+  convolutionInputGradient: "gemm",
   binary: "elementWise",
   unary: "elementWise",
   scaledAdd: "elementWise",
