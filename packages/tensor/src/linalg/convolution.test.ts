@@ -12,6 +12,7 @@ import { Tensor } from "../core/tensor.js";
 import { jsKernels } from "../kernels/js-kernels.js";
 import { getKernels, setKernels } from "../kernels/registry.js";
 import { expectBitIdentical, seededFloat32 } from "../kernels/testing/float32-arrays.js";
+import { windowFields, windowsFit } from "../kernels/testing/window-cases.js";
 import { compileWasmKernels } from "../kernels/wasm/wasm-kernels.js";
 import { convolution2d, convolution2dBackward } from "./convolution.js";
 import { linear, linearBackward } from "./linear.js";
@@ -26,20 +27,12 @@ afterAll(() => {
 
 const caseArbitrary = fc
   .record({
-    batch: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 1, max: 12 }),
-    width: fc.integer({ min: 1, max: 12 }),
-    channels: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 9, max: 70 })),
-    kernelHeight: fc.integer({ min: 1, max: 4 }),
-    kernelWidth: fc.integer({ min: 1, max: 4 }),
-    strideHeight: fc.integer({ min: 1, max: 3 }),
-    strideWidth: fc.integer({ min: 1, max: 3 }),
-    padding: fc.constantFrom<Padding>("valid", "same"),
+    ...windowFields,
     outChannels: fc.integer({ min: 1, max: 33 }),
     relu: fc.boolean(),
     seed: fc.integer({ min: 1, max: 2 ** 31 }),
   })
-  .filter((p) => p.padding === "same" || (p.height >= p.kernelHeight && p.width >= p.kernelWidth));
+  .filter(windowsFit);
 
 type Case = typeof caseArbitrary extends fc.Arbitrary<infer T> ? T : never;
 

@@ -13,6 +13,7 @@ import {
   dataIn,
   type GradientAllocator,
   type LinearActivation,
+  readBackwardOptions,
 } from "./linear.js";
 import { type Padding, windowGeometry } from "./windows.js";
 
@@ -183,36 +184,8 @@ export function convolution2d(
  */
 export function convolution2dBackward(options: Convolution2dBackwardOptions): Convolution2dGradients {
   const op = "convolution2dBackward";
-  const given = readOptions(op, options, [
-    "input",
-    "weights",
-    "output",
-    "cotangent",
-    "strides",
-    "padding",
-    "activation",
-    "bias",
-    "inputGradient",
-    "allocate",
-  ]);
+  const given = readBackwardOptions(op, options, ["strides", "padding"]);
   const { input, weights, output, cotangent, activation = "none", bias, inputGradient } = given;
-  assertTensorLike(op, input, "options.input");
-  assertTensorLike(op, weights, "options.weights");
-  assertTensorLike(op, cotangent, "options.cotangent");
-  assertActivation(op, "options.activation", activation);
-  for (const [label, flag] of [
-    ["bias", bias],
-    ["inputGradient", inputGradient],
-  ] as const) {
-    if (typeof flag !== "boolean")
-      throw new ValueError(op, `options.${label} is ${describe(flag)}: use true or false`);
-  }
-  if (given.allocate !== undefined && typeof given.allocate !== "function") {
-    throw new ValueError(
-      op,
-      `options.allocate is ${describe(given.allocate)}: pass (dtype, length) => array`,
-    );
-  }
   const g = geometryOf(op, input, weights, given.strides, given.padding);
   const outChannels = weights.shape[3]!;
   const expected = outputShape(g, outChannels);

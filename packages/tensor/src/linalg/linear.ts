@@ -124,34 +124,8 @@ export function linear(x: TensorLike, weights: TensorLike, options: LinearOption
  */
 export function linearBackward(options: LinearBackwardOptions): LinearGradients {
   const op = "linearBackward";
-  const given = readOptions(op, options, [
-    "input",
-    "weights",
-    "output",
-    "cotangent",
-    "activation",
-    "bias",
-    "inputGradient",
-    "allocate",
-  ]);
+  const given = readBackwardOptions(op, options);
   const { input, weights, output, cotangent, activation = "none", bias, inputGradient } = given;
-  assertTensorLike(op, input, "options.input");
-  assertTensorLike(op, weights, "options.weights");
-  assertTensorLike(op, cotangent, "options.cotangent");
-  assertActivation(op, "options.activation", activation);
-  for (const [label, flag] of [
-    ["bias", bias],
-    ["inputGradient", inputGradient],
-  ] as const) {
-    if (typeof flag !== "boolean")
-      throw new ValueError(op, `options.${label} is ${describe(flag)}: use true or false`);
-  }
-  if (given.allocate !== undefined && typeof given.allocate !== "function") {
-    throw new ValueError(
-      op,
-      `options.allocate is ${describe(given.allocate)}: pass (dtype, length) => array`,
-    );
-  }
   const [inputSize, outputSize] = checkWeights(op, input, weights);
   const outputShape = [...input.shape.slice(0, -1), outputSize];
   checkResultShape(op, "options.cotangent", cotangent, outputShape);
@@ -210,6 +184,52 @@ export function activationCotangent(
     }
   }
   return g;
+}
+
+/** The options every product's backward takes ({@link linearBackward}, `convolution2dBackward`). */
+const BACKWARD_OPTIONS = [
+  "input",
+  "weights",
+  "output",
+  "cotangent",
+  "activation",
+  "bias",
+  "inputGradient",
+  "allocate",
+] as const;
+
+/**
+ * A product backward's `options` after checking the keys shared by every one (`input`, `weights`,
+ * `cotangent` tensors; `activation`; `bias` and `inputGradient` booleans; `allocate` a function when given)
+ * and allowing `extraKeys` besides, whose values the caller checks.
+ *
+ * @throws {@link ValueError} naming `op`, the option and the fix, for an unknown key or a value of the wrong kind.
+ * @example const given = readBackwardOptions("convolution2dBackward", options, ["strides", "padding"]);
+ */
+export function readBackwardOptions<Options extends LinearBackwardOptions>(
+  op: string,
+  options: Options,
+  extraKeys: readonly (keyof Options & string)[] = [],
+): Options {
+  const given = readOptions(op, options, [...BACKWARD_OPTIONS, ...extraKeys]) as Options;
+  assertTensorLike(op, given.input, "options.input");
+  assertTensorLike(op, given.weights, "options.weights");
+  assertTensorLike(op, given.cotangent, "options.cotangent");
+  assertActivation(op, "options.activation", given.activation === undefined ? "none" : given.activation);
+  for (const [label, flag] of [
+    ["bias", given.bias],
+    ["inputGradient", given.inputGradient],
+  ] as const) {
+    if (typeof flag !== "boolean")
+      throw new ValueError(op, `options.${label} is ${describe(flag)}: use true or false`);
+  }
+  if (given.allocate !== undefined && typeof given.allocate !== "function") {
+    throw new ValueError(
+      op,
+      `options.allocate is ${describe(given.allocate)}: pass (dtype, length) => array`,
+    );
+  }
+  return given;
 }
 
 /** `[inputs, outputs]` after checking that `weights` is a matrix whose first axis is `x`'s last. */

@@ -10,15 +10,9 @@ import { Tensor } from "../core/tensor.js";
 import { jsKernels } from "../kernels/js-kernels.js";
 import { getKernels, setKernels } from "../kernels/registry.js";
 import { expectBitIdentical } from "../kernels/testing/float32-arrays.js";
+import { windowFields, windowsFit } from "../kernels/testing/window-cases.js";
 import { compileWasmKernels } from "../kernels/wasm/wasm-kernels.js";
-import {
-  columnsToImage,
-  imageToColumns,
-  maxPool,
-  maxPoolBackward,
-  type Padding,
-  windowGeometry,
-} from "./windows.js";
+import { columnsToImage, imageToColumns, maxPool, maxPoolBackward, windowGeometry } from "./windows.js";
 
 const wasm = compileWasmKernels("wasm-simd");
 const initial = getKernels();
@@ -46,18 +40,10 @@ function filled(length: number, seed: number, specials: boolean): Float32Array {
 
 const geometryArbitrary = fc
   .record({
-    batch: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 1, max: 13 }),
-    width: fc.integer({ min: 1, max: 13 }),
-    channels: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 9, max: 70 })),
-    kernelHeight: fc.integer({ min: 1, max: 4 }),
-    kernelWidth: fc.integer({ min: 1, max: 4 }),
-    strideHeight: fc.integer({ min: 1, max: 3 }),
-    strideWidth: fc.integer({ min: 1, max: 3 }),
-    padding: fc.constantFrom<Padding>("valid", "same"),
+    ...windowFields,
     seed: fc.integer({ min: 1, max: 2 ** 31 }),
   })
-  .filter((p) => p.padding === "same" || (p.height >= p.kernelHeight && p.width >= p.kernelWidth));
+  .filter(windowsFit);
 
 describe("window kernels: every backend gives the JavaScript reference's bits", () => {
   it.each([1, 2])("im2col, col2im, maxPool and its backward on random geometries (%i threads)", (threads) => {

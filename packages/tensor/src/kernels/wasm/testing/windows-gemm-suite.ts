@@ -11,6 +11,7 @@ import { columnsSize } from "../../convolution-by-gemm.js";
 import { imageToColumnsByLoops } from "../../js-windows.js";
 import type { WindowGeometry } from "../../kernels.js";
 import { expectBitIdentical, seededFloat32 } from "../../testing/float32-arrays.js";
+import { windowFields, windowsFit } from "../../testing/window-cases.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "../generated/layout.js";
 import type { WasmVariant } from "../support.js";
 import { compileWasmKernels } from "../wasm-kernels.js";
@@ -27,19 +28,11 @@ interface WindowCase {
 
 const windowCase: fc.Arbitrary<WindowCase> = fc
   .record({
-    batch: fc.integer({ min: 1, max: 3 }),
-    height: fc.integer({ min: 1, max: 13 }),
-    width: fc.integer({ min: 1, max: 13 }),
-    channels: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 9, max: 70 })),
-    kernelHeight: fc.integer({ min: 1, max: 4 }),
-    kernelWidth: fc.integer({ min: 1, max: 4 }),
-    strideHeight: fc.integer({ min: 1, max: 3 }),
-    strideWidth: fc.integer({ min: 1, max: 3 }),
-    padding: fc.constantFrom<Padding>("valid", "same"),
+    ...windowFields,
     outChannels: fc.integer({ min: 1, max: 40 }),
     seed: fc.integer({ min: 1, max: 2 ** 31 }),
   })
-  .filter((p) => p.padding === "same" || (p.height >= p.kernelHeight && p.width >= p.kernelWidth))
+  .filter(windowsFit)
   .map((p) => ({
     shape: [p.batch, p.height, p.width, p.channels],
     kernel: [p.kernelHeight, p.kernelWidth],
