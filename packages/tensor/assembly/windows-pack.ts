@@ -10,6 +10,28 @@ import { GATHER_ADDRESS, KC, WINDOW_GEOMETRY } from "./layout";
 import { packAPanel } from "./pack";
 import { TILE_ROWS } from "./tile";
 
+/** The 12 i32 words at WINDOW_GEOMETRY, in the driver's order (layout.ts), read by name instead of by offset. */
+@unmanaged
+class WindowGeometry {
+  batch: i32;
+  height: i32;
+  width: i32;
+  channels: i32;
+  kernelHeight: i32;
+  kernelWidth: i32;
+  strideHeight: i32;
+  strideWidth: i32;
+  padTop: i32;
+  padLeft: i32;
+  outHeight: i32;
+  outWidth: i32;
+}
+
+/** The geometry of the job being packed. */
+function geometry(): WindowGeometry {
+  return changetype<WindowGeometry>(WINDOW_GEOMETRY);
+}
+
 /** Byte address of this thread's gather area (TILE_ROWS × KC floats). */
 function gatherArea(thread: i32): usize {
   return load<usize>(GATHER_ADDRESS) + ((<usize>thread * <usize>(TILE_ROWS * KC)) << 2);
@@ -30,18 +52,17 @@ function copyFloats(target: usize, source: usize, length: i32): void {
  * one copy, the padding is zeros.
  */
 function gatherWindowRow(image: usize, pixel: i32, p0: i32, kc: i32, target: usize): void {
-  const height = load<i32>(WINDOW_GEOMETRY, 4);
-  const width = load<i32>(WINDOW_GEOMETRY, 8);
-  const channels = load<i32>(WINDOW_GEOMETRY, 12);
-  const kernelWidth = load<i32>(WINDOW_GEOMETRY, 20);
-  const outHeight = load<i32>(WINDOW_GEOMETRY, 40);
-  const outWidth = load<i32>(WINDOW_GEOMETRY, 44);
-  const ox = pixel % outWidth;
-  const rest = pixel / outWidth;
-  const oy = rest % outHeight;
-  const n = rest / outHeight;
-  const top = oy * load<i32>(WINDOW_GEOMETRY, 24) - load<i32>(WINDOW_GEOMETRY, 32);
-  const left = ox * load<i32>(WINDOW_GEOMETRY, 28) - load<i32>(WINDOW_GEOMETRY, 36);
+  const g = geometry();
+  const height = g.height;
+  const width = g.width;
+  const channels = g.channels;
+  const kernelWidth = g.kernelWidth;
+  const ox = pixel % g.outWidth;
+  const rest = pixel / g.outWidth;
+  const oy = rest % g.outHeight;
+  const n = rest / g.outHeight;
+  const top = oy * g.strideHeight - g.padTop;
+  const left = ox * g.strideWidth - g.padLeft;
   const span = kernelWidth * channels;
   // Window columns [firstColumn, endColumn) fall inside the image.
   const firstColumn = max(0, -left) * channels;
@@ -97,16 +118,17 @@ function packWindowColumns(
   target: usize,
   thread: i32,
 ): void {
-  const height = load<i32>(WINDOW_GEOMETRY, 4);
-  const width = load<i32>(WINDOW_GEOMETRY, 8);
-  const channels = load<i32>(WINDOW_GEOMETRY, 12);
-  const kernelWidth = load<i32>(WINDOW_GEOMETRY, 20);
-  const strideHeight = load<i32>(WINDOW_GEOMETRY, 24);
-  const strideWidth = load<i32>(WINDOW_GEOMETRY, 28);
-  const padTop = load<i32>(WINDOW_GEOMETRY, 32);
-  const padLeft = load<i32>(WINDOW_GEOMETRY, 36);
-  const outHeight = load<i32>(WINDOW_GEOMETRY, 40);
-  const outWidth = load<i32>(WINDOW_GEOMETRY, 44);
+  const g = geometry();
+  const height = g.height;
+  const width = g.width;
+  const channels = g.channels;
+  const kernelWidth = g.kernelWidth;
+  const strideHeight = g.strideHeight;
+  const strideWidth = g.strideWidth;
+  const padTop = g.padTop;
+  const padLeft = g.padLeft;
+  const outHeight = g.outHeight;
+  const outWidth = g.outWidth;
   const rows = min(TILE_ROWS, m - i0);
   const span = kernelWidth * channels;
   // Per panel row: window row ky, window column kx, and the image offset from the window's corner (12 bytes).

@@ -1,7 +1,6 @@
 // The reference of the convolution members of Kernels: the im2col matrix made in full, then one product.
 // Faster backends pack that matrix's panels from the images instead, and must give these bits.
 
-import { imageToColumnsByLoops } from "./js-windows.js";
 import type { DenseActivation, Kernels, WindowGeometry } from "./kernels.js";
 
 /** Rows `batch·outH·outW` and depth `kh·kw·channels` of the im2col matrix of `g`. */
@@ -14,9 +13,13 @@ function columnsLike(like: Float32Array | Float64Array, g: WindowGeometry): Floa
   return like instanceof Float32Array ? new Float32Array(rows * depth) : new Float64Array(rows * depth);
 }
 
-function columnsOf(input: Float32Array | Float64Array, g: WindowGeometry): Float32Array | Float64Array {
+function columnsOf(
+  kernels: Kernels,
+  input: Float32Array | Float64Array,
+  g: WindowGeometry,
+): Float32Array | Float64Array {
   const columns = columnsLike(input, g);
-  imageToColumnsByLoops(input, g, columns);
+  kernels.imageToColumns(input, g, columns);
   return columns;
 }
 
@@ -39,7 +42,7 @@ export function convolutionForwardByGemm(
 ): void {
   const [rows, depth] = columnsSize(g);
   if (rows === 0 || outChannels === 0) return;
-  const columns = columnsOf(input, g);
+  const columns = columnsOf(kernels, input, g);
   kernels.denseForward(false, false, rows, outChannels, depth, columns, weights, bias, activation, output);
 }
 
@@ -60,7 +63,7 @@ export function convolutionWeightsGradientByGemm(
 ): void {
   const [rows, depth] = columnsSize(g);
   if (depth === 0 || outChannels === 0) return;
-  const columns = columnsOf(input, g);
+  const columns = columnsOf(kernels, input, g);
   kernels.gemm(true, false, depth, outChannels, rows, 1, columns, cotangent, 0, weightsGradient);
 }
 

@@ -89,6 +89,20 @@ export function convolutionInWasm(m: number, n: number, k: number): boolean {
   return gemmInWasm(m, n, k);
 }
 
+/**
+ * Whether a float32 convolution input gradient (`rows × depth` columns g·Wᵀ over `outChannels`, then col2im
+ * over `channels`) runs in wasm: the product must pass the GEMM's crossover and the col2im its own, since the
+ * columns stay in wasm memory between the two.
+ */
+export function convolutionInputGradientInWasm(
+  rows: number,
+  depth: number,
+  outChannels: number,
+  channels: number,
+): boolean {
+  return gemmInWasm(rows, depth, outChannels) && columnsToImageInWasm(rows * depth, channels);
+}
+
 /** Whether a GEMM of `work` multiply-adds is worth waking worker threads for. */
 export function gemmOnThreads(work: number): boolean {
   return work >= THREADED_GEMM_MINIMUM_WORK;

@@ -28,6 +28,7 @@ import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 import {
   binaryInWasm,
   columnsToImageInWasm,
+  convolutionInputGradientInWasm,
   convolutionInWasm,
   gemmInWasm,
   maxPoolInWasm,
@@ -205,8 +206,7 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     convolutionInputGradient(cotangent, geometry, weights, outChannels, image) {
       const [rows, depth] = columnsSize(geometry);
       if (
-        columnsToImageInWasm(rows * depth, geometry.channels) &&
-        gemmInWasm(rows, depth, outChannels) &&
+        convolutionInputGradientInWasm(rows, depth, outChannels, geometry.channels) &&
         isFloat32(cotangent) &&
         isFloat32(weights) &&
         isFloat32(image) &&
