@@ -4,6 +4,7 @@ import {
   convolutionWeightsGradientByGemm,
 } from "./convolution-by-gemm.js";
 import { denseForwardByGemm } from "./dense-forward.js";
+import { averagePoolBackwardByLoops, averagePoolForwardByLoops } from "./js-average-pool.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "./js-elementwise.js";
 import { createBlockedGemm } from "./js-gemm.js";
 import {
@@ -23,7 +24,8 @@ import type { Kernels } from "./kernels.js";
  *   (several GFLOP/s in plain JS).
  * - `denseForward`: `C = act(op(A)·op(B) + bias)` as `gemm` then a JavaScript epilogue (`denseForwardByGemm`).
  * - `binary`, `unary`, `scaledAdd`, `reluBackward`: one JavaScript loop each (see `Kernels`).
- * - `imageToColumns`, `columnsToImage`, `maxPoolForward`, `maxPoolBackward`: the window loops of js-windows.ts.
+ * - `imageToColumns`, `columnsToImage`, `maxPoolForward`, `maxPoolBackward`: the window loops of js-windows.ts;
+ *   `averagePoolForward`, `averagePoolBackward`: those of js-average-pool.ts.
  * - `convolutionForward`, `convolutionWeightsGradient`: the im2col matrix, then `denseForward` or `gemm`;
  *   `convolutionInputGradient`: `gemm` into a matrix, then `columnsToImage`.
  *
@@ -49,4 +51,6 @@ export const jsKernels: Kernels = {
   convolutionInputGradient: (...operands) => convolutionInputGradientByGemm(jsKernels, ...operands),
   maxPoolForward: maxPoolForwardByLoops,
   maxPoolBackward: maxPoolBackwardByLoop,
+  averagePoolForward: averagePoolForwardByLoops,
+  averagePoolBackward: averagePoolBackwardByLoops,
 };

@@ -97,6 +97,8 @@ describe('useKernels("js")', () => {
     const poolWindow = tensorApi.windowGeometry("test", images.shape, [2, 2], [2, 2], "valid");
     const pooled = tensorApi.maxPool(images, poolWindow);
     expect(tensorApi.maxPoolBackward(pooled.output, pooled.argmax, poolWindow).shape).toEqual(images.shape);
+    const averaged = tensorApi.averagePool(images, window);
+    expect(tensorApi.averagePoolBackward(averaged, window).shape).toEqual(images.shape);
 
     expect(made).toEqual([]);
     expect(tensorApi.kernelInfo().name).toBe("js");

@@ -162,6 +162,25 @@ export interface Kernels {
     gradient: Float32Array | Float64Array,
   ): void;
   /**
+   * Average pooling over NHWC, padding excluded: `output[n, oy, ox, c] = (Σ x) / count` over the window's
+   * cells inside the image, summed in (y, x) order with each partial sum rounded to `output`'s type, then
+   * divided once by their count (as that type).
+   */
+  averagePoolForward(
+    input: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    output: Float32Array | Float64Array,
+  ): void;
+  /**
+   * Average pooling backward, accumulating: for each output in order, `share = cotangent / count` (rounded to
+   * `gradient`'s type) is added to each of its window's cells inside the image, in (y, x) order.
+   */
+  averagePoolBackward(
+    cotangent: Float32Array | Float64Array,
+    geometry: WindowGeometry,
+    gradient: Float32Array | Float64Array,
+  ): void;
+  /**
    * Optional: a float32 array of `length` elements (contents unspecified) stored where this backend's
    * kernels use it in place (no copy in or out), or null when it has no such storage. Give it back with
    * {@link Kernels.releaseResident} once nothing references it.

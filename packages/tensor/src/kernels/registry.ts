@@ -160,6 +160,8 @@ const requiredMembers = [
   "convolutionInputGradient",
   "maxPoolForward",
   "maxPoolBackward",
+  "averagePoolForward",
+  "averagePoolBackward",
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+export { averagePool, averagePoolBackward } from "./average-pool.js";
 export {
   type Convolution2dBackwardOptions,
   type Convolution2dGradients,

@@ -88,7 +88,7 @@ export function windowGeometry(
 }
 
 /** The float dtype of `x`, after checking that it has `shape`. */
-function floatDType(op: string, x: TensorLike, label: string, shape: readonly number[]): FloatDType {
+export function floatDType(op: string, x: TensorLike, label: string, shape: readonly number[]): FloatDType {
   assertTensorLike(op, x, label);
   if (x.dtype !== "float32" && x.dtype !== "float64")
     throw new DTypeError(op, `${label} is ${x.dtype}: use a float32 or float64 tensor`);
@@ -102,18 +102,20 @@ function floatDType(op: string, x: TensorLike, label: string, shape: readonly nu
 }
 
 /** The data of a tensor already checked to be float (by {@link floatDType}). */
-function floatArray(x: TensorLike): Float32Array | Float64Array {
+export function floatArray(x: TensorLike): Float32Array | Float64Array {
   return x.data instanceof Int32Array ? Float64Array.from(x.data) : x.data;
 }
 
-const imageShape = (g: WindowGeometry) => [g.batch, g.height, g.width, g.channels];
+/** The NHWC shape of the images a geometry slides over. */
+export const imageShape = (g: WindowGeometry) => [g.batch, g.height, g.width, g.channels];
 const columnsShape = (g: WindowGeometry) => [
   g.batch,
   g.outHeight,
   g.outWidth,
   g.kernelHeight * g.kernelWidth * g.channels,
 ];
-const pooledShape = (g: WindowGeometry) => [g.batch, g.outHeight, g.outWidth, g.channels];
+/** The NHWC shape of a pooling's output over a geometry: `[batch, outH, outW, channels]`. */
+export const pooledShape = (g: WindowGeometry) => [g.batch, g.outHeight, g.outWidth, g.channels];
 
 /**
  * im2col over NHWC images: every window of `x` becomes one row, `[batch, outH, outW, kh·kw·channels]` in

@@ -91,6 +91,10 @@ export interface ElementwiseExports {
   maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
   /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
   columnsToImage(columns: number, image: number, ...geometry: GeometryArguments): void;
+  /** Average pooling forward over NHWC (assembly/average-pool.ts): input, output addresses, then the geometry. */
+  averagePoolForward(input: number, output: number, ...geometry: GeometryArguments): void;
+  /** Average pooling backward, accumulating (assembly/average-pool.ts): cotangent, gradient, the geometry. */
+  averagePoolBackward(cotangent: number, gradient: number, ...geometry: GeometryArguments): void;
 }
 
 /**
@@ -113,9 +117,19 @@ export type GeometryArguments = [
 ];
 
 function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
-  const { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage } =
-    instance.exports as unknown as ElementwiseExports;
-  return { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage };
+  const exports = instance.exports as unknown as ElementwiseExports;
+  const { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage } = exports;
+  const { averagePoolForward, averagePoolBackward } = exports;
+  return {
+    binary,
+    unary,
+    reluBackward,
+    scaledAdd,
+    maxPoolForward,
+    columnsToImage,
+    averagePoolForward,
+    averagePoolBackward,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   convolutionWeightsGradientByGemm,
 } from "../convolution-by-gemm.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
+import { averagePoolBackwardByLoops, averagePoolForwardByLoops } from "../js-average-pool.js";
 import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
 import {
@@ -15,6 +16,7 @@ import {
   maxPoolForwardByLoops,
 } from "../js-windows.js";
 import type { BinaryOperand, Kernels } from "../kernels.js";
+import { averagePoolBackwardInEngine, averagePoolForwardInEngine } from "./average-pool.js";
 import {
   binaryInEngine,
   type Float32Operand,
@@ -26,6 +28,7 @@ import { WasmEngine } from "./engine.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 import {
+  averagePoolInWasm,
   binaryInWasm,
   columnsToImageInWasm,
   convolutionInputGradientInWasm,
@@ -228,6 +231,28 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       maxPoolForwardByLoops(input, geometry, output, argmax);
     },
     maxPoolBackward: maxPoolBackwardByLoop,
+    averagePoolForward(input, geometry, output) {
+      if (
+        averagePoolInWasm(input.length, geometry.channels) &&
+        isFloat32(input) &&
+        isFloat32(output) &&
+        averagePoolForwardInEngine(engine, input, geometry, output)
+      ) {
+        return;
+      }
+      averagePoolForwardByLoops(input, geometry, output);
+    },
+    averagePoolBackward(cotangent, geometry, gradient) {
+      if (
+        averagePoolInWasm(gradient.length, geometry.channels) &&
+        isFloat32(cotangent) &&
+        isFloat32(gradient) &&
+        averagePoolBackwardInEngine(engine, cotangent, geometry, gradient)
+      ) {
+        return;
+      }
+      averagePoolBackwardByLoops(cotangent, geometry, gradient);
+    },
   };
   return kernels;
 }
