@@ -31,7 +31,8 @@ import {
 /** A window size or stride: one number for both axes, or `[height, width]`. */
 export type Size2d = number | readonly [number, number];
 
-function pair(op: string, label: string, value: Size2d): [number, number] {
+/** `value` as `[height, width]`, after checking each is a positive integer (at most 65536). */
+export function pair(op: string, label: string, value: Size2d): [number, number] {
   const result: [number, number] =
     typeof value === "number"
       ? [value, value]
@@ -47,7 +48,8 @@ function pair(op: string, label: string, value: Size2d): [number, number] {
   return result;
 }
 
-function checkImages(op: string, shape: readonly number[], channels: number | undefined): void {
+/** Throws a ShapeError naming `op` unless `shape` is NHWC images (with `channels` channels, when given). */
+export function checkImages(op: string, shape: readonly number[], channels: number | undefined): void {
   if (shape.length !== 4 || (channels !== undefined && shape[3] !== channels)) {
     throw new ShapeError(
       op,
@@ -165,10 +167,14 @@ export function conv2d(
   const weightShape = [kernel[0], kernel[1], inChannels, outChannels];
   const fix = `pass the tree made by init() of conv2d(${inChannels}, ${outChannels}, [${kernel.join(", ")}])`;
 
-  const apply = (allocateGradient: ApplyOptions["allocateGradient"]) =>
+  const apply = (
+    allocateGradient: ApplyOptions["allocateGradient"],
+    allocateTransient: ApplyOptions["allocateTransient"],
+  ) =>
     customOp({
       name: op,
-      forward: (x, weights, bias) => convolution2d(x!, weights!, { strides, padding, bias, activation }),
+      forward: (x, weights, bias) =>
+        convolution2d(x!, weights!, { strides, padding, bias, activation, allocate: allocateTransient }),
       backward: (cotangent, output, [x, weights], needsGradient) => {
         const gradients = convolution2dBackward({
           input: x!,
@@ -181,6 +187,7 @@ export function conv2d(
           bias: useBias,
           inputGradient: needsGradient[0] === true,
           allocate: allocateGradient,
+          allocateIntermediate: allocateTransient,
         });
         return [gradients.input ?? null, gradients.weights, ...(useBias ? [gradients.bias!] : [])];
       },
@@ -218,7 +225,7 @@ export function conv2d(
       const { shape } = operandTensor(op, "input", input);
       checkImages(op, shape, inChannels);
       windowGeometry(op, shape, kernel, strides, padding); // a window larger than the image: the error names conv2d
-      const conv = apply(applyOptions.allocateGradient);
+      const conv = apply(applyOptions.allocateGradient, applyOptions.allocateTransient);
       return useBias ? conv(input, weights, bias!) : conv(input, weights);
     },
     outputShape(inputShape) {
@@ -274,17 +281,19 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
     throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
   // One op per call: its backward reads the winners its forward found (no cache keyed by the output).
-  const pooling = () => {
+  const pooling = (allocate: ApplyOptions["allocateTransient"]) => {
     let argmax: Int32Array = new Int32Array(0);
     return customOp({
       name: op,
       forward(x) {
-        const pooled = maxPool(x!, windowGeometry(op, x!.shape, pool, strides, padding));
+        const pooled = maxPool(x!, windowGeometry(op, x!.shape, pool, strides, padding), { allocate });
         argmax = pooled.argmax;
         return pooled.output;
       },
       backward: (cotangent, _output, [x]) => [
-        maxPoolBackward(cotangent, argmax, windowGeometry(op, x!.shape, pool, strides, padding)),
+        maxPoolBackward(cotangent, argmax, windowGeometry(op, x!.shape, pool, strides, padding), {
+          allocate,
+        }),
       ],
     });
   };
@@ -296,9 +305,10 @@ export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Lay
     config: { type: op, name: options.name, poolSize: pool, strides, padding },
     init: () => ({}),
     initState: () => ({}),
-    apply(_params, input) {
+    apply(_params, input, applyOptions: ApplyOptions = {}) {
+      checkApplyOptions(op, applyOptions);
       checkImages(op, operandTensor(op, "input", input).shape, undefined);
-      return pooling()(input);
+      return pooling(applyOptions.allocateTransient)(input);
     },
     outputShape(inputShape) {
       checkImages(op, [1, ...inputShape], undefined);

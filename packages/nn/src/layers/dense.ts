@@ -152,7 +152,7 @@ export function dense(
         : undefined;
       operandTensor("dense", "input", input);
       checkLastAxis("dense", tensorOfOperand(input).shape, inputSize, `${inputSize} input features`);
-      const allocate = applyOptions.allocateGradient;
+      const { allocateGradient: allocate, allocateTransient } = applyOptions;
       // One customOp per call: its backward takes this call's allocator. Inputs: [x, weights, bias?].
       const linearOp = customOp({
         name: op,
@@ -167,6 +167,7 @@ export function dense(
             bias: useBias,
             inputGradient: needsGradient[0] === true,
             allocate,
+            allocateIntermediate: allocateTransient,
           });
           return [gradients.input ?? null, gradients.weights, ...(useBias ? [gradients.bias!] : [])];
         },

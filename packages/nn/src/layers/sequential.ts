@@ -166,11 +166,15 @@ function buildSequential(
         );
       }
       const fused = fusedLayers[i];
+      // The model returns its last layer's output: only the layers before it take transient arrays.
+      const last = i + (fused === undefined ? 0 : 1) === layers.length - 1;
+      const allocateTransient = last ? undefined : options.allocateTransient;
       if (fused !== undefined) {
         output = fused.apply(layerParams ?? {}, output, {
           training: options.training ?? false,
           random: options.random,
           allocateGradient: options.allocateGradient,
+          allocateTransient,
         });
         i++;
         continue;
@@ -183,6 +187,7 @@ function buildSequential(
         random: options.random,
         state: layerState,
         allocateGradient: options.allocateGradient,
+        allocateTransient,
         onState:
           newState === undefined || !layer.hasState
             ? undefined

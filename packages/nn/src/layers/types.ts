@@ -34,6 +34,15 @@ export interface ApplyOptions {
    * every element). Default: new arrays. `fit` passes its training step's allocator.
    */
   readonly allocateGradient?: GradientAllocator;
+  /**
+   * Where a layer takes arrays that die with the training step: its output, when a later layer of the same
+   * model consumes it, and the intermediates of its backward (masked cotangents, input gradients); contents
+   * arbitrary (the layer writes or zeroes every element). Default: new arrays. `fit` passes one that hands the
+   * same arrays out again at the next step, so a layer must not keep its input, output or cotangents past
+   * its backward, and a model passes it only to layers whose output it does not return (`sequential`: all
+   * but the last).
+   */
+  readonly allocateTransient?: GradientAllocator;
 }
 
 /**

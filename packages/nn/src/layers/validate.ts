@@ -196,18 +196,30 @@ export function checkParameter(
   return value as Operand;
 }
 
-/** Throws unless the options of a layer's apply are `{ training?, random?, state?, onState? }` with those types. */
+/**
+ * Throws unless the options of a layer's apply are `{ training?, random?, state?, onState?, allocateGradient?,
+ * allocateTransient? }` with those types.
+ */
 export function checkApplyOptions(op: string, options: unknown): void {
-  checkOptionKeys(op, options, ["training", "random", "state", "onState", "allocateGradient"]);
-  const { training, state, onState, allocateGradient } = (options ?? {}) as {
+  checkOptionKeys(op, options, [
+    "training",
+    "random",
+    "state",
+    "onState",
+    "allocateGradient",
+    "allocateTransient",
+  ]);
+  const { training, state, onState, allocateGradient, allocateTransient } = (options ?? {}) as {
     training?: unknown;
     state?: unknown;
     onState?: unknown;
     allocateGradient?: unknown;
+    allocateTransient?: unknown;
   };
   booleanOption(op, "options.training", training, false);
   functionOption(op, "options.onState", onState);
   functionOption(op, "options.allocateGradient", allocateGradient);
+  functionOption(op, "options.allocateTransient", allocateTransient);
   if (state !== undefined && !isObject(state))
     throw new ValueError(op, `options.state is ${describe(state)}: pass model.initState() or fit's state`);
 }

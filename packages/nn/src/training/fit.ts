@@ -10,6 +10,7 @@ import { batchObjective } from "./objective.js";
 import { ResidentPool } from "./resident-pool.js";
 import { recordStep, startRun } from "./run.js";
 import { chooseTrainingStep } from "./steps/choose-step.js";
+import { TransientArrays } from "./steps/transient-arrays.js";
 import type { FitOptions, FitResult, TrainingContext } from "./types.js";
 
 /**
@@ -103,7 +104,7 @@ export function* trainingSteps(
   const targetGatherer = new RowGatherer(data.targets, run.batchSize);
   const stepMetrics = options.stepMetrics ? (options.metrics ?? []).map(toMetric) : [];
   for (const metric of stepMetrics) (run.history.steps as Record<string, number[]>)[metric.name] ??= [];
-  const objective = batchObjective(run, step.allocateGradient);
+  const objective = batchObjective(run, step.allocateGradient, new TransientArrays());
 
   const afterStep: TrainingPause = { kind: "step", context };
   const afterEpoch: TrainingPause = { kind: "epoch", context };

@@ -3,6 +3,7 @@ import type { DType, ParamTree, Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "@descent/tensor";
 import type { TrainingRun } from "./run.js";
 import type { ArrayAllocator } from "./steps/training-step.js";
+import type { TransientArrays } from "./steps/transient-arrays.js";
 import { addTrees } from "./tree-arithmetic.js";
 
 /** What one training batch gives. */
@@ -20,15 +21,18 @@ export interface BatchGradients {
 /**
  * The value and gradient of `run`'s objective on one batch: `loss(model(params, x), y) + Σ R(params)`
  * over `run`'s regularizers, in training mode with `run`'s layer randomness; the model's backward takes
- * its parameter-gradient arrays from `allocateGradient` (the training step's).
+ * its parameter-gradient arrays from `allocateGradient` (the training step's) and its layers their
+ * step-long arrays from `transient`, recycled when the next batch starts (so the arrays of one call live
+ * until the next call; null: new arrays).
  *
  * @example
- * const objective = batchObjective(run, step.allocateGradient);
+ * const objective = batchObjective(run, step.allocateGradient, new TransientArrays());
  * const { loss, gradients } = objective(params, state, x, y);
  */
 export function batchObjective(
   run: TrainingRun,
   allocateGradient: ArrayAllocator | undefined,
+  transient: TransientArrays | null,
 ): (params: ParamTree, state: ParamTree, x: Tensor, y: TensorLike<DType>) => BatchGradients {
   let output: TensorLike | undefined;
   let stateIn: ParamTree | undefined;
@@ -43,11 +47,13 @@ export function batchObjective(
       state: stateIn,
       onState,
       allocateGradient,
+      allocateTransient: transient?.allocate,
     });
     output = result.value;
     return run.loss(result, y) as Traced;
   });
   return (params, state, x, y) => {
+    transient?.recycle();
     stateIn = state;
     stateOut = undefined;
     const { value, gradients: modelGradients } = objective(params, x, y);

@@ -10,8 +10,10 @@ import {
   activationCotangent,
   allocated,
   assertActivation,
+  assertAllocator,
   dataIn,
   type GradientAllocator,
+  intermediateAllocator,
   type LinearActivation,
   readBackwardOptions,
 } from "./linear.js";
@@ -27,6 +29,11 @@ export interface Convolution2dOptions {
   readonly bias?: TensorLike;
   /** Applied after the bias. Default `"none"`. */
   readonly activation?: LinearActivation;
+  /**
+   * Where the result's array comes from (contents arbitrary: every element is written), e.g. a training
+   * step's scratch arrays that are reused once the step ends. Default: a new array.
+   */
+  readonly allocate?: GradientAllocator;
 }
 
 /** Arguments of {@link convolution2dBackward}: the forward's operands, options and result, and what to differentiate. */
@@ -51,6 +58,11 @@ export interface Convolution2dBackwardOptions {
   readonly inputGradient: boolean;
   /** Arrays for `∂W` and `∂b`, e.g. a training step's pool. Default: new arrays. */
   readonly allocate?: GradientAllocator;
+  /**
+   * Arrays for the masked cotangent `g'` (with relu) and `∂x` (contents arbitrary: `g'` is written whole and
+   * `∂x` zeroed before col2im adds into it), e.g. a training step's scratch arrays. Default: new arrays.
+   */
+  readonly allocateIntermediate?: GradientAllocator;
 }
 
 /** The gradients {@link convolution2dBackward} returns, each the shape of its operand. */
@@ -134,10 +146,11 @@ export function convolution2d(
   const op = "convolution2d";
   assertTensorLike(op, x, "x");
   assertTensorLike(op, weights, "weights");
-  const given = readOptions(op, options, ["strides", "padding", "bias", "activation"]);
+  const given = readOptions(op, options, ["strides", "padding", "bias", "activation", "allocate"]);
   const { bias, activation = "none" } = given;
   if (bias !== undefined) assertTensorLike(op, bias, "options.bias");
   assertActivation(op, "options.activation", activation);
+  assertAllocator(op, "allocate", given.allocate);
   const g = geometryOf(op, x, weights, given.strides, given.padding);
   const outChannels = weights.shape[3]!;
   if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
@@ -148,7 +161,9 @@ export function convolution2d(
   }
   const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
   const shape = outputShape(g, outChannels);
-  const output = allocate(dtype, g.batch * g.outHeight * g.outWidth * outChannels, op);
+  const length = g.batch * g.outHeight * g.outWidth * outChannels;
+  const output =
+    given.allocate === undefined ? allocate(dtype, length, op) : allocated(op, given.allocate, dtype, length);
   if (output.length > 0) {
     getKernels().convolutionForward(
       dataIn(x, dtype),
@@ -172,8 +187,8 @@ export function convolution2d(
  * `g' = g ⊙ act'(y)`, `∂W = colsᵀ·g'`, `∂b = Σ g'`, `∂x = col2im(g'·Wᵀ)`
  *
  * @throws {@link ShapeError} when the shapes do not match a forward of `convolution2d(input, weights, …)`;
- *   {@link ValueError} when `output` is missing with relu, a flag is not a boolean, or `allocate` returns
- *   an array of the wrong type or length.
+ *   {@link ValueError} when `output` is missing with relu, a flag is not a boolean, or `allocate` (or
+ *   `allocateIntermediate`) returns an array of the wrong type or length.
  * @example
  * ```ts
  * const y = convolution2d(x, weights, { bias, activation: "relu" });
@@ -209,15 +224,16 @@ export function convolution2dBackward(options: Convolution2dBackwardOptions): Co
 
   const dtype: FloatDType = resultDType(input.dtype, weights.dtype, cotangent.dtype);
   const take = given.allocate ?? ((wanted: FloatDType, length: number) => allocate(wanted, length, op));
+  const takeIntermediate = intermediateAllocator(op, given.allocateIntermediate);
   const biasGradient = bias ? allocated(op, take, dtype, outChannels).fill(0) : null;
   const kernels = getKernels();
   const gradient = activationCotangent(
-    op,
     cotangent,
     relu ? output! : null,
     biasGradient,
     outChannels,
     dtype,
+    takeIntermediate,
   );
   const x = dataIn(input, dtype);
   const depth = g.kernelHeight * g.kernelWidth * g.channels;
@@ -225,7 +241,11 @@ export function convolution2dBackward(options: Convolution2dBackwardOptions): Co
   kernels.convolutionWeightsGradient(x, g, gradient, outChannels, weightsGradient);
   let inputGradientTensor: Tensor | undefined;
   if (inputGradient) {
-    const image = allocate(dtype, x.length, op);
+    // col2im adds into ∂x: an allocator's array has arbitrary contents.
+    const image =
+      given.allocateIntermediate === undefined
+        ? allocate(dtype, x.length, op)
+        : takeIntermediate(dtype, x.length).fill(0);
     kernels.convolutionInputGradient(gradient, g, dataIn(weights, dtype), outChannels, image);
     inputGradientTensor = new Tensor(image, input.shape);
   }

@@ -24,6 +24,7 @@ export {
   maxPool,
   maxPoolBackward,
   type Padding,
+  type PoolOptions,
   type WindowGeometry,
   windowAxis,
   windowGeometry,

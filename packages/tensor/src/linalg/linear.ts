@@ -39,6 +39,12 @@ export interface LinearBackwardOptions {
   readonly inputGradient: boolean;
   /** Arrays for `∂W` and `∂b`, e.g. a training step's pool. Default: new arrays. */
   readonly allocate?: GradientAllocator;
+  /**
+   * Arrays for what the backward makes besides the parameter gradients: the masked cotangent `g'` (with relu)
+   * and `∂x` (contents arbitrary: every element is written), e.g. a training step's scratch arrays that are
+   * reused once the step ends. Default: new arrays.
+   */
+  readonly allocateIntermediate?: GradientAllocator;
 }
 
 /** The gradients {@link linearBackward} returns, each the shape of its operand. */
@@ -107,13 +113,14 @@ export function linear(x: TensorLike, weights: TensorLike, options: LinearOption
  * The vector-Jacobian product of {@link linear}: given `g = ∂L/∂y`, the gradients of its operands.
  * With relu, `g` is first masked by the result (`g ⊙ [y > 0]`: relu'(0) = 0, NaN where y is NaN) in one pass
  * that also sums `∂b`; `∂x` costs a second GEMM and is computed only when asked for. `∂W` and `∂b` are written
- * into arrays from `options.allocate` (any contents); `∂x` is always a new array.
+ * into arrays from `options.allocate` (any contents), `g'` and `∂x` into arrays from
+ * `options.allocateIntermediate`; new arrays where one is not given.
  *
  * `g' = g ⊙ act'(y)`, `∂W = xᵀ·g'`, `∂b = Σᵣ g'ᵣ`, `∂x = g'·Wᵀ`
  *
  * @throws {@link ShapeError} when the shapes do not match a forward of `linear(input, weights)`;
- *   {@link ValueError} when `output` is missing with relu, a flag is not a boolean, or `allocate` returns
- *   an array of the wrong type or length; {@link DTypeError} for an int32 operand.
+ *   {@link ValueError} when `output` is missing with relu, a flag is not a boolean, or `allocate` (or
+ *   `allocateIntermediate`) returns an array of the wrong type or length; {@link DTypeError} for an int32 operand.
  * @example
  * ```ts
  * const y = linear(x, weights, { bias, activation: "relu" });
@@ -140,15 +147,23 @@ export function linearBackward(options: LinearBackwardOptions): LinearGradients 
   const dtype = resultDType(input.dtype, weights.dtype, cotangent.dtype);
   const rows = sizeOf(input.shape.slice(0, -1));
   const take = given.allocate ?? ((wanted: FloatDType, length: number) => allocate(wanted, length, op));
+  const takeIntermediate = intermediateAllocator(op, given.allocateIntermediate);
   const biasGradient = bias ? allocated(op, take, dtype, outputSize).fill(0) : null;
   const kernels = getKernels();
-  const g = activationCotangent(op, cotangent, relu ? output! : null, biasGradient, outputSize, dtype);
+  const g = activationCotangent(
+    cotangent,
+    relu ? output! : null,
+    biasGradient,
+    outputSize,
+    dtype,
+    takeIntermediate,
+  );
   const x = dataIn(input, dtype);
   const weightsGradient = allocated(op, take, dtype, inputSize * outputSize);
   kernels.gemm(true, false, inputSize, outputSize, rows, 1, x, g, 0, weightsGradient);
   let inputGradientTensor: Tensor | undefined;
   if (inputGradient) {
-    const data = allocate(dtype, rows * inputSize, op);
+    const data = takeIntermediate(dtype, rows * inputSize);
     kernels.gemm(false, true, rows, inputSize, outputSize, 1, g, dataIn(weights, dtype), 0, data);
     inputGradientTensor = new Tensor(data, input.shape);
   }
@@ -160,21 +175,22 @@ export function linearBackward(options: LinearBackwardOptions): LinearGradients 
 }
 
 /**
- * The cotangent before the activation, `g' = g ⊙ act'(y)` (relu: masked by `y > 0` where `output` is given;
- * no activation: `g` itself), adding `Σᵣ g'ᵣ` onto `biasGradient` (rows of `outputSize`) in the same pass.
+ * The cotangent before the activation, `g' = g ⊙ act'(y)` (relu: masked by `y > 0` where `output` is given,
+ * into an array from `take`; no activation: `g` itself), adding `Σᵣ g'ᵣ` onto `biasGradient` (rows of
+ * `outputSize`) in the same pass.
  */
 export function activationCotangent(
-  op: string,
   cotangent: TensorLike,
   output: TensorLike | null,
   biasGradient: Float32Array | Float64Array | null,
   outputSize: number,
   dtype: FloatDType,
+  take: (dtype: FloatDType, length: number) => Float32Array | Float64Array,
 ): Float32Array | Float64Array {
   const g = dataIn(cotangent, dtype);
   if (output !== null) {
-    // A new array per call, no hidden cache: measured 4–30 µs more than a kept scratch, 1–3 % of this backward.
-    const masked = allocate(dtype, g.length, op);
+    // No hidden cache: the caller's allocator (a training step's scratch) or a new array.
+    const masked = take(dtype, g.length);
     getKernels().reluBackward(g, dataIn(output, dtype), masked, biasGradient, outputSize);
     return masked;
   }
@@ -196,11 +212,13 @@ const BACKWARD_OPTIONS = [
   "bias",
   "inputGradient",
   "allocate",
+  "allocateIntermediate",
 ] as const;
 
 /**
  * A product backward's `options` after checking the keys shared by every one (`input`, `weights`,
- * `cotangent` tensors; `activation`; `bias` and `inputGradient` booleans; `allocate` a function when given)
+ * `cotangent` tensors; `activation`; `bias` and `inputGradient` booleans; `allocate` and `allocateIntermediate`
+ * functions when given)
  * and allowing `extraKeys` besides, whose values the caller checks.
  *
  * @throws {@link ValueError} naming `op`, the option and the fix, for an unknown key or a value of the wrong kind.
@@ -223,13 +241,27 @@ export function readBackwardOptions<Options extends LinearBackwardOptions>(
     if (typeof flag !== "boolean")
       throw new ValueError(op, `options.${label} is ${describe(flag)}: use true or false`);
   }
-  if (given.allocate !== undefined && typeof given.allocate !== "function") {
-    throw new ValueError(
-      op,
-      `options.allocate is ${describe(given.allocate)}: pass (dtype, length) => array`,
-    );
-  }
+  for (const key of ["allocate", "allocateIntermediate"] as const) assertAllocator(op, key, given[key]);
   return given;
+}
+
+/** Throws unless `value` (the option `key`) is undefined or a function. */
+export function assertAllocator(op: string, key: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new ValueError(op, `options.${key} is ${describe(value)}: pass (dtype, length) => array`);
+  }
+}
+
+/**
+ * The allocator of an op's intermediate arrays: `given` checked on every call ({@link allocated}, named
+ * `options.allocateIntermediate`), or new arrays.
+ */
+export function intermediateAllocator(
+  op: string,
+  given: GradientAllocator | undefined,
+): (dtype: FloatDType, length: number) => Float32Array | Float64Array {
+  if (given === undefined) return (dtype, length) => allocate(dtype, length, op);
+  return (dtype, length) => allocated(op, given, dtype, length, "options.allocateIntermediate");
 }
 
 /** `[inputs, outputs]` after checking that `weights` is a matrix whose first axis is `x`'s last. */
@@ -270,12 +302,13 @@ export function assertActivation(
   }
 }
 
-/** `take(dtype, length)`, checked: the array the gradient is written into. */
+/** `take(dtype, length)`, checked (`label` names the option in the error): the array a result is written into. */
 export function allocated(
   op: string,
   take: GradientAllocator,
   dtype: FloatDType,
   length: number,
+  label = "options.allocate",
 ): Float32Array | Float64Array {
   const array: unknown = take(dtype, length);
   const expected = dtype === "float64" ? Float64Array : Float32Array;
@@ -285,7 +318,7 @@ export function allocated(
       : describe(array);
     throw new (array instanceof expected ? ValueError : DTypeError)(
       op,
-      `options.allocate("${dtype}", ${length}) returned ${got}: return a ${expected.name} of exactly ${length} elements`,
+      `${label}("${dtype}", ${length}) returned ${got}: return a ${expected.name} of exactly ${length} elements`,
     );
   }
   return array;

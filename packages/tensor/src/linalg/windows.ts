@@ -4,8 +4,10 @@ import { DTypeError, formatShape, ShapeError, ValueError } from "../core/errors.
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { assertTensorLike } from "../core/tensor-like.js";
+import { readOptions } from "../creation/validate.js";
 import type { WindowGeometry } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
+import { allocated, assertAllocator, type GradientAllocator } from "./linear.js";
 
 export type { WindowGeometry } from "../kernels/kernels.js";
 
@@ -162,6 +164,26 @@ export function columnsToImage(columns: TensorLike, geometry: WindowGeometry): T
   return new Tensor(image, shape);
 }
 
+/** Options of {@link maxPool} and {@link maxPoolBackward}. */
+export interface PoolOptions {
+  /**
+   * Where the result arrays come from (contents arbitrary), e.g. a training step's scratch arrays that are
+   * reused once the step ends; `maxPool` also takes a float32 array for the winners' indices and reads its
+   * bytes as an `Int32Array`. Default: new arrays.
+   */
+  readonly allocate?: GradientAllocator;
+}
+
+function poolAllocator(op: string, options: PoolOptions): GradientAllocator | undefined {
+  const { allocate: take } = readOptions(op, options, ["allocate"]);
+  assertAllocator(op, "allocate", take);
+  return take;
+}
+
+function int32View(array: Float32Array | Float64Array): Int32Array {
+  return new Int32Array(array.buffer, array.byteOffset, array.length);
+}
+
 /** What {@link maxPool} returns: the pooled images and, per output, the flat input index of its winner. */
 export interface MaxPoolResult {
   /** `[batch, outH, outW, channels]`. */
@@ -181,13 +203,16 @@ export interface MaxPoolResult {
  * const { output, argmax } = maxPool(x, windowGeometry("maxPool2d", x.shape, [2, 2], [2, 2], "valid"));
  * ```
  */
-export function maxPool(x: TensorLike, geometry: WindowGeometry): MaxPoolResult {
+export function maxPool(x: TensorLike, geometry: WindowGeometry, options: PoolOptions = {}): MaxPoolResult {
   const op = "maxPool";
   const dtype = floatDType(op, x, "x", imageShape(geometry));
+  const take = poolAllocator(op, options);
   const shape = pooledShape(geometry);
   const size = sizeOf(shape);
-  const output = allocate(dtype, size, op);
-  const argmax = new Int32Array(size);
+  const output = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size);
+  // The winners' indices take the bytes of a float32 array of the same length from the allocator (4 bytes
+  // each, every one written by the kernel), so one allocator serves both arrays.
+  const argmax = take === undefined ? new Int32Array(size) : int32View(allocated(op, take, "float32", size));
   if (size > 0) getKernels().maxPoolForward(floatArray(x), geometry, output, argmax);
   return { output: new Tensor(output, shape), argmax };
 }
@@ -202,9 +227,15 @@ export function maxPool(x: TensorLike, geometry: WindowGeometry): MaxPoolResult 
  * const inputGradient = maxPoolBackward(outputGradient, argmax, g);
  * ```
  */
-export function maxPoolBackward(cotangent: TensorLike, argmax: Int32Array, geometry: WindowGeometry): Tensor {
+export function maxPoolBackward(
+  cotangent: TensorLike,
+  argmax: Int32Array,
+  geometry: WindowGeometry,
+  options: PoolOptions = {},
+): Tensor {
   const op = "maxPoolBackward";
   const dtype = floatDType(op, cotangent, "cotangent", pooledShape(geometry));
+  const take = poolAllocator(op, options);
   const outputs = cotangent.data.length;
   if (!(argmax instanceof Int32Array) || argmax.length !== outputs) {
     throw new ShapeError(
@@ -220,7 +251,8 @@ export function maxPoolBackward(cotangent: TensorLike, argmax: Int32Array, geome
       `argmax holds an index outside the ${size} inputs: pass the argmax maxPool returned`,
     );
   }
-  const gradient = allocate(dtype, size, op);
+  // The kernel adds into the gradient: an allocator's array has arbitrary contents.
+  const gradient = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size).fill(0);
   if (outputs > 0) getKernels().maxPoolBackward(floatArray(cotangent), argmax, gradient);
   return new Tensor(gradient, shape);
 }

@@ -1,0 +1,151 @@
+// Why this exists: convolution2d, its backward, linearBackward and max pooling take their result and
+// intermediate arrays from a caller's allocator (fit's step-long scratch arrays, handed out again with old
+// values in them). Whatever the allocator's arrays hold, the results must be the bits of new arrays, and an
+// allocator that returns the wrong array must fail with an error naming the option.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { DTypeError, ValueError } from "../core/errors.js";
+import { Tensor } from "../core/tensor.js";
+import { jsKernels } from "../kernels/js-kernels.js";
+import { getKernels, setKernels } from "../kernels/registry.js";
+import { seededFloat32 } from "../kernels/testing/float32-arrays.js";
+import { compileWasmKernels } from "../kernels/wasm/wasm-kernels.js";
+import { convolution2d, convolution2dBackward } from "./convolution.js";
+import { linear, linearBackward } from "./linear.js";
+import { maxPool, maxPoolBackward, windowGeometry } from "./windows.js";
+
+const wasm = compileWasmKernels("wasm-simd");
+const initial = getKernels();
+afterAll(() => {
+  setKernels(initial);
+  wasm.engine.terminate();
+});
+
+/** An allocator whose arrays hold NaN and remembers them, as a reused step array holds the last step's values. */
+function garbageAllocator() {
+  const arrays: (Float32Array | Float64Array)[] = [];
+  const allocate = (dtype: "float32" | "float64", length: number) => {
+    const array = (dtype === "float64" ? new Float64Array(length) : new Float32Array(length)).fill(
+      Number.NaN,
+    );
+    arrays.push(array);
+    return array;
+  };
+  return { allocate, arrays };
+}
+
+const bits = (tensor: { data: ArrayLike<number> } | undefined) => Array.from(Float32Array.from(tensor!.data));
+
+describe.each([
+  ["js", () => setKernels(jsKernels)],
+  ["wasm-simd", () => setKernels(wasm)],
+] as const)("allocator options (%s kernels)", (_name, select) => {
+  // Big enough for the module's paths: the pooling, col2im and GEMM thresholds.
+  const x = new Tensor(seededFloat32(4 * 12 * 12 * 8, 1), [4, 12, 12, 8]);
+  const weights = new Tensor(seededFloat32(3 * 3 * 8 * 16, 2), [3, 3, 8, 16]);
+  const bias = new Tensor(seededFloat32(16, 3), [16]);
+
+  it("convolution2d and its backward give the bits of new arrays and write into the allocator's", () => {
+    select();
+    const forward = garbageAllocator();
+    const y = convolution2d(x, weights, {
+      padding: "same",
+      bias,
+      activation: "relu",
+      allocate: forward.allocate,
+    });
+    const plainY = convolution2d(x, weights, { padding: "same", bias, activation: "relu" });
+    expect(forward.arrays).toEqual([y.data]);
+    expect(bits(y)).toEqual(bits(plainY));
+    const cotangent = new Tensor(seededFloat32(y.data.length, 4), y.shape);
+    const options = {
+      input: x,
+      weights,
+      output: plainY,
+      cotangent,
+      padding: "same",
+      activation: "relu",
+      bias: true,
+      inputGradient: true,
+    } as const;
+    const intermediate = garbageAllocator();
+    const got = convolution2dBackward({ ...options, allocateIntermediate: intermediate.allocate });
+    const expected = convolution2dBackward(options);
+    expect(intermediate.arrays).toHaveLength(2); // g ⊙ [y > 0] and ∂x
+    expect(intermediate.arrays).toContain(got.input!.data);
+    expect(bits(got.input)).toEqual(bits(expected.input));
+    expect(bits(got.weights)).toEqual(bits(expected.weights));
+    expect(bits(got.bias)).toEqual(bits(expected.bias));
+  });
+
+  it("linearBackward takes g ⊙ [y > 0] and ∂x from allocateIntermediate", () => {
+    select();
+    const input = new Tensor(seededFloat32(64 * 48, 5), [64, 48]);
+    const matrix = new Tensor(seededFloat32(48 * 40, 6), [48, 40]);
+    const output = linear(input, matrix, { activation: "relu" });
+    const options = {
+      input,
+      weights: matrix,
+      output,
+      cotangent: new Tensor(seededFloat32(64 * 40, 7), [64, 40]),
+      activation: "relu",
+      bias: false,
+      inputGradient: true,
+    } as const;
+    const intermediate = garbageAllocator();
+    const got = linearBackward({ ...options, allocateIntermediate: intermediate.allocate });
+    expect(intermediate.arrays).toHaveLength(2);
+    expect(bits(got.input)).toEqual(bits(linearBackward(options).input));
+  });
+
+  it("maxPool puts its output and the winners' indices in the allocator's arrays; the backward zeroes its own", () => {
+    select();
+    const geometry = windowGeometry("maxPool2d", x.shape, [2, 2], [2, 2], "valid");
+    const forward = garbageAllocator();
+    const pooled = maxPool(x, geometry, { allocate: forward.allocate });
+    const plain = maxPool(x, geometry);
+    expect(forward.arrays).toHaveLength(2);
+    expect(pooled.argmax.buffer).toBe(forward.arrays[1]!.buffer);
+    expect(bits(pooled.output)).toEqual(bits(plain.output));
+    expect(Array.from(pooled.argmax)).toEqual(Array.from(plain.argmax));
+    const cotangent = new Tensor(seededFloat32(plain.output.data.length, 8), plain.output.shape);
+    const backward = garbageAllocator();
+    const gradient = maxPoolBackward(cotangent, plain.argmax, geometry, { allocate: backward.allocate });
+    expect(backward.arrays).toEqual([gradient.data]);
+    expect(bits(gradient)).toEqual(bits(maxPoolBackward(cotangent, plain.argmax, geometry)));
+  });
+});
+
+describe("allocator options on bad input", () => {
+  const x = new Tensor(seededFloat32(1 * 5 * 5 * 2, 1), [1, 5, 5, 2]);
+  const weights = new Tensor(seededFloat32(3 * 3 * 2 * 4, 2), [3, 3, 2, 4]);
+  const geometry = windowGeometry("maxPool2d", x.shape, [2, 2], [2, 2], "valid");
+
+  it("names the option, the array it got and the fix", () => {
+    expect(() => convolution2d(x, weights, { allocate: 3 as never })).toThrow(
+      new ValueError("convolution2d", "options.allocate is 3: pass (dtype, length) => array"),
+    );
+    expect(() => convolution2d(x, weights, { allocate: () => new Float32Array(5) })).toThrow(
+      /convolution2d: options\.allocate\("float32", 36\) returned a Float32Array of 5 elements: return a Float32Array of exactly 36 elements/,
+    );
+    const cotangent = new Tensor(new Float32Array(36), [1, 3, 3, 4]);
+    const backward = { input: x, weights, cotangent, bias: false, inputGradient: true } as const;
+    expect(() =>
+      convolution2dBackward({ ...backward, allocateIntermediate: (_dtype, n) => new Float64Array(n) }),
+    ).toThrow(DTypeError);
+    expect(() =>
+      convolution2dBackward({ ...backward, allocateIntermediate: (_dtype, n) => new Float64Array(n) }),
+    ).toThrow(/options\.allocateIntermediate\("float32", 50\) returned a Float64Array/);
+    expect(() => maxPool(x, geometry, { allocate: "pool" as never })).toThrow(
+      /maxPool: options\.allocate is "pool"/,
+    );
+    expect(() => maxPool(x, geometry, { scratch: 1 } as never)).toThrow(
+      /maxPool: options\.scratch is not an option/,
+    );
+    expect(() =>
+      maxPoolBackward(new Tensor(new Float32Array(8), [1, 2, 2, 2]), new Int32Array(8), geometry, {
+        allocate: () => new Float32Array(3),
+      }),
+    ).toThrow(/maxPoolBackward: options\.allocate\("float32", 50\) returned a Float32Array of 3 elements/);
+  });
+});
