@@ -107,7 +107,7 @@ describe("modelFromConfig with custom pieces", () => {
     const error = thrown(() => modelFromConfig(model.config, { custom: { activations: { cube } } }));
     expect(error).toBeInstanceOf(ValueError);
     expect(error.message).toBe(
-      'modelFromConfig: the config uses unknown layer type "scaleShift", which is not built in: pass its factory in options.custom.layers (see docs/extending.md#layers); the built-in types are dense, activation, flatten, dropout, softmax, batchNorm, layerNorm, conv2d, maxPool2d, sequential',
+      'modelFromConfig: the config uses unknown layer type "scaleShift", which is not built in: pass its factory in options.custom.layers (see docs/extending.md#layers); the built-in types are dense, activation, flatten, dropout, softmax, batchNorm, layerNorm, conv2d, maxPool2d, avgPool2d, globalAveragePool2d, sequential',
     );
   });
 

@@ -19,6 +19,7 @@ export type {
 export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
 export type { Fusion } from "./fusion.js";
 export { type BatchNormOptions, batchNorm, layerNorm, type NormalizationParams } from "./normalization.js";
+export { type AvgPool2dOptions, avgPool2d, globalAveragePool2d } from "./pooling.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";
 export { type Model, sequential } from "./sequential.js";
 export { dropout, flatten, softmax } from "./simple.js";

@@ -17,6 +17,7 @@ import {
 } from "./custom-objects.js";
 import { dense } from "./dense.js";
 import { batchNorm, layerNorm } from "./normalization.js";
+import { avgPool2d, globalAveragePool2d } from "./pooling.js";
 import { type Model, sequential, sequentialWithFusions } from "./sequential.js";
 import { dropout, flatten, softmax } from "./simple.js";
 import type { Layer, LayerConfig } from "./types.js";
@@ -75,6 +76,13 @@ const factories: Record<string, (config: LayerConfig, tools: BuildTools) => Laye
       padding: c.padding as Padding,
       name: c.name,
     }),
+  avgPool2d: (c) =>
+    avgPool2d(c.poolSize as [number, number], {
+      strides: c.strides as [number, number],
+      padding: c.padding as Padding,
+      name: c.name,
+    }),
+  globalAveragePool2d: (c) => globalAveragePool2d({ name: c.name }),
   sequential: (c, { build }) => {
     if (!Array.isArray(c.layers))
       throw new ValueError(
@@ -99,6 +107,8 @@ const configKeys: Readonly<Record<string, readonly string[]>> = {
   layerNorm: ["features", "epsilon"],
   conv2d: ["inChannels", "outChannels", "kernelSize", "strides", "padding", "useBias", "activation"],
   maxPool2d: ["poolSize", "strides", "padding"],
+  avgPool2d: ["poolSize", "strides", "padding"],
+  globalAveragePool2d: [],
   sequential: ["layers", "fusions"],
 };
 

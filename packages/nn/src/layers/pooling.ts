@@ -1,0 +1,138 @@
+import { customOp, type Operand, type Traced } from "@descent/autodiff";
+import {
+  averagePool,
+  averagePoolBackward,
+  formatShape,
+  type Padding,
+  ShapeError,
+  Tensor,
+  ValueError,
+  windowAxis,
+  windowGeometry,
+} from "@descent/tensor";
+import { checkImages, pair, type Size2d } from "./convolution.js";
+import type { ApplyOptions, Layer } from "./types.js";
+import { checkApplyOptions, checkOptionKeys, describe, nameOption, operandTensor } from "./validate.js";
+
+/** Options of {@link avgPool2d}. */
+export interface AvgPool2dOptions {
+  /** Step of the window. Default: the pool size (non-overlapping windows). */
+  readonly strides?: Size2d;
+  /** `"valid"` (default) or `"same"`; padding is left out of each window's count (as TensorFlow). */
+  readonly padding?: Padding;
+  /** Layer name (default `avgPool2d_<n>` given by `sequential`; the layer has no parameters). */
+  readonly name?: string;
+}
+
+/**
+ * 2-D average pooling over NHWC images: each output is the mean of its window's inputs inside the image, per
+ * channel (padding excluded from the count, as TensorFlow's `AveragePooling2D`). Backward shares each
+ * output's gradient equally among those inputs. No parameters.
+ *
+ * `y[n, i, j, c] = (1 / |W|) Σ_{(y, x) ∈ W} x[n, y, x, c]`, `W` = rows `i·sh − pt + [0, kh)` × columns
+ * `j·sw − pl + [0, kw)` clipped to the image
+ *
+ * @example
+ * avgPool2d(2) // [n, 28, 28, 8] → [n, 14, 14, 8]
+ */
+export function avgPool2d(poolSize: Size2d, options: AvgPool2dOptions = {}): Layer {
+  const op = "avgPool2d";
+  checkOptionKeys(op, options, ["strides", "padding", "name"]);
+  nameOption(op, "options.name", options.name);
+  const pool = pair(op, "poolSize", poolSize);
+  const strides = pair(op, "strides", options.strides ?? pool);
+  const padding = options.padding ?? "valid";
+  if (padding !== "valid" && padding !== "same") {
+    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
+  }
+  const pooling = customOp({
+    name: op,
+    forward: (x) => averagePool(x!, windowGeometry(op, x!.shape, pool, strides, padding)),
+    backward: (cotangent, _output, [x]) => [
+      averagePoolBackward(cotangent, windowGeometry(op, x!.shape, pool, strides, padding)),
+    ],
+  });
+  return {
+    type: op,
+    name: options.name,
+    hasParams: false,
+    hasState: false,
+    config: { type: op, name: options.name, poolSize: pool, strides, padding },
+    init: () => ({}),
+    initState: () => ({}),
+    apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions(op, applyOptions);
+      const { shape } = operandTensor(op, "input", input);
+      checkImages(op, shape, undefined);
+      windowGeometry(op, shape, pool, strides, padding); // a window larger than the image: the error names avgPool2d
+      return pooling(input);
+    },
+    outputShape(inputShape) {
+      checkImages(op, [1, ...inputShape], undefined);
+      const [outHeight] = windowAxis(op, inputShape[0]!, pool[0], strides[0], padding);
+      const [outWidth] = windowAxis(op, inputShape[1]!, pool[1], strides[1], padding);
+      return [outHeight, outWidth, inputShape[2]!];
+    },
+  };
+}
+
+/** The `[height, width]` window covering a whole image of NHWC `shape`, after checking it has pixels. */
+function wholeImage(op: string, shape: readonly number[]): [number, number] {
+  checkImages(op, shape, undefined);
+  const [, height, width] = shape as [number, number, number, number];
+  if (height < 1 || width < 1) {
+    throw new ShapeError(op, `input ${formatShape(shape)} has no pixels: expected images of at least 1×1`);
+  }
+  return [height, width];
+}
+
+const GLOBAL = "globalAveragePool2d";
+
+/** The average pooling of whole NHWC images, `[n, h, w, c] → [n, c]` (the mean over the image per channel). */
+const globalPooling = customOp({
+  name: GLOBAL,
+  forward(x) {
+    const window = wholeImage(GLOBAL, x!.shape);
+    const pooled = averagePool(x!, windowGeometry(GLOBAL, x!.shape, window, window, "valid"));
+    return new Tensor(pooled.data, [x!.shape[0]!, x!.shape[3]!]);
+  },
+  backward(cotangent, _output, [x]) {
+    const window = wholeImage(GLOBAL, x!.shape);
+    const [batch, channels] = cotangent.shape as [number, number];
+    const images = new Tensor(cotangent.data, [batch, 1, 1, channels]);
+    return [averagePoolBackward(images, windowGeometry(GLOBAL, x!.shape, window, window, "valid"))];
+  },
+});
+
+/**
+ * Global average pooling over NHWC images: the mean of each channel over the whole image, `[n, h, w, c] →
+ * [n, c]` (the head of a convolutional network before its classifier, in place of `flatten`). Backward
+ * spreads each gradient evenly over the image. No parameters.
+ *
+ * `y[n, c] = (1 / (h·w)) Σ_{y, x} x[n, y, x, c]`
+ *
+ * @example
+ * sequential([conv2d(3, 16, 3), globalAveragePool2d(), dense(16, 10)]) // [n, 32, 32, 3] → [n, 10]
+ */
+export function globalAveragePool2d(options: { readonly name?: string } = {}): Layer {
+  checkOptionKeys(GLOBAL, options, ["name"]);
+  nameOption(GLOBAL, "options.name", options.name);
+  return {
+    type: GLOBAL,
+    name: options.name,
+    hasParams: false,
+    hasState: false,
+    config: { type: GLOBAL, name: options.name },
+    init: () => ({}),
+    initState: () => ({}),
+    apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions(GLOBAL, applyOptions);
+      wholeImage(GLOBAL, operandTensor(GLOBAL, "input", input).shape);
+      return globalPooling(input);
+    },
+    outputShape(inputShape) {
+      wholeImage(GLOBAL, [1, ...inputShape]);
+      return [inputShape[2]!];
+    },
+  };
+}
