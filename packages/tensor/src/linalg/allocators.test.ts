@@ -148,4 +148,20 @@ describe("allocator options on bad input", () => {
       }),
     ).toThrow(/maxPoolBackward: options\.allocate\("float32", 50\) returned a Float32Array of 3 elements/);
   });
+
+  it("maxPoolBackward rejects winners' indices outside the input, at either end", () => {
+    const cotangent = new Tensor(new Float32Array(8), [1, 2, 2, 2]);
+    for (const bad of [-1, 50, 2 ** 31 - 1, -(2 ** 31)]) {
+      const argmax = new Int32Array(8).fill(3);
+      argmax[5] = bad;
+      expect(() => maxPoolBackward(cotangent, argmax, geometry)).toThrow(
+        new ValueError(
+          "maxPoolBackward",
+          "argmax holds an index outside the 50 inputs: pass the argmax maxPool returned",
+        ),
+      );
+    }
+    const edges = Int32Array.from([0, 49, 0, 49, 1, 2, 3, 4]);
+    expect(maxPoolBackward(cotangent, edges, geometry).data.length).toBe(50);
+  });
 });

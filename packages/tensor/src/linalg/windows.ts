@@ -180,6 +180,16 @@ function poolAllocator(op: string, options: PoolOptions): GradientAllocator | un
   return take;
 }
 
+/** Whether every index lies in `[0, size)`: a plain loop (a `some` callback cost ~1 ms a step on the CNN's pools). */
+function indicesWithin(indices: Int32Array, size: number): boolean {
+  let outside = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    outside |= index | (size - 1 - index);
+  }
+  return outside >= 0;
+}
+
 function int32View(array: Float32Array | Float64Array): Int32Array {
   return new Int32Array(array.buffer, array.byteOffset, array.length);
 }
@@ -245,7 +255,7 @@ export function maxPoolBackward(
   }
   const shape = imageShape(geometry);
   const size = sizeOf(shape);
-  if (argmax.some((index) => index < 0 || index >= size)) {
+  if (!indicesWithin(argmax, size)) {
     throw new ValueError(
       op,
       `argmax holds an index outside the ${size} inputs: pass the argmax maxPool returned`,
