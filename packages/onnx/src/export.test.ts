@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { activations, defineActivation } from "@descent/activations";
 import {
   activation,
+  avgPool2d,
   batchNorm,
   conv2d,
   dense,
   dropout,
   flatten,
+  globalAveragePool2d,
   type Layer,
   layerNorm,
   type Model,
@@ -207,6 +209,31 @@ describe("exportOnnx: layers match predict in onnxruntime", () => {
     await check("maxPool2d 3 same, strides 2", sequential([maxPool2d(3, { padding: "same", strides: 2 })]), {
       inputShape: [7, 5, 2],
     });
+  });
+
+  test("avgPool2d, valid and same (padding out of the count), strides ≠ pool size", async () => {
+    await check("avgPool2d 2", sequential([avgPool2d(2)]), { inputShape: [6, 6, 3] });
+    await check("avgPool2d 3 same, strides 2", sequential([avgPool2d(3, { padding: "same", strides: 2 })]), {
+      inputShape: [7, 5, 2],
+    });
+    await check(
+      "avgPool2d [2, 3] same, strides [1, 2]",
+      sequential([avgPool2d([2, 3], { padding: "same", strides: [1, 2] })]),
+      {
+        inputShape: [5, 6, 4],
+      },
+    );
+  });
+
+  test("globalAveragePool2d, alone and after a convolution", async () => {
+    await check("globalAveragePool2d", sequential([globalAveragePool2d()]), { inputShape: [5, 4, 3] });
+    await check(
+      "conv2d → globalAveragePool2d → dense",
+      sequential([conv2d(2, 4, 3), globalAveragePool2d(), dense(4, 3)]),
+      {
+        inputShape: [6, 6, 2],
+      },
+    );
   });
 
   test("batchNorm on features, on images and on sequences, with trained-like running statistics", async () => {

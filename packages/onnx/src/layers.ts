@@ -7,7 +7,7 @@ import type { GraphBuilder } from "./graph.js";
 
 /**
  * A value of the graph being built: its name, its per-sample shape in descent's layout (channels last), and
- * whether the graph holds it channels-first (NCHW, between ONNX's `Conv`/`MaxPool`/`BatchNormalization`,
+ * whether the graph holds it channels-first (NCHW, between ONNX's `Conv`/`MaxPool`/`AveragePool`/`BatchNormalization`,
  * so consecutive image layers need no transposes in between).
  */
 export interface Value {
@@ -34,6 +34,8 @@ export const exportableLayers: readonly string[] = Object.freeze([
   "dense",
   "conv2d",
   "maxPool2d",
+  "avgPool2d",
+  "globalAveragePool2d",
   "batchNorm",
   "layerNorm",
   "dropout",
@@ -278,6 +280,28 @@ export function lowerLayer(
         pads: { ints: windowPads(input.shape, pool, strides, config.padding) },
       });
       return { name: y, shape: outputShape, channelsFirst: true };
+    }
+    case "avgPool2d": {
+      checkRank(name, input, 3, context, "images [height, width, channels]");
+      const pool = pairConfig(name, config, "poolSize", context);
+      const strides = pairConfig(name, config, "strides", context);
+      const x = channelsFirst(input, context, name);
+      // count_include_pad 0: the padding is left out of each window's count, as avgPool2d does.
+      const y = graph.node("AveragePool", [x.name], name, {
+        kernel_shape: { ints: pool },
+        strides: { ints: strides },
+        pads: { ints: windowPads(input.shape, pool, strides, config.padding) },
+        count_include_pad: { int: 0 },
+      });
+      return { name: y, shape: outputShape, channelsFirst: true };
+    }
+    case "globalAveragePool2d": {
+      checkRank(name, input, 3, context, "images [height, width, channels]");
+      const x = channelsFirst(input, context, name);
+      // [N, C, 1, 1] → [N, C]: no spatial axis is left, so the layout is channels-last again.
+      const pooled = graph.node("GlobalAveragePool", [x.name], name);
+      const y = graph.node("Flatten", [pooled], name, { axis: { int: 1 } });
+      return { name: y, shape: outputShape, channelsFirst: false };
     }
     case "batchNorm": {
       const features = numberConfig(name, config, "features", context);
