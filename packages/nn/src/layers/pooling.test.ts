@@ -84,6 +84,32 @@ describe("avgPool2d", () => {
   });
 });
 
+describe("avgPool2d and globalAveragePool2d with applyOptions.allocateTransient", () => {
+  it("give the numbers and gradients of new arrays from arrays full of stale values (NaN)", () => {
+    const taken: (Float32Array | Float64Array)[] = [];
+    const allocateTransient = (dtype: "float32" | "float64", length: number) => {
+      const array = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
+      taken.push(array.fill(Number.NaN));
+      return array;
+    };
+    const x = randomTensor([2, 5, 6, 3], 4);
+    for (const layer of [avgPool2d(3, { strides: 2, padding: "same" }), globalAveragePool2d()]) {
+      const run = (options: { allocateTransient?: typeof allocateTransient }) =>
+        valueAndGrad((input: TensorLike) =>
+          sum(mul(layer.apply({}, input, options), layer.apply({}, input))),
+        )(x);
+      const before = taken.length;
+      const reused = run({ allocateTransient });
+      expect(taken.length - before).toBe(2); // the pooled output and the input gradient
+      const fresh = run({});
+      expect(reused.value.data).toEqual(fresh.value.data);
+      expect(Array.from((reused.gradients as TensorLike).data)).toEqual(
+        Array.from((fresh.gradients as TensorLike).data),
+      );
+    }
+  });
+});
+
 describe("globalAveragePool2d", () => {
   it("averages each channel over the whole image: [n, h, w, c] → [n, c]", () => {
     const x = t64([1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60], [1, 2, 3, 2]);

@@ -45,13 +45,14 @@ export function avgPool2d(poolSize: Size2d, options: AvgPool2dOptions = {}): Lay
   if (padding !== "valid" && padding !== "same") {
     throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
   }
-  const pooling = customOp({
-    name: op,
-    forward: (x) => averagePool(x!, windowGeometry(op, x!.shape, pool, strides, padding)),
-    backward: (cotangent, _output, [x]) => [
-      averagePoolBackward(cotangent, windowGeometry(op, x!.shape, pool, strides, padding)),
-    ],
-  });
+  const pooling = (allocate: ApplyOptions["allocateTransient"]) =>
+    customOp({
+      name: op,
+      forward: (x) => averagePool(x!, windowGeometry(op, x!.shape, pool, strides, padding), { allocate }),
+      backward: (cotangent, _output, [x]) => [
+        averagePoolBackward(cotangent, windowGeometry(op, x!.shape, pool, strides, padding), { allocate }),
+      ],
+    });
   return {
     type: op,
     name: options.name,
@@ -65,7 +66,7 @@ export function avgPool2d(poolSize: Size2d, options: AvgPool2dOptions = {}): Lay
       const { shape } = operandTensor(op, "input", input);
       checkImages(op, shape, undefined);
       windowGeometry(op, shape, pool, strides, padding); // a window larger than the image: the error names avgPool2d
-      return pooling(input);
+      return pooling(applyOptions.allocateTransient)(input);
     },
     outputShape(inputShape) {
       checkImages(op, [1, ...inputShape], undefined);
@@ -89,20 +90,22 @@ function wholeImage(op: string, shape: readonly number[]): [number, number] {
 const GLOBAL = "globalAveragePool2d";
 
 /** The average pooling of whole NHWC images, `[n, h, w, c] → [n, c]` (the mean over the image per channel). */
-const globalPooling = customOp({
-  name: GLOBAL,
-  forward(x) {
-    const window = wholeImage(GLOBAL, x!.shape);
-    const pooled = averagePool(x!, windowGeometry(GLOBAL, x!.shape, window, window, "valid"));
-    return new Tensor(pooled.data, [x!.shape[0]!, x!.shape[3]!]);
-  },
-  backward(cotangent, _output, [x]) {
-    const window = wholeImage(GLOBAL, x!.shape);
-    const [batch, channels] = cotangent.shape as [number, number];
-    const images = new Tensor(cotangent.data, [batch, 1, 1, channels]);
-    return [averagePoolBackward(images, windowGeometry(GLOBAL, x!.shape, window, window, "valid"))];
-  },
-});
+const globalPooling = (allocate: ApplyOptions["allocateTransient"]) =>
+  customOp({
+    name: GLOBAL,
+    forward(x) {
+      const window = wholeImage(GLOBAL, x!.shape);
+      const geometry = windowGeometry(GLOBAL, x!.shape, window, window, "valid");
+      return new Tensor(averagePool(x!, geometry, { allocate }).data, [x!.shape[0]!, x!.shape[3]!]);
+    },
+    backward(cotangent, _output, [x]) {
+      const window = wholeImage(GLOBAL, x!.shape);
+      const [batch, channels] = cotangent.shape as [number, number];
+      const images = new Tensor(cotangent.data, [batch, 1, 1, channels]);
+      const geometry = windowGeometry(GLOBAL, x!.shape, window, window, "valid");
+      return [averagePoolBackward(images, geometry, { allocate })];
+    },
+  });
 
 /**
  * Global average pooling over NHWC images: the mean of each channel over the whole image, `[n, h, w, c] →
@@ -128,7 +131,7 @@ export function globalAveragePool2d(options: { readonly name?: string } = {}): L
     apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
       checkApplyOptions(GLOBAL, applyOptions);
       wholeImage(GLOBAL, operandTensor(GLOBAL, "input", input).shape);
-      return globalPooling(input);
+      return globalPooling(applyOptions.allocateTransient)(input);
     },
     outputShape(inputShape) {
       wholeImage(GLOBAL, [1, ...inputShape]);

@@ -172,6 +172,30 @@ describe("averagePool", () => {
     );
   });
 
+  it("writes into options.allocate's arrays (contents arbitrary: NaN here) the bits of new arrays", () => {
+    const shape = [2, 7, 6, 8];
+    const x = new Tensor(seededFloat32(2 * 7 * 6 * 8, 5), shape);
+    const g = windowGeometry("test", shape, [3, 3], [2, 2], "same");
+    const given: (Float32Array | Float64Array)[] = [];
+    const allocate = (dtype: "float32" | "float64", length: number) => {
+      const array = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
+      given.push(array.fill(Number.NaN));
+      return array;
+    };
+    for (const kernels of [jsKernels, variants[0]!]) {
+      setKernels(kernels);
+      const pooled = averagePool(x, g, { allocate });
+      expect(pooled.data).toBe(given.at(-1));
+      expectBitIdentical(pooled.data as Float32Array, averagePool(x, g).data as Float32Array);
+      const gradient = averagePoolBackward(pooled, g, { allocate });
+      expect(gradient.data).toBe(given.at(-1));
+      expectBitIdentical(gradient.data as Float32Array, averagePoolBackward(pooled, g).data as Float32Array);
+    }
+    expect(() => averagePool(x, g, { allocate: () => new Float32Array(3) })).toThrow(
+      /averagePool: options\.allocate\("float32", 192\) returned a Float32Array of 3 elements/,
+    );
+  });
+
   it("names the op and the expected shape on bad input", () => {
     const g = windowGeometry("test", [1, 3, 3, 1], [2, 2], [1, 1], "valid");
     const wrong = new Tensor(new Float32Array(18), [1, 3, 3, 2]);

@@ -164,7 +164,7 @@ export function columnsToImage(columns: TensorLike, geometry: WindowGeometry): T
   return new Tensor(image, shape);
 }
 
-/** Options of {@link maxPool} and {@link maxPoolBackward}. */
+/** Options of {@link maxPool}, {@link maxPoolBackward}, `averagePool` and `averagePoolBackward`. */
 export interface PoolOptions {
   /**
    * Where the result arrays come from (contents arbitrary), e.g. a training step's scratch arrays that are
@@ -174,7 +174,8 @@ export interface PoolOptions {
   readonly allocate?: GradientAllocator;
 }
 
-function poolAllocator(op: string, options: PoolOptions): GradientAllocator | undefined {
+/** The allocator of pooling `options` (undefined: new arrays), after checking the options. */
+export function poolAllocator(op: string, options: PoolOptions): GradientAllocator | undefined {
   const { allocate: take } = readOptions(op, options, ["allocate"]);
   assertAllocator(op, "allocate", take);
   return take;
