@@ -104,7 +104,7 @@ export function* trainingSteps(
   const targetGatherer = new RowGatherer(data.targets, run.batchSize);
   const stepMetrics = options.stepMetrics ? (options.metrics ?? []).map(toMetric) : [];
   for (const metric of stepMetrics) (run.history.steps as Record<string, number[]>)[metric.name] ??= [];
-  const objective = batchObjective(run, step.allocateGradient, new TransientArrays());
+  const objective = batchObjective(run, step.allocateGradient, new TransientArrays(pool));
 
   const afterStep: TrainingPause = { kind: "step", context };
   const afterEpoch: TrainingPause = { kind: "epoch", context };

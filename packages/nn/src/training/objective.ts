@@ -26,7 +26,7 @@ export interface BatchGradients {
  * until the next call; null: new arrays).
  *
  * @example
- * const objective = batchObjective(run, step.allocateGradient, new TransientArrays());
+ * const objective = batchObjective(run, step.allocateGradient, new TransientArrays(pool));
  * const { loss, gradients } = objective(params, state, x, y);
  */
 export function batchObjective(

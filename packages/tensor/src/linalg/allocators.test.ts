@@ -3,7 +3,7 @@
 // values in them). Whatever the allocator's arrays hold, the results must be the bits of new arrays, and an
 // allocator that returns the wrong array must fail with an error naming the option.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DTypeError, ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
 import { jsKernels } from "../kernels/js-kernels.js";
@@ -21,17 +21,32 @@ afterAll(() => {
   wasm.engine.terminate();
 });
 
-/** An allocator whose arrays hold NaN and remembers them, as a reused step array holds the last step's values. */
+let residentArrays = false;
+
+/**
+ * An allocator whose arrays hold NaN and remembers them, as a reused step array holds the last step's values;
+ * with `residentArrays`, float32 ones live in the wasm kernels' memory, where the kernels use them in place.
+ */
 function garbageAllocator() {
   const arrays: (Float32Array | Float64Array)[] = [];
   const allocate = (dtype: "float32" | "float64", length: number) => {
-    const array = (dtype === "float64" ? new Float64Array(length) : new Float32Array(length)).fill(
-      Number.NaN,
-    );
+    const resident = residentArrays && dtype === "float32" ? wasm.residentFloat32!(length) : null;
+    if (residentArrays && resident === null)
+      throw new Error("no resident storage: the in-place paths go untested");
+    const array = resident ?? (dtype === "float64" ? new Float64Array(length) : new Float32Array(length));
+    array.fill(Number.NaN);
     arrays.push(array);
     return array;
   };
   return { allocate, arrays };
+}
+
+/** `tensor` itself, or with `residentArrays` a copy in the wasm kernels' memory (as fit's batch and step arrays). */
+function placed(tensor: Tensor): Tensor {
+  if (!residentArrays) return tensor;
+  const copy = wasm.residentFloat32!(tensor.data.length)!;
+  copy.set(tensor.data);
+  return new Tensor(copy, tensor.shape);
 }
 
 const bits = (tensor: { data: ArrayLike<number> } | undefined) => Array.from(Float32Array.from(tensor!.data));
@@ -39,14 +54,25 @@ const bits = (tensor: { data: ArrayLike<number> } | undefined) => Array.from(Flo
 describe.each([
   ["js", () => setKernels(jsKernels)],
   ["wasm-simd", () => setKernels(wasm)],
+  [
+    "wasm-simd, resident arrays",
+    () => {
+      setKernels(wasm);
+      residentArrays = true;
+    },
+  ],
 ] as const)("allocator options (%s kernels)", (_name, select) => {
+  afterEach(() => {
+    residentArrays = false;
+  });
   // Big enough for the module's paths: the pooling, col2im and GEMM thresholds.
-  const x = new Tensor(seededFloat32(4 * 12 * 12 * 8, 1), [4, 12, 12, 8]);
+  const images = new Tensor(seededFloat32(4 * 12 * 12 * 8, 1), [4, 12, 12, 8]);
   const weights = new Tensor(seededFloat32(3 * 3 * 8 * 16, 2), [3, 3, 8, 16]);
   const bias = new Tensor(seededFloat32(16, 3), [16]);
 
   it("convolution2d and its backward give the bits of new arrays and write into the allocator's", () => {
     select();
+    const x = placed(images);
     const forward = garbageAllocator();
     const y = convolution2d(x, weights, {
       padding: "same",
@@ -57,11 +83,11 @@ describe.each([
     const plainY = convolution2d(x, weights, { padding: "same", bias, activation: "relu" });
     expect(forward.arrays).toEqual([y.data]);
     expect(bits(y)).toEqual(bits(plainY));
-    const cotangent = new Tensor(seededFloat32(y.data.length, 4), y.shape);
+    const cotangent = placed(new Tensor(seededFloat32(y.data.length, 4), y.shape));
     const options = {
       input: x,
       weights,
-      output: plainY,
+      output: y,
       cotangent,
       padding: "same",
       activation: "relu",
@@ -82,24 +108,27 @@ describe.each([
     select();
     const input = new Tensor(seededFloat32(64 * 48, 5), [64, 48]);
     const matrix = new Tensor(seededFloat32(48 * 40, 6), [48, 40]);
-    const output = linear(input, matrix, { activation: "relu" });
+    const output = placed(linear(input, matrix, { activation: "relu" }));
     const options = {
       input,
       weights: matrix,
       output,
-      cotangent: new Tensor(seededFloat32(64 * 40, 7), [64, 40]),
+      cotangent: placed(new Tensor(seededFloat32(64 * 40, 7), [64, 40])),
       activation: "relu",
-      bias: false,
+      bias: true,
       inputGradient: true,
     } as const;
     const intermediate = garbageAllocator();
     const got = linearBackward({ ...options, allocateIntermediate: intermediate.allocate });
     expect(intermediate.arrays).toHaveLength(2);
-    expect(bits(got.input)).toEqual(bits(linearBackward(options).input));
+    const expected = linearBackward(options);
+    expect(bits(got.input)).toEqual(bits(expected.input));
+    expect(bits(got.bias)).toEqual(bits(expected.bias));
   });
 
   it("maxPool puts its output and the winners' indices in the allocator's arrays; the backward zeroes its own", () => {
     select();
+    const x = placed(images);
     const geometry = windowGeometry("maxPool2d", x.shape, [2, 2], [2, 2], "valid");
     const forward = garbageAllocator();
     const pooled = maxPool(x, geometry, { allocate: forward.allocate });

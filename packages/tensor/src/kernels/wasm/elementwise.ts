@@ -158,8 +158,10 @@ export function scaledAddInEngine(
 }
 
 /**
- * `Kernels.reluBackward` for float32 in the engine (rows of `columns`, a multiple of 4), through copies in
- * scratch (the bias row zeros without one). False, having written nothing, when the memory cannot grow.
+ * `Kernels.reluBackward` for float32 in the engine (rows of `columns`, a multiple of 4): in place when `g`, `y`
+ * and `out` are resident (a training step's arrays; the bias row goes through a small resident block), else
+ * through copies in scratch (the bias row zeros without one). False, having written nothing, when the memory
+ * cannot grow.
  */
 export function reluBackwardInEngine(
   engine: WasmEngine,
@@ -170,6 +172,27 @@ export function reluBackwardInEngine(
   columns: number,
 ): boolean {
   const length = g.length;
+  const gAddress = engine.residentAddress(g, length);
+  const yAddress = engine.residentAddress(y, length);
+  const outAddress = engine.residentAddress(out, length);
+  if (gAddress >= 0 && yAddress >= 0 && outAddress >= 0) {
+    const bias = engine.residentFloat32(columns);
+    if (bias !== null) {
+      if (biasGradient === null) bias.fill(0);
+      else bias.set(biasGradient);
+      engine.residentElementwise.reluBackward(
+        gAddress,
+        yAddress,
+        outAddress,
+        bias.byteOffset,
+        length / columns,
+        columns * 4,
+      );
+      if (biasGradient !== null) biasGradient.set(bias);
+      engine.releaseResident(bias);
+      return true;
+    }
+  }
   const bytes = length * 4;
   const base = engine.scratch(3 * bytes + columns * 4);
   if (base < 0) return false;

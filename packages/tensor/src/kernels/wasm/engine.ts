@@ -268,8 +268,11 @@ export class WasmEngine {
     if (this.residentBuffers.has(array.buffer)) this.heap.release(array.byteOffset, array.length);
   }
 
-  /** Byte address of `length` floats of `array` when they lie in this engine's resident heap, else -1. */
-  residentAddress(array: Float32Array, length: number): number {
+  /**
+   * Byte address of `length` 4-byte elements of `array` (floats, or int32 indices laid over a resident float
+   * array) when they lie in this engine's resident heap, else -1.
+   */
+  residentAddress(array: Float32Array | Int32Array, length: number): number {
     if (!this.residentBuffers.has(array.buffer) || !this.heap.contains(array.byteOffset, length * 4))
       return -1;
     return array.byteOffset;

@@ -25,8 +25,9 @@ export function geometryArguments(g: WindowGeometry): GeometryArguments {
 }
 
 /**
- * `Kernels.maxPoolForward` for float32 in the engine: the input is copied into scratch, pooled four channels
- * at a time, and the output and argmax copied out. False, having written nothing, when the memory cannot grow.
+ * `Kernels.maxPoolForward` for float32 in the engine, pooled four channels at a time: in place when the input,
+ * output and argmax are all resident (a training step's arrays), else the input is copied into scratch and
+ * the output and argmax copied out. False, having written nothing, when the memory cannot grow.
  */
 export function maxPoolForwardInEngine(
   engine: WasmEngine,
@@ -35,6 +36,18 @@ export function maxPoolForwardInEngine(
   output: Float32Array,
   argmax: Int32Array,
 ): boolean {
+  const inputAddress = engine.residentAddress(input, input.length);
+  const outputAddress = engine.residentAddress(output, output.length);
+  const argmaxAddress = engine.residentAddress(argmax, argmax.length);
+  if (inputAddress >= 0 && outputAddress >= 0 && argmaxAddress >= 0) {
+    engine.residentElementwise.maxPoolForward(
+      inputAddress,
+      outputAddress,
+      argmaxAddress,
+      ...geometryArguments(g),
+    );
+    return true;
+  }
   const inputBytes = input.length * 4;
   const outputBytes = output.length * 4;
   const base = engine.scratch(inputBytes + 2 * outputBytes);
@@ -88,17 +101,19 @@ export function convolutionInputGradientInEngine(
 ): boolean {
   const rows = g.batch * g.outHeight * g.outWidth;
   const depth = g.kernelHeight * g.kernelWidth * g.channels;
+  // A resident image (a training step's array) is added into in place; another goes through a resident copy.
+  const imageResident = engine.residentAddress(image, image.length) >= 0;
   const columns = engine.residentFloat32(rows * depth);
-  const target = columns === null ? null : engine.residentFloat32(image.length);
+  const target = columns === null ? null : imageResident ? image : engine.residentFloat32(image.length);
   try {
     if (columns === null || target === null) return false;
     if (!engine.gemm(false, true, rows, depth, outChannels, 1, cotangent, weights, 0, columns)) return false;
-    target.set(image);
+    if (!imageResident) target.set(image);
     engine.residentElementwise.columnsToImage(columns.byteOffset, target.byteOffset, ...geometryArguments(g));
-    image.set(target);
+    if (!imageResident) image.set(target);
     return true;
   } finally {
     if (columns !== null) engine.releaseResident(columns);
-    if (target !== null) engine.releaseResident(target);
+    if (target !== null && !imageResident) engine.releaseResident(target);
   }
 }
