@@ -232,9 +232,9 @@ export function work(thread: i32): void {
   }
 }
 
+export { averagePoolBackward, averagePoolForward } from "./average-pool";
 export { binary, reluBackward, unary } from "./elementwise";
 export { scaledAdd } from "./scaled-add";
-export { averagePoolBackward, averagePoolForward } from "./average-pool";
 export { columnsToImage, maxPoolForward } from "./windows";
 
 /** Rows of op(A) per micro-kernel tile in this build, for the driver's panel counts and packed sizes. */
