@@ -12,7 +12,7 @@ import {
   maxPool2d,
   sequential,
 } from "@descent/nn";
-import { adam } from "@descent/optimizers";
+import { adam, cosineDecay } from "@descent/optimizers";
 import type { Dataset } from "@descent/spec";
 import { initKernels, Tensor } from "@descent/tensor";
 import { column, defineExperiment, findingOf } from "../../experiment.js";
@@ -24,7 +24,10 @@ type ModelId = "mlp" | "cnn";
 interface ModelRun {
   readonly epochs: number;
   readonly batchSize: number;
+  /** Adam's learning rate η₀: constant, or the start of the cosine decay. */
   readonly learningRate: number;
+  /** `"cosine"`: `η(t) = η₀ · ½(1 + cos(π·t/T))` over the run's T steps, down to 0 at the last step. */
+  readonly decay: "constant" | "cosine";
   /** The test accuracy the model should reach at full size (60,000 / 10,000). */
   readonly target: number;
 }
@@ -42,12 +45,32 @@ const FULL_TEST = 10_000;
 const TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
 
 /** Model recipes; only `epochs` changes with the mode, so a subset run trains the same networks. */
-const mlpRun = (epochs: number): ModelRun => ({ epochs, batchSize: 64, learningRate: 1e-3, target: 0.89 });
-const cnnRun = (epochs: number): ModelRun => ({ epochs, batchSize: 64, learningRate: 1e-3, target: 0.92 });
+const mlpRun = (epochs: number): ModelRun => ({
+  epochs,
+  batchSize: 64,
+  learningRate: 1e-3,
+  decay: "constant",
+  target: 0.89,
+});
+
+/**
+ * The CNN's recipe: "same" padding, Adam from η₀ = 2e-3 cosine-decayed to 0 over the run, batch 64, 15 epochs.
+ * Chosen on a validation split (the first 50,000 training images to train, the last 10,000 to validate, seed
+ * 42): "valid" padding with η₀ = 1e-3 cosine-decayed ended at 0.9157 (0.9158 without the first dropout), the
+ * dataset README's 0.916 again; "same" with η₀ = 2e-3 was at 0.9121 after 4 of its 15 epochs, where those two
+ * were at 0.894–0.896 (that run was stopped there for time). The test images were used once, for this recipe.
+ */
+const cnnRun = (epochs: number): ModelRun => ({
+  epochs,
+  batchSize: 64,
+  learningRate: 2e-3,
+  decay: "cosine",
+  target: 0.92,
+});
 
 const modelNames: { readonly [id in ModelId]: string } = {
   mlp: "MLP 784-256-128-10 (ReLU, dropout 0.2)",
-  cnn: "CNN conv3×3·32, pool 2, conv3×3·64, pool 2, dense 128 (dropout 0.5), dense 10",
+  cnn: 'CNN conv3×3·32, pool 2, conv3×3·64, pool 2 ("same"), dense 128 (dropout 0.25, 0.5), dense 10',
 };
 
 /**
@@ -68,21 +91,23 @@ export function fashionMlp(): Model {
 }
 
 /**
- * The CNN, "valid" padding, NHWC: `[n, 28, 28, 1] → conv3×3·32 → relu → maxPool 2 → conv3×3·64 → relu → maxPool 2
- * → flatten [n, 1600] → dropout 0.25 → dense 128 → relu → dropout 0.5 → dense 10` (logits). The dropout is what
- * takes the two-convolution network past the dataset README's 0.916 without more epochs.
+ * The CNN, "same" padding, NHWC: `[n, 28, 28, 1] → conv3×3·32 → relu → maxPool 2 → conv3×3·64 → relu → maxPool 2
+ * → flatten [n, 3136] → dropout 0.25 → dense 128 → relu → dropout 0.5 → dense 10` (logits). "same" keeps the
+ * image border (clothes fill the frame) and leaves a 7×7 map instead of "valid"'s 5×5, for 1.6× the second
+ * convolution's work and 2× the first dense layer's; with it and a cosine-decayed learning rate (`cnnRun`) the
+ * network was ahead of the "valid" one by 1.6 points of validation accuracy a third of the way through training.
  */
 export function fashionCnn(): Model {
   return sequential([
-    conv2d(1, 32, 3),
+    conv2d(1, 32, 3, { padding: "same" }),
     "relu",
     maxPool2d(2),
-    conv2d(32, 64, 3),
+    conv2d(32, 64, 3, { padding: "same" }),
     "relu",
     maxPool2d(2),
     flatten(),
     dropout(0.25),
-    dense(5 * 5 * 64, 128),
+    dense(7 * 7 * 64, 128),
     "relu",
     dropout(0.5),
     dense(128, 10),
@@ -115,9 +140,14 @@ function trainAndTest(
   onEpoch: (epoch: number) => void,
 ): ModelResult {
   const epochSeconds: number[] = [];
+  const steps = run.epochs * Math.ceil(train.inputs.shape[0]! / run.batchSize);
+  const learningRate =
+    run.decay === "cosine"
+      ? cosineDecay({ initialValue: run.learningRate, decaySteps: steps })
+      : run.learningRate;
   let last = performance.now();
   const result = fit(model, model.init(seed), train, {
-    optimizer: adam({ learningRate: run.learningRate }),
+    optimizer: adam({ learningRate }),
     loss: "softmaxCrossEntropyFromLogits",
     mode: "mini-batch",
     batchSize: run.batchSize,
@@ -235,7 +265,7 @@ export const fashionFull = defineExperiment<FashionFullSettings>({
       columns,
       rows,
       ...findingOf(headline, [
-        "Both models train with Adam (learning rate 1e-3, batch 64) on softmax cross-entropy, shuffled by the run's seed; accuracy is measured once, after the last epoch.",
+        "Both models train with Adam (batch 64) on softmax cross-entropy, shuffled by the run's seed, the MLP at learning rate 1e-3 and the CNN from 2e-3 cosine-decayed to 0 over its steps; accuracy is measured once, after the last epoch.",
       ]),
       plots: [],
     };
