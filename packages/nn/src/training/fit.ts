@@ -1,6 +1,5 @@
 import type { ParamTree } from "@descent/spec";
 import { allocate, permutation } from "@descent/tensor";
-import { wakeKernels } from "@descent/tensor/kernels";
 import type { Model } from "../layers/sequential.js";
 import { toMetric } from "../metrics/registry.js";
 import { RowGatherer, type TrainingData } from "./batches.js";
@@ -118,8 +117,6 @@ export function* trainingSteps(
     run.epochInProgress = true;
     if (run.batchInEpoch === 0) for (const callback of callbacks) callback.onEpochBegin?.(context);
     for (; run.batchInEpoch < run.stepsPerEpoch && !run.stopTraining; ) {
-      // A worker thread that slept since the last step wakes while the batch is gathered, not in the first product.
-      wakeKernels();
       const start = run.batchInEpoch * run.batchSize;
       const size = Math.min(run.batchSize, run.sampleCount - start);
       const x = inputGatherer.gather(order, start, size);

@@ -24,5 +24,5 @@ export type {
   WindowGeometry,
 } from "./kernels.js";
 export { getKernels, setKernels } from "./registry.js";
-export { releaseResident, residentFloat32, wakeKernels } from "./resident.js";
+export { releaseResident, residentFloat32 } from "./resident.js";
 export { reluGradient, scaledAddFloat32 } from "./training-updates.js";

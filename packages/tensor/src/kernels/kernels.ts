@@ -188,11 +188,6 @@ export interface Kernels {
   residentFloat32?(length: number): Float32Array | null;
   /** Optional: returns an array from {@link Kernels.residentFloat32} for reuse (others are ignored). */
   releaseResident?(array: Float32Array): void;
-  /**
-   * Optional hint that kernel calls follow at once (a training step starts): a backend whose worker threads
-   * sleep between calls wakes them now, so the first large product does not wait for them. Changes no result.
-   */
-  wake?(): void;
 }
 
 /** Activation fused into `Kernels.denseForward`. */

@@ -43,16 +43,3 @@ export function residentFloat32(length: number): Float32Array | null {
 export function releaseResident(array: Float32Array): void {
   if (array instanceof Float32Array) getKernels().releaseResident?.(array);
 }
-
-/**
- * Tells the active kernels that calls follow at once (`Kernels.wake`): the WebAssembly kernels wake a worker
- * thread that went to sleep since the last product (a training loop calls it as each step starts, so the
- * wake overlaps gathering the batch). A hint only: no kernel result changes, and kernels without workers
- * ignore it.
- *
- * @example
- * wakeKernels(); // then gather the batch and run the step
- */
-export function wakeKernels(): void {
-  getKernels().wake?.();
-}

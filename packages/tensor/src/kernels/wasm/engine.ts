@@ -441,20 +441,6 @@ export class WasmEngine {
     return true;
   }
 
-  /**
-   * Wakes sleeping workers without giving them work (THREADS 0: each sees a new sequence, skips it and polls
-   * again), so a product that follows within their polling window finds them spinning instead of paying the
-   * wake-up (~66 µs measured on the MLP step's first product). Between products only: never during `gemm`.
-   */
-  wakeWorkers(): void {
-    if (this.pool === undefined) return;
-    const words = this.words;
-    if (Atomics.load(words, word(SLEEPERS)) === 0) return;
-    Atomics.store(words, word(THREADS), 0);
-    Atomics.add(words, word(SEQUENCE), 1);
-    Atomics.notify(words, word(SEQUENCE));
-  }
-
   /** Copies the first `length` floats of `array` to byte `address` of the workspace. */
   private copyIn(array: Float32Array, length: number, address: number): void {
     this.floats.set(array.length === length ? array : array.subarray(0, length), address >> 2);

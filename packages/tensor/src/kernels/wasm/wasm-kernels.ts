@@ -85,7 +85,6 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     },
     residentFloat32: (length) => engine.residentFloat32(length),
     releaseResident: (array) => engine.releaseResident(array),
-    wake: () => engine.wakeWorkers(),
     denseForward(transposeA, transposeB, m, n, k, a, b, bias, activation, c) {
       assertGemmArguments("denseForward", m, n, k, 1, a, b, 0, c);
       if (bias !== null) assertFloatArray("denseForward", bias, "bias", n);
