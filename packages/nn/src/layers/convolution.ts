@@ -5,8 +5,6 @@ import {
   convolution2dBackward,
   formatShape,
   type LinearActivation,
-  maxPool,
-  maxPoolBackward,
   type Padding,
   ShapeError,
   ValueError,
@@ -248,73 +246,5 @@ export function conv2d(
             }),
         }
       : {}),
-  };
-}
-
-/** Options of {@link maxPool2d}. */
-export interface MaxPool2dOptions {
-  /** Step of the window. Default: the pool size (non-overlapping windows). */
-  readonly strides?: Size2d;
-  /** `"valid"` (default) or `"same"`; padding never wins the max. */
-  readonly padding?: Padding;
-  /** Layer name (default `maxPool2d_<n>` given by `sequential`; the layer has no parameters). */
-  readonly name?: string;
-}
-
-/**
- * 2-D max pooling over NHWC images: each output is the largest input of its window, per channel.
- * Backward routes the gradient to the winning input (the first one on ties). No parameters.
- *
- * `y[n, i, j, c] = max_{ky, kx} x[n, i·sh + ky − pt, j·sw + kx − pl, c]`
- *
- * @example
- * maxPool2d(2) // [n, 28, 28, 8] → [n, 14, 14, 8]
- */
-export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Layer {
-  const op = "maxPool2d";
-  checkOptionKeys(op, options, ["strides", "padding", "name"]);
-  nameOption(op, "options.name", options.name);
-  const pool = pair(op, "poolSize", poolSize);
-  const strides = pair(op, "strides", options.strides ?? pool);
-  const padding = options.padding ?? "valid";
-  if (padding !== "valid" && padding !== "same") {
-    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
-  }
-  // One op per call: its backward reads the winners its forward found (no cache keyed by the output).
-  const pooling = (allocate: ApplyOptions["allocateTransient"]) => {
-    let argmax: Int32Array = new Int32Array(0);
-    return customOp({
-      name: op,
-      forward(x) {
-        const pooled = maxPool(x!, windowGeometry(op, x!.shape, pool, strides, padding), { allocate });
-        argmax = pooled.argmax;
-        return pooled.output;
-      },
-      backward: (cotangent, _output, [x]) => [
-        maxPoolBackward(cotangent, argmax, windowGeometry(op, x!.shape, pool, strides, padding), {
-          allocate,
-        }),
-      ],
-    });
-  };
-  return {
-    type: op,
-    name: options.name,
-    hasParams: false,
-    hasState: false,
-    config: { type: op, name: options.name, poolSize: pool, strides, padding },
-    init: () => ({}),
-    initState: () => ({}),
-    apply(_params, input, applyOptions: ApplyOptions = {}) {
-      checkApplyOptions(op, applyOptions);
-      checkImages(op, operandTensor(op, "input", input).shape, undefined);
-      return pooling(applyOptions.allocateTransient)(input);
-    },
-    outputShape(inputShape) {
-      checkImages(op, [1, ...inputShape], undefined);
-      const [outHeight] = windowAxis(op, inputShape[0]!, pool[0], strides[0], padding);
-      const [outWidth] = windowAxis(op, inputShape[1]!, pool[1], strides[1], padding);
-      return [outHeight, outWidth, inputShape[2]!];
-    },
   };
 }

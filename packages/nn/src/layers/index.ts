@@ -4,8 +4,6 @@ export {
   type Conv2dOptions,
   type Conv2dParams,
   conv2d,
-  type MaxPool2dOptions,
-  maxPool2d,
   type Size2d,
 } from "./convolution.js";
 export type {
@@ -19,7 +17,13 @@ export type {
 export { type DenseOptions, type DenseParams, type DenseWeights, dense } from "./dense.js";
 export type { Fusion } from "./fusion.js";
 export { type BatchNormOptions, batchNorm, layerNorm, type NormalizationParams } from "./normalization.js";
-export { type AvgPool2dOptions, avgPool2d, globalAveragePool2d } from "./pooling.js";
+export {
+  type AvgPool2dOptions,
+  avgPool2d,
+  globalAveragePool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+} from "./pooling.js";
 export { layerFromConfig, modelFromConfig } from "./registry.js";
 export { type Model, sequential } from "./sequential.js";
 export { dropout, flatten, softmax } from "./simple.js";

@@ -1,18 +1,32 @@
 import { customOp, type Operand, type Traced } from "@descent/autodiff";
+import type { Tensor as TensorLike } from "@descent/spec";
 import {
   averagePool,
   averagePoolBackward,
   formatShape,
+  maxPool,
+  maxPoolBackward,
   type Padding,
   ShapeError,
   Tensor,
   ValueError,
+  type WindowGeometry,
   windowAxis,
   windowGeometry,
 } from "@descent/tensor";
 import { checkImages, pair, type Size2d } from "./convolution.js";
 import type { ApplyOptions, Layer } from "./types.js";
 import { checkApplyOptions, checkOptionKeys, describe, nameOption, operandTensor } from "./validate.js";
+
+/** Options of {@link maxPool2d}. */
+export interface MaxPool2dOptions {
+  /** Step of the window. Default: the pool size (non-overlapping windows). */
+  readonly strides?: Size2d;
+  /** `"valid"` (default) or `"same"`; padding never wins the max. */
+  readonly padding?: Padding;
+  /** Layer name (default `maxPool2d_<n>` given by `sequential`; the layer has no parameters). */
+  readonly name?: string;
+}
 
 /** Options of {@link avgPool2d}. */
 export interface AvgPool2dOptions {
@@ -22,6 +36,85 @@ export interface AvgPool2dOptions {
   readonly padding?: Padding;
   /** Layer name (default `avgPool2d_<n>` given by `sequential`; the layer has no parameters). */
   readonly name?: string;
+}
+
+/**
+ * One call's pooling op: given how to get the window geometry of an input and the step's allocator
+ * (`ApplyOptions.allocateTransient`), the custom op of forward and backward.
+ */
+type PoolingOp = (
+  geometryOf: (x: TensorLike) => WindowGeometry,
+  allocate: ApplyOptions["allocateTransient"],
+) => (input: Operand) => Traced;
+
+/**
+ * A parameterless layer sliding a `poolSize` window over NHWC images (`maxPool2d`, `avgPool2d`): the options,
+ * config, checks and output shape they share, around the op `pooling` makes for each call.
+ */
+function windowPoolingLayer(
+  op: string,
+  poolSize: Size2d,
+  options: MaxPool2dOptions | AvgPool2dOptions,
+  pooling: PoolingOp,
+): Layer {
+  checkOptionKeys(op, options, ["strides", "padding", "name"]);
+  nameOption(op, "options.name", options.name);
+  const pool = pair(op, "poolSize", poolSize);
+  const strides = pair(op, "strides", options.strides ?? pool);
+  const padding = options.padding ?? "valid";
+  if (padding !== "valid" && padding !== "same") {
+    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
+  }
+  const geometryOf = (x: TensorLike) => windowGeometry(op, x.shape, pool, strides, padding);
+  return {
+    type: op,
+    name: options.name,
+    hasParams: false,
+    hasState: false,
+    config: { type: op, name: options.name, poolSize: pool, strides, padding },
+    init: () => ({}),
+    initState: () => ({}),
+    apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
+      checkApplyOptions(op, applyOptions);
+      const x = operandTensor(op, "input", input);
+      checkImages(op, x.shape, undefined);
+      geometryOf(x); // a window larger than the image: the error names the layer
+      return pooling(geometryOf, applyOptions.allocateTransient)(input);
+    },
+    outputShape(inputShape) {
+      checkImages(op, [1, ...inputShape], undefined);
+      const [outHeight] = windowAxis(op, inputShape[0]!, pool[0], strides[0], padding);
+      const [outWidth] = windowAxis(op, inputShape[1]!, pool[1], strides[1], padding);
+      return [outHeight, outWidth, inputShape[2]!];
+    },
+  };
+}
+
+/**
+ * 2-D max pooling over NHWC images: each output is the largest input of its window, per channel.
+ * Backward routes the gradient to the winning input (the first one on ties). No parameters.
+ *
+ * `y[n, i, j, c] = max_{ky, kx} x[n, i·sh + ky − pt, j·sw + kx − pl, c]`
+ *
+ * @example
+ * maxPool2d(2) // [n, 28, 28, 8] → [n, 14, 14, 8]
+ */
+export function maxPool2d(poolSize: Size2d, options: MaxPool2dOptions = {}): Layer {
+  // One op per call: its backward reads the winners its forward found (no cache keyed by the output).
+  return windowPoolingLayer("maxPool2d", poolSize, options, (geometryOf, allocate) => {
+    let argmax: Int32Array = new Int32Array(0);
+    return customOp({
+      name: "maxPool2d",
+      forward(x) {
+        const pooled = maxPool(x!, geometryOf(x!), { allocate });
+        argmax = pooled.argmax;
+        return pooled.output;
+      },
+      backward: (cotangent, _output, [x]) => [
+        maxPoolBackward(cotangent, argmax, geometryOf(x!), { allocate }),
+      ],
+    });
+  });
 }
 
 /**
@@ -36,45 +129,13 @@ export interface AvgPool2dOptions {
  * avgPool2d(2) // [n, 28, 28, 8] → [n, 14, 14, 8]
  */
 export function avgPool2d(poolSize: Size2d, options: AvgPool2dOptions = {}): Layer {
-  const op = "avgPool2d";
-  checkOptionKeys(op, options, ["strides", "padding", "name"]);
-  nameOption(op, "options.name", options.name);
-  const pool = pair(op, "poolSize", poolSize);
-  const strides = pair(op, "strides", options.strides ?? pool);
-  const padding = options.padding ?? "valid";
-  if (padding !== "valid" && padding !== "same") {
-    throw new ValueError(op, `options.padding is ${describe(padding)}: use "valid" or "same"`);
-  }
-  const pooling = (allocate: ApplyOptions["allocateTransient"]) =>
+  return windowPoolingLayer("avgPool2d", poolSize, options, (geometryOf, allocate) =>
     customOp({
-      name: op,
-      forward: (x) => averagePool(x!, windowGeometry(op, x!.shape, pool, strides, padding), { allocate }),
-      backward: (cotangent, _output, [x]) => [
-        averagePoolBackward(cotangent, windowGeometry(op, x!.shape, pool, strides, padding), { allocate }),
-      ],
-    });
-  return {
-    type: op,
-    name: options.name,
-    hasParams: false,
-    hasState: false,
-    config: { type: op, name: options.name, poolSize: pool, strides, padding },
-    init: () => ({}),
-    initState: () => ({}),
-    apply(_params, input: Operand, applyOptions: ApplyOptions = {}): Traced {
-      checkApplyOptions(op, applyOptions);
-      const { shape } = operandTensor(op, "input", input);
-      checkImages(op, shape, undefined);
-      windowGeometry(op, shape, pool, strides, padding); // a window larger than the image: the error names avgPool2d
-      return pooling(applyOptions.allocateTransient)(input);
-    },
-    outputShape(inputShape) {
-      checkImages(op, [1, ...inputShape], undefined);
-      const [outHeight] = windowAxis(op, inputShape[0]!, pool[0], strides[0], padding);
-      const [outWidth] = windowAxis(op, inputShape[1]!, pool[1], strides[1], padding);
-      return [outHeight, outWidth, inputShape[2]!];
-    },
-  };
+      name: "avgPool2d",
+      forward: (x) => averagePool(x!, geometryOf(x!), { allocate }),
+      backward: (cotangent, _output, [x]) => [averagePoolBackward(cotangent, geometryOf(x!), { allocate })],
+    }),
+  );
 }
 
 /** The `[height, width]` window covering a whole image of NHWC `shape`, after checking it has pixels. */

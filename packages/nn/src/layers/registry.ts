@@ -7,7 +7,7 @@ import {
   isActivationLike,
   resolveActivation,
 } from "./activation.js";
-import { conv2d, maxPool2d } from "./convolution.js";
+import { conv2d } from "./convolution.js";
 import {
   callFactory,
   checkBuiltLayer,
@@ -17,7 +17,7 @@ import {
 } from "./custom-objects.js";
 import { dense } from "./dense.js";
 import { batchNorm, layerNorm } from "./normalization.js";
-import { avgPool2d, globalAveragePool2d } from "./pooling.js";
+import { avgPool2d, globalAveragePool2d, maxPool2d } from "./pooling.js";
 import { type Model, sequential, sequentialWithFusions } from "./sequential.js";
 import { dropout, flatten, softmax } from "./simple.js";
 import type { Layer, LayerConfig } from "./types.js";
