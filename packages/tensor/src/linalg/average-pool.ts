@@ -1,10 +1,9 @@
 import type { Tensor as TensorLike } from "@descent/spec";
-import { allocate } from "../core/dtype.js";
 import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import type { WindowGeometry } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
-import { allocated } from "./linear.js";
+import { resultArray, zeroedResultArray } from "./linear.js";
 import {
   floatArray,
   floatDType,
@@ -35,7 +34,7 @@ export function averagePool(x: TensorLike, geometry: WindowGeometry, options: Po
   const shape = pooledShape(geometry);
   const size = sizeOf(shape);
   // The kernel writes every output: an allocator's array needs no clearing.
-  const output = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size);
+  const output = resultArray(op, take, dtype, size);
   if (output.length > 0) getKernels().averagePoolForward(floatArray(x), geometry, output);
   return new Tensor(output, shape);
 }
@@ -65,7 +64,7 @@ export function averagePoolBackward(
   const shape = imageShape(geometry);
   const size = sizeOf(shape);
   // The kernel adds into the gradient: an allocator's array (contents arbitrary) is zeroed first.
-  const gradient = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size).fill(0);
+  const gradient = zeroedResultArray(op, take, dtype, size);
   if (cotangent.data.length > 0 && gradient.length > 0)
     getKernels().averagePoolBackward(floatArray(cotangent), geometry, gradient);
   return new Tensor(gradient, shape);

@@ -16,6 +16,8 @@ import {
   intermediateAllocator,
   type LinearActivation,
   readBackwardOptions,
+  resultArray,
+  zeroedResultArray,
 } from "./linear.js";
 import { type Padding, windowGeometry } from "./windows.js";
 
@@ -162,8 +164,7 @@ export function convolution2d(
   const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
   const shape = outputShape(g, outChannels);
   const length = g.batch * g.outHeight * g.outWidth * outChannels;
-  const output =
-    given.allocate === undefined ? allocate(dtype, length, op) : allocated(op, given.allocate, dtype, length);
+  const output = resultArray(op, given.allocate, dtype, length);
   if (output.length > 0) {
     getKernels().convolutionForward(
       dataIn(x, dtype),
@@ -242,10 +243,13 @@ export function convolution2dBackward(options: Convolution2dBackwardOptions): Co
   let inputGradientTensor: Tensor | undefined;
   if (inputGradient) {
     // col2im adds into ∂x: an allocator's array has arbitrary contents.
-    const image =
-      given.allocateIntermediate === undefined
-        ? allocate(dtype, x.length, op)
-        : takeIntermediate(dtype, x.length).fill(0);
+    const image = zeroedResultArray(
+      op,
+      given.allocateIntermediate,
+      dtype,
+      x.length,
+      "options.allocateIntermediate",
+    );
     kernels.convolutionInputGradient(gradient, g, dataIn(weights, dtype), outChannels, image);
     inputGradientTensor = new Tensor(image, input.shape);
   }

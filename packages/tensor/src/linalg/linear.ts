@@ -253,15 +253,36 @@ export function assertAllocator(op: string, key: string, value: unknown): void {
 }
 
 /**
- * The allocator of an op's intermediate arrays: `given` checked on every call ({@link allocated}, named
- * `options.allocateIntermediate`), or new arrays.
+ * The array an op writes a result into: a new one (zeros) without `take`, else `take`'s, checked by
+ * {@link allocated} (`label` names the option in its error).
  */
+export function resultArray(
+  op: string,
+  take: GradientAllocator | undefined,
+  dtype: FloatDType,
+  length: number,
+  label = "options.allocate",
+): Float32Array | Float64Array {
+  return take === undefined ? allocate(dtype, length, op) : allocated(op, take, dtype, length, label);
+}
+
+/** {@link resultArray} for a result the op adds into: an allocator's array (any contents) is zeroed first. */
+export function zeroedResultArray(
+  op: string,
+  take: GradientAllocator | undefined,
+  dtype: FloatDType,
+  length: number,
+  label = "options.allocate",
+): Float32Array | Float64Array {
+  return take === undefined ? allocate(dtype, length, op) : allocated(op, take, dtype, length, label).fill(0);
+}
+
+/** The allocator of an op's intermediate arrays: {@link resultArray} for `options.allocateIntermediate`. */
 export function intermediateAllocator(
   op: string,
   given: GradientAllocator | undefined,
 ): (dtype: FloatDType, length: number) => Float32Array | Float64Array {
-  if (given === undefined) return (dtype, length) => allocate(dtype, length, op);
-  return (dtype, length) => allocated(op, given, dtype, length, "options.allocateIntermediate");
+  return (dtype, length) => resultArray(op, given, dtype, length, "options.allocateIntermediate");
 }
 
 /** `[inputs, outputs]` after checking that `weights` is a matrix whose first axis is `x`'s last. */

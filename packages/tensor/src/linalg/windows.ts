@@ -7,7 +7,13 @@ import { assertTensorLike } from "../core/tensor-like.js";
 import { readOptions } from "../creation/validate.js";
 import type { WindowGeometry } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
-import { allocated, assertAllocator, type GradientAllocator } from "./linear.js";
+import {
+  allocated,
+  assertAllocator,
+  type GradientAllocator,
+  resultArray,
+  zeroedResultArray,
+} from "./linear.js";
 
 export type { WindowGeometry } from "../kernels/kernels.js";
 
@@ -220,7 +226,7 @@ export function maxPool(x: TensorLike, geometry: WindowGeometry, options: PoolOp
   const take = poolAllocator(op, options);
   const shape = pooledShape(geometry);
   const size = sizeOf(shape);
-  const output = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size);
+  const output = resultArray(op, take, dtype, size);
   // The winners' indices take the bytes of a float32 array of the same length from the allocator (4 bytes
   // each, every one written by the kernel), so one allocator serves both arrays.
   const argmax = take === undefined ? new Int32Array(size) : int32View(allocated(op, take, "float32", size));
@@ -263,7 +269,7 @@ export function maxPoolBackward(
     );
   }
   // The kernel adds into the gradient: an allocator's array has arbitrary contents.
-  const gradient = take === undefined ? allocate(dtype, size, op) : allocated(op, take, dtype, size).fill(0);
+  const gradient = zeroedResultArray(op, take, dtype, size);
   if (outputs > 0) getKernels().maxPoolBackward(floatArray(cotangent), argmax, gradient);
   return new Tensor(gradient, shape);
 }
