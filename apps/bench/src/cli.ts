@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { experimentIds, experiments } from "./experiments/registry.js";
+import { enableRelaxedSimd } from "./relaxed-simd.js";
 import { runBenchmarks } from "./runner.js";
 import { mergeShardDirectories } from "./shard/merge.js";
 import { parseShardId, runShard, type ShardId } from "./shard/run-shard.js";
@@ -86,6 +87,9 @@ program
       `merged ${report.meta.shards?.length ?? 0} shards into ${outDirectory}/report.{json,md,html} (+ ${report.tables.reduce((n, t) => n + t.plots.length, 0)} SVG plots)`,
     );
   });
+
+// Before any experiment initialises the kernels: they detect relaxed SIMD once.
+enableRelaxedSimd();
 
 try {
   await program.parseAsync();

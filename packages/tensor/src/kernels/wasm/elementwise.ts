@@ -3,7 +3,8 @@
 // and relu's backward mispredicts a branch on every other element. The engine's module does four lanes at a
 // time, and copying operands into its memory and results out runs at memcpy speed, so above the sizes in
 // thresholds.ts the round trip costs less than the loop saves. Arrays resident in the engine's memory (see
-// `residentFloat32`) are used in place by the learning-rate update (scaled add).
+// `residentFloat32`) are used in place by the binary ops and the learning-rate update (scaled add): copying
+// out of shared memory is slower than out of the scratch memory, so in place is where they pay off.
 //
 // Every function here gives the JavaScript reference's bits (js-elementwise.ts): the same float32 operations
 // per lane, the sums in the same order.
@@ -88,12 +89,22 @@ export function binaryInEngine(
   a: Float32Operand,
   b: Float32Operand,
 ): boolean {
+  const length = out.length;
+  const aAddress = residentRun(engine, a, rowLength, length);
+  const bAddress = residentRun(engine, b, rowLength, length);
+  let outAddress = engine.residentAddress(out, length);
+  // Lanes read and write four elements at a time: an output that starts elsewhere inside an operand would
+  // overwrite values not yet read, so it is written through a block and copied.
+  if (partlyOverlaps(outAddress, aAddress, length) || partlyOverlaps(outAddress, bAddress, length))
+    outAddress = -1;
+  if (aAddress >= 0 || bAddress >= 0 || outAddress >= 0) {
+    return binaryInResidentMemory(engine, op, out, rowLength, a, b, { aAddress, bAddress, outAddress });
+  }
   const base = engine.scratch(2 * CHUNK_LENGTH * 4);
   if (base < 0) return false;
   const floats = engine.memoryFloats;
   const first = base >> 2;
   const code = binaryCodes[op];
-  const length = out.length;
   for (let start = 0; start < length; start += CHUNK_LENGTH) {
     const count = Math.min(CHUNK_LENGTH, length - start);
     stage(floats, first, a, rowLength, start, count);
@@ -101,6 +112,104 @@ export function binaryInEngine(
     // Whole vectors only: up to three lanes past `count` hold stale values and are never copied out.
     engine.elementwise.binary(code, base, base, base + CHUNK_LENGTH * 4, Math.ceil(count / 4) * 16);
     out.set(floats.subarray(first, first + count), start);
+  }
+  return true;
+}
+
+/**
+ * Byte address of an operand's values for outputs `0 … length − 1` when they are one run of consecutive floats
+ * in resident memory (rows back to back, nothing broadcast), else -1.
+ */
+function residentRun(engine: WasmEngine, operand: Float32Operand, rowLength: number, length: number): number {
+  if (typeof operand === "number" || operand.step !== 1 || length === 0) return -1;
+  const { data, offsets } = operand;
+  const first = offsets[0]!;
+  const rows = length / rowLength;
+  for (let row = 1; row < rows; row++) if (offsets[row] !== first + row * rowLength) return -1;
+  if (first + length > data.length) return -1;
+  return engine.residentAddress(data.subarray(first, first + length), length);
+}
+
+/** Whether two runs of `length` floats at byte addresses `out` and `operand` share memory without starting together. */
+function partlyOverlaps(out: number, operand: number, length: number): boolean {
+  return (
+    out >= 0 && operand >= 0 && out !== operand && out < operand + length * 4 && operand < out + length * 4
+  );
+}
+
+/** The value an operand gives output element `index` (rows of `rowLength`). */
+function operandValue(operand: Float32Operand, rowLength: number, index: number): number {
+  if (typeof operand === "number") return operand;
+  const row = Math.floor(index / rowLength);
+  return operand.data[operand.offsets[row]! + operand.step * (index - row * rowLength)]!;
+}
+
+/** `x ∘ y` in float64, exact before the float32 store rounds it (as the lanes and the JavaScript loops round). */
+function combine(op: BinaryOp, x: number, y: number): number {
+  switch (op) {
+    case "add":
+      return x + y;
+    case "sub":
+      return x - y;
+    case "mul":
+      return x * y;
+    case "div":
+      return x / y;
+  }
+}
+
+/**
+ * The binary op when an operand or the output lives in resident memory: those are read and written where they
+ * are, the others go through blocks of resident memory chunk by chunk (row segments copied, a repeated value
+ * filled; a plain output copied out). Whole vectors run in the lanes and the last `length mod 4` elements in
+ * JavaScript, so nothing past a resident array is touched. False, having written nothing, when the heap
+ * cannot grow.
+ */
+function binaryInResidentMemory(
+  engine: WasmEngine,
+  op: BinaryOp,
+  out: Float32Array,
+  rowLength: number,
+  a: Float32Operand,
+  b: Float32Operand,
+  addresses: { readonly aAddress: number; readonly bAddress: number; readonly outAddress: number },
+): boolean {
+  const { aAddress, bAddress, outAddress } = addresses;
+  const length = out.length;
+  const chunk = Math.min(CHUNK_LENGTH, length);
+  const blocks = (aAddress < 0 ? 1 : 0) + (bAddress < 0 ? 1 : 0) + (outAddress < 0 ? 1 : 0);
+  const block = blocks === 0 ? null : engine.residentFloat32(blocks * chunk);
+  if (blocks > 0 && block === null) return false;
+  try {
+    const floats = block === null ? null : new Float32Array(block.buffer);
+    let next = block === null ? 0 : block.byteOffset;
+    const take = () => {
+      const address = next;
+      next += chunk * 4;
+      return address;
+    };
+    const aBlock = aAddress < 0 ? take() : -1;
+    const bBlock = bAddress < 0 ? take() : -1;
+    const outBlock = outAddress < 0 ? take() : -1;
+    const code = binaryCodes[op];
+    const vectorLength = length & ~3;
+    for (let start = 0; start < vectorLength; start += CHUNK_LENGTH) {
+      const count = Math.min(CHUNK_LENGTH, vectorLength - start);
+      if (aBlock >= 0) stage(floats!, aBlock >> 2, a, rowLength, start, count);
+      if (bBlock >= 0) stage(floats!, bBlock >> 2, b, rowLength, start, count);
+      engine.residentElementwise.binary(
+        code,
+        outBlock >= 0 ? outBlock : outAddress + start * 4,
+        aBlock >= 0 ? aBlock : aAddress + start * 4,
+        bBlock >= 0 ? bBlock : bAddress + start * 4,
+        count * 4,
+      );
+      if (outBlock >= 0) out.set(floats!.subarray(outBlock >> 2, (outBlock >> 2) + count), start);
+    }
+    for (let index = vectorLength; index < length; index++)
+      out[index] = combine(op, operandValue(a, rowLength, index), operandValue(b, rowLength, index));
+  } finally {
+    if (block !== null) engine.releaseResident(block);
   }
   return true;
 }

@@ -1,10 +1,12 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { jsKernels } from "../js-kernels.js";
+import type { BinaryOp, BinaryOperand } from "../kernels.js";
 import { getKernels, setKernels, useKernels } from "../registry.js";
 import { releaseResident, residentFloat32 } from "../resident.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { bitDifferences, bits, edgeSizes, operands, randomValues } from "./testing/gemm-check.js";
+import { BINARY_MINIMUM_LENGTH } from "./thresholds.js";
 import { compileWasmKernels } from "./wasm-kernels.js";
 
 describe("resident arrays of the wasm engine", () => {
@@ -95,6 +97,78 @@ describe("resident arrays of the wasm engine", () => {
     );
     expect(bitDifferences(output, bits(plain))).toBe(0);
     for (const array of owned) kernels.releaseResident(array);
+  });
+
+  it("runs binary ops on resident operands and outputs in place with the JavaScript reference's bits", () => {
+    const binaryCalls = vi.spyOn(engine.residentElementwise, "binary");
+    const rowOf = (rows: number, rowLength: number) =>
+      Int32Array.from({ length: rows }, (_, r) => r * rowLength);
+    const binaryCase = fc.record({
+      op: fc.constantFrom("add", "sub", "mul", "div") as fc.Arbitrary<BinaryOp>,
+      rows: fc.integer({ min: 1, max: 9 }),
+      // Row lengths above and below the chunk size, and lengths that leave a tail of 1–3 elements.
+      rowLength: fc.oneof(fc.integer({ min: 32, max: 70 }), fc.constantFrom(4097, 16384, 16387)),
+      residency: fc.integer({ min: 1, max: 7 }),
+      // 0: both arrays; 1: b broadcast (one value per row); 2: b a number.
+      bKind: fc.integer({ min: 0, max: 2 }),
+      outIsA: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    });
+    fc.assert(
+      fc.property(binaryCase, ({ op, rows, rowLength, residency, bKind, outIsA, seed }) => {
+        const length = rows * rowLength;
+        const aValues = randomValues(length, seed);
+        const bValues = bKind === 1 ? randomValues(rows, seed + 1) : randomValues(length, seed + 1);
+        const bOf = (data: Float32Array): BinaryOperand =>
+          bKind === 2
+            ? 0.75
+            : bKind === 1
+              ? { data, offsets: rowOf(rows, 1), step: 0 }
+              : { data, offsets: rowOf(rows, rowLength), step: 1 };
+        const expected = new Float32Array(length);
+        jsKernels.binary(
+          op,
+          expected,
+          rowLength,
+          { data: aValues, offsets: rowOf(rows, rowLength), step: 1 },
+          bOf(bValues),
+        );
+        const owned: Float32Array[] = [];
+        const a = place(aValues, (residency & 1) !== 0, owned);
+        const b = place(bValues, (residency & 2) !== 0, owned);
+        const out = outIsA
+          ? a
+          : place(new Float32Array(length).fill(Number.NaN), (residency & 4) !== 0, owned);
+        const calls = binaryCalls.mock.calls.length;
+        kernels.binary(op, out, rowLength, { data: a, offsets: rowOf(rows, rowLength), step: 1 }, bOf(b));
+        const inPlace =
+          (residency & 1) !== 0 ||
+          (outIsA ? false : (residency & 4) !== 0) ||
+          ((residency & 2) !== 0 && bKind === 0);
+        expect(bitDifferences(out, bits(expected))).toBe(0);
+        // The resident instance ran it whenever an operand or the output is resident (above the wasm threshold).
+        if (inPlace && length >= BINARY_MINIMUM_LENGTH)
+          expect(binaryCalls.mock.calls.length).toBeGreaterThan(calls);
+        for (const array of owned) kernels.releaseResident(array);
+      }),
+      { numRuns: 120 },
+    );
+    binaryCalls.mockRestore();
+  });
+
+  it("writes a resident output that starts inside an operand through a block, not lane by lane", () => {
+    const length = 1000;
+    const values = randomValues(length + 4, 11);
+    const expected = new Float32Array(length);
+    const row = new Int32Array(1);
+    jsKernels.binary("add", expected, length, { data: values.subarray(0, length), offsets: row, step: 1 }, 1);
+    const block = engine.residentFloat32(length + 4)!;
+    block.set(values);
+    // out = a shifted by one element: in-place lanes would read results they had just written.
+    const out = block.subarray(1, length + 1);
+    kernels.binary("add", out, length, { data: block.subarray(0, length), offsets: row, step: 1 }, 1);
+    expect(bitDifferences(out, bits(expected))).toBe(0);
+    kernels.releaseResident(block);
   });
 
   it("reuses a released block of the same length and keeps live blocks apart", () => {
