@@ -1,7 +1,28 @@
 import type { Tensor as TensorLike } from "@descent/spec";
 import type { Tensor } from "../core/tensor.js";
+import { readOptions } from "../creation/validate.js";
 import type { BinaryLoops } from "../kernels/js-elementwise.js";
+import { assertAllocator, type GradientAllocator } from "../linalg/linear.js";
 import { binary } from "./broadcast.js";
+
+/** Options of {@link add}, {@link sub}, {@link mul} and {@link div}. */
+export interface ArithmeticOptions {
+  /**
+   * Where the result's array comes from, called as `allocate(dtype, length)` (contents arbitrary: every element
+   * is written): e.g. one array reused across a loop, which spares a new array's zeroing and fresh pages per
+   * call, or `residentFloat32` storage (`@descent/tensor/kernels`), which the WebAssembly kernels write in
+   * place. It may return an operand's own array (the op then runs in place), not a view overlapping one
+   * elsewhere. Default: a new array.
+   */
+  readonly allocate?: GradientAllocator;
+}
+
+/** The checked `options.allocate` of an arithmetic op. */
+function resultAllocator(op: string, options: ArithmeticOptions | undefined): GradientAllocator | undefined {
+  const { allocate } = readOptions(op, options, ["allocate"]);
+  assertAllocator(op, "allocate", allocate);
+  return allocate;
+}
 
 const powKernel: BinaryLoops = {
   both(out, o, a, ao, b, bo, count) {
@@ -48,28 +69,34 @@ const minimumKernel: BinaryLoops = {
  * IEEE 754 throughout: `Infinity + -Infinity` is NaN, and NaN in an input gives NaN in the output.
  *
  * @throws {@link ShapeError} when the shapes do not broadcast.
+ * @throws {@link ValueError} for an unknown option, an `allocate` that is not a function or returns an array of
+ * the wrong length, or one overlapping an operand elsewhere ({@link DTypeError} for the wrong array type).
  * @example
  * ```ts
  * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])); // [[11, 22], [13, 24]]
  * add(tensor([1, 2]), 1); // [2, 3]
+ * // One result array for a whole loop: no new array per call.
+ * const sum = new Float32Array(256 * 1024);
+ * for (const [x, y] of pairs) add(x, y, { allocate: () => sum });
  * ```
  */
-export function add(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("add", "add", a, b);
+export function add(a: TensorLike | number, b: TensorLike | number, options?: ArithmeticOptions): Tensor {
+  return binary("add", "add", a, b, resultAllocator("add", options));
 }
 
 /**
  * Element-wise difference with broadcasting: `out[i] = a[i] − b[i]`.
  *
- * @throws {@link ShapeError} when the shapes do not broadcast.
+ * @throws {@link ShapeError} when the shapes do not broadcast; {@link ValueError} / {@link DTypeError} for bad
+ * `options` (as {@link add}).
  * @example
  * ```ts
  * sub(tensor([5, 7]), 1); // [4, 6]
  * sub(1, tensor([0.25, 0.5])); // [0.75, 0.5]
  * ```
  */
-export function sub(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("sub", "sub", a, b);
+export function sub(a: TensorLike | number, b: TensorLike | number, options?: ArithmeticOptions): Tensor {
+  return binary("sub", "sub", a, b, resultAllocator("sub", options));
 }
 
 /**
@@ -77,14 +104,15 @@ export function sub(a: TensorLike | number, b: TensorLike | number): Tensor {
  *
  * `0 · Infinity` is NaN (IEEE 754). For the matrix product use {@link matmul}.
  *
- * @throws {@link ShapeError} when the shapes do not broadcast.
+ * @throws {@link ShapeError} when the shapes do not broadcast; {@link ValueError} / {@link DTypeError} for bad
+ * `options` (as {@link add}).
  * @example
  * ```ts
  * mul(tensor([[1, 2], [3, 4]]), tensor([[2], [3]])); // [[2, 4], [9, 12]]
  * ```
  */
-export function mul(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("mul", "mul", a, b);
+export function mul(a: TensorLike | number, b: TensorLike | number, options?: ArithmeticOptions): Tensor {
+  return binary("mul", "mul", a, b, resultAllocator("mul", options));
 }
 
 /**
@@ -92,14 +120,15 @@ export function mul(a: TensorLike | number, b: TensorLike | number): Tensor {
  *
  * Division by zero follows IEEE 754: `x / 0` is ±Infinity for `x ≠ 0` and NaN for `0 / 0`.
  *
- * @throws {@link ShapeError} when the shapes do not broadcast.
+ * @throws {@link ShapeError} when the shapes do not broadcast; {@link ValueError} / {@link DTypeError} for bad
+ * `options` (as {@link add}).
  * @example
  * ```ts
  * div(tensor([1, 2, 3]), 2); // [0.5, 1, 1.5]
  * ```
  */
-export function div(a: TensorLike | number, b: TensorLike | number): Tensor {
-  return binary("div", "div", a, b);
+export function div(a: TensorLike | number, b: TensorLike | number, options?: ArithmeticOptions): Tensor {
+  return binary("div", "div", a, b, resultAllocator("div", options));
 }
 
 /**

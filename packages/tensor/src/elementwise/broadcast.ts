@@ -1,10 +1,12 @@
 import type { Shape, Tensor as TensorLike } from "@descent/spec";
 import { allocate } from "../core/dtype.js";
+import { ValueError } from "../core/errors.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { type BinaryLoops, binaryRowsByLoops } from "../kernels/js-elementwise.js";
 import type { BinaryOp, BinaryOperand } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
+import { type GradientAllocator, resultArray } from "../linalg/linear.js";
 import { assertOperand, operandDType } from "./operands.js";
 
 /**
@@ -24,11 +26,19 @@ export function binary(
   kernel: BinaryKernel,
   a: TensorLike | number,
   b: TensorLike | number,
+  allocateResult?: GradientAllocator,
 ): Tensor {
   assertOperand(op, a, "the first operand");
   assertOperand(op, b, "the second operand");
   const shape = resultShape(op, a, b);
-  const out = allocate(operandDType(a, b), sizeOf(shape), op);
+  const out =
+    allocateResult === undefined
+      ? allocate(operandDType(a, b), sizeOf(shape), op)
+      : resultArray(op, allocateResult, operandDType(a, b), sizeOf(shape));
+  if (allocateResult !== undefined) {
+    assertNotOverlapping(op, out, a, "the first operand");
+    assertNotOverlapping(op, out, b, "the second operand");
+  }
   const length = out.length;
   // A number is that value everywhere; a tensor of the output's size has its layout, one of one element
   // repeats it: then one row. Otherwise the innermost rows of the broadcast.
@@ -170,5 +180,28 @@ function forEachRow(
       offsetB -= stridesB[axis]! * sizes[axis]!;
       counters[axis] = 0;
     }
+  }
+}
+
+/**
+ * An allocator's array may be an operand's own array (the op runs in place, element by element), but not a
+ * view that overlaps it elsewhere: elements would be read after they were overwritten.
+ */
+function assertNotOverlapping(
+  op: string,
+  out: Float32Array | Float64Array,
+  operand: TensorLike | number,
+  label: string,
+): void {
+  if (typeof operand === "number" || operand.data.buffer !== out.buffer) return;
+  const data = operand.data;
+  const sameStart = data.byteOffset === out.byteOffset && data.BYTES_PER_ELEMENT === out.BYTES_PER_ELEMENT;
+  const overlap =
+    data.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < data.byteOffset + data.byteLength;
+  if (overlap && !(sameStart && data.length === out.length)) {
+    throw new ValueError(
+      op,
+      `options.allocate returned an array that overlaps ${label} at a different position (bytes ${out.byteOffset}…${out.byteOffset + out.byteLength} and ${data.byteOffset}…${data.byteOffset + data.byteLength} of one buffer): return the operand's own array for an in-place op, or a separate one`,
+    );
   }
 }

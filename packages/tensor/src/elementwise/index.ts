@@ -1,4 +1,4 @@
-export { add, div, maximum, minimum, mul, pow, sub } from "./arithmetic.js";
+export { type ArithmeticOptions, add, div, maximum, minimum, mul, pow, sub } from "./arithmetic.js";
 export { equal, greater, greaterEqual, less, lessEqual, notEqual } from "./comparison.js";
 export { clip, relu, sigmoid, softplus } from "./unary-activation.js";
 export {

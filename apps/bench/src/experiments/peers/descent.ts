@@ -124,7 +124,8 @@ export function peerFitOptions(workload: PeerWorkload, seed: number): FitOptions
  * descent as a peer: `fit` exactly as a user calls it (mini-batch SGD or Adam, its own seeded shuffling, which draws
  * the same order of rows as the shared one: `permutation(createRandom(seed).fork(), n)` per epoch), paused
  * after each epoch with a checkpoint and resumed for the next (`resume`, bit-identical to one long run);
- * then `matmul` on the active kernels for the GEMM columns, and `add` for the per-op overhead columns.
+ * then `matmul` on the active kernels for the GEMM columns, and `add` for the per-op overhead columns (a new
+ * result per call, and at the largest shape also into one reused result through `options.allocate`).
  *
  * @example const trainer = await descentTrainer(model, params, train, test, mlpWorkload(settings), settings, seed);
  */
@@ -199,6 +200,24 @@ export async function descentTrainer(
       const seconds = perCallSeconds(
         () => {
           const sum = add(a, b);
+          sink += sum.data[sum.data.length - 1]!;
+        },
+        { budgetSeconds: settings.overheadBudgetSeconds },
+      );
+      if (!Number.isFinite(sink)) throw new Error("peers: add returned a non-finite value");
+      return seconds * 1e6;
+    },
+    async addIntoReusedMicroseconds(shape) {
+      const random = createRandom(seed + shape.length);
+      const a = uniform(random, shape);
+      const b = uniform(random, shape);
+      // `options.allocate` hands `add` the same array every call: no new array (zeroed, fresh pages) per add.
+      const reused = new Float32Array(a.size);
+      const options = { allocate: () => reused };
+      let sink = 0;
+      const seconds = perCallSeconds(
+        () => {
+          const sum = add(a, b, options);
           sink += sum.data[sum.data.length - 1]!;
         },
         { budgetSeconds: settings.overheadBudgetSeconds },

@@ -15,6 +15,8 @@ export const targets = {
   cnnSamplesPerSecond: 1_500,
   cnnOverTorch: 1,
   mlpOverTorch: 1,
+  /** descent's add at the largest per-op shape (256×1024), a new result each call, ÷ tfjs-wasm's: at most this. */
+  largeAddOverWasm: 1,
 } as const;
 
 /** One workload's outcomes, descent's first. */
@@ -130,6 +132,8 @@ export function finding(
       met: fashion.seconds <= targets.fashionEpochSeconds,
       text: `Fashion-MNIST epoch ≤ ${targets.fashionEpochSeconds} s (${formatNumber(fashion.seconds, 2)} s)`,
     });
+  const addCheck = largeAddCheck(mlp, settings.overheadShapes);
+  if (addCheck !== null) checks.push(addCheck);
   const largest = settings.gemmSizes.length - 1;
   const gemmSize = settings.gemmSizes[largest]!;
   const gemmOf = (outcome: Outcome) => outcome.run!.gemmGflops[largest]!;
@@ -187,6 +191,27 @@ export function finding(
 }
 
 /**
+ * The large element-wise target: descent's `add` at the largest per-op shape, with a new result array per call
+ * as a user writes `add(a, b)`, no slower than tfjs-wasm's `add` + `dataSync` (null when either did not run
+ * or the largest shape is not 256×1024).
+ */
+function largeAddCheck(
+  { outcomes }: WorkloadOutcomes,
+  shapes: PeersSettings["overheadShapes"],
+): { met: boolean; text: string } | null {
+  const last = shapes.length - 1;
+  if (last < 0 || shapeLabel(shapes[last]!) !== "256x1024") return null;
+  const wasm = outcomes.find((outcome) => outcome.label === "tfjs-wasm")?.run;
+  const descent = outcomes[0]!.run;
+  if (!wasm || !descent) return null;
+  const ratio = descent.addMicroseconds[last]! / wasm.addMicroseconds[last]!;
+  return {
+    met: ratio <= targets.largeAddOverWasm,
+    text: `add 256×1024 ≤ tfjs-wasm's time (${formatNumber(ratio, 2)}×)`,
+  };
+}
+
+/**
  * The per-op overhead sentence: every library's add at the smallest and the largest shape, and the memory
  * bandwidth descent's largest add reaches (it reads two operands and writes one: 3 × 4 bytes per element).
  */
@@ -198,11 +223,15 @@ function overheadFinding(ran: readonly Outcome[], shapes: PeersSettings["overhea
   const descentLargest = ran[0]!.run!.addMicroseconds[last]!;
   const bytes = 12 * elementCount(shapes[last]!);
   const smallest = ran[0]!.run!.addMicroseconds[0]!;
+  const reused = ran[0]!.run!.addIntoReusedMicroseconds;
   return (
     `Per-op overhead, an element-wise add with its result read back (median): ${at(0)}` +
     (last > 0
       ? `; ${at(last)}, where descent moves ${formatNumber(bytes / 2 ** 20, 2)} MiB at ${formatNumber(bytes / descentLargest / 1e3, 1)} GB/s`
       : "") +
+    (reused === null
+      ? ""
+      : `; into one result array reused across calls (\`add(a, b, { allocate })\`, no new array to zero and fault in) descent's ${shapeLabel(shapes[last]!)} add takes ${microseconds(reused)} µs`) +
     `. descent's ${shapeLabel(shapes[0]!)}-element add costs ${smallest < 1 ? "under" : "over"} a microsecond.`
   );
 }

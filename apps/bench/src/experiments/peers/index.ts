@@ -243,6 +243,7 @@ export const peers = defineExperiment<PeersSettings>({
             ...gemm,
             null,
             ...add,
+            null,
           ];
         }
         const speed = samplesPerSecond(run);
@@ -258,6 +259,7 @@ export const peers = defineExperiment<PeersSettings>({
           ...gemm,
           mlpOnly && library === "descent" ? fashionSeconds : null,
           ...add,
+          mlpOnly ? run.addIntoReusedMicroseconds : null,
         ];
       });
     });
@@ -276,6 +278,10 @@ export const peers = defineExperiment<PeersSettings>({
         column("fashion_mnist_epoch_s", "s per 60,000-image Fashion-MNIST epoch (median; descent only)"),
         ...settings.overheadShapes.map((shape) =>
           column(`add_${shapeLabel(shape)}_us`, "µs per element-wise add, result read back (median)"),
+        ),
+        column(
+          `add_${shapeLabel(settings.overheadShapes.at(-1) ?? [])}_reused_us`,
+          "µs per add of the largest shape into one result array reused across calls (add's options.allocate; median; descent only)",
         ),
       ],
       rows,

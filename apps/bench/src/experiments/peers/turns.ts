@@ -134,6 +134,14 @@ export async function measureInTurns(
       advance(`${entry.contender.label} add ${shape.join("x")}`);
     }
   }
+  const largestShape = plan.overheadShapes.at(-1);
+  const reused = new Map<(typeof running)[number], number>();
+  if (largestShape !== undefined) {
+    for (const entry of running) {
+      const measure = entry.trainer!.addIntoReusedMicroseconds;
+      if (measure !== undefined) reused.set(entry, await measure.call(entry.trainer, largestShape));
+    }
+  }
   for (const entry of running) entry.trainer!.dispose();
 
   return started.map((entry) => {
@@ -150,6 +158,7 @@ export async function measureInTurns(
         testAccuracies: accuracies.get(entry)!,
         gemmGflops: gemm.get(entry)!,
         addMicroseconds: overhead.get(entry)!,
+        addIntoReusedMicroseconds: reused.get(entry) ?? null,
       },
     };
   });

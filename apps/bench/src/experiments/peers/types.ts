@@ -103,6 +103,11 @@ export interface PeerRun {
   readonly gemmGflops: readonly number[];
   /** Microseconds per element-wise add with its result read back, per `overheadShapes` entry (median). */
   readonly addMicroseconds: readonly number[];
+  /**
+   * Microseconds per add at the largest `overheadShapes` entry written into one array reused across calls
+   * (median); null for a library without such an option.
+   */
+  readonly addIntoReusedMicroseconds: number | null;
 }
 
 /**
@@ -128,6 +133,11 @@ export interface PeerTrainer {
    * into JavaScript (and freed, where the library asks for that): the cost of one small op.
    */
   addMicroseconds(shape: readonly number[]): Promise<number>;
+  /**
+   * Median microseconds of the same add written into one result array reused across calls (no new array per
+   * call); only for a library that has such an option.
+   */
+  addIntoReusedMicroseconds?(shape: readonly number[]): Promise<number>;
   /** Rows it trains of each epoch's order. */
   readonly samplesPerEpoch: number;
   /** Frees what the library holds (a child process ends). */
