@@ -78,8 +78,9 @@ function stage(
 
 /**
  * `Kernels.binary` for float32 in the engine: each chunk of both operands is staged in scratch (row segments
- * copied, or filled with a repeated value), combined four lanes at a time, and copied out. False, having
- * written nothing, when the memory cannot grow.
+ * copied, or filled with a repeated value), combined four lanes at a time, and copied out; when an operand or
+ * the output is resident, in resident memory instead ({@link binaryInResidentMemory}). False, having written
+ * nothing, when the memory cannot grow.
  */
 export function binaryInEngine(
   engine: WasmEngine,
