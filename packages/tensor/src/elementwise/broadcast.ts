@@ -1,5 +1,4 @@
 import type { Shape, Tensor as TensorLike } from "@descent/spec";
-import { allocate } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
@@ -31,10 +30,7 @@ export function binary(
   assertOperand(op, a, "the first operand");
   assertOperand(op, b, "the second operand");
   const shape = resultShape(op, a, b);
-  const out =
-    allocateResult === undefined
-      ? allocate(operandDType(a, b), sizeOf(shape), op)
-      : resultArray(op, allocateResult, operandDType(a, b), sizeOf(shape));
+  const out = resultArray(op, allocateResult, operandDType(a, b), sizeOf(shape));
   if (allocateResult !== undefined) {
     assertNotOverlapping(op, out, a, "the first operand");
     assertNotOverlapping(op, out, b, "the second operand");

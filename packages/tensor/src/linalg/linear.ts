@@ -274,7 +274,8 @@ export function zeroedResultArray(
   length: number,
   label = "options.allocate",
 ): Float32Array | Float64Array {
-  return take === undefined ? allocate(dtype, length, op) : allocated(op, take, dtype, length, label).fill(0);
+  const array = resultArray(op, take, dtype, length, label);
+  return take === undefined ? array : array.fill(0);
 }
 
 /** The allocator of an op's intermediate arrays: {@link resultArray} for `options.allocateIntermediate`. */

@@ -13,7 +13,15 @@ import {
 } from "@descent/nn";
 import { adam, sgd } from "@descent/optimizers";
 import type { Dataset, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { add, createRandom, initKernels, kernelInfo, matmul, uniform } from "@descent/tensor";
+import {
+  type ArithmeticOptions,
+  add,
+  createRandom,
+  initKernels,
+  kernelInfo,
+  matmul,
+  uniform,
+} from "@descent/tensor";
 import { perCallSeconds } from "../shared/measure.js";
 import type { InitialWeights, LayerWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
@@ -162,6 +170,23 @@ export async function descentTrainer(
     params = result.params;
     return seconds;
   };
+  // Median µs of `add(a, b, options)` on two float32 tensors of `shape`, one element of the result read back
+  // (descent's result is a plain Float32Array already: that is all a caller does).
+  const addMicroseconds = (shape: readonly number[], options?: ArithmeticOptions) => {
+    const random = createRandom(seed + shape.length);
+    const a = uniform(random, shape);
+    const b = uniform(random, shape);
+    let sink = 0;
+    const seconds = perCallSeconds(
+      () => {
+        const sum = add(a, b, options);
+        sink += sum.data[sum.data.length - 1]!;
+      },
+      { budgetSeconds: settings.overheadBudgetSeconds },
+    );
+    if (!Number.isFinite(sink)) throw new Error("peers: add returned a non-finite value");
+    return seconds * 1e6;
+  };
   const restart = () => {
     params = initial;
     resume = undefined;
@@ -192,38 +217,12 @@ export async function descentTrainer(
       return { async prepare() {}, run: () => void matmul(a, b), dispose() {} };
     },
     async addMicroseconds(shape) {
-      const random = createRandom(seed + shape.length);
-      const a = uniform(random, shape);
-      const b = uniform(random, shape);
-      // descent's result is a plain Float32Array already: reading one element back is all a caller does.
-      let sink = 0;
-      const seconds = perCallSeconds(
-        () => {
-          const sum = add(a, b);
-          sink += sum.data[sum.data.length - 1]!;
-        },
-        { budgetSeconds: settings.overheadBudgetSeconds },
-      );
-      if (!Number.isFinite(sink)) throw new Error("peers: add returned a non-finite value");
-      return seconds * 1e6;
+      return addMicroseconds(shape);
     },
     async addIntoReusedMicroseconds(shape) {
-      const random = createRandom(seed + shape.length);
-      const a = uniform(random, shape);
-      const b = uniform(random, shape);
       // `options.allocate` hands `add` the same array every call: no new array (zeroed, fresh pages) per add.
-      const reused = new Float32Array(a.size);
-      const options = { allocate: () => reused };
-      let sink = 0;
-      const seconds = perCallSeconds(
-        () => {
-          const sum = add(a, b, options);
-          sink += sum.data[sum.data.length - 1]!;
-        },
-        { budgetSeconds: settings.overheadBudgetSeconds },
-      );
-      if (!Number.isFinite(sink)) throw new Error("peers: add returned a non-finite value");
-      return seconds * 1e6;
+      const reused = new Float32Array(shape.reduce((product, size) => product * size, 1));
+      return addMicroseconds(shape, { allocate: () => reused });
     },
     dispose() {},
   };

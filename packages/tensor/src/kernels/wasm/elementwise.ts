@@ -124,6 +124,8 @@ export function binaryInEngine(
 function residentRun(engine: WasmEngine, operand: Float32Operand, rowLength: number, length: number): number {
   if (typeof operand === "number" || operand.step !== 1 || length === 0) return -1;
   const { data, offsets } = operand;
+  // Plain arrays (the common case) are ruled out before walking the rows.
+  if (engine.residentAddress(data, data.length) < 0) return -1;
   const first = offsets[0]!;
   const rows = length / rowLength;
   for (let row = 1; row < rows; row++) if (offsets[row] !== first + row * rowLength) return -1;
