@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/cli.ts", "src/index.ts"],
+  // peer-child: the process each JavaScript library of `peers` runs in (experiments/peers/isolated.ts).
+  entry: { cli: "src/cli.ts", index: "src/index.ts", "peer-child": "src/experiments/peers/child.ts" },
   format: ["esm"],
   dts: false,
   clean: true,

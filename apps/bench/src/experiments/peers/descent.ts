@@ -20,9 +20,10 @@ import {
   initKernels,
   kernelInfo,
   matmul,
+  Tensor,
   uniform,
 } from "@descent/tensor";
-import { perCallSeconds } from "../shared/measure.js";
+import { perCallSeconds, timedTurn } from "../shared/measure.js";
 import type { InitialWeights, LayerWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
 /** The compared MLP: `inputs → dense(hidden) → relu → dense(classes)` (logits). */
@@ -108,6 +109,37 @@ export function initialWeights(
     });
   }
   return { layers };
+}
+
+/**
+ * The inverse of {@link initialWeights}: `model`'s parameter tree (its shape from `model.init(seed)`) holding
+ * `weights`, layer by layer in model order, as tensors sharing the arrays.
+ *
+ * @example const params = paramsFromWeights(model, initialWeights(model, model.init(7)), 7); // the same values
+ */
+export function paramsFromWeights(model: Model, weights: InitialWeights, seed: number): ParamTree {
+  const template = model.init(seed);
+  const params: Record<string, ParamTree[string]> = {};
+  let index = 0;
+  for (const name of model.layerNames) {
+    const entry = template[name] as ParamTree | undefined;
+    if (entry === undefined) continue;
+    const layer = weights.layers[index++];
+    if (layer === undefined)
+      throw new Error(
+        `paramsFromWeights: ${weights.layers.length} layers of weights for more parameterised layers`,
+      );
+    params[name] = {
+      ...entry,
+      weights: new Tensor(layer.weights, layer.weightShape),
+      bias: new Tensor(layer.bias, [layer.bias.length]),
+    };
+  }
+  if (index !== weights.layers.length)
+    throw new Error(
+      `paramsFromWeights: ${weights.layers.length} layers of weights for ${index} parameterised layers`,
+    );
+  return params;
 }
 
 /**
@@ -214,7 +246,7 @@ export async function descentTrainer(
       const a = uniform(random, [size, size]);
       const b = uniform(random, [size, size]);
       // descent's result is a plain Float32Array already: there is nothing to read back or free.
-      return { async prepare() {}, run: () => void matmul(a, b), dispose() {} };
+      return { ...timedTurn(() => void matmul(a, b)), dispose() {} };
     },
     async addMicroseconds(shape) {
       return addMicroseconds(shape);

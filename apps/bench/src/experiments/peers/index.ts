@@ -1,6 +1,5 @@
-import type { Model } from "@descent/nn";
-import type { Dataset, ParamTree, ReportPlot } from "@descent/spec";
-import { initKernels, kernelInfo, Tensor } from "@descent/tensor";
+import type { Dataset, ReportPlot } from "@descent/spec";
+import { initKernels, type KernelInfo, Tensor } from "@descent/tensor";
 import { column, defineExperiment } from "../../experiment.js";
 import { firstRows, mnist } from "../shared/datasets.js";
 import { median } from "../shared/measure.js";
@@ -8,7 +7,6 @@ import {
   CNN_FLATTEN_HWC,
   cnnModel,
   cnnWorkload,
-  descentTrainer,
   initialWeights,
   mlpWorkload,
   PEER_MLP,
@@ -16,7 +14,8 @@ import {
 } from "./descent.js";
 import { fashionEpoch } from "./fashion-epoch.js";
 import { finding, samplesPerSecond, type WorkloadOutcomes } from "./finding.js";
-import { tfjsTrainer } from "./tfjs.js";
+import { isolatedTrainer, plainDataset } from "./isolated.js";
+import type { IsolatedLibrary } from "./protocol.js";
 import { findTorchPython, type TorchPython, torchPeer } from "./torch.js";
 import { type Contender, measureInTurns, type Outcome, type TurnPlan } from "./turns.js";
 import type { InitialWeights, PeersSettings, PeerWorkload } from "./types.js";
@@ -35,15 +34,17 @@ function withSampleShape(dataset: Dataset, sampleShape: readonly number[]): Data
   return { ...dataset, inputs: new Tensor(dataset.inputs.data as Float32Array, [rows, ...sampleShape]) };
 }
 
-/** One workload's data, model, initial weights and libraries (descent first, then tfjs wasm, tfjs cpu, torch). */
+/**
+ * One workload's data, initial weights and libraries (descent first, then tfjs wasm, tfjs cpu, torch), each in
+ * a process of its own: the JavaScript libraries in Node children (see isolated.ts), torch in python.
+ */
 function contenders(
   workload: PeerWorkload,
   data: { readonly train: Dataset; readonly test: Dataset },
-  descentModel: Model,
-  params: ParamTree,
   weights: InitialWeights,
   settings: PeersSettings,
   torch: TorchPython,
+  kernels: KernelInfo,
   seed: number,
 ): Contender[] {
   const { train, test } = data;
@@ -52,38 +53,36 @@ function contenders(
   const slow = workload.id === "cnn";
   const slowCount = slow ? settings.cnn.slowPeerCount : train.inputs.shape[0]!;
   const slowTest = slow ? firstRows(test, Math.min(slowCount, test.inputs.shape[0]!)) : test;
-  return [
-    {
-      library: "descent",
-      backend: "",
-      label: "descent",
-      create: () => descentTrainer(descentModel, params, train, test, workload, settings, seed),
-    },
-    ...(["wasm", "cpu"] as const).map((backend) => ({
-      library: "tfjs",
-      backend,
-      label: `tfjs-${backend}`,
+  const isolated = (library: IsolatedLibrary, label: string): Contender => {
+    const slowPeer = library === "tfjs-cpu";
+    return {
+      library: library === "descent" ? "descent" : "tfjs",
+      backend: library === "descent" ? "" : library.slice("tfjs-".length),
+      label,
       create: () =>
-        tfjsTrainer(
-          backend,
+        isolatedTrainer({
+          library,
           workload,
-          train,
-          backend === "cpu" ? slowTest : test,
+          train: plainDataset(train),
+          test: plainDataset(slowPeer ? slowTest : test),
           weights,
           settings,
           seed,
-          backend === "cpu" ? slowCount : train.inputs.shape[0]!,
-        ),
-    })),
+          samplesPerEpoch: slowPeer ? slowCount : train.inputs.shape[0]!,
+          ...(library === "descent" ? { kernels: kernels.name } : {}),
+        }),
+    };
+  };
+  return [
+    isolated("descent", "descent"),
+    isolated("tfjs-wasm", "tfjs-wasm"),
+    isolated("tfjs-cpu", "tfjs-cpu"),
     {
       library: "torch",
       backend: "cpu",
       label: "torch",
-      async create() {
-        // descent's trainer (created first) initialised the kernels: torch gets as many threads.
-        await initKernels();
-        return torchPeer(torch, workload, train, test, weights, settings, kernelInfo().threads);
-      },
+      // torch gets as many threads as descent's kernels run.
+      create: () => torchPeer(torch, workload, train, test, weights, settings, kernels.threads),
     },
   ];
 }
@@ -151,6 +150,8 @@ export const peers = defineExperiment<PeersSettings>({
   async run(settings, context) {
     const seed = context.seed;
     const torch = await findTorchPython();
+    // The kernels descent's peer process must run too (it is started with the same flags and environment).
+    const kernels = await initKernels();
     const progress = (from: number, to: number) => (fraction: number, label: string) =>
       context.progress(from + (to - from) * fraction, label);
 
@@ -160,16 +161,7 @@ export const peers = defineExperiment<PeersSettings>({
     const mlpParams = mlpModel.init(seed);
     const mlpPlan: TurnPlan = { ...settings, count: settings.trainCount, failurePrefix: "not run" };
     const mlpOutcomes = await measureInTurns(
-      contenders(
-        mlp,
-        mlpData,
-        mlpModel,
-        mlpParams,
-        initialWeights(mlpModel, mlpParams),
-        settings,
-        torch,
-        seed,
-      ),
+      contenders(mlp, mlpData, initialWeights(mlpModel, mlpParams), settings, torch, kernels, seed),
       mlpPlan,
       seed,
       progress(0, 0.5),
@@ -197,11 +189,10 @@ export const peers = defineExperiment<PeersSettings>({
       contenders(
         cnn,
         cnnData,
-        model,
-        cnnParams,
         initialWeights(model, cnnParams, CNN_FLATTEN_HWC),
         settings,
         torch,
+        kernels,
         seed,
       ),
       cnnPlan,

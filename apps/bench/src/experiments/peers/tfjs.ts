@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Dataset } from "@descent/spec";
 import { createRandom } from "@descent/tensor";
-import { perCallSeconds } from "../shared/measure.js";
+import { perCallSeconds, timedTurn } from "../shared/measure.js";
 import type { InitialWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
@@ -167,14 +167,16 @@ export async function tfjsTrainer(
       const a = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
       const b = tf.randomUniform([size, size], 0, 1, "float32", random.nextUint32());
       return {
-        async prepare() {
-          tf = await tfjsWithBackend(backend);
-        },
-        run() {
-          const product = tf.matMul(a, b);
-          product.dataSync();
-          product.dispose();
-        },
+        ...timedTurn(
+          () => {
+            const product = tf.matMul(a, b);
+            product.dataSync();
+            product.dispose();
+          },
+          async () => {
+            tf = await tfjsWithBackend(backend);
+          },
+        ),
         dispose() {
           tf.dispose([a, b]);
         },

@@ -50,9 +50,9 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * Measures the contenders in turns: every epoch of every repetition runs once per library, back to back in
  * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared;
- * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns (a library in another
- * process measures its GEMM by itself, between the others' turns). A contender that fails to start or to
- * train its warm-up epochs is reported, not fatal.
+ * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns (a GEMM turn may be timed in
+ * another process; a library that only answers its own median GFLOP/s measures it between the others' turns).
+ * A contender that fails to start or to train its warm-up epochs is reported, not fatal.
  *
  * @example const outcomes = await measureInTurns(contenders, { ...settings, count, failurePrefix: "not run" }, seed, progress);
  */
@@ -115,7 +115,7 @@ export async function measureInTurns(
     const results: (GemmTurn | GemmMeasured)[] = [];
     for (const entry of running)
       results.push(await entry.trainer!.gemm(size, plan.gemmMaxRuns, plan.gemmBudgetSeconds));
-    const turns = results.filter((result): result is GemmTurn => "run" in result);
+    const turns = results.filter((result): result is GemmTurn => "take" in result);
     const seconds = await medianSecondsInTurns(turns, {
       maxRuns: plan.gemmMaxRuns,
       budgetSeconds: plan.gemmBudgetSeconds,
@@ -123,7 +123,7 @@ export async function measureInTurns(
     for (const turn of turns) turn.dispose();
     running.forEach((entry, index) => {
       const result = results[index]!;
-      const gflops = "run" in result ? gemmGflops(size, seconds[turns.indexOf(result)]!) : result.gflops;
+      const gflops = "take" in result ? gemmGflops(size, seconds[turns.indexOf(result)]!) : result.gflops;
       gemm.get(entry)!.push(gflops);
       advance(`${entry.contender.label} GEMM ${size}`);
     });

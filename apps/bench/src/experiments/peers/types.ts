@@ -145,7 +145,7 @@ export interface PeerTrainer {
 }
 
 /**
- * One library's square GEMM, timed in turns with the other libraries' (see `medianSecondsInTurns`): `run` is
+ * One library's square GEMM, timed in turns with the other libraries' (see `medianSecondsInTurns`): `take` times
  * one product of the two operands with its result read back into JavaScript.
  */
 export interface GemmTurn extends Turn {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { gemmGflops, median, medianSeconds, medianSecondsInTurns, perCallSeconds } from "./measure.js";
+import {
+  gemmGflops,
+  median,
+  medianSeconds,
+  medianSecondsInTurns,
+  perCallSeconds,
+  timedTurn,
+} from "./measure.js";
 
 describe("measure", () => {
   it("median takes the middle value, or the mean of the two middle values", () => {
@@ -28,16 +35,16 @@ describe("measure", () => {
     const order: string[] = [];
     const turn = (name: string, milliseconds: (run: number) => number) => {
       let runs = 0;
-      return {
-        prepare: () => {
-          order.push(`prepare ${name}`);
-          clock += 5000; // untimed
-        },
-        run: () => {
+      return timedTurn(
+        () => {
           order.push(name);
           clock += milliseconds(runs++);
         },
-      };
+        () => {
+          order.push(`prepare ${name}`);
+          clock += 5000; // untimed
+        },
+      );
     };
     try {
       const [slow, fast] = await medianSecondsInTurns(
@@ -72,13 +79,10 @@ describe("measure", () => {
       // 5 ms calls and 20 ms turns: the warm-up call, then turns of 4 calls, until 3 turns (maxRuns).
       const [seconds] = await medianSecondsInTurns(
         [
-          {
-            prepare: () => {},
-            run: () => {
-              calls++;
-              clock += 5;
-            },
-          },
+          timedTurn(() => {
+            calls++;
+            clock += 5;
+          }),
         ],
         { maxRuns: 3, budgetSeconds: 10, turnSeconds: 0.02 },
       );

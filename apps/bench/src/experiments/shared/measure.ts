@@ -36,8 +36,28 @@ export function medianSeconds(run: () => void, options: RepeatOptions): number {
 export interface Turn {
   /** Untimed set-up before each of its turns (TensorFlow.js, say, activates its backend, which is global). */
   readonly prepare: () => Promise<void> | void;
-  /** One timed call. */
-  readonly run: () => void;
+  /**
+   * Makes `calls` calls back to back and returns their wall-clock seconds; a library in another process
+   * times them there (see {@link timedTurn} for one in this process).
+   */
+  readonly take: (calls: number) => Promise<number> | number;
+}
+
+/**
+ * A {@link Turn} whose calls of `run` are timed in this process.
+ *
+ * `seconds(calls) = t_end − t_start` around `calls` back-to-back calls of `run`
+ *
+ * @example const turn = timedTurn(() => void matmul(a, b));
+ */
+export function timedTurn(run: () => void, prepare: () => Promise<void> | void = () => {}): Turn {
+  return {
+    prepare,
+    take: (calls) =>
+      timed(() => {
+        for (let call = 0; call < calls; call++) run();
+      }),
+  };
 }
 
 /** Options of {@link medianSecondsInTurns}. */
@@ -76,9 +96,7 @@ export async function medianSecondsInTurns(turns: readonly Turn[], options: Turn
     for (const contender of waiting) {
       const { turn, calls } = contender;
       await turn.prepare();
-      const seconds = timed(() => {
-        for (let call = 0; call < calls; call++) turn.run();
-      });
+      const seconds = await turn.take(calls);
       if (contender.seconds.length === 0) {
         contender.calls = Math.min(1000, Math.max(1, Math.ceil(turnSeconds / seconds)));
       }
