@@ -67,6 +67,37 @@ export type TreeOf<Leaf> = { readonly [name: string]: Leaf | TreeOf<Leaf> };
 export type TreePath = readonly string[];
 
 /**
+ * A tree without its leaves: what kind each node is and, for objects and arrays, their keys in order
+ * (array positions as `"0"`, `"1"`, …) and children. Two trees with equal structures differ only in leaves.
+ */
+export interface TreeStructure {
+  /** A leaf, an object node or an array node. */
+  readonly kind: "leaf" | "object" | "array";
+  /** The node's keys in order (array positions as `"0"`, `"1"`, …); empty for a leaf. */
+  readonly keys: readonly string[];
+  /** The structure under each key, in the order of {@link TreeStructure.keys}. */
+  readonly children: readonly TreeStructure[];
+}
+
+/**
+ * A tree's layout, compiled once from a tree that was validated (`treeLayout` of `@descent/tensor`): its
+ * structure and each leaf's path. Trees known to have it (a training run's parameters, their gradients, the
+ * parameters each step makes) are read by path (`layoutLeaves`) instead of being walked and checked again.
+ *
+ * @example
+ * ```ts
+ * const layout: TreeLayout = treeLayout(params); // once, when training starts
+ * const leaves = layoutLeaves(layout, gradients); // every step
+ * ```
+ */
+export interface TreeLayout {
+  /** The tree without its leaves. */
+  readonly structure: TreeStructure;
+  /** Each leaf's path from the root, in depth-first, own-key order (the order of `treeFlatten`'s leaves). */
+  readonly paths: readonly TreePath[];
+}
+
+/**
  * Which leaves of a parameter tree an operation touches (optax's `mask`): a predicate on each leaf's path
  * and tensor, or a tree of booleans keyed like the parameters, where a boolean may stand for a whole subtree
  * (`{ encoder: false, decoder: true }`).

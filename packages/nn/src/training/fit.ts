@@ -94,7 +94,13 @@ export function* trainingSteps(
 ): Generator<TrainingPause, FitResult, undefined> {
   const run = startRun(op, model, params, data, options);
   const { optimizer, shuffle, guard, regularizers, constraints, callbacks } = run.settings;
-  const step = chooseTrainingStep(optimizer, { regularizers, constraints, guard, pool });
+  const step = chooseTrainingStep(optimizer, {
+    regularizers,
+    constraints,
+    guard,
+    pool,
+    layout: run.layout,
+  });
   const context = trainingContext(run, step);
   const inputGatherer = new RowGatherer(
     data.inputs,

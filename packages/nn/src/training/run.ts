@@ -1,5 +1,5 @@
-import type { DType, FloatDType, Metric, ParamTree, Tensor as TensorLike } from "@descent/spec";
-import { createRandom, type Random, treeFlatten, ValueError } from "@descent/tensor";
+import type { DType, Metric, ParamTree, Tensor as TensorLike, TreeLayout } from "@descent/spec";
+import { createRandom, layoutLeaves, type Random, treeLayout, ValueError } from "@descent/tensor";
 import type { Model } from "../layers/sequential.js";
 import { describe, isObject } from "../layers/validate.js";
 import { resolveBatchSize, sampleCountOf, type TrainingData } from "./batches.js";
@@ -24,6 +24,8 @@ export interface TrainingRun {
   readonly options: FitOptions;
   readonly settings: ReturnType<typeof readFitOptions>;
   readonly loss: LossFunction;
+  /** The parameters' layout, checked once when the run starts: steps read parameters and gradients by it. */
+  readonly layout: TreeLayout;
   readonly sampleCount: number;
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
@@ -55,10 +57,6 @@ function isModel(value: unknown): value is Model {
     typeof model.apply === "function" &&
     typeof model.initState === "function"
   );
-}
-
-function dtypeOfTree(op: string, params: ParamTree): FloatDType {
-  return treeFlatten(params, { op }).leaves[0]?.dtype ?? "float32";
 }
 
 /**
@@ -111,6 +109,7 @@ export function startRun(
     ? structuredClone(resume.history)
     : { epochs: [], steps: { loss: [] }, stopReason: "completed" };
   history.stopReason = "completed";
+  const layout = treeLayout(params, { op });
   return {
     op,
     model,
@@ -118,13 +117,18 @@ export function startRun(
     options,
     settings,
     loss,
+    layout,
     sampleCount,
     batchSize,
     stepsPerEpoch,
     shuffleRandom,
     layerRandom,
     history,
-    current: { params, state: options.state ?? model.initState(dtypeOfTree(op, params)), optimizerState },
+    current: {
+      params,
+      state: options.state ?? model.initState(layoutLeaves(layout, params)[0]?.dtype ?? "float32"),
+      optimizerState,
+    },
     epoch: resume?.epoch ?? 0,
     step: resume?.step ?? 0,
     batchInEpoch: resume?.batchInEpoch ?? 0,

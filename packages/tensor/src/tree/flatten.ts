@@ -1,28 +1,11 @@
-import type { Tensor, TreeOf, TreePath } from "@descent/spec";
+import type { Tensor, TreeLayout, TreeOf, TreePath, TreeStructure } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { assertTensorLike } from "../core/tensor-like.js";
 import { isPlainObject, isTensorLike } from "./leaf.js";
 import { describeLocation, describeNode, MAX_TREE_DEPTH, setOwnProperty } from "./path.js";
 
-/**
- * A tree without its leaves: what kind each node is and, for objects and arrays, their keys in order
- * (array positions as `"0"`, `"1"`, …) and children. Two trees with equal structures differ only in leaves.
- */
-export interface TreeStructure {
-  /** A leaf, an object node or an array node. */
-  readonly kind: "leaf" | "object" | "array";
-  /** The node's keys in order (array positions as `"0"`, `"1"`, …); empty for a leaf. */
-  readonly keys: readonly string[];
-  /** The structure under each key, in the order of {@link TreeStructure.keys}. */
-  readonly children: readonly TreeStructure[];
-}
-
 /** A tree taken apart: its structure, and its leaves with their paths in depth-first, own-key order. */
-export interface FlatTree<Leaf = Tensor> {
-  /** The tree without its leaves (give it to `treeUnflatten` with new leaves). */
-  readonly structure: TreeStructure;
-  /** Each leaf's path of keys from the root, in depth-first, own-key order. */
-  readonly paths: readonly TreePath[];
+export interface FlatTree<Leaf = Tensor> extends TreeLayout {
   /** The leaves, in the same order as {@link FlatTree.paths}. */
   readonly leaves: readonly Leaf[];
 }

@@ -1,11 +1,11 @@
-export type { Mask, TreeOf, TreePath } from "@descent/spec";
+export type { Mask, TreeLayout, TreeOf, TreePath, TreeStructure } from "@descent/spec";
 export {
   type FlatTree,
   type TreeOptions,
-  type TreeStructure,
   treeFlatten,
   treeUnflatten,
 } from "./flatten.js";
+export { layoutLeaves, treeLayout } from "./layout.js";
 export { isTensorLike } from "./leaf.js";
 export { treeMap, treeZip } from "./map.js";
 export { maskSelects, requireMask, resolveMask } from "./mask.js";

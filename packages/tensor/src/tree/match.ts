@@ -1,8 +1,8 @@
-import type { Tensor, TreeOf, TreePath } from "@descent/spec";
+import type { Tensor, TreeOf, TreePath, TreeStructure } from "@descent/spec";
 import { formatShape, ShapeError } from "../core/errors.js";
 import { shapesEqual } from "../core/shape.js";
 import { assertTensorLike } from "../core/tensor-like.js";
-import type { FlatTree, TreeOptions, TreeStructure } from "./flatten.js";
+import type { FlatTree, TreeOptions } from "./flatten.js";
 import { isTensorLike } from "./leaf.js";
 import { describeNode, formatPath } from "./path.js";
 

@@ -1,5 +1,5 @@
 import { fusedStep } from "@descent/optimizers";
-import type { Constraint, GradientTransformation, Regularizer } from "@descent/spec";
+import type { Constraint, GradientTransformation, Regularizer, TreeLayout } from "@descent/spec";
 import type { ResidentPool } from "../resident-pool.js";
 import { fusedTrainingStep } from "./fused-step.js";
 import { plainStep } from "./plain-step.js";
@@ -13,6 +13,8 @@ export interface StepChoice {
   readonly guard: boolean;
   /** Where reused arrays come from first (resident in the kernels' memory); null: plain arrays only. */
   readonly pool: ResidentPool | null;
+  /** The parameters' layout (`TrainingRun.layout`): the step reads parameters and gradients by it. */
+  readonly layout?: TreeLayout;
 }
 
 /**
@@ -26,11 +28,15 @@ export function chooseTrainingStep(
   optimizer: GradientTransformation<unknown>,
   choice: StepChoice,
 ): TrainingStep {
-  const { regularizers, constraints, guard, pool } = choice;
+  const { regularizers, constraints, guard, pool, layout } = choice;
   const fused = fusedStep(optimizer);
   if (fused === undefined) return plainStep(optimizer, { constraints, checkFinite: guard });
   // Regularizers and constraints are user code handed the parameters, which they may keep: with any of
   // them the step reuses no array (a reused one would change under them) and takes none from the pool.
   const userCodeSeesParameters = regularizers.length > 0 || constraints.length > 0;
-  return fusedTrainingStep(fused, { constraints, reuse: userCodeSeesParameters ? false : { pool } });
+  return fusedTrainingStep(fused, {
+    constraints,
+    reuse: userCodeSeesParameters ? false : { pool },
+    layout,
+  });
 }

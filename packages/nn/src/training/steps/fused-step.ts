@@ -1,5 +1,5 @@
 import type { FusedStep } from "@descent/optimizers";
-import type { Constraint, ParamTree } from "@descent/spec";
+import type { Constraint, ParamTree, TreeLayout } from "@descent/spec";
 import type { ResidentPool } from "../resident-pool.js";
 import { GradientArrays } from "./gradient-arrays.js";
 import { ParameterArrays } from "./parameter-arrays.js";
@@ -14,6 +14,11 @@ export interface FusedTrainingStepOptions {
    * False: new arrays everywhere. Only when no user code is handed the arrays (see `chooseTrainingStep`).
    */
   readonly reuse: { readonly pool: ResidentPool | null } | false;
+  /**
+   * The layout of the parameters and gradients, checked when `fit` started: their arrays are read by it.
+   * Without it, each tree is flattened (and checked) again.
+   */
+  readonly layout?: TreeLayout;
 }
 
 /**
@@ -29,9 +34,9 @@ export function fusedTrainingStep(
   fused: FusedStep<unknown>,
   options: FusedTrainingStepOptions,
 ): TrainingStep {
-  const { constraints, reuse } = options;
-  const parameters = reuse === false ? null : new ParameterArrays(reuse.pool);
-  const gradientArrays = reuse === false ? null : new GradientArrays(reuse.pool);
+  const { constraints, reuse, layout } = options;
+  const parameters = reuse === false ? null : new ParameterArrays(reuse.pool, layout);
+  const gradientArrays = reuse === false ? null : new GradientArrays(reuse.pool, layout);
   return {
     allocateGradient: gradientArrays?.allocate,
     apply(gradients, optimizerState, params, scale): StepResult {

@@ -1,5 +1,5 @@
-import type { FloatDType, ParamTree } from "@descent/spec";
-import { allocate, treeFlatten } from "@descent/tensor";
+import type { FloatDType, ParamTree, TreeLayout } from "@descent/spec";
+import { allocate, layoutLeaves, treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
 import { type FloatArray, FreeLists } from "./free-lists.js";
 
@@ -14,7 +14,11 @@ export class GradientArrays {
   private readonly handedOut = new Set<FloatArray>();
   private resident = false;
 
-  constructor(private readonly pool: ResidentPool | null) {}
+  /** `layout`: of every tree given to this object (read by path); without it, each tree is flattened. */
+  constructor(
+    private readonly pool: ResidentPool | null,
+    private readonly layout?: TreeLayout,
+  ) {}
 
   /** An array for a parameter gradient (contents arbitrary: the layer fills every element). */
   readonly allocate = (dtype: FloatDType, length: number): FloatArray => {
@@ -32,7 +36,7 @@ export class GradientArrays {
    * released (resident ones are given up by the pool), and later gradients are plain.
    */
   settle(gradients: ParamTree, released: boolean): void {
-    for (const tensor of treeFlatten(gradients).leaves) {
+    for (const tensor of this.leaves(gradients)) {
       const data = tensor.data;
       if (!this.handedOut.delete(data)) continue;
       if (!released) this.pool?.abandon(data);
@@ -40,5 +44,9 @@ export class GradientArrays {
     }
     this.handedOut.clear();
     this.resident = released && this.pool !== null;
+  }
+
+  private leaves(tree: ParamTree) {
+    return this.layout === undefined ? treeFlatten(tree).leaves : layoutLeaves(this.layout, tree);
   }
 }

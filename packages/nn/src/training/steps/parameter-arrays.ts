@@ -1,5 +1,5 @@
-import type { FloatDType, ParamTree } from "@descent/spec";
-import { allocate, treeFlatten } from "@descent/tensor";
+import type { FloatDType, ParamTree, TreeLayout } from "@descent/spec";
+import { allocate, layoutLeaves, treeFlatten } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
 import { type FloatArray, FreeLists } from "./free-lists.js";
 
@@ -16,7 +16,11 @@ export class ParameterArrays {
   /** Trees handed out: never taken back. */
   private readonly seen = new WeakSet<ParamTree>();
 
-  constructor(private readonly pool: ResidentPool | null) {}
+  /** `layout`: of every tree given to this object (read by path); without it, each tree is flattened. */
+  constructor(
+    private readonly pool: ResidentPool | null,
+    private readonly layout?: TreeLayout,
+  ) {}
 
   /** The allocator for the optimizer's fused step (`FusedStepOptions.allocate`). */
   readonly allocate = (dtype: FloatDType, length: number): FloatArray =>
@@ -46,6 +50,10 @@ export class ParameterArrays {
   retire(params: ParamTree): void {
     if (!this.made.has(params) || this.seen.has(params)) return;
     this.made.delete(params);
-    for (const tensor of treeFlatten(params).leaves) this.free.give(tensor.data);
+    for (const tensor of this.leaves(params)) this.free.give(tensor.data);
+  }
+
+  private leaves(tree: ParamTree) {
+    return this.layout === undefined ? treeFlatten(tree).leaves : layoutLeaves(this.layout, tree);
   }
 }
