@@ -218,6 +218,12 @@ export interface FusedStepOptions {
   readonly scale?: number;
   /** Where to write each new parameter (any contents; every element is overwritten). Default: a new array. */
   readonly allocate?: (dtype: FloatDType, length: number) => Float32Array | Float64Array;
+  /**
+   * The layout of `params` and `gradients` (both keyed alike), compiled by the caller from a tree it checked
+   * before (`treeLayout`, e.g. when training starts): the step may read their leaves by it instead of
+   * walking and checking both trees again. Default: the step checks the trees itself.
+   */
+  readonly layout?: TreeLayout;
 }
 
 /** Result of {@link GradientTransformation.fusedApply}: `θ' = θ + s·updates`, the next state, and two facts. */

@@ -1,4 +1,4 @@
-import { ValueError } from "@descent/tensor";
+import { structuresEqual, treeLayout, ValueError } from "@descent/tensor";
 import type { TrainingRun } from "./run.js";
 import { runCheckpoint } from "./run-checkpoint.js";
 import type { TrainingStep } from "./steps/training-step.js";
@@ -34,6 +34,17 @@ export function trainingContext(run: TrainingRun, step: TrainingStep): TrainingC
       return run.current.params;
     },
     set params(value) {
+      // Steps read the parameters by the layout checked when the run started (`run.layout`).
+      if (
+        !structuresEqual(
+          treeLayout(value, { op: run.op, name: "context.params" }).structure,
+          run.layout.structure,
+        )
+      )
+        throw new ValueError(
+          run.op,
+          "context.params must have the names of the parameters training started with: replace them by a tree of the same layers and names (e.g. one kept from context.params)",
+        );
       run.current = { ...run.current, params: value };
     },
     get state() {

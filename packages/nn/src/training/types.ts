@@ -78,7 +78,7 @@ export interface TrainingContext {
   readonly lastLoss: number;
   /** What happened so far; the current epoch's logs are added when it ends. */
   readonly history: History;
-  /** Current parameters (replace to restore other weights, e.g. early stopping). */
+  /** Current parameters (replace to restore other weights, e.g. early stopping; the names must stay the same). */
   params: ParamTree;
   /** Current non-trainable state (batch-norm running statistics). */
   state: ParamTree;

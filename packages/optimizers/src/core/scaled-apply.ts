@@ -1,6 +1,9 @@
-import type { FloatDType, ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type { FloatDType, ParamTree, Tensor as TensorLike, TreeLayout } from "@descent/spec";
 import {
   allocate as allocateZeros,
+  formatPath,
+  layoutLeaves,
+  ShapeError,
   Tensor,
   treeFlatten,
   treeLeavesLike,
@@ -19,7 +22,8 @@ export interface ScaledApplyResult {
 /**
  * `θ + s·(f·u)` leaf by leaf in one pass, rounding exactly as the two-pass path does: `f·u` is rounded to
  * the updates' dtype (the array `scaleByLearningRate` writes), then `·s` likewise (the caller's rescaling,
- * skipped when `s = 1`), then the sum to the parameters' dtype (`applyUpdates`).
+ * skipped when `s = 1`), then the sum to the parameters' dtype (`applyUpdates`). With `layout`
+ * (`FusedStepOptions.layout`), both trees are read by it and only their leaves' sizes are compared.
  */
 export function scaledApply(
   op: string,
@@ -28,14 +32,28 @@ export function scaledApply(
   factor: number,
   scale: number,
   allocate: (dtype: FloatDType, length: number) => NumericArray = allocateZeros,
+  layout?: TreeLayout,
 ): ScaledApplyResult {
-  const flat = treeFlatten(params, { op, name: "params" });
-  const deltas = treeLeavesLike(flat, updates, { op, names: ["params", "updates"] });
+  const flat =
+    layout === undefined
+      ? treeFlatten(params, { op, name: "params" })
+      : { ...layout, leaves: layoutLeaves(layout, params, { op, name: "params" }) };
+  const deltas =
+    layout === undefined
+      ? treeLeavesLike(flat, updates, { op, names: ["params", "updates"] })
+      : layoutLeaves(layout, updates, { op, name: "updates" });
   let finite = true;
   const leaves: TensorLike[] = new Array(flat.leaves.length);
   for (let k = 0; k < flat.leaves.length; k++) {
     const p = flat.leaves[k]!;
     const u = deltas[k]!.data;
+    if (u.length !== p.data.length) {
+      const name = formatPath(flat.paths[k]!);
+      throw new ShapeError(
+        op,
+        `updates.${name} has ${u.length} elements but params.${name} has ${p.data.length}: both trees must hold tensors of the same shapes under the same names`,
+      );
+    }
     const out = allocate(p.dtype, p.data.length);
     const pData = p.data;
     const ok =

@@ -1,4 +1,4 @@
-import type { ScalarOrSchedule } from "@descent/spec";
+import type { ScalarOrSchedule, TreeLayout } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 
 function show(value: unknown): string {
@@ -131,6 +131,22 @@ export function requireTransformation(op: string, name: string, value: unknown):
 export function requireFunction(op: string, name: string, value: unknown, expected: string): void {
   if (typeof value !== "function") {
     throw new ValueError(op, `${name} = ${describeArgument(value)} is not a function: pass ${expected}`);
+  }
+}
+
+/** Throws unless `value` looks like a `TreeLayout` (an object with a `structure` and an array of `paths`). */
+export function requireTreeLayout(op: string, name: string, value: unknown): asserts value is TreeLayout {
+  const layout = value as Partial<TreeLayout> | null;
+  if (
+    typeof layout !== "object" ||
+    layout === null ||
+    typeof layout.structure !== "object" ||
+    !Array.isArray(layout.paths)
+  ) {
+    throw new ValueError(
+      op,
+      `${name} = ${describeArgument(value)} is not a tree layout: pass the result of treeLayout(params) or leave it out`,
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import {
   requireScalarOrSchedule,
   requireState,
   requireStateCount,
+  requireTreeLayout,
 } from "../core/validate.js";
 import { stateRules, stepCount } from "../state/rules.js";
 
@@ -107,9 +108,9 @@ export function learningRateStep(
     fusedApply: (gradients, state, params, options = {}) => {
       const count = stepCountOf(op, state);
       const rate = evaluateNonNegative(op, "learningRate", learningRate, count);
-      treeFlatten(gradients, { op, name: "gradients" });
-      const { scale, allocate: allocateParameter } = fusedStepOptions(op, options);
-      const applied = scaledApply(op, gradients, params, sign * rate, scale, allocateParameter);
+      const { scale, allocate: allocateParameter, layout } = fusedStepOptions(op, options);
+      if (layout === undefined) treeFlatten(gradients, { op, name: "gradients" });
+      const applied = scaledApply(op, gradients, params, sign * rate, scale, allocateParameter, layout);
       return { ...applied, state: { count: count + 1 }, gradientsReleased: true };
     },
   };
@@ -121,7 +122,7 @@ function stepCountOf(op: string, state: ScaleByLearningRateState): number {
 }
 
 function fusedStepOptions(op: string, options: FusedStepOptions) {
-  rejectUnknownOptions(op, options, ["scale", "allocate"]);
+  rejectUnknownOptions(op, options, ["scale", "allocate", "layout"]);
   const scale = requireFinite(op, "options.scale", options.scale ?? 1);
   if (options.allocate !== undefined)
     requireFunction(
@@ -130,5 +131,6 @@ function fusedStepOptions(op: string, options: FusedStepOptions) {
       options.allocate,
       "(dtype, length) => Float32Array | Float64Array",
     );
-  return { scale, allocate: options.allocate };
+  if (options.layout !== undefined) requireTreeLayout(op, "options.layout", options.layout);
+  return { scale, allocate: options.allocate, layout: options.layout };
 }

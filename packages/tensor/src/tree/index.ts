@@ -5,7 +5,7 @@ export {
   treeFlatten,
   treeUnflatten,
 } from "./flatten.js";
-export { layoutLeaves, treeLayout } from "./layout.js";
+export { layoutLeaves, structuresEqual, treeLayout } from "./layout.js";
 export { isTensorLike } from "./leaf.js";
 export { treeMap, treeZip } from "./map.js";
 export { maskSelects, requireMask, resolveMask } from "./mask.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../core/errors.js";
 import { Tensor } from "../core/tensor.js";
-import { layoutLeaves, treeFlatten, treeLayout, treeUnflatten } from "./index.js";
+import { layoutLeaves, structuresEqual, treeFlatten, treeLayout, treeUnflatten } from "./index.js";
 
 const t = (...values: number[]) => new Tensor(Float64Array.from(values), [values.length]);
 
@@ -37,5 +37,15 @@ describe("treeLayout / layoutLeaves", () => {
       ),
     );
     expect(() => layoutLeaves(layout, { dense: { bias: t(1) } })).toThrow(/the tree\.toString is undefined/);
+  });
+
+  it("compares structures key by key, in order, empty subtrees included", () => {
+    const layout = treeLayout({ a: { w: t(1) }, b: {} });
+    expect(structuresEqual(treeLayout({ a: { w: t(9, 9) }, b: {} }).structure, layout.structure)).toBe(true);
+    expect(structuresEqual(treeLayout({ a: { w: t(1) } }).structure, layout.structure)).toBe(false);
+    expect(structuresEqual(treeLayout({ b: {}, a: { w: t(1) } }).structure, layout.structure)).toBe(false);
+    expect(structuresEqual(treeLayout({ a: { w: t(1), v: t(1) }, b: {} }).structure, layout.structure)).toBe(
+      false,
+    );
   });
 });

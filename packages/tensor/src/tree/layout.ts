@@ -1,4 +1,4 @@
-import type { Tensor, TreeLayout, TreeOf } from "@descent/spec";
+import type { Tensor, TreeLayout, TreeOf, TreeStructure } from "@descent/spec";
 import { ShapeError } from "../core/errors.js";
 import { type TreeOptions, treeFlatten } from "./flatten.js";
 import { isTensorLike } from "./leaf.js";
@@ -62,4 +62,22 @@ export function layoutLeaves(
     leaves[k] = node as Tensor;
   }
   return leaves;
+}
+
+/**
+ * Whether two structures are the same tree without its leaves: the same kinds and keys in the same order at
+ * every node. A tree can be read by a layout whose structure equals its own.
+ *
+ * @example
+ * ```ts
+ * structuresEqual(treeLayout(replacement).structure, layout.structure); // false when a key was added
+ * ```
+ */
+export function structuresEqual(a: TreeStructure, b: TreeStructure): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.keys.length !== b.keys.length) return false;
+  for (let i = 0; i < a.keys.length; i++) {
+    if (a.keys[i] !== b.keys[i] || !structuresEqual(a.children[i]!, b.children[i]!)) return false;
+  }
+  return true;
 }

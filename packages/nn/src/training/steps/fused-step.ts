@@ -15,8 +15,8 @@ export interface FusedTrainingStepOptions {
    */
   readonly reuse: { readonly pool: ResidentPool | null } | false;
   /**
-   * The layout of the parameters and gradients, checked when `fit` started: their arrays are read by it.
-   * Without it, each tree is flattened (and checked) again.
+   * The layout of the parameters and gradients, checked when `fit` started: their arrays are read by it,
+   * and so does the optimizer (`FusedStepOptions.layout`). Without it, each tree is flattened and checked.
    */
   readonly layout?: TreeLayout;
 }
@@ -37,10 +37,16 @@ export function fusedTrainingStep(
   const { constraints, reuse, layout } = options;
   const parameters = reuse === false ? null : new ParameterArrays(reuse.pool, layout);
   const gradientArrays = reuse === false ? null : new GradientArrays(reuse.pool, layout);
+  // Constraints are user code returning the next parameters: the optimizer checks their trees itself.
+  const optimizerLayout = constraints.length === 0 ? layout : undefined;
   return {
     allocateGradient: gradientArrays?.allocate,
     apply(gradients, optimizerState, params, scale): StepResult {
-      const stepped = fused(gradients, optimizerState, params, { scale, allocate: parameters?.allocate });
+      const stepped = fused(gradients, optimizerState, params, {
+        scale,
+        allocate: parameters?.allocate,
+        layout: optimizerLayout,
+      });
       let next = stepped.params;
       parameters?.adopt(next);
       gradientArrays?.settle(gradients, stepped.gradientsReleased);
