@@ -59,44 +59,46 @@ export function valueAndGrad<Params extends readonly unknown[], const N extends 
     const leaves: Traced[] = [];
     let nested = false;
     const tracedArgs = [...args];
+    // Each argument is walked (and checked) once: the gradients are rebuilt from its structure.
+    const walked: { structure: T.TreeStructure; count: number }[] = [];
     for (const argnum of selected) {
-      tracedArgs[argnum] = T.treeMap<Traced, Tensor | Traced>(
+      const flat = T.treeFlatten<Tensor | Traced>(
         args[argnum] as never,
-        (leaf) => {
-          let node: Traced;
-          if (isTraced(leaf)) {
-            nested = true;
-            // A fresh leaf on top of the enclosing computation: this differentiation stops at it,
-            // while the enclosing one sees through it to the value it wraps.
-            node = new Traced(leaf.value, "input", [leaf], (g) => [g], true);
-          } else {
-            node = new Traced(asTensor(leaf), "input", null, null, true);
-          }
-          leaves.push(node);
-          return node;
-        },
         argumentTree("valueAndGrad", selected.length > 1 ? `argument ${argnum}` : "the argument"),
       );
+      const traced = flat.leaves.map((leaf) => {
+        let node: Traced;
+        if (isTraced(leaf)) {
+          nested = true;
+          // A fresh leaf on top of the enclosing computation: this differentiation stops at it,
+          // while the enclosing one sees through it to the value it wraps.
+          node = new Traced(leaf.value, "input", [leaf], (g) => [g], true);
+        } else {
+          node = new Traced(asTensor(leaf), "input", null, null, true);
+        }
+        leaves.push(node);
+        return node;
+      });
+      walked.push({ structure: flat.structure, count: traced.length });
+      tracedArgs[argnum] = T.treeUnflatten(flat.structure, traced);
     }
 
     const returned: unknown = fn(...(tracedArgs as unknown as Params));
     const output = scalarOutput(op, returned);
     const computed = output.tracked ? backpropagate("valueAndGrad", output, leaves, nested) : [];
 
-    let index = 0;
-    const gradientTrees = selected.map((argnum) =>
-      T.treeMap<Tensor | Traced, Tensor | Traced>(
-        tracedArgs[argnum] as never,
-        () => {
-          const leaf = leaves[index]!;
-          const gradient = computed[index++];
-          if (gradient !== undefined) return gradient;
-          const zeros = T.zerosLike(leaf.value);
-          return nested ? constant(zeros) : zeros;
-        },
-        argumentTree("valueAndGrad", "the argument"),
-      ),
-    );
+    const gradients = leaves.map((leaf, index): Tensor | Traced => {
+      const gradient = computed[index];
+      if (gradient !== undefined) return gradient;
+      const zeros = T.zerosLike(leaf.value);
+      return nested ? constant(zeros) : zeros;
+    });
+    let start = 0;
+    const gradientTrees = walked.map(({ structure, count }) => {
+      const tree = T.treeUnflatten(structure, gradients.slice(start, start + count));
+      start += count;
+      return tree;
+    });
     return {
       value: nested ? output : output.value,
       gradients: typeof argnums === "number" ? gradientTrees[0] : gradientTrees,
