@@ -105,6 +105,7 @@ export const peers = defineExperiment<PeersSettings>({
       epochs: 1,
       warmUpEpochs: 1,
       repetitions: 1,
+      settleSeconds: 0,
       gemmSizes: [32, 64, 128],
       gemmMaxRuns: 3,
       gemmBudgetSeconds: 0.05,
@@ -120,6 +121,7 @@ export const peers = defineExperiment<PeersSettings>({
       epochs: 5,
       warmUpEpochs: 3,
       repetitions: 1,
+      settleSeconds: 0.3,
       gemmSizes: [256, 512, 1024],
       gemmMaxRuns: 25,
       gemmBudgetSeconds: 1.5,
@@ -135,6 +137,7 @@ export const peers = defineExperiment<PeersSettings>({
       epochs: 5,
       warmUpEpochs: 3,
       repetitions: 3,
+      settleSeconds: 0.3,
       gemmSizes: [256, 512, 1024],
       gemmMaxRuns: 21,
       gemmBudgetSeconds: 6,
@@ -177,6 +180,7 @@ export const peers = defineExperiment<PeersSettings>({
     const cnnParams = model.init(seed);
     const cnnPlan: TurnPlan = {
       ...settings.cnn,
+      settleSeconds: settings.settleSeconds,
       count: settings.cnn.trainCount,
       repetitions: 1,
       gemmSizes: [],

@@ -111,6 +111,7 @@ describe("the PyTorch peer", () => {
         epochs: 1,
         warmUpEpochs: 1,
         repetitions: 1,
+        settleSeconds: 0,
         gemmSizes: [],
         gemmMaxRuns: 0,
         gemmBudgetSeconds: 0,

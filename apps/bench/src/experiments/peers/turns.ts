@@ -34,6 +34,7 @@ export interface TurnPlan
     | "epochs"
     | "warmUpEpochs"
     | "repetitions"
+    | "settleSeconds"
     | "gemmSizes"
     | "gemmMaxRuns"
     | "gemmBudgetSeconds"
@@ -45,11 +46,16 @@ export interface TurnPlan
   readonly failurePrefix: string;
 }
 
+/** Waits `seconds` (nothing for 0): the pause before a timed epoch, see `PeersSettings.settleSeconds`. */
+const settle = (seconds: number) =>
+  seconds > 0 ? new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000)) : Promise.resolve();
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Measures the contenders in turns: every epoch of every repetition runs once per library, back to back in
- * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared;
+ * Measures the contenders in turns: every epoch of every repetition runs once per library, one after the other in
+ * the same order (so a burst of outside load lands on all of them), with the epoch's order of rows shared and
+ * a pause of `settleSeconds` before each timed epoch (the previous library's spinning threads go quiet);
  * then each runs its GEMM sizes, then its per-op overhead shapes, again in turns (a GEMM turn may be timed in
  * another process; a library that only answers its own median GFLOP/s measures it between the others' turns).
  * A contender that fails to start or to train its warm-up epochs is reported, not fatal.
@@ -97,6 +103,7 @@ export async function measureInTurns(
     for (let epoch = 0; epoch < plan.epochs; epoch++) {
       const order = permutation(shuffler, plan.count);
       for (const entry of running) {
+        await settle(plan.settleSeconds);
         try {
           epochSeconds.get(entry)!.push(await entry.trainer!.epoch(order));
         } catch (error) {

@@ -18,6 +18,11 @@ export interface PeersSettings {
    * epoch, so a burst of load from elsewhere on the machine hits all of them; speeds are medians of epochs.
    */
   readonly repetitions: number;
+  /**
+   * Seconds of pause before each timed epoch, so that the threads a library leaves spinning after its turn
+   * (OpenBLAS's workers under PyTorch keep spinning ~0.1 s) are not running during the next library's epoch.
+   */
+  readonly settleSeconds: number;
   /** Square GEMM sizes (the columns `gemm_<size>_gflops`). */
   readonly gemmSizes: readonly number[];
   /**
