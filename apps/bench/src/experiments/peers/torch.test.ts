@@ -112,6 +112,7 @@ describe("the PyTorch peer", () => {
         warmUpEpochs: 1,
         repetitions: 1,
         settleSeconds: 0,
+        warmUpSeconds: 0,
         gemmSizes: [],
         gemmMaxRuns: 0,
         gemmBudgetSeconds: 0,

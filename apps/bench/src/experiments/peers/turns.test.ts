@@ -11,6 +11,7 @@ const plan: TurnPlan = {
   count: 8,
   epochs: 3,
   warmUpEpochs: 0,
+  warmUpSeconds: 0,
   repetitions: 1,
   settleSeconds: 0.05,
   gemmSizes: [],
@@ -20,15 +21,21 @@ const plan: TurnPlan = {
   failurePrefix: "not run",
 };
 
-/** A library whose epochs only record when they started and ended. */
-function recording(label: string, log: { label: string; start: number; end: number }[]): Contender {
+/** A library whose epochs (`epochMilliseconds` long) only record when they started and ended, and restarts. */
+function recording(
+  label: string,
+  log: { label: string; start: number; end: number }[],
+  epochMilliseconds = 5,
+): Contender {
   const trainer: PeerTrainer = {
     samplesPerEpoch: 8,
     backend: () => label,
-    restart: async () => {},
+    restart: async () => {
+      log.push({ label: `${label} restart`, start: performance.now(), end: performance.now() });
+    },
     async epoch() {
       const start = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, epochMilliseconds));
       log.push({ label, start, end: performance.now() });
       return 0.005;
     },
@@ -49,7 +56,8 @@ describe("measureInTurns", () => {
       1,
       () => {},
     );
-    expect(log.map((entry) => entry.label)).toEqual([
+    const epochs = log.filter((entry) => !entry.label.endsWith(" restart"));
+    expect(epochs.map((entry) => entry.label)).toEqual([
       "first",
       "second",
       "first",
@@ -57,10 +65,30 @@ describe("measureInTurns", () => {
       "first",
       "second",
     ]);
-    for (let index = 1; index < log.length; index++) {
+    for (let index = 1; index < epochs.length; index++) {
       // setTimeout may fire a little early by the clock: 45 ms of a 50 ms pause is the bound.
-      expect(log[index]!.start - log[index - 1]!.end).toBeGreaterThanOrEqual(45);
+      expect(epochs[index]!.start - epochs[index - 1]!.end).toBeGreaterThanOrEqual(45);
     }
     expect(outcomes.map((outcome) => outcome.run?.epochSeconds.length)).toEqual([3, 3]);
+  });
+
+  it("warms each library up for warmUpEpochs and at least warmUpSeconds before its timed epochs", async () => {
+    const log: { label: string; start: number; end: number }[] = [];
+    await measureInTurns(
+      [recording("quick", log, 10), recording("slow", log, 120)],
+      { ...plan, epochs: 1, settleSeconds: 0, warmUpEpochs: 1, warmUpSeconds: 0.1 },
+      1,
+      () => {},
+    );
+    const warmUpEpochs = (label: string) =>
+      log
+        .slice(
+          0,
+          log.findIndex((entry) => entry.label === `${label} restart`),
+        )
+        .filter((entry) => entry.label === label).length;
+    // 10 ms epochs: about ten of them fill 0.1 s; one 120 ms epoch is both the least count and past 0.1 s.
+    expect(warmUpEpochs("quick")).toBeGreaterThanOrEqual(8);
+    expect(warmUpEpochs("slow")).toBe(1);
   });
 });

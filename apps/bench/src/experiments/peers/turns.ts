@@ -33,6 +33,7 @@ export interface TurnPlan
     PeersSettings,
     | "epochs"
     | "warmUpEpochs"
+    | "warmUpSeconds"
     | "repetitions"
     | "settleSeconds"
     | "gemmSizes"
@@ -45,6 +46,9 @@ export interface TurnPlan
   /** What a failure's cell says could not be done, e.g. `not run` or `cannot train`. */
   readonly failurePrefix: string;
 }
+
+/** The most warm-up epochs `warmUpSeconds` may add (a library whose epochs take no time ends there). */
+const MAX_WARM_UP_EPOCHS = 1000;
 
 /** Waits `seconds` (nothing for 0): the pause before a timed epoch, see `PeersSettings.settleSeconds`. */
 const settle = (seconds: number) =>
@@ -77,8 +81,11 @@ export async function measureInTurns(
       trainer = await contender.create();
       // Warm-up: the first epochs of the shared stream, untimed, then back to the initial weights.
       const shuffler = createRandom(seed).fork();
-      for (let epoch = 0; epoch < plan.warmUpEpochs; epoch++)
-        await trainer.epoch(permutation(shuffler, plan.count));
+      const warmUpStarted = performance.now();
+      const warming = (epoch: number) =>
+        epoch < plan.warmUpEpochs ||
+        (epoch < MAX_WARM_UP_EPOCHS && performance.now() - warmUpStarted < plan.warmUpSeconds * 1000);
+      for (let epoch = 0; warming(epoch); epoch++) await trainer.epoch(permutation(shuffler, plan.count));
       await trainer.restart();
       started.push({ contender, trainer });
     } catch (error) {

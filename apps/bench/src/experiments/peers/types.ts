@@ -14,6 +14,13 @@ export interface PeersSettings {
    */
   readonly warmUpEpochs: number;
   /**
+   * Least seconds of warm-up per library (more epochs past `warmUpEpochs` until it is reached). Epoch counts
+   * alone warm libraries unequally: descent's per-step JavaScript is optimised by V8 only after ~1,000 steps
+   * (its MLP ran 40,000–70,000 samples/s in epochs 1–9 of 125 steps and 83,000–94,000 from epoch 10 on), a
+   * few tenths of a second, where one tfjs-cpu epoch takes seconds.
+   */
+  readonly warmUpSeconds: number;
+  /**
    * Trainings per library, each `epochs` long from the same initial weights. Libraries take turns epoch by
    * epoch, so a burst of load from elsewhere on the machine hits all of them; speeds are medians of epochs.
    */
@@ -56,6 +63,7 @@ export interface CnnSettings {
   readonly slowPeerCount: number;
   readonly epochs: number;
   readonly warmUpEpochs: number;
+  readonly warmUpSeconds: number;
   readonly batchSize: number;
   readonly learningRate: number;
 }
