@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Dataset } from "@descent/spec";
 import { RELAXED_SIMD_FLAG } from "../../relaxed-simd.js";
+import { peerEnvironment } from "./environment.js";
 import type { IsolatedSpec, PlainDataset, Reply, Request, RequestBody, Started } from "./protocol.js";
 import type { GemmMeasured, GemmTurn, PeerTrainer } from "./types.js";
 
@@ -47,6 +48,7 @@ export async function isolatedTrainer(spec: IsolatedSpec): Promise<PeerTrainer> 
   const relaxed = spec.kernels === "wasm-relaxed-simd" && Number(process.versions.node.split(".")[0]) < 22;
   const child: ChildProcess = fork(entry.module, [], {
     execArgv: [...entry.execArgv, ...(relaxed ? [RELAXED_SIMD_FLAG] : [])],
+    env: peerEnvironment(process.env),
     serialization: "advanced",
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });

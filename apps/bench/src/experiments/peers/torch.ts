@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Dataset } from "@descent/spec";
+import { peerEnvironment } from "./environment.js";
 import { PeerUnavailable } from "./turns.js";
 import type { InitialWeights, PeersSettings, PeerTrainer, PeerWorkload } from "./types.js";
 
@@ -137,7 +138,10 @@ export async function torchTrainer(
 
   let child: ChildProcessWithoutNullStreams;
   try {
-    child = spawn(python, [peerScript(), directory], { stdio: ["pipe", "pipe", "pipe"] });
+    child = spawn(python, [peerScript(), directory], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: peerEnvironment(process.env),
+    });
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
     throw error;

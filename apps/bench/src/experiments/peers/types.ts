@@ -15,9 +15,9 @@ export interface PeersSettings {
   readonly warmUpEpochs: number;
   /**
    * Least seconds of warm-up per library (more epochs past `warmUpEpochs` until it is reached). Epoch counts
-   * alone warm libraries unequally: descent's per-step JavaScript is optimised by V8 only after ~1,000 steps
-   * (its MLP ran 40,000–70,000 samples/s in epochs 1–9 of 125 steps and 83,000–94,000 from epoch 10 on), a
-   * few tenths of a second, where one tfjs-cpu epoch takes seconds.
+   * alone warm libraries unequally: V8 optimises descent's per-step JavaScript only after ~1,000–1,500 steps
+   * (its MLP ran 26,000–57,000 samples/s in epochs 1–11 of 125 steps in the peer process, 73,000–92,000 from
+   * epoch 12 on), about 2 s here, where one tfjs-cpu epoch takes 5 s.
    */
   readonly warmUpSeconds: number;
   /**
