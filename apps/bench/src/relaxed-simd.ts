@@ -4,6 +4,17 @@ import { setFlagsFromString } from "node:v8";
 export const RELAXED_SIMD_FLAG = "--experimental-wasm-relaxed-simd";
 
 /**
+ * Whether this Node version keeps relaxed SIMD behind {@link RELAXED_SIMD_FLAG}: Node 20 and 21 (Node ≥ 22 runs
+ * it by default and may drop the flag; older Node is not supported).
+ *
+ * @example relaxedSimdNeedsFlag("20.20.2") // true
+ */
+export function relaxedSimdNeedsFlag(nodeVersion: string = process.versions.node): boolean {
+  const major = Number(nodeVersion.split(".")[0]);
+  return major >= 20 && major < 22;
+}
+
+/**
  * Lets this process run descent's relaxed-SIMD kernels (fused multiply-add lanes), as current browsers and
  * Node ≥ 22 do by default: on Node 20 and 21 it turns on V8's flag. Call it before the kernels initialise,
  * since `initKernels` detects support once. The kernels the bench then picks are named in its tables
@@ -20,8 +31,7 @@ export const RELAXED_SIMD_FLAG = "--experimental-wasm-relaxed-simd";
  * enableRelaxedSimd(); // first thing in the CLI, before anything initialises the kernels
  */
 export function enableRelaxedSimd(nodeVersion: string = process.versions.node): boolean {
-  const major = Number(nodeVersion.split(".")[0]);
-  if (!(major >= 20 && major < 22)) return false;
+  if (!relaxedSimdNeedsFlag(nodeVersion)) return false;
   setFlagsFromString(RELAXED_SIMD_FLAG);
   return true;
 }

@@ -53,12 +53,12 @@ function contenders(
   const slow = workload.id === "cnn";
   const slowCount = slow ? settings.cnn.slowPeerCount : train.inputs.shape[0]!;
   const slowTest = slow ? firstRows(test, Math.min(slowCount, test.inputs.shape[0]!)) : test;
-  const isolated = (library: IsolatedLibrary, label: string): Contender => {
+  const isolated = (library: IsolatedLibrary): Contender => {
     const slowPeer = library === "tfjs-cpu";
     return {
       library: library === "descent" ? "descent" : "tfjs",
       backend: library === "descent" ? "" : library.slice("tfjs-".length),
-      label,
+      label: library,
       create: () =>
         isolatedTrainer({
           library,
@@ -74,9 +74,9 @@ function contenders(
     };
   };
   return [
-    isolated("descent", "descent"),
-    isolated("tfjs-wasm", "tfjs-wasm"),
-    isolated("tfjs-cpu", "tfjs-cpu"),
+    isolated("descent"),
+    isolated("tfjs-wasm"),
+    isolated("tfjs-cpu"),
     {
       library: "torch",
       backend: "cpu",

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Dataset } from "@descent/spec";
-import { RELAXED_SIMD_FLAG } from "../../relaxed-simd.js";
+import { RELAXED_SIMD_FLAG, relaxedSimdNeedsFlag } from "../../relaxed-simd.js";
 import { peerEnvironment } from "./environment.js";
 import type { IsolatedSpec, PlainDataset, Reply, Request, RequestBody, Started } from "./protocol.js";
 import type { GemmMeasured, GemmTurn, PeerTrainer } from "./types.js";
@@ -45,7 +45,7 @@ function childEntry(): { readonly module: string; readonly execArgv: readonly st
  */
 export async function isolatedTrainer(spec: IsolatedSpec): Promise<PeerTrainer> {
   const entry = childEntry();
-  const relaxed = spec.kernels === "wasm-relaxed-simd" && Number(process.versions.node.split(".")[0]) < 22;
+  const relaxed = spec.kernels === "wasm-relaxed-simd" && relaxedSimdNeedsFlag();
   const child: ChildProcess = fork(entry.module, [], {
     execArgv: [...entry.execArgv, ...(relaxed ? [RELAXED_SIMD_FLAG] : [])],
     env: peerEnvironment(process.env),

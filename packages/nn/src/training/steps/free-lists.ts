@@ -1,4 +1,5 @@
-import type { FloatDType } from "@descent/spec";
+import type { FloatDType, ParamTree, Tensor, TreeLayout } from "@descent/spec";
+import { layoutLeaves, treeFlatten } from "@descent/tensor";
 
 // Why this exists: a training step of a dense network makes two arrays the size of its weights (the
 // weight gradient and the new weights) that are dead one or two steps later. Fresh arrays of that size
@@ -8,6 +9,16 @@ import type { FloatDType } from "@descent/spec";
 
 /** A float array of either precision. */
 export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * The tensors of `tree`: read by path when its `layout` is known (checked once, when the run started),
+ * flattened (and checked) otherwise.
+ *
+ * @example for (const tensor of treeLeaves(gradients, layout)) free.give(tensor.data);
+ */
+export function treeLeaves(tree: ParamTree, layout: TreeLayout | undefined): readonly Tensor[] {
+  return layout === undefined ? treeFlatten(tree).leaves : layoutLeaves(layout, tree);
+}
 
 /**
  * Arrays by dtype and length, ready for reuse (any contents). Unbounded on purpose: only arrays handed out

@@ -1,7 +1,7 @@
 import type { FloatDType, ParamTree, TreeLayout } from "@descent/spec";
-import { allocate, layoutLeaves, treeFlatten } from "@descent/tensor";
+import { allocate } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
-import { type FloatArray, FreeLists } from "./free-lists.js";
+import { type FloatArray, FreeLists, treeLeaves } from "./free-lists.js";
 
 /**
  * The arrays a fused step hands the model for its parameter gradients (`ApplyOptions.allocateGradient`):
@@ -36,7 +36,7 @@ export class GradientArrays {
    * released (resident ones are given up by the pool), and later gradients are plain.
    */
   settle(gradients: ParamTree, released: boolean): void {
-    for (const tensor of this.leaves(gradients)) {
+    for (const tensor of treeLeaves(gradients, this.layout)) {
       const data = tensor.data;
       if (!this.handedOut.delete(data)) continue;
       if (!released) this.pool?.abandon(data);
@@ -44,9 +44,5 @@ export class GradientArrays {
     }
     this.handedOut.clear();
     this.resident = released && this.pool !== null;
-  }
-
-  private leaves(tree: ParamTree) {
-    return this.layout === undefined ? treeFlatten(tree).leaves : layoutLeaves(this.layout, tree);
   }
 }

@@ -1,7 +1,7 @@
 import type { FloatDType, ParamTree, TreeLayout } from "@descent/spec";
-import { allocate, layoutLeaves, treeFlatten } from "@descent/tensor";
+import { allocate } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
-import { type FloatArray, FreeLists } from "./free-lists.js";
+import { type FloatArray, FreeLists, treeLeaves } from "./free-lists.js";
 
 /**
  * The parameter arrays of one fused step: new parameters are written into arrays of parameters the step
@@ -50,10 +50,6 @@ export class ParameterArrays {
   retire(params: ParamTree): void {
     if (!this.made.has(params) || this.seen.has(params)) return;
     this.made.delete(params);
-    for (const tensor of this.leaves(params)) this.free.give(tensor.data);
-  }
-
-  private leaves(tree: ParamTree) {
-    return this.layout === undefined ? treeFlatten(tree).leaves : layoutLeaves(this.layout, tree);
+    for (const tensor of treeLeaves(params, this.layout)) this.free.give(tensor.data);
   }
 }
