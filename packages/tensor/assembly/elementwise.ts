@@ -25,6 +25,14 @@ export function binary(op: i32, out: usize, a: usize, b: usize, bytes: usize): v
   }
 }
 
+/**
+ * Sets `bytes` bytes at `address` to zero (every float +0): one memory.fill, where JavaScript's `fill(0)` on a
+ * view of a shared memory stores element by element (5.5 MB: ~440 µs against ~90 on a plain array, measured).
+ */
+export function zero(address: usize, bytes: usize): void {
+  memory.fill(address, 0, bytes);
+}
+
 /** out = f(x) over `bytes` bytes, for f = UNARY_RELU (max(x, +0)), UNARY_NEG, UNARY_ABS or UNARY_SQRT. */
 export function unary(op: i32, out: usize, x: usize, bytes: usize): void {
   if (op === UNARY_RELU) {

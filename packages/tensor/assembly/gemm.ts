@@ -233,9 +233,9 @@ export function work(thread: i32): void {
 }
 
 export { averagePoolBackward, averagePoolForward } from "./average-pool";
-export { binary, reluBackward, unary } from "./elementwise";
+export { binary, reluBackward, unary, zero } from "./elementwise";
 export { scaledAdd } from "./scaled-add";
-export { columnsToImage, maxPoolForward } from "./windows";
+export { columnsToImage, maxPoolBackward, maxPoolForward } from "./windows";
 
 /** Rows of op(A) per micro-kernel tile in this build, for the driver's panel counts and packed sizes. */
 export function tileRows(): i32 {

@@ -42,6 +42,11 @@ export function maxPoolForward(
         const xStart = max(left, 0);
         const xEnd = min(left + kernelWidth, width);
         const first = image + (yStart * width + xStart) * channels;
+        if (kernelHeight === 2 && kernelWidth === 2 && yEnd - yStart === 2 && xEnd - xStart === 2) {
+          maxPoolWindow2x2(input, output, argmax, index, first, width * channels, channels);
+          index += <usize>channels;
+          continue;
+        }
         for (let c = 0; c < channels; c += 4) {
           let best = v128.load(input + ((<usize>(first + c)) << 2));
           let winner = i32x4.add(i32x4.splat(first + c), laneOffsets);
@@ -49,10 +54,7 @@ export function maxPoolForward(
             for (let x = y === yStart ? xStart + 1 : xStart; x < xEnd; x++) {
               const cell = image + (y * width + x) * channels + c;
               const value = v128.load(input + ((<usize>cell) << 2));
-              const wins = v128.or(
-                f32x4.gt(value, best),
-                v128.andnot(f32x4.ne(value, value), f32x4.ne(best, best)),
-              );
+              const wins = winsOver(value, best);
               best = v128.bitselect(value, best, wins);
               winner = v128.bitselect(i32x4.add(i32x4.splat(cell), laneOffsets), winner, wins);
             }
@@ -63,6 +65,72 @@ export function maxPoolForward(
         index += <usize>channels;
       }
     }
+  }
+}
+
+/** Whether `value` wins over `best` in a lane: greater, or NaN where the best so far is not. */
+function winsOver(value: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(value, best), v128.andnot(f32x4.ne(value, value), f32x4.ne(best, best)));
+}
+
+/**
+ * maxPoolForward's inner loop for one 2×2 window that lies inside the image (the pooling of most CNNs):
+ * the four cells in the same (y, x) order and with the same lane select as the general loop, unrolled.
+ * `first` is the window's top-left cell (a float index), `rowStride` the floats from one image row to the next.
+ */
+function maxPoolWindow2x2(
+  input: usize,
+  output: usize,
+  argmax: usize,
+  index: usize,
+  first: i32,
+  rowStride: i32,
+  channels: i32,
+): void {
+  const laneOffsets = i32x4(0, 1, 2, 3);
+  for (let c = 0; c < channels; c += 4) {
+    const cell00 = first + c;
+    const cell01 = cell00 + channels;
+    const cell10 = cell00 + rowStride;
+    const cell11 = cell10 + channels;
+    let best = v128.load(input + ((<usize>cell00) << 2));
+    let winner = i32x4.add(i32x4.splat(cell00), laneOffsets);
+    let value = v128.load(input + ((<usize>cell01) << 2));
+    let mask = winsOver(value, best);
+    best = v128.bitselect(value, best, mask);
+    winner = v128.bitselect(i32x4.add(i32x4.splat(cell01), laneOffsets), winner, mask);
+    value = v128.load(input + ((<usize>cell10) << 2));
+    mask = winsOver(value, best);
+    best = v128.bitselect(value, best, mask);
+    winner = v128.bitselect(i32x4.add(i32x4.splat(cell10), laneOffsets), winner, mask);
+    value = v128.load(input + ((<usize>cell11) << 2));
+    mask = winsOver(value, best);
+    best = v128.bitselect(value, best, mask);
+    winner = v128.bitselect(i32x4.add(i32x4.splat(cell11), laneOffsets), winner, mask);
+    v128.store(output + ((index + <usize>c) << 2), best);
+    v128.store(argmax + ((index + <usize>c) << 2), winner);
+  }
+}
+
+/**
+ * Max pooling backward, accumulating: gradient[argmax[i]] += cotangent[i] for i in [0, count), in order (a
+ * float32 add each, as the JavaScript reference's float64 add rounded to float32), so windows that overlap
+ * or winners anywhere give the reference's bits (`length` is the gradient's). Why here: the JavaScript scatter (~2–3 ns an element) was
+ * the larger part of the CNN's pooling backward; argmax holds float offsets from `gradient`.
+ */
+export function maxPoolBackward(
+  cotangent: usize,
+  argmax: usize,
+  gradient: usize,
+  count: i32,
+  length: i32,
+): void {
+  for (let i: usize = 0; i < (<usize>count) << 2; i += 4) {
+    const index = load<u32>(argmax + i);
+    // An index outside the gradient is skipped, as a typed array ignores an out-of-range write.
+    if (index >= <u32>length) continue;
+    const target = gradient + ((<usize>index) << 2);
+    store<f32>(target, load<f32>(target) + load<f32>(cotangent + i));
   }
 }
 

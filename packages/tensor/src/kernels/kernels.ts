@@ -188,6 +188,14 @@ export interface Kernels {
   residentFloat32?(length: number): Float32Array | null;
   /** Optional: returns an array from {@link Kernels.residentFloat32} for reuse (others are ignored). */
   releaseResident?(array: Float32Array): void;
+  /**
+   * Optional: sets every element of `array` to +0, as `array.fill(0)` does, where this backend does it faster
+   * (its own storage, say: JavaScript fills a view of a shared memory element by element). Ops that add into
+   * an allocator's array zero it through this member when the kernels have it.
+   *
+   * `arrayᵢ = +0`
+   */
+  zero?(array: Float32Array | Float64Array): void;
 }
 
 /** Activation fused into `Kernels.denseForward`. */

@@ -275,7 +275,11 @@ export function zeroedResultArray(
   label = "options.allocate",
 ): Float32Array | Float64Array {
   const array = resultArray(op, take, dtype, length, label);
-  return take === undefined ? array : array.fill(0);
+  if (take === undefined) return array;
+  const kernels = getKernels();
+  if (kernels.zero === undefined) array.fill(0);
+  else kernels.zero(array);
+  return array;
 }
 
 /** The allocator of an op's intermediate arrays: {@link resultArray} for `options.allocateIntermediate`. */

@@ -18,6 +18,7 @@ const wasm = compileWasmKernels("wasm-simd");
 const initial = getKernels();
 const engineMaxPool = vi.spyOn(wasm.engine.elementwise, "maxPoolForward");
 const engineColumnsToImage = vi.spyOn(wasm.engine.elementwise, "columnsToImage");
+const engineMaxPoolBackward = vi.spyOn(wasm.engine.residentElementwise, "maxPoolBackward");
 afterAll(() => {
   setKernels(initial);
   wasm.engine.terminate();
@@ -100,8 +101,12 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
   it("max pooling runs in the module above its threshold, with the reference's bits and NaN winners", () => {
     const shape = [2, 17, 15, 36];
     const x = new Tensor(filled(2 * 17 * 15 * 36, 7, true), shape);
+    // 2×2 windows inside the image take the module's unrolled loop: whole (stride 2), overlapping (stride 1),
+    // and clipped by "same" padding on the odd sides (the general loop there).
     for (const [window, stride, padding] of [
       [2, 2, "valid"],
+      [2, 1, "valid"],
+      [2, 2, "same"],
       [3, 2, "same"],
       [3, 1, "same"],
     ] as const) {
@@ -115,6 +120,80 @@ describe("window kernels: every backend gives the JavaScript reference's bits", 
       expectBitIdentical(byWasm.output.data as Float32Array, byJs.output.data as Float32Array);
       expect(byWasm.argmax).toEqual(byJs.argmax);
       expect(byJs.output.data.some(Number.isNaN)).toBe(true);
+    }
+  });
+});
+
+describe("max pooling backward in the module", () => {
+  /** A resident copy of `values` (a training step's array), released after the test. */
+  function resident(values: Float32Array, owned: Float32Array[]): Float32Array {
+    const array = wasm.engine.residentFloat32(values.length);
+    if (array === null) throw new Error("no resident storage in this runtime");
+    array.set(values);
+    owned.push(array);
+    return array;
+  }
+
+  it("scatters in place onto resident arrays with the reference's bits: overlapping windows sum in order", () => {
+    const shape = [2, 17, 15, 8];
+    const x = new Tensor(filled(2 * 17 * 15 * 8, 11, true), shape);
+    for (const [window, stride, padding] of [
+      [2, 2, "valid"],
+      [3, 1, "same"],
+      [3, 2, "same"],
+    ] as const) {
+      const g = windowGeometry("test", shape, [window, window], [stride, stride], padding);
+      setKernels(jsKernels);
+      const { output, argmax } = maxPool(x, g);
+      // NaN, infinities and signed zeros in the cotangent: the sums must give the reference's bits.
+      const cotangentValues = filled(output.data.length, 5, true);
+      const byJs = maxPoolBackward(new Tensor(cotangentValues, output.shape), argmax, g);
+      const owned: Float32Array[] = [];
+      try {
+        const cotangent = new Tensor(resident(cotangentValues, owned), output.shape);
+        const winnersBlock = resident(new Float32Array(argmax.buffer.slice(0)), owned);
+        const winners = new Int32Array(winnersBlock.buffer, winnersBlock.byteOffset, argmax.length);
+        const before = engineMaxPoolBackward.mock.calls.length;
+        setKernels(wasm);
+        const byWasm = maxPoolBackward(cotangent, winners, g, {
+          // The allocator's arrays hold old values: the op must zero them (in the module) before adding.
+          allocate: (_dtype, length) => resident(new Float32Array(length).fill(Number.NaN), owned),
+        });
+        expect(engineMaxPoolBackward.mock.calls.length).toBe(before + 1);
+        expectBitIdentical(byWasm.data as Float32Array, byJs.data as Float32Array);
+        expect(byJs.data.some(Number.isNaN)).toBe(true);
+      } finally {
+        for (const array of owned) wasm.engine.releaseResident(array);
+      }
+    }
+  });
+
+  it("called directly, skips a winner outside the gradient as the reference does, and stays in JavaScript when an array is not resident", () => {
+    const owned: Float32Array[] = [];
+    try {
+      const count = 400;
+      const cotangentValues = filled(count, 3, false);
+      const indices = new Int32Array(count);
+      for (let i = 0; i < count; i++) indices[i] = (i * 7) % 300;
+      indices[5] = -1;
+      indices[6] = 300;
+      indices[7] = 2 ** 30;
+      const gradientValues = filled(300, 9, true);
+      const byJs = gradientValues.slice();
+      jsKernels.maxPoolBackward(cotangentValues, indices, byJs);
+      const winnersBlock = resident(new Float32Array(indices.buffer.slice(0)), owned);
+      const winners = new Int32Array(winnersBlock.buffer, winnersBlock.byteOffset, count);
+      const gradient = resident(gradientValues, owned);
+      const before = engineMaxPoolBackward.mock.calls.length;
+      wasm.maxPoolBackward(resident(cotangentValues, owned), winners, gradient);
+      expect(engineMaxPoolBackward.mock.calls.length).toBe(before + 1);
+      expectBitIdentical(gradient, byJs);
+      const plain = gradientValues.slice();
+      wasm.maxPoolBackward(cotangentValues, winners, plain);
+      expect(engineMaxPoolBackward.mock.calls.length).toBe(before + 1);
+      expectBitIdentical(plain, byJs);
+    } finally {
+      for (const array of owned) wasm.engine.releaseResident(array);
     }
   });
 });

@@ -84,11 +84,15 @@ function probeCanBlock(words: Int32Array): boolean {
 export interface ElementwiseExports {
   binary(op: number, out: number, a: number, b: number, bytes: number): void;
   unary(op: number, out: number, x: number, bytes: number): void;
+  /** Sets `bytes` bytes at `address` to zero (assembly/elementwise.ts). */
+  zero(address: number, bytes: number): void;
   reluBackward(g: number, y: number, out: number, bias: number, rows: number, rowBytes: number): void;
   /** Returns 1 when every result is finite, else 0. */
   scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
   /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
   maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
+  /** Max pooling backward, accumulating (assembly/windows.ts): cotangent, argmax, gradient addresses, outputs, inputs. */
+  maxPoolBackward(cotangent: number, argmax: number, gradient: number, count: number, length: number): void;
   /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
   columnsToImage(columns: number, image: number, ...geometry: GeometryArguments): void;
   /** Average pooling forward over NHWC (assembly/average-pool.ts): input, output addresses, then the geometry. */
@@ -118,14 +122,17 @@ export type GeometryArguments = [
 
 function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
   const exports = instance.exports as unknown as ElementwiseExports;
-  const { binary, unary, reluBackward, scaledAdd, maxPoolForward, columnsToImage } = exports;
+  const { binary, unary, zero, reluBackward, scaledAdd, maxPoolForward, maxPoolBackward, columnsToImage } =
+    exports;
   const { averagePoolForward, averagePoolBackward } = exports;
   return {
     binary,
     unary,
+    zero,
     reluBackward,
     scaledAdd,
     maxPoolForward,
+    maxPoolBackward,
     columnsToImage,
     averagePoolForward,
     averagePoolBackward,

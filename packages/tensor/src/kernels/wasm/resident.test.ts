@@ -23,6 +23,33 @@ describe("resident arrays of the wasm engine", () => {
     return array;
   }
 
+  it("zero: a resident array is cleared in the module (every element +0, whatever it held), a plain one by fill", () => {
+    const moduleZero = vi.spyOn(engine.residentElementwise, "zero");
+    const owned: Float32Array[] = [];
+    try {
+      for (const length of [1, 3, 4, 17, 1000]) {
+        const values = Float32Array.from({ length }, (_, i) => [Number.NaN, -0, 1.5, -Infinity][i % 4]!);
+        const resident = place(values, true, owned);
+        const neighbour = place(values, true, owned);
+        const calls = moduleZero.mock.calls.length;
+        kernels.zero(resident);
+        expect(moduleZero.mock.calls.length).toBe(calls + 1);
+        expect(bits(resident)).toEqual(bits(new Float32Array(length)));
+        // The block after it is untouched.
+        expect(bits(neighbour)).toEqual(bits(values));
+        const plain = values.slice();
+        kernels.zero(plain);
+        expect(moduleZero.mock.calls.length).toBe(calls + 1);
+        expect(bits(plain)).toEqual(bits(new Float32Array(length)));
+      }
+      const wide = Float64Array.of(-0, Number.NaN);
+      kernels.zero(wide);
+      expect(Array.from(wide, (value) => Object.is(value, 0))).toEqual([true, true]);
+    } finally {
+      for (const array of owned) engine.releaseResident(array);
+    }
+  });
+
   const size = fc.oneof(fc.constantFrom(...edgeSizes, 256), fc.integer({ min: 1, max: 140 }));
   const gemmCase = fc.record({
     transposeA: fc.boolean(),

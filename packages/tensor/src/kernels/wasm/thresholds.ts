@@ -63,6 +63,18 @@ export function maxPoolInWasm(length: number, channels: number): boolean {
 }
 
 /**
+ * Max pooling backward: below this many outputs the JavaScript scatter runs. The wasm scatter only runs in
+ * place (every array resident, no copies), so the one cost it adds is a call (~0.1 µs); the JavaScript loop
+ * takes ~2–3 ns an element.
+ */
+export const MAX_POOL_BACKWARD_MINIMUM_LENGTH = 256;
+
+/** Whether a float32 max pooling backward over `outputs` winners runs in wasm (when its arrays are resident). */
+export function maxPoolBackwardInWasm(outputs: number): boolean {
+  return outputs >= MAX_POOL_BACKWARD_MINIMUM_LENGTH;
+}
+
+/**
  * Average pooling, forward and backward: below this many input elements the JavaScript loops run. Measured
  * (bench/average-pool.bench.mjs, 2×2 windows, copies included), JavaScript / wasm: 16 elements 0.10 / 0.18 µs
  * forward, 0.07 / 0.12 backward; 64 elements 0.14 / 0.10 and 0.15 / 0.11; from 512 elements ~1.6–1.8 ns

@@ -34,6 +34,7 @@ import {
   convolutionInputGradientInWasm,
   convolutionInWasm,
   gemmInWasm,
+  maxPoolBackwardInWasm,
   maxPoolInWasm,
   reluBackwardInWasm,
   scaledAddInWasm,
@@ -43,6 +44,7 @@ import {
   columnsToImageInEngine,
   convolutionInputGradientInEngine,
   geometryArguments,
+  maxPoolBackwardInEngine,
   maxPoolForwardInEngine,
 } from "./windows.js";
 
@@ -85,6 +87,11 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
     },
     residentFloat32: (length) => engine.residentFloat32(length),
     releaseResident: (array) => engine.releaseResident(array),
+    zero(array) {
+      const address = isFloat32(array) ? engine.residentAddress(array, array.length) : -1;
+      if (address >= 0) engine.residentElementwise.zero(address, array.length * 4);
+      else array.fill(0);
+    },
     denseForward(transposeA, transposeB, m, n, k, a, b, bias, activation, c) {
       assertGemmArguments("denseForward", m, n, k, 1, a, b, 0, c);
       if (bias !== null) assertFloatArray("denseForward", bias, "bias", n);
@@ -230,7 +237,17 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       }
       maxPoolForwardByLoops(input, geometry, output, argmax);
     },
-    maxPoolBackward: maxPoolBackwardByLoop,
+    maxPoolBackward(cotangent, argmax, gradient) {
+      if (
+        maxPoolBackwardInWasm(cotangent.length) &&
+        isFloat32(cotangent) &&
+        isFloat32(gradient) &&
+        maxPoolBackwardInEngine(engine, cotangent, argmax, gradient)
+      ) {
+        return;
+      }
+      maxPoolBackwardByLoop(cotangent, argmax, gradient);
+    },
     averagePoolForward(input, geometry, output) {
       if (
         averagePoolInWasm(input.length, geometry.channels) &&
