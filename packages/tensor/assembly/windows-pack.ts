@@ -96,11 +96,100 @@ function gatherWindowRow(image: usize, pixel: i32, p0: i32, kc: i32, target: usi
  * from there. Rows past m are zeros.
  */
 function packWindowRows(image: usize, m: i32, i0: i32, p0: i32, kc: i32, target: usize, thread: i32): void {
+  const g = geometry();
+  if (g.kernelWidth * g.channels < SHALLOW_SPAN) {
+    packShallowWindowRows(image, m, i0, p0, kc, target, thread);
+    return;
+  }
   const rows = min(TILE_ROWS, m - i0);
   const gather = gatherArea(thread);
   for (let row = 0; row < rows; row++)
     gatherWindowRow(image, i0 + row, p0, kc, gather + ((<usize>row * <usize>kc) << 2));
   packAPanel(gather, rows, kc, false, 0, 0, kc, target);
+}
+
+/**
+ * Window rows shorter than this many floats (kernelWidth × channels: 3 for a 3×3 convolution of one channel)
+ * are packed element by element straight into the panel: gathering them first spent more on the per-run
+ * bookkeeping than on the data (~50 % of the first convolution of the CNN at batch 64, profiled).
+ */
+const SHALLOW_SPAN: i32 = 16;
+
+/**
+ * packWindowRows for shallow windows: each entry of the panel read from the image at its window offset, with
+ * the padding checks only for a pixel whose window leaves the image. The entries' offsets go to this thread's
+ * gather area first (kc × 12 bytes: window row, window column, offset from the window's corner).
+ */
+function packShallowWindowRows(
+  image: usize,
+  m: i32,
+  i0: i32,
+  p0: i32,
+  kc: i32,
+  target: usize,
+  thread: i32,
+): void {
+  const g = geometry();
+  const height = g.height;
+  const width = g.width;
+  const channels = g.channels;
+  const kernelHeight = g.kernelHeight;
+  const kernelWidth = g.kernelWidth;
+  const outHeight = g.outHeight;
+  const outWidth = g.outWidth;
+  const entries = gatherArea(thread);
+  let ky = p0 / (kernelWidth * channels);
+  let kx = (p0 - ky * kernelWidth * channels) / channels;
+  let c = p0 - (ky * kernelWidth + kx) * channels;
+  for (let q = 0; q < kc; q++) {
+    const at = entries + <usize>q * 12;
+    store<i32>(at, ky);
+    store<i32>(at, kx, 4);
+    store<i32>(at, (ky * width + kx) * channels + c, 8);
+    if (++c === channels) {
+      c = 0;
+      if (++kx === kernelWidth) {
+        kx = 0;
+        ky++;
+      }
+    }
+  }
+  const rows = min(TILE_ROWS, m - i0);
+  const imageSize = height * width * channels;
+  let ox = i0 % outWidth;
+  let oy = (i0 / outWidth) % outHeight;
+  let n = i0 / outWidth / outHeight;
+  for (let row = 0; row < TILE_ROWS; row++) {
+    let cell = target + ((<usize>row) << 2);
+    if (row >= rows) {
+      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) store<f32>(cell, 0);
+      continue;
+    }
+    const top = oy * g.strideHeight - g.padTop;
+    const left = ox * g.strideWidth - g.padLeft;
+    const corner = image + ((<usize>(n * imageSize + (top * width + left) * channels)) << 2);
+    if (top >= 0 && top + kernelHeight <= height && left >= 0 && left + kernelWidth <= width) {
+      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4)
+        store<f32>(cell, load<f32>(corner + ((<usize>load<i32>(entries + <usize>q * 12, 8)) << 2)));
+    } else {
+      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) {
+        const at = entries + <usize>q * 12;
+        const y = top + load<i32>(at);
+        const x = left + load<i32>(at, 4);
+        let value: f32 = 0;
+        if (y >= 0 && y < height && x >= 0 && x < width)
+          value = load<f32>(corner + ((<usize>load<i32>(at, 8)) << 2));
+        store<f32>(cell, value);
+      }
+    }
+    if (++ox === outWidth) {
+      ox = 0;
+      if (++oy === outHeight) {
+        oy = 0;
+        n++;
+      }
+    }
+  }
 }
 
 /**
@@ -122,6 +211,7 @@ function packWindowColumns(
   const height = g.height;
   const width = g.width;
   const channels = g.channels;
+  const kernelHeight = g.kernelHeight;
   const kernelWidth = g.kernelWidth;
   const strideHeight = g.strideHeight;
   const strideWidth = g.strideWidth;
@@ -163,6 +253,15 @@ function packWindowColumns(
       else {
         v128.store(target, v128.load(source));
         store<u64>(target, load<u64>(source, 16), 16);
+      }
+    } else if (top >= 0 && top + kernelHeight <= height && left >= 0 && left + kernelWidth <= width) {
+      // The whole window is inside the image: no padding checks (the first convolution's weight gradient).
+      const cornerAddress = image + ((<usize>corner) << 2);
+      for (let row = 0; row < TILE_ROWS; row++) {
+        let value: f32 = 0;
+        if (row < rows)
+          value = load<f32>(cornerAddress + ((<usize>load<i32>(entries + <usize>row * 12, 8)) << 2));
+        store<f32>(target + ((<usize>row) << 2), value);
       }
     } else {
       for (let row = 0; row < TILE_ROWS; row++) {
