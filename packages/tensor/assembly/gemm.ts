@@ -232,6 +232,7 @@ export function work(thread: i32): void {
   }
 }
 
+export { adamUpdate } from "./adam";
 export { averagePoolBackward, averagePoolForward } from "./average-pool";
 export { binary, reluBackward, unary, zero } from "./elementwise";
 export { scaledAdd } from "./scaled-add";

@@ -1,4 +1,5 @@
 import type { GradientTransformation, ParamTree } from "@descent/spec";
+import { adamUpdate } from "@descent/tensor/kernels";
 import { z } from "zod";
 import {
   gradientLeaves,
@@ -102,14 +103,15 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         const vOut = nextNus[k]!;
         const out = updateData(leaves, k);
         if (maxima === null || nextMaxima === null) {
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!;
-            const mi = beta1 * m[i]! + (1 - beta1) * gi;
-            const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-            mOut[i] = mi;
-            vOut[i] = vi;
-            out[i] = (mi * inverseCorrection1) / (Math.sqrt(vi * inverseCorrection2 + epsilonRoot) + epsilon);
-          }
+          // The active kernels' step (WebAssembly float64 lanes where available), with the reference loop's bits.
+          adamUpdate(g, m, v, mOut, vOut, out, {
+            beta1,
+            beta2,
+            inverseCorrection1,
+            inverseCorrection2,
+            epsilonRoot,
+            epsilon,
+          });
         } else {
           const vMax = maxima[k]!.data;
           const vMaxOut = nextMaxima[k]!;

@@ -15,6 +15,7 @@ export {
 export { denseForwardByGemm } from "./dense-forward.js";
 export { jsKernels } from "./js-kernels.js";
 export type {
+  AdamCoefficients,
   BinaryOp,
   BinaryOperand,
   DenseActivation,
@@ -25,4 +26,4 @@ export type {
 } from "./kernels.js";
 export { getKernels, setKernels } from "./registry.js";
 export { releaseResident, residentFloat32 } from "./resident.js";
-export { reluGradient, scaledAddFloat32 } from "./training-updates.js";
+export { adamUpdate, reluGradient, scaledAddFloat32 } from "./training-updates.js";

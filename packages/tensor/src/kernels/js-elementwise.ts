@@ -1,4 +1,4 @@
-import type { BinaryOp, BinaryOperand, Kernels, RowOperand, UnaryOp } from "./kernels.js";
+import type { AdamCoefficients, BinaryOp, BinaryOperand, Kernels, RowOperand, UnaryOp } from "./kernels.js";
 
 type NumericArray = Float32Array | Float64Array;
 
@@ -196,5 +196,36 @@ export function reluBackwardByLoop(
       out[offset + j] = value;
       biasGradient[j]! += value;
     }
+  }
+}
+
+/**
+ * The reference loop of `Kernels.adamUpdate` from element `start` on: float64 arithmetic on the elements, each
+ * result rounded once as it is stored. `(1 − β₁)` and `(1 − β₂)` are computed once, as the same float64 values.
+ *
+ * `m'ᵢ = β₁mᵢ + (1−β₁)gᵢ`, `v'ᵢ = β₂vᵢ + (1−β₂)gᵢ²`, `outᵢ = m'ᵢc₁ / (√(v'ᵢc₂ + ε_root) + ε)`
+ *
+ * @example adamUpdateByLoop(g, m, v, mOut, vOut, out, { beta1: 0.9, beta2: 0.999, inverseCorrection1: 10, inverseCorrection2: 1000, epsilonRoot: 0, epsilon: 1e-8 });
+ */
+export function adamUpdateByLoop(
+  g: Float32Array | Float64Array,
+  m: Float32Array | Float64Array,
+  v: Float32Array | Float64Array,
+  mOut: Float32Array | Float64Array,
+  vOut: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  coefficients: AdamCoefficients,
+  start = 0,
+): void {
+  const { beta1, beta2, inverseCorrection1, inverseCorrection2, epsilonRoot, epsilon } = coefficients;
+  const oneMinusBeta1 = 1 - beta1;
+  const oneMinusBeta2 = 1 - beta2;
+  for (let i = start; i < g.length; i++) {
+    const gi = g[i]!;
+    const mi = beta1 * m[i]! + oneMinusBeta1 * gi;
+    const vi = beta2 * v[i]! + oneMinusBeta2 * gi * gi;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    out[i] = (mi * inverseCorrection1) / (Math.sqrt(vi * inverseCorrection2 + epsilonRoot) + epsilon);
   }
 }

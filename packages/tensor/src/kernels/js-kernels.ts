@@ -5,7 +5,13 @@ import {
 } from "./convolution-by-gemm.js";
 import { denseForwardByGemm } from "./dense-forward.js";
 import { averagePoolBackwardByLoops, averagePoolForwardByLoops } from "./js-average-pool.js";
-import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "./js-elementwise.js";
+import {
+  adamUpdateByLoop,
+  binaryByLoops,
+  reluBackwardByLoop,
+  scaledAddByLoop,
+  unaryByLoop,
+} from "./js-elementwise.js";
 import { createBlockedGemm } from "./js-gemm.js";
 import {
   columnsToImageByLoops,
@@ -23,7 +29,7 @@ import type { Kernels } from "./kernels.js";
  * - `gemm`: `C = α·op(A)·op(B) + β·C` with the cache-blocked, 4×4-tiled kernel of `createBlockedGemm`
  *   (several GFLOP/s in plain JS).
  * - `denseForward`: `C = act(op(A)·op(B) + bias)` as `gemm` then a JavaScript epilogue (`denseForwardByGemm`).
- * - `binary`, `unary`, `scaledAdd`, `reluBackward`: one JavaScript loop each (see `Kernels`).
+ * - `binary`, `unary`, `scaledAdd`, `adamUpdate`, `reluBackward`: one JavaScript loop each (see `Kernels`).
  * - `imageToColumns`, `columnsToImage`, `maxPoolForward`, `maxPoolBackward`: the window loops of js-windows.ts;
  *   `averagePoolForward`, `averagePoolBackward`: those of js-average-pool.ts.
  * - `convolutionForward`, `convolutionWeightsGradient`: the im2col matrix, then `denseForward` or `gemm`;
@@ -43,6 +49,8 @@ export const jsKernels: Kernels = {
   binary: binaryByLoops,
   unary: unaryByLoop,
   scaledAdd: (out, p, u, factor) => scaledAddByLoop(out, p, u, factor),
+  adamUpdate: (g, m, v, mOut, vOut, out, coefficients) =>
+    adamUpdateByLoop(g, m, v, mOut, vOut, out, coefficients),
   reluBackward: reluBackwardByLoop,
   imageToColumns: imageToColumnsByLoops,
   columnsToImage: columnsToImageByLoops,

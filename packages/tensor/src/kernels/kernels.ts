@@ -71,6 +71,21 @@ export interface Kernels {
    */
   scaledAdd(out: Float32Array, p: Float32Array, u: Float32Array, factor: number): boolean;
   /**
+   * Adam's step over arrays of one length, in float64 arithmetic, each result rounded once to its array's type:
+   * `m'ᵢ = β₁·mᵢ + (1 − β₁)·gᵢ`, `v'ᵢ = β₂·vᵢ + ((1 − β₂)·gᵢ)·gᵢ` into `mOut` and `vOut`, and
+   * `outᵢ = (m'ᵢ·c₁) / (√(v'ᵢ·c₂ + ε_root) + ε)` from the unrounded m' and v', with `c₁ = 1/(1 − β₁ᵗ)` and
+   * `c₂ = 1/(1 − β₂ᵗ)` given in `coefficients`. The three outputs are new arrays, distinct from the inputs.
+   */
+  adamUpdate(
+    g: Float32Array | Float64Array,
+    m: Float32Array | Float64Array,
+    v: Float32Array | Float64Array,
+    mOut: Float32Array | Float64Array,
+    vOut: Float32Array | Float64Array,
+    out: Float32Array | Float64Array,
+    coefficients: AdamCoefficients,
+  ): void;
+  /**
    * The backward of relu from its output `y = max(z, 0)`: `outᵢ = gᵢ·[yᵢ > 0]` (NaN where yᵢ is NaN), and,
    * when `biasGradient` is given, `biasGradientⱼ += Σᵣ out[r·columns + j]` in row order (a dense layer's
    * bias gradient in the same pass). `g`, `y`, `out` hold whole rows of `columns` elements.
@@ -196,6 +211,22 @@ export interface Kernels {
    * `arrayᵢ = +0`
    */
   zero?(array: Float32Array | Float64Array): void;
+}
+
+/** The scalars of one Adam step ({@link Kernels.adamUpdate}), as float64 numbers. */
+export interface AdamCoefficients {
+  /** β₁, the first moment's decay. */
+  readonly beta1: number;
+  /** β₂, the second moment's decay. */
+  readonly beta2: number;
+  /** c₁ = 1/(1 − β₁ᵗ), the first moment's bias correction at step t. */
+  readonly inverseCorrection1: number;
+  /** c₂ = 1/(1 − β₂ᵗ), the second moment's bias correction at step t. */
+  readonly inverseCorrection2: number;
+  /** ε_root, added inside the square root. */
+  readonly epsilonRoot: number;
+  /** ε, added outside the square root. */
+  readonly epsilon: number;
 }
 
 /** Activation fused into `Kernels.denseForward`. */

@@ -152,6 +152,7 @@ const requiredMembers = [
   "binary",
   "unary",
   "scaledAdd",
+  "adamUpdate",
   "reluBackward",
   "imageToColumns",
   "columnsToImage",

@@ -1,5 +1,6 @@
 import { ValueError } from "../core/errors.js";
 import { assertFloatArray, assertSize } from "./arguments.js";
+import type { AdamCoefficients } from "./kernels.js";
 import { getKernels } from "./registry.js";
 
 /**
@@ -77,5 +78,86 @@ export function scaledAddFloat32(
     p.length === length ? p : p.subarray(0, length),
     u.length === length ? u : u.subarray(0, length),
     factor,
+  );
+}
+
+const adamCoefficientNames = [
+  "beta1",
+  "beta2",
+  "inverseCorrection1",
+  "inverseCorrection2",
+  "epsilonRoot",
+  "epsilon",
+] as const;
+
+/**
+ * One Adam step over arrays of one length (float32 or float64, in float64 arithmetic, each result rounded once
+ * to its array's type): the next moments into `mOut` and `vOut` and the update into `out`. Checks its
+ * arguments, then runs the active kernels' `adamUpdate` (the same bits in every backend).
+ *
+ * `m'ᵢ = β₁mᵢ + (1−β₁)gᵢ`, `v'ᵢ = β₂vᵢ + (1−β₂)gᵢ²`, `outᵢ = m'ᵢc₁ / (√(v'ᵢc₂ + ε_root) + ε)`, with
+ * `c₁ = 1/(1−β₁ᵗ)`, `c₂ = 1/(1−β₂ᵗ)`
+ *
+ * @throws `ValueError` when an array is missing, of another length than `g`, one of the outputs is an input
+ *   or another output, or a coefficient is not a finite number.
+ * @example
+ * adamUpdate(g, m, v, mOut, vOut, out, {
+ *   beta1: 0.9, beta2: 0.999, inverseCorrection1: 1 / (1 - 0.9 ** t), inverseCorrection2: 1 / (1 - 0.999 ** t),
+ *   epsilonRoot: 0, epsilon: 1e-8,
+ * });
+ */
+export function adamUpdate(
+  g: Float32Array | Float64Array,
+  m: Float32Array | Float64Array,
+  v: Float32Array | Float64Array,
+  mOut: Float32Array | Float64Array,
+  vOut: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  coefficients: AdamCoefficients,
+): void {
+  const op = "adamUpdate";
+  assertFloatArray(op, g, "g", 0);
+  const length = g.length;
+  const arrays = { g, m, v, mOut, vOut, out };
+  for (const [name, array] of Object.entries(arrays)) {
+    assertFloatArray(op, array, name, length);
+    if (array.length !== length) {
+      throw new ValueError(
+        op,
+        `${name} has ${array.length} elements and g ${length}: pass arrays of one length`,
+      );
+    }
+  }
+  const outputs = [mOut, vOut, out];
+  for (const [index, output] of outputs.entries()) {
+    const name = (["mOut", "vOut", "out"] as const)[index]!;
+    const shared = [g, m, v, ...outputs.slice(0, index)].find(
+      (other) => other.buffer === output.buffer && overlap(other, output),
+    );
+    if (shared !== undefined) {
+      throw new ValueError(op, `${name} overlaps another array: pass new arrays for mOut, vOut and out`);
+    }
+  }
+  if (typeof coefficients !== "object" || coefficients === null) {
+    throw new ValueError(
+      op,
+      `coefficients is ${coefficients === null ? "null" : typeof coefficients}: pass { ${adamCoefficientNames.join(", ")} }`,
+    );
+  }
+  for (const name of adamCoefficientNames) {
+    const value = coefficients[name];
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new ValueError(op, `coefficients.${name} is ${String(value)}: pass a finite number`);
+    }
+  }
+  if (length === 0) return;
+  getKernels().adamUpdate(g, m, v, mOut, vOut, out, coefficients);
+}
+
+/** Whether two views of one buffer share a byte. */
+function overlap(first: ArrayBufferView, second: ArrayBufferView): boolean {
+  return (
+    first.byteOffset < second.byteOffset + second.byteLength &&
+    second.byteOffset < first.byteOffset + first.byteLength
   );
 }

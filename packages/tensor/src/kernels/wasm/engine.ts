@@ -89,6 +89,22 @@ export interface ElementwiseExports {
   reluBackward(g: number, y: number, out: number, bias: number, rows: number, rowBytes: number): void;
   /** Returns 1 when every result is finite, else 0. */
   scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
+  /** Adam's step (assembly/adam.ts): g, m, v, mOut, vOut, out addresses, an even count, then the coefficients. */
+  adamUpdate(
+    g: number,
+    m: number,
+    v: number,
+    mOut: number,
+    vOut: number,
+    out: number,
+    count: number,
+    beta1: number,
+    beta2: number,
+    inverseCorrection1: number,
+    inverseCorrection2: number,
+    epsilonRoot: number,
+    epsilon: number,
+  ): void;
   /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
   maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
   /** Max pooling backward, accumulating (assembly/windows.ts): cotangent, argmax, gradient addresses, outputs, inputs. */
@@ -124,13 +140,14 @@ function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports 
   const exports = instance.exports as unknown as ElementwiseExports;
   const { binary, unary, zero, reluBackward, scaledAdd, maxPoolForward, maxPoolBackward, columnsToImage } =
     exports;
-  const { averagePoolForward, averagePoolBackward } = exports;
+  const { averagePoolForward, averagePoolBackward, adamUpdate } = exports;
   return {
     binary,
     unary,
     zero,
     reluBackward,
     scaledAdd,
+    adamUpdate,
     maxPoolForward,
     maxPoolBackward,
     columnsToImage,

@@ -7,7 +7,13 @@ import {
 } from "../convolution-by-gemm.js";
 import { applyDenseEpilogue } from "../dense-forward.js";
 import { averagePoolBackwardByLoops, averagePoolForwardByLoops } from "../js-average-pool.js";
-import { binaryByLoops, reluBackwardByLoop, scaledAddByLoop, unaryByLoop } from "../js-elementwise.js";
+import {
+  adamUpdateByLoop,
+  binaryByLoops,
+  reluBackwardByLoop,
+  scaledAddByLoop,
+  unaryByLoop,
+} from "../js-elementwise.js";
 import { jsKernels } from "../js-kernels.js";
 import {
   columnsToImageByLoops,
@@ -16,6 +22,7 @@ import {
   maxPoolForwardByLoops,
 } from "../js-windows.js";
 import type { BinaryOperand, Kernels } from "../kernels.js";
+import { adamUpdateInEngine } from "./adam.js";
 import { averagePoolBackwardInEngine, averagePoolForwardInEngine } from "./average-pool.js";
 import {
   binaryInEngine,
@@ -28,6 +35,7 @@ import { WasmEngine } from "./engine.js";
 import { ACTIVATION_NONE, ACTIVATION_RELU } from "./generated/layout.js";
 import { moduleBytes, type WasmVariant, wasmSupport } from "./support.js";
 import {
+  adamInWasm,
   averagePoolInWasm,
   binaryInWasm,
   columnsToImageInWasm,
@@ -126,6 +134,21 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       if (unaryInWasm(out.length) && isFloat32(out) && isFloat32(x) && unaryInEngine(engine, op, out, x))
         return;
       unaryByLoop(op, out, x);
+    },
+    adamUpdate(g, m, v, mOut, vOut, out, coefficients) {
+      if (
+        adamInWasm(g.length) &&
+        isFloat32(g) &&
+        isFloat32(m) &&
+        isFloat32(v) &&
+        isFloat32(mOut) &&
+        isFloat32(vOut) &&
+        isFloat32(out) &&
+        adamUpdateInEngine(engine, g, m, v, mOut, vOut, out, coefficients)
+      ) {
+        return;
+      }
+      adamUpdateByLoop(g, m, v, mOut, vOut, out, coefficients);
     },
     scaledAdd(out, p, u, factor) {
       const finite = scaledAddInWasm(out.length) ? scaledAddInEngine(engine, out, p, u, factor) : null;
