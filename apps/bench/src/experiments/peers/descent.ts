@@ -49,8 +49,13 @@ export function mlpWorkload(
   };
 }
 
+/** The CNN settings every `peers` mode shares (and `step-profile` profiles): batch 64, Adam at 1e-3. */
+export const PEER_CNN = { batchSize: 64, learningRate: 1e-3 } as const;
+
 /** The CNN workload of `settings`: 28×28×1 NHWC images, Adam. */
-export function cnnWorkload(settings: PeersSettings): PeerWorkload {
+export function cnnWorkload(settings: {
+  readonly cnn: Pick<PeersSettings["cnn"], "batchSize" | "learningRate">;
+}): PeerWorkload {
   return {
     id: "cnn",
     name: "CNN (conv3×3·32, pool 2, conv3×3·64, pool 2, dense 128, dense 10)",

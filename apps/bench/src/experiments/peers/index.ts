@@ -9,6 +9,7 @@ import {
   cnnWorkload,
   initialWeights,
   mlpWorkload,
+  PEER_CNN,
   PEER_MLP,
   peerModel,
 } from "./descent.js";
@@ -19,8 +20,6 @@ import type { IsolatedLibrary } from "./protocol.js";
 import { findTorchPython, type TorchPython, torchPeer } from "./torch.js";
 import { type Contender, measureInTurns, type Outcome, type TurnPlan } from "./turns.js";
 import type { InitialWeights, PeersSettings, PeerWorkload } from "./types.js";
-
-const cnnCommon = { batchSize: 64, learningRate: 1e-3 } as const;
 
 /** `[64, 128]` → `64x128` (column names), `[1]` → `1`. */
 const shapeLabel = (shape: readonly number[]) => shape.join("x");
@@ -112,7 +111,7 @@ export const peers = defineExperiment<PeersSettings>({
       gemmBudgetSeconds: 0.05,
       fashionEpochs: 0,
       cnn: {
-        ...cnnCommon,
+        ...PEER_CNN,
         trainCount: 64,
         testCount: 32,
         slowPeerCount: 1,
@@ -137,7 +136,7 @@ export const peers = defineExperiment<PeersSettings>({
       gemmBudgetSeconds: 1.5,
       fashionEpochs: 3,
       cnn: {
-        ...cnnCommon,
+        ...PEER_CNN,
         trainCount: 1024,
         testCount: 500,
         slowPeerCount: 8,
@@ -162,7 +161,7 @@ export const peers = defineExperiment<PeersSettings>({
       gemmBudgetSeconds: 6,
       fashionEpochs: 5,
       cnn: {
-        ...cnnCommon,
+        ...PEER_CNN,
         trainCount: 2048,
         testCount: 1000,
         slowPeerCount: 64,

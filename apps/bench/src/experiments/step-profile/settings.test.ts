@@ -10,5 +10,7 @@ describe("step-profile settings", () => {
     const { trainCount } = stepProfile.settings[mode];
     const { train } = mnist(trainCount, STEP_PROFILE_TEST_ROWS, 42);
     expect(train.inputs.shape).toEqual([trainCount, 784]);
+    // The CNN trains on the first of the MLP's digits.
+    expect(stepProfile.settings[mode].cnnTrainCount).toBeLessThanOrEqual(trainCount);
   });
 });

@@ -4,23 +4,45 @@ import type { GradientTransformation } from "@descent/spec";
 import type { Kernels } from "@descent/tensor/kernels";
 
 /** Where a step's time can go, besides the overhead (the step's time minus all of these). */
-export type StepPart = "gemm" | "elementWise" | "loss" | "optimizer" | "otherKernels";
+export type StepPart =
+  | "gemm"
+  | "convolution"
+  | "pooling"
+  | "elementWise"
+  | "loss"
+  | "optimizer"
+  | "otherKernels";
 
 /** The parts of a step, in report order. */
-export const stepParts: readonly StepPart[] = ["gemm", "elementWise", "loss", "optimizer", "otherKernels"];
+export const stepParts: readonly StepPart[] = [
+  "gemm",
+  "convolution",
+  "pooling",
+  "elementWise",
+  "loss",
+  "optimizer",
+  "otherKernels",
+];
 
 /** Which part each kernel member's time goes to; a member not listed here counts as `otherKernels`. */
 const kernelParts: { readonly [member: string]: StepPart } = {
   gemm: "gemm",
   denseForward: "gemm",
-  convolutionForward: "gemm",
-  convolutionWeightsGradient: "gemm",
-  // g·Wᵀ with the col2im that adds it back onto the image (mostly the product).
-  convolutionInputGradient: "gemm",
+  // Implicit GEMMs whose panels are packed from the images, and g·Wᵀ with the col2im that adds it back.
+  convolutionForward: "convolution",
+  convolutionWeightsGradient: "convolution",
+  convolutionInputGradient: "convolution",
+  imageToColumns: "convolution",
+  columnsToImage: "convolution",
+  maxPoolForward: "pooling",
+  maxPoolBackward: "pooling",
+  averagePoolForward: "pooling",
+  averagePoolBackward: "pooling",
   binary: "elementWise",
   unary: "elementWise",
   scaledAdd: "elementWise",
   reluBackward: "elementWise",
+  zero: "elementWise",
 };
 
 // Allocation, not arithmetic: left unwrapped so their time stays in the overhead.
@@ -39,6 +61,8 @@ const memoryMembers = new Set(["residentFloat32", "releaseResident"]);
 export class StepClock {
   readonly milliseconds: Record<StepPart, number> = {
     gemm: 0,
+    convolution: 0,
+    pooling: 0,
     elementWise: 0,
     loss: 0,
     optimizer: 0,
