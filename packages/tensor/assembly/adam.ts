@@ -2,8 +2,8 @@
 // (src/kernels/js-elementwise.ts `adamUpdateByLoop`): the same float64 operations in the same order (IEEE
 // multiply, add, divide and square root are correctly rounded in both), each result rounded once to float32 as
 // it is stored. Why here: the reference loop is bound by a scalar float64 division and square root per element
-// (~8 ns an element on the CNN's 225,578 parameters, measured 1.9 ms a step); the f64x2 lanes halve that count
-// and the staging copies cost less than the rest (0.8 ms, copies and new arrays included).
+// (~6.7 ns an element on the CNN's 225,578 parameters: 1.52 ms a step, new arrays included); the f64x2 lanes
+// halve that count, and with the staging copies the step takes 0.79 ms (bench/webassembly-costs.bench.mjs).
 //
 // Addresses are bytes; `count` is even (the driver runs an odd last element in JavaScript).
 

@@ -27,7 +27,8 @@ export function binary(op: i32, out: usize, a: usize, b: usize, bytes: usize): v
 
 /**
  * Sets `bytes` bytes at `address` to zero (every float +0): one memory.fill, where JavaScript's `fill(0)` on a
- * view of a shared memory stores element by element (5.5 MB: ~440 µs against ~90 on a plain array, measured).
+ * view of a shared memory runs ~6× slower (5.5 MB: 422 µs against 67 on a plain array and 70 here;
+ * bench/webassembly-costs.bench.mjs).
  */
 export function zero(address: usize, bytes: usize): void {
   memory.fill(address, 0, bytes);
