@@ -115,8 +115,9 @@ function maxPoolWindow2x2(
 /**
  * Max pooling backward, accumulating: gradient[argmax[i]] += cotangent[i] for i in [0, count), in order (a
  * float32 add each, as the JavaScript reference's float64 add rounded to float32), so windows that overlap
- * or winners anywhere give the reference's bits (`length` is the gradient's). Why here: the JavaScript scatter (~2–3 ns an element) was
- * the larger part of the CNN's pooling backward; argmax holds float offsets from `gradient`.
+ * or winners anywhere give the reference's bits. A winner outside the gradient (`length` floats) is skipped;
+ * returns 1 when there was none, else 0. Why here: the JavaScript scatter (~2–3 ns an element) was the larger
+ * part of the CNN's pooling backward; argmax holds float offsets from `gradient`.
  */
 export function maxPoolBackward(
   cotangent: usize,
@@ -124,14 +125,19 @@ export function maxPoolBackward(
   gradient: usize,
   count: i32,
   length: i32,
-): void {
+): i32 {
+  let inside: i32 = 1;
   for (let i: usize = 0; i < (<usize>count) << 2; i += 4) {
     const index = load<u32>(argmax + i);
-    // An index outside the gradient is skipped, as a typed array ignores an out-of-range write.
-    if (index >= <u32>length) continue;
+    // An index outside the gradient is skipped (and reported), as the JavaScript reference does.
+    if (index >= <u32>length) {
+      inside = 0;
+      continue;
+    }
     const target = gradient + ((<usize>index) << 2);
     store<f32>(target, load<f32>(target) + load<f32>(cotangent + i));
   }
+  return inside;
 }
 
 /**

@@ -129,11 +129,25 @@ export function maxPoolForwardByLoops(
   }
 }
 
-/** `Kernels.maxPoolBackward` in JavaScript: `gradient[argmax[i]] += cotangent[i]` in order. */
+/**
+ * `Kernels.maxPoolBackward` in JavaScript: `gradient[argmax[i]] += cotangent[i]` in order, skipping (and
+ * reporting) a winner outside the gradient.
+ */
 export function maxPoolBackwardByLoop(
   cotangent: Float32Array | Float64Array,
   argmax: Int32Array,
   gradient: Float32Array | Float64Array,
-): void {
-  for (let i = 0; i < cotangent.length; i++) gradient[argmax[i]!]! += cotangent[i]!;
+): boolean {
+  const length = gradient.length;
+  let inside = true;
+  for (let i = 0; i < cotangent.length; i++) {
+    const index = argmax[i]!;
+    // Unsigned, a negative index is past the end too.
+    if (index >>> 0 >= length) {
+      inside = false;
+      continue;
+    }
+    gradient[index]! += cotangent[i]!;
+  }
+  return inside;
 }

@@ -170,12 +170,15 @@ export interface Kernels {
     output: Float32Array | Float64Array,
     argmax: Int32Array,
   ): void;
-  /** Max pooling backward, accumulating: `gradient[argmax[i]] += cotangent[i]` for i in order. */
+  /**
+   * Max pooling backward, accumulating: `gradient[argmax[i]] += cotangent[i]` for i in order. Returns whether
+   * every winner lies in the gradient (`0 ≤ argmax[i] < gradient.length`); a winner outside is skipped.
+   */
   maxPoolBackward(
     cotangent: Float32Array | Float64Array,
     argmax: Int32Array,
     gradient: Float32Array | Float64Array,
-  ): void;
+  ): boolean;
   /**
    * Average pooling over NHWC, padding excluded: `output[n, oy, ox, c] = (Σ x) / count` over the window's
    * cells inside the image, summed in (y, x) order with each partial sum rounded to `output`'s type, then

@@ -168,7 +168,7 @@ describe("max pooling backward in the module", () => {
     }
   });
 
-  it("called directly, skips a winner outside the gradient as the reference does, and stays in JavaScript when an array is not resident", () => {
+  it("called directly, skips and reports a winner outside the gradient as the reference does, and stays in JavaScript when an array is not resident", () => {
     const owned: Float32Array[] = [];
     try {
       const count = 400;
@@ -180,18 +180,26 @@ describe("max pooling backward in the module", () => {
       indices[7] = 2 ** 30;
       const gradientValues = filled(300, 9, true);
       const byJs = gradientValues.slice();
-      jsKernels.maxPoolBackward(cotangentValues, indices, byJs);
+      expect(jsKernels.maxPoolBackward(cotangentValues, indices, byJs)).toBe(false);
       const winnersBlock = resident(new Float32Array(indices.buffer.slice(0)), owned);
       const winners = new Int32Array(winnersBlock.buffer, winnersBlock.byteOffset, count);
       const gradient = resident(gradientValues, owned);
       const before = engineMaxPoolBackward.mock.calls.length;
-      wasm.maxPoolBackward(resident(cotangentValues, owned), winners, gradient);
+      expect(wasm.maxPoolBackward(resident(cotangentValues, owned), winners, gradient)).toBe(false);
       expect(engineMaxPoolBackward.mock.calls.length).toBe(before + 1);
       expectBitIdentical(gradient, byJs);
       const plain = gradientValues.slice();
-      wasm.maxPoolBackward(cotangentValues, winners, plain);
+      expect(wasm.maxPoolBackward(cotangentValues, winners, plain)).toBe(false);
       expect(engineMaxPoolBackward.mock.calls.length).toBe(before + 1);
       expectBitIdentical(plain, byJs);
+      // With every winner inside, both report it.
+      const valid = indices.map((index) => Math.min(Math.max(index, 0), 299));
+      const validBlock = resident(new Float32Array(valid.buffer.slice(0)), owned);
+      const validWinners = new Int32Array(validBlock.buffer, validBlock.byteOffset, count);
+      expect(jsKernels.maxPoolBackward(cotangentValues, valid, gradientValues.slice())).toBe(true);
+      expect(
+        wasm.maxPoolBackward(resident(cotangentValues, owned), validWinners, resident(gradientValues, owned)),
+      ).toBe(true);
     } finally {
       for (const array of owned) wasm.engine.releaseResident(array);
     }

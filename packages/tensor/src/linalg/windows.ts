@@ -187,16 +187,6 @@ export function poolAllocator(op: string, options: PoolOptions): GradientAllocat
   return take;
 }
 
-/** Whether every index lies in `[0, size)`: a plain loop (a `some` callback cost ~1 ms a step on the CNN's pools). */
-function indicesWithin(indices: Int32Array, size: number): boolean {
-  let outside = 0;
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]!;
-    outside |= index | (size - 1 - index);
-  }
-  return outside >= 0;
-}
-
 function int32View(array: Float32Array | Float64Array): Int32Array {
   return new Int32Array(array.buffer, array.byteOffset, array.length);
 }
@@ -262,14 +252,14 @@ export function maxPoolBackward(
   }
   const shape = imageShape(geometry);
   const size = sizeOf(shape);
-  if (!indicesWithin(argmax, size)) {
+  // The kernel adds into the gradient: an allocator's array has arbitrary contents.
+  const gradient = zeroedResultArray(op, take, dtype, size);
+  // The kernel checks the winners as it scatters (a pass of its own over them cost ~1 ms a CNN step).
+  if (outputs > 0 && !getKernels().maxPoolBackward(floatArray(cotangent), argmax, gradient)) {
     throw new ValueError(
       op,
       `argmax holds an index outside the ${size} inputs: pass the argmax maxPool returned`,
     );
   }
-  // The kernel adds into the gradient: an allocator's array has arbitrary contents.
-  const gradient = zeroedResultArray(op, take, dtype, size);
-  if (outputs > 0) getKernels().maxPoolBackward(floatArray(cotangent), argmax, gradient);
   return new Tensor(gradient, shape);
 }

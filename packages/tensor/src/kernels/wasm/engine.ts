@@ -107,8 +107,11 @@ export interface ElementwiseExports {
   ): void;
   /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
   maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
-  /** Max pooling backward, accumulating (assembly/windows.ts): cotangent, argmax, gradient addresses, outputs, inputs. */
-  maxPoolBackward(cotangent: number, argmax: number, gradient: number, count: number, length: number): void;
+  /**
+   * Max pooling backward, accumulating (assembly/windows.ts): cotangent, argmax, gradient addresses, outputs,
+   * inputs; 1 when every winner was inside the gradient, else 0.
+   */
+  maxPoolBackward(cotangent: number, argmax: number, gradient: number, count: number, length: number): number;
   /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
   columnsToImage(columns: number, image: number, ...geometry: GeometryArguments): void;
   /** Average pooling forward over NHWC (assembly/average-pool.ts): input, output addresses, then the geometry. */

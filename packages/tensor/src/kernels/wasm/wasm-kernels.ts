@@ -261,15 +261,11 @@ export function wasmKernels(engine: WasmEngine): WasmKernels {
       maxPoolForwardByLoops(input, geometry, output, argmax);
     },
     maxPoolBackward(cotangent, argmax, gradient) {
-      if (
-        maxPoolBackwardInWasm(cotangent.length) &&
-        isFloat32(cotangent) &&
-        isFloat32(gradient) &&
-        maxPoolBackwardInEngine(engine, cotangent, argmax, gradient)
-      ) {
-        return;
+      if (maxPoolBackwardInWasm(cotangent.length) && isFloat32(cotangent) && isFloat32(gradient)) {
+        const inside = maxPoolBackwardInEngine(engine, cotangent, argmax, gradient);
+        if (inside !== null) return inside;
       }
-      maxPoolBackwardByLoop(cotangent, argmax, gradient);
+      return maxPoolBackwardByLoop(cotangent, argmax, gradient);
     },
     averagePoolForward(input, geometry, output) {
       if (

@@ -65,27 +65,28 @@ export function maxPoolForwardInEngine(
 /**
  * `Kernels.maxPoolBackward` for float32 in the engine, in place, when the cotangent, the winners and the
  * gradient are all resident (a training step's arrays): the scatter `gradient[argmax[i]] += cotangent[i]` in
- * order, as the JavaScript loop. False, having written nothing, when one is not resident: staging the
- * gradient (every input element, in and out) would cost more than the scatter saves.
+ * order, as the JavaScript loop; returns whether every winner was inside the gradient. Null, having written
+ * nothing, when one is not resident: staging the gradient (every input element, in and out) would cost more
+ * than the scatter saves.
  */
 export function maxPoolBackwardInEngine(
   engine: WasmEngine,
   cotangent: Float32Array,
   argmax: Int32Array,
   gradient: Float32Array,
-): boolean {
+): boolean | null {
   const cotangentAddress = engine.residentAddress(cotangent, cotangent.length);
   const argmaxAddress = engine.residentAddress(argmax, argmax.length);
   const gradientAddress = engine.residentAddress(gradient, gradient.length);
-  if (cotangentAddress < 0 || argmaxAddress < 0 || gradientAddress < 0) return false;
-  engine.residentElementwise.maxPoolBackward(
+  if (cotangentAddress < 0 || argmaxAddress < 0 || gradientAddress < 0) return null;
+  const inside = engine.residentElementwise.maxPoolBackward(
     cotangentAddress,
     argmaxAddress,
     gradientAddress,
     cotangent.length,
     gradient.length,
   );
-  return true;
+  return inside === 1;
 }
 
 /**
