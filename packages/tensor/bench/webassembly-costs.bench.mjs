@@ -24,7 +24,7 @@ import {
   Tensor,
   uniform,
 } from "../dist/index.js";
-import { adamUpdate, getKernels, jsKernels, setKernels } from "../dist/kernels.js";
+import { adamUpdate, getKernels, jsKernels } from "../dist/kernels.js";
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -102,15 +102,28 @@ const adamStep = () =>
     coefficients,
   );
 console.log(`2. Adam's step on ${parameters} parameters (new state and update arrays each call)`);
-// Each kernel set in a phase of its own: setKernels with the wasm kernels after the JavaScript ones would start
-// their module again.
-measure({ [`${info.name} float64 lanes`]: adamStep }, 10);
-setKernels(jsKernels);
-measure({ "JavaScript reference loop (jsKernels)": adamStep }, 10);
-setKernels(kernels);
+// The reference is called as a member, not made active: activating other kernels ends the wasm kernels'
+// module (its resident arrays with it), which later sections use.
+measure(
+  {
+    [`${info.name} float64 lanes`]: adamStep,
+    "JavaScript reference loop (jsKernels.adamUpdate)": () =>
+      jsKernels.adamUpdate(
+        g,
+        m,
+        v,
+        new Float32Array(parameters),
+        new Float32Array(parameters),
+        new Float32Array(parameters),
+        coefficients,
+      ),
+  },
+  10,
+);
 
 // 3. The CNN's convolutions at batch 64 on resident arrays (as in training), on 1 and 2 threads.
 function convolutionCases(threads) {
+  const kernels = getKernels();
   const cases = {};
   for (const [label, height, channels, outChannels] of [
     ["first (28×28×1 → 32)", 28, 1, 32],
@@ -139,6 +152,13 @@ function convolutionCases(threads) {
     const output = kernels.residentFloat32(cotangent.data.length);
     const weightsGradient = kernels.residentFloat32(w.data.length);
     cases[`${label} forward, ${threads} thread(s)`] = () => convolution2d(x, w, { allocate: () => output });
+    if (channels === 32) {
+      // The same product as the weight gradient (m = 288 window entries, n = 64, k = 7,744 pixels) from a
+      // matrix already made, so the difference is the window packing.
+      const columns = resident(uniform(r, [7744 * 288]).data);
+      cases[`${label} weight gradient's product from a made matrix, ${threads} thread(s)`] = () =>
+        kernels.gemm(true, false, 288, outChannels, 7744, 1, columns, cotangent.data, 0, weightsGradient);
+    }
     cases[`${label} weight gradient, ${threads} thread(s)`] = () =>
       convolution2dBackward({
         input: x,
@@ -153,6 +173,32 @@ function convolutionCases(threads) {
 }
 console.log("3. The CNN's convolutions at batch 64, resident arrays");
 for (const threads of [1, 2]) {
+  // The same kernels (and resident arrays) with another thread count.
   await initKernels({ threads });
+  if (getKernels() !== kernels)
+    throw new Error("initKernels replaced the kernels: the resident arrays are gone");
   measure(convolutionCases(threads), 5);
+}
+
+// 4. The 1024³ GEMM with relaxed SIMD's fused multiply-add and with plain SIMD128 (a multiply, then an add),
+// 2 threads, resident operands. Plain SIMD in a phase of its own (switching kernels starts another module).
+function gemmCase() {
+  const active = getKernels();
+  const resident = (values) => {
+    const array = active.residentFloat32(values.length);
+    array.set(values);
+    return array;
+  };
+  const r = createRandom(1024);
+  const a = resident(uniform(r, [1024 * 1024]).data);
+  const b = resident(uniform(r, [1024 * 1024]).data);
+  const c = active.residentFloat32(1024 * 1024);
+  return () => active.gemm(false, false, 1024, 1024, 1024, 1, a, b, 0, c);
+}
+console.log("4. GEMM 1024³, 2 threads, resident operands (2·1024³ flop: 1,000 µs is 2,147 GFLOP/s ÷ 1,000)");
+await initKernels({ threads: 2 });
+measure({ [`${kernelInfo().name}`]: gemmCase() }, 3);
+if (kernelInfo().name !== "wasm-simd") {
+  await initKernels({ kernels: "wasm-simd", threads: 2 });
+  measure({ "wasm-simd": gemmCase() }, 3);
 }
