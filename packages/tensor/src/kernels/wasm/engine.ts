@@ -57,6 +57,14 @@ const PACK_B_COLUMNS_PER_CHUNK = 128;
 const COMPUTE_ROWS = 128;
 /** Compute chunks aimed for (columns are split when rows alone give fewer): enough to balance 2–8 threads. */
 const TARGET_COMPUTE_CHUNKS = 16;
+/**
+ * Least multiply-adds per compute chunk, and least floats per pack chunk of A: a shallow product (the CNN's first
+ * convolution: n = 32, k = 9) made 128-row chunks of ~1–2 µs each, and claiming and counting them on contended
+ * atomics took as long as the work, so its 2 threads ran slower than 1 (bench/webassembly-costs.bench.mjs:
+ * 1.58 ms against 1.31; 1.19 ms with these minimums). Deep products already pass both: their chunks are as before.
+ */
+const COMPUTE_MINIMUM_WORK = 1 << 18;
+const PACK_A_MINIMUM_FLOATS = 8192;
 const PAGE_BYTES = 65536;
 
 const word = (byteOffset: number) => byteOffset >> 2;
@@ -365,13 +373,18 @@ export class WasmEngine {
     // Chunks grow for huge operands so that a job stays within the claim word's 16-bit index.
     const packAPanels = Math.max(
       Math.ceil(PACK_A_ROWS_PER_CHUNK / tileRows),
+      Math.ceil(PACK_A_MINIMUM_FLOATS / (tileRows * Math.min(k, KC))),
       Math.ceil((rowPanels * depthBlocks) / 16384),
     );
     const packBPanels = Math.max(
       Math.ceil(PACK_B_COLUMNS_PER_CHUNK / tileColumns),
       Math.ceil((columnPanels * depthBlocks) / 16384),
     );
-    const rowPanelsPerChunk = Math.max(Math.ceil(COMPUTE_ROWS / tileRows), Math.ceil(rowPanels / 16384));
+    const rowPanelsPerChunk = Math.max(
+      Math.ceil(COMPUTE_ROWS / tileRows),
+      Math.ceil(COMPUTE_MINIMUM_WORK / (tileRows * n * k)),
+      Math.ceil(rowPanels / 16384),
+    );
     const packAChunks = depthBlocks * Math.ceil(rowPanels / packAPanels);
     const packBChunks = depthBlocks * Math.ceil(columnPanels / packBPanels);
     const rowBlocks = Math.ceil(rowPanels / rowPanelsPerChunk);
