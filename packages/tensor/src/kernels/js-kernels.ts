@@ -49,6 +49,9 @@ export const jsKernels: Kernels = {
   binary: binaryByLoops,
   unary: unaryByLoop,
   scaledAdd: (out, p, u, factor) => scaledAddByLoop(out, p, u, factor),
+  zero: (array) => {
+    array.fill(0);
+  },
   adamUpdate: (g, m, v, mOut, vOut, out, coefficients) =>
     adamUpdateByLoop(g, m, v, mOut, vOut, out, coefficients),
   reluBackward: reluBackwardByLoop,

@@ -207,13 +207,13 @@ export interface Kernels {
   /** Optional: returns an array from {@link Kernels.residentFloat32} for reuse (others are ignored). */
   releaseResident?(array: Float32Array): void;
   /**
-   * Optional: sets every element of `array` to +0, as `array.fill(0)` does, where this backend does it faster
-   * (its own storage, say: JavaScript fills a view of a shared memory ~6× slower than a plain array). Ops that
-   * add into an allocator's array zero it through this member when the kernels have it.
+   * Sets every element of `array` to +0, as `array.fill(0)` does (the JavaScript reference); a backend with
+   * storage of its own clears that faster (JavaScript fills a view of a shared memory ~6× slower than a plain
+   * array). Ops that add into an allocator's array zero it through this member.
    *
    * `arrayᵢ = +0`
    */
-  zero?(array: Float32Array | Float64Array): void;
+  zero(array: Float32Array | Float64Array): void;
 }
 
 /** The scalars of one Adam step ({@link Kernels.adamUpdate}), as float64 numbers. */

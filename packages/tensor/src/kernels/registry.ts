@@ -152,6 +152,7 @@ const requiredMembers = [
   "binary",
   "unary",
   "scaledAdd",
+  "zero",
   "adamUpdate",
   "reluBackward",
   "imageToColumns",

@@ -275,10 +275,7 @@ export function zeroedResultArray(
   label = "options.allocate",
 ): Float32Array | Float64Array {
   const array = resultArray(op, take, dtype, length, label);
-  if (take === undefined) return array;
-  const kernels = getKernels();
-  if (kernels.zero === undefined) array.fill(0);
-  else kernels.zero(array);
+  if (take !== undefined) getKernels().zero(array);
   return array;
 }
 

@@ -45,6 +45,10 @@ describe("resident arrays of the wasm engine", () => {
       const wide = Float64Array.of(-0, Number.NaN);
       kernels.zero(wide);
       expect(Array.from(wide, (value) => Object.is(value, 0))).toEqual([true, true]);
+      // The JavaScript reference every backend must match.
+      const reference = Float32Array.of(-0, Number.NaN, 3);
+      jsKernels.zero(reference);
+      expect(bits(reference)).toEqual(bits(new Float32Array(3)));
     } finally {
       for (const array of owned) engine.releaseResident(array);
     }
