@@ -109,6 +109,34 @@ function packWindowRows(image: usize, m: i32, i0: i32, p0: i32, kc: i32, target:
 }
 
 /**
+ * Writes, for window entries [first, first + count) in (ky, kx, c) order, 12 bytes each at `target`: the window
+ * row ky, the window column kx, and the entry's float offset from the window's corner in the image,
+ * `(ky·width + kx)·channels + c`. One division pair for the first entry, then counters.
+ */
+function writeWindowEntries(first: i32, count: i32, target: usize): void {
+  const g = geometry();
+  const width = g.width;
+  const channels = g.channels;
+  const kernelWidth = g.kernelWidth;
+  let ky = first / (kernelWidth * channels);
+  let kx = (first - ky * kernelWidth * channels) / channels;
+  let c = first - (ky * kernelWidth + kx) * channels;
+  for (let entry = 0; entry < count; entry++) {
+    const at = target + <usize>entry * 12;
+    store<i32>(at, ky);
+    store<i32>(at, kx, 4);
+    store<i32>(at, (ky * width + kx) * channels + c, 8);
+    if (++c === channels) {
+      c = 0;
+      if (++kx === kernelWidth) {
+        kx = 0;
+        ky++;
+      }
+    }
+  }
+}
+
+/**
  * Window rows shorter than this many floats (kernelWidth × channels: 3 for a 3×3 convolution of one channel)
  * are packed element by element straight into the panel: gathering them first spent more on the per-run
  * bookkeeping than on the data (~50 % of the first convolution of the CNN at batch 64, profiled).
@@ -138,22 +166,7 @@ function packShallowWindowRows(
   const outHeight = g.outHeight;
   const outWidth = g.outWidth;
   const entries = gatherArea(thread);
-  let ky = p0 / (kernelWidth * channels);
-  let kx = (p0 - ky * kernelWidth * channels) / channels;
-  let c = p0 - (ky * kernelWidth + kx) * channels;
-  for (let q = 0; q < kc; q++) {
-    const at = entries + <usize>q * 12;
-    store<i32>(at, ky);
-    store<i32>(at, kx, 4);
-    store<i32>(at, (ky * width + kx) * channels + c, 8);
-    if (++c === channels) {
-      c = 0;
-      if (++kx === kernelWidth) {
-        kx = 0;
-        ky++;
-      }
-    }
-  }
+  writeWindowEntries(p0, kc, entries);
   const rows = min(TILE_ROWS, m - i0);
   const imageSize = height * width * channels;
   let ox = i0 % outWidth;
@@ -220,19 +233,9 @@ function packWindowColumns(
   const outHeight = g.outHeight;
   const outWidth = g.outWidth;
   const rows = min(TILE_ROWS, m - i0);
-  const span = kernelWidth * channels;
-  // Per panel row: window row ky, window column kx, and the image offset from the window's corner (12 bytes).
+  // Per panel row: window row ky, window column kx, and the image offset from the window's corner.
   const entries = gatherArea(thread);
-  for (let row = 0; row < rows; row++) {
-    const entry = i0 + row;
-    const ky = entry / span;
-    const kx = (entry - ky * span) / channels;
-    const offset = (ky * width + kx) * channels + (entry - ky * span - kx * channels);
-    const at = entries + <usize>row * 12;
-    store<i32>(at, ky);
-    store<i32>(at, kx, 4);
-    store<i32>(at, offset, 8);
-  }
+  writeWindowEntries(i0, rows, entries);
   const firstKy = load<i32>(entries);
   const firstKx = load<i32>(entries, 4);
   const firstOffset = load<i32>(entries, 8);

@@ -49,6 +49,14 @@ function measure(cases, calls) {
   }
 }
 
+/** A copy of `values` in the active kernels' memory (used in place by them, as a training step's arrays are). */
+function residentCopy(values) {
+  const array = getKernels().residentFloat32(values.length);
+  if (array === null) throw new Error("these kernels have no resident storage (shared memory)");
+  array.set(values);
+  return array;
+}
+
 await initKernels();
 const kernels = getKernels();
 const info = kernelInfo();
@@ -129,33 +137,28 @@ function convolutionCases(threads) {
     ["first (28×28×1 → 32)", 28, 1, 32],
     ["second (13×13×32 → 64)", 13, 32, 64],
   ]) {
-    const resident = (values) => {
-      const array = kernels.residentFloat32(values.length);
-      array.set(values);
-      return array;
-    };
     const r = createRandom(height);
-    const x = new Tensor(resident(uniform(r, [64 * height * height * channels]).data), [
+    const x = new Tensor(residentCopy(uniform(r, [64 * height * height * channels]).data), [
       64,
       height,
       height,
       channels,
     ]);
-    const w = new Tensor(resident(uniform(r, [9 * channels * outChannels]).data), [
+    const w = new Tensor(residentCopy(uniform(r, [9 * channels * outChannels]).data), [
       3,
       3,
       channels,
       outChannels,
     ]);
     const outShape = [64, height - 2, height - 2, outChannels];
-    const cotangent = new Tensor(resident(uniform(r, [outShape.reduce((a, b) => a * b)]).data), outShape);
+    const cotangent = new Tensor(residentCopy(uniform(r, [outShape.reduce((a, b) => a * b)]).data), outShape);
     const output = kernels.residentFloat32(cotangent.data.length);
     const weightsGradient = kernels.residentFloat32(w.data.length);
     cases[`${label} forward, ${threads} thread(s)`] = () => convolution2d(x, w, { allocate: () => output });
     if (channels === 32) {
       // The same product as the weight gradient (m = 288 window entries, n = 64, k = 7,744 pixels) from a
       // matrix already made, so the difference is the window packing.
-      const columns = resident(uniform(r, [7744 * 288]).data);
+      const columns = residentCopy(uniform(r, [7744 * 288]).data);
       cases[`${label} weight gradient's product from a made matrix, ${threads} thread(s)`] = () =>
         kernels.gemm(true, false, 288, outChannels, 7744, 1, columns, cotangent.data, 0, weightsGradient);
     }
@@ -184,14 +187,9 @@ for (const threads of [1, 2]) {
 // 2 threads, resident operands. Plain SIMD in a phase of its own (switching kernels starts another module).
 function gemmCase() {
   const active = getKernels();
-  const resident = (values) => {
-    const array = active.residentFloat32(values.length);
-    array.set(values);
-    return array;
-  };
   const r = createRandom(1024);
-  const a = resident(uniform(r, [1024 * 1024]).data);
-  const b = resident(uniform(r, [1024 * 1024]).data);
+  const a = residentCopy(uniform(r, [1024 * 1024]).data);
+  const b = residentCopy(uniform(r, [1024 * 1024]).data);
   const c = active.residentFloat32(1024 * 1024);
   return () => active.gemm(false, false, 1024, 1024, 1024, 1, a, b, 0, c);
 }

@@ -2,6 +2,7 @@ import type { Shape, Tensor as TensorLike } from "@descent/spec";
 import { ValueError } from "../core/errors.js";
 import { broadcastShapes, shapesEqual, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
+import { viewsOverlap } from "../kernels/arguments.js";
 import { type BinaryLoops, binaryRowsByLoops } from "../kernels/js-elementwise.js";
 import type { BinaryOp, BinaryOperand } from "../kernels/kernels.js";
 import { getKernels } from "../kernels/registry.js";
@@ -189,12 +190,10 @@ function assertNotOverlapping(
   operand: TensorLike | number,
   label: string,
 ): void {
-  if (typeof operand === "number" || operand.data.buffer !== out.buffer) return;
+  if (typeof operand === "number") return;
   const data = operand.data;
   const sameStart = data.byteOffset === out.byteOffset && data.BYTES_PER_ELEMENT === out.BYTES_PER_ELEMENT;
-  const overlap =
-    data.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < data.byteOffset + data.byteLength;
-  if (overlap && !(sameStart && data.length === out.length)) {
+  if (viewsOverlap(data, out) && !(sameStart && data.length === out.length)) {
     throw new ValueError(
       op,
       `options.allocate returned an array that overlaps ${label} at a different position (bytes ${out.byteOffset}…${out.byteOffset + out.byteLength} and ${data.byteOffset}…${data.byteOffset + data.byteLength} of one buffer): return the operand's own array for an in-place op, or a separate one`,

@@ -66,3 +66,19 @@ function describe(value: unknown): string {
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * Whether two views share a byte of one buffer (an output that overlaps an input would be read after it was
+ * overwritten).
+ *
+ * `same buffer ∧ a.start < b.end ∧ b.start < a.end` (byte offsets)
+ *
+ * @example viewsOverlap(data.subarray(0, 4), data.subarray(2, 6)) // true
+ */
+export function viewsOverlap(first: ArrayBufferView, second: ArrayBufferView): boolean {
+  return (
+    first.buffer === second.buffer &&
+    first.byteOffset < second.byteOffset + second.byteLength &&
+    second.byteOffset < first.byteOffset + first.byteLength
+  );
+}

@@ -1,5 +1,5 @@
 import { ValueError } from "../core/errors.js";
-import { assertFloatArray, assertSize } from "./arguments.js";
+import { assertFloatArray, assertSize, viewsOverlap } from "./arguments.js";
 import type { AdamCoefficients } from "./kernels.js";
 import { getKernels } from "./registry.js";
 
@@ -128,15 +128,13 @@ export function adamUpdate(
       );
     }
   }
-  const outputs = [mOut, vOut, out];
-  for (const [index, output] of outputs.entries()) {
-    const name = (["mOut", "vOut", "out"] as const)[index]!;
-    const shared = [g, m, v, ...outputs.slice(0, index)].find(
-      (other) => other.buffer === output.buffer && overlap(other, output),
-    );
-    if (shared !== undefined) {
+  // Each output against the inputs and the outputs before it.
+  const earlier: ArrayBufferView[] = [g, m, v];
+  for (const [name, output] of Object.entries({ mOut, vOut, out })) {
+    if (earlier.some((other) => viewsOverlap(other, output))) {
       throw new ValueError(op, `${name} overlaps another array: pass new arrays for mOut, vOut and out`);
     }
+    earlier.push(output);
   }
   if (typeof coefficients !== "object" || coefficients === null) {
     throw new ValueError(
@@ -152,12 +150,4 @@ export function adamUpdate(
   }
   if (length === 0) return;
   getKernels().adamUpdate(g, m, v, mOut, vOut, out, coefficients);
-}
-
-/** Whether two views of one buffer share a byte. */
-function overlap(first: ArrayBufferView, second: ArrayBufferView): boolean {
-  return (
-    first.byteOffset < second.byteOffset + second.byteLength &&
-    second.byteOffset < first.byteOffset + first.byteLength
-  );
 }

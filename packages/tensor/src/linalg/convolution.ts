@@ -226,7 +226,7 @@ export function convolution2dBackward(options: Convolution2dBackwardOptions): Co
   const dtype: FloatDType = resultDType(input.dtype, weights.dtype, cotangent.dtype);
   const take = given.allocate ?? ((wanted: FloatDType, length: number) => allocate(wanted, length, op));
   const takeIntermediate = intermediateAllocator(op, given.allocateIntermediate);
-  const biasGradient = bias ? allocated(op, take, dtype, outChannels).fill(0) : null;
+  const biasGradient = bias ? zeroedResultArray(op, given.allocate, dtype, outChannels) : null;
   const kernels = getKernels();
   const gradient = activationCotangent(
     cotangent,

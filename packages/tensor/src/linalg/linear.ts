@@ -148,7 +148,7 @@ export function linearBackward(options: LinearBackwardOptions): LinearGradients 
   const rows = sizeOf(input.shape.slice(0, -1));
   const take = given.allocate ?? ((wanted: FloatDType, length: number) => allocate(wanted, length, op));
   const takeIntermediate = intermediateAllocator(op, given.allocateIntermediate);
-  const biasGradient = bias ? allocated(op, take, dtype, outputSize).fill(0) : null;
+  const biasGradient = bias ? zeroedResultArray(op, given.allocate, dtype, outputSize) : null;
   const kernels = getKernels();
   const g = activationCotangent(
     cotangent,

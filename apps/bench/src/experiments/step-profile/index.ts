@@ -68,6 +68,8 @@ const columns = [
 interface TimedFit {
   readonly stepMicroseconds: number;
   readonly partMicroseconds: { readonly [part in StepPart]: number };
+  /** The step's time outside every part: the step minus their sum. */
+  readonly overheadMicroseconds: number;
   readonly kernelCallsPerStep: number;
 }
 
@@ -102,9 +104,12 @@ function timedFit(workload: ProfiledWorkload, seed: number): TimedFit {
   const partMicroseconds = Object.fromEntries(
     stepParts.map((part) => [part, (clock.milliseconds[part] * 1000) / workload.steps]),
   ) as { [part in StepPart]: number };
+  const stepMicroseconds = (seconds * 1e6) / workload.steps;
+  const partsTotal = stepParts.reduce((total, part) => total + partMicroseconds[part], 0);
   return {
-    stepMicroseconds: (seconds * 1e6) / workload.steps,
+    stepMicroseconds,
     partMicroseconds,
+    overheadMicroseconds: stepMicroseconds - partsTotal,
     kernelCallsPerStep: clock.kernelCalls / workload.steps,
   };
 }
@@ -145,8 +150,7 @@ function profileWorkload(
 /** The table rows of one workload: each part it spent time in, the overhead, the whole step timed and not. */
 function rowsOf(measured: WorkloadProfile): (string | number | null)[][] {
   const { workload, profile, plainStepMicroseconds } = measured;
-  const partsTotal = stepParts.reduce((total, part) => total + profile.partMicroseconds[part], 0);
-  const overhead = profile.stepMicroseconds - partsTotal;
+  const overhead = profile.overheadMicroseconds;
   const share = (microseconds: number) => (100 * microseconds) / profile.stepMicroseconds;
   const samplesPerSecond = (stepMicroseconds: number) => (workload.batchSize * 1e6) / stepMicroseconds;
   return [
@@ -187,14 +191,13 @@ function rowsOf(measured: WorkloadProfile): (string | number | null)[][] {
 /** The finding's sentence on one workload: its parts' shares and the untimed speed. */
 function summaryOf(measured: WorkloadProfile, kernels: string): string {
   const { workload, profile, plainStepMicroseconds } = measured;
-  const partsTotal = stepParts.reduce((total, part) => total + profile.partMicroseconds[part], 0);
   const percent = (microseconds: number) =>
     `${formatNumber((100 * microseconds) / profile.stepMicroseconds, 1)}%`;
   const shares = stepParts
     .filter((part) => profile.partMicroseconds[part] > 0 && part !== "otherKernels")
     .map((part) => `${partNames[part].split(" (")[0]} ${percent(profile.partMicroseconds[part])}`);
   const samplesPerSecond = (workload.batchSize * 1e6) / plainStepMicroseconds;
-  return `A step of the ${workload.label} took ${formatNumber(profile.stepMicroseconds)} µs in the timed run on ${kernels}: ${shares.join(", ")}, overhead ${percent(profile.stepMicroseconds - partsTotal)}; without timers the same training ran ${formatNumber(samplesPerSecond)} samples/s (${formatNumber(plainStepMicroseconds)} µs per step).`;
+  return `A step of the ${workload.label} took ${formatNumber(profile.stepMicroseconds)} µs in the timed run on ${kernels}: ${shares.join(", ")}, overhead ${percent(profile.overheadMicroseconds)}; without timers the same training ran ${formatNumber(samplesPerSecond)} samples/s (${formatNumber(plainStepMicroseconds)} µs per step).`;
 }
 
 /**
