@@ -156,7 +156,7 @@ export function dense(
       // One customOp per call: its backward takes this call's allocator. Inputs: [x, weights, bias?].
       const linearOp = customOp({
         name: op,
-        forward: (x, w, b) => linear(x!, w!, { bias: b, activation }),
+        forward: (x, w, b) => linear(x!, w!, { bias: b, activation, allocate: allocateTransient }),
         backward: (cotangent, output, [x, w], needsGradient) => {
           const gradients = linearBackward({
             input: x!,

@@ -104,6 +104,20 @@ describe.each([
     expect(bits(got.bias)).toEqual(bits(expected.bias));
   });
 
+  it("linear writes its result into the allocator's array, with the bits of a new one", () => {
+    select();
+    const input = placed(new Tensor(seededFloat32(64 * 48, 5), [64, 48]));
+    const matrix = placed(new Tensor(seededFloat32(48 * 40, 6), [48, 40]));
+    const offset = placed(new Tensor(seededFloat32(40, 7), [40]));
+    for (const activation of ["none", "relu"] as const) {
+      const forward = garbageAllocator();
+      const y = linear(input, matrix, { bias: offset, activation, allocate: forward.allocate });
+      expect(forward.arrays).toEqual([y.data]);
+      expect(y.shape).toEqual([64, 40]);
+      expect(bits(y)).toEqual(bits(linear(input, matrix, { bias: offset, activation })));
+    }
+  });
+
   it("linearBackward takes g ⊙ [y > 0] and ∂x from allocateIntermediate", () => {
     select();
     const input = new Tensor(seededFloat32(64 * 48, 5), [64, 48]);
@@ -165,6 +179,36 @@ describe("allocator options on bad input", () => {
     expect(() =>
       convolution2dBackward({ ...backward, allocateIntermediate: (_dtype, n) => new Float64Array(n) }),
     ).toThrow(/options\.allocateIntermediate\("float32", 50\) returned a Float64Array/);
+    const input = new Tensor(seededFloat32(4 * 6, 3), [4, 6]);
+    const matrix = new Tensor(seededFloat32(6 * 6, 4), [6, 6]);
+    expect(() => linear(input, matrix, { allocate: {} as never })).toThrow(
+      new ValueError("linear", "options.allocate is an object (Object): pass (dtype, length) => array"),
+    );
+    expect(() => linear(input, matrix, { allocate: () => new Float32Array(23) })).toThrow(
+      /linear: options\.allocate\("float32", 24\) returned a Float32Array of 23 elements: return a Float32Array of exactly 24 elements/,
+    );
+    expect(() => linear(input, matrix, { allocate: (_dtype, n) => new Float64Array(n) })).toThrow(DTypeError);
+    // In place over an operand, the product would read values it has already overwritten.
+    expect(() => linear(input, matrix, { allocate: () => input.data as Float32Array })).toThrow(
+      new ValueError(
+        "linear",
+        "options.allocate returned an array that shares memory with x: the product would overwrite its own operand; return an array of its own",
+      ),
+    );
+    expect(() =>
+      linear(input, matrix, { allocate: () => (matrix.data as Float32Array).subarray(12, 36) }),
+    ).toThrow(/shares memory with weights/);
+    const sharedBias = new Tensor((input.data as Float32Array).subarray(0, 6), [6]);
+    const elsewhere = new Float32Array(30);
+    expect(() =>
+      linear(input, matrix, {
+        bias: sharedBias,
+        allocate: () => (input.data as Float32Array).subarray(0, 24),
+      }),
+    ).toThrow(/shares memory with x/);
+    expect(
+      Array.from(linear(input, matrix, { bias: sharedBias, allocate: () => elsewhere.subarray(6) }).data),
+    ).toEqual(Array.from(linear(input, matrix, { bias: sharedBias }).data));
     expect(() => maxPool(x, geometry, { allocate: "pool" as never })).toThrow(
       /maxPool: options\.allocate is "pool"/,
     );

@@ -5,6 +5,7 @@ import { sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { assertTensorLike } from "../core/tensor-like.js";
 import { describe, readOptions } from "../creation/validate.js";
+import { viewsOverlap } from "../kernels/arguments.js";
 import { getKernels } from "../kernels/registry.js";
 
 /** Activation fused into {@link linear}: `"none"`, or `"relu"` = `max(z, 0)` (NaN kept, relu'(0) = 0). */
@@ -16,6 +17,13 @@ export interface LinearOptions {
   readonly bias?: TensorLike;
   /** Applied after the bias. Default `"none"`. */
   readonly activation?: LinearActivation;
+  /**
+   * Where the result's array comes from, called as `allocate(dtype, length)` (contents arbitrary: every
+   * element is written), e.g. a training step's arrays that are reused once the step ends, or
+   * `residentFloat32` storage (`@descent/tensor/kernels`), which the WebAssembly kernels write in place. It
+   * must not share memory with `x`, `weights` or `bias`. Default: a new array.
+   */
+  readonly allocate?: GradientAllocator;
 }
 
 /** Where {@link linearBackward} takes the arrays of the parameter gradients (contents arbitrary: all are written). */
@@ -68,20 +76,26 @@ const ACTIVATIONS: readonly LinearActivation[] = ["none", "relu"];
  * `yᵣⱼ = act(Σₚ xᵣₚ·Wₚⱼ + bⱼ)`, `act(z) = z` or `max(z, 0)`
  *
  * @throws {@link ShapeError} when `weights` is not a matrix, `x`'s last axis is not `weights`' first, or
- *   `bias` is not `[outputs]`; {@link ValueError} for an unknown activation or option;
- *   {@link DTypeError} for an int32 operand.
+ *   `bias` is not `[outputs]`; {@link ValueError} for an unknown activation or option, or an `allocate` that is
+ *   not a function, returns an array of the wrong length or one sharing memory with an operand;
+ *   {@link DTypeError} for an int32 operand (or an `allocate` array of the wrong type).
  * @example
  * ```ts
  * linear(x, weights, { bias, activation: "relu" }); // [batch, 784] · [784, 128] → [batch, 128]
+ * // The result in an array the caller reuses (a training step's scratch): no new array per call.
+ * const hidden = new Float32Array(64 * 128);
+ * linear(batch, weights, { bias, activation: "relu", allocate: () => hidden });
  * ```
  */
 export function linear(x: TensorLike, weights: TensorLike, options: LinearOptions = {}): Tensor {
   const op = "linear";
   assertTensorLike(op, x, "x");
   assertTensorLike(op, weights, "weights");
-  const { bias, activation = "none" } = readOptions(op, options, ["bias", "activation"]);
+  const given = readOptions(op, options, ["bias", "activation", "allocate"]);
+  const { bias, activation = "none" } = given;
   if (bias !== undefined) assertTensorLike(op, bias, "options.bias");
   assertActivation(op, "options.activation", activation);
+  assertAllocator(op, "allocate", given.allocate);
   const [inputSize, outputSize] = checkWeights(op, x, weights);
   if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outputSize)) {
     throw new ShapeError(
@@ -91,7 +105,18 @@ export function linear(x: TensorLike, weights: TensorLike, options: LinearOption
   }
   const dtype = resultDType(x.dtype, weights.dtype, ...(bias ? [bias.dtype] : []));
   const rows = sizeOf(x.shape.slice(0, -1));
-  const output = allocate(dtype, rows * outputSize, op);
+  const output = resultArray(op, given.allocate, dtype, rows * outputSize);
+  if (given.allocate !== undefined) {
+    const operands = { x, weights, ...(bias ? { "options.bias": bias } : {}) };
+    for (const [name, operand] of Object.entries(operands)) {
+      if (viewsOverlap(operand.data, output)) {
+        throw new ValueError(
+          op,
+          `options.allocate returned an array that shares memory with ${name}: the product would overwrite its own operand; return an array of its own`,
+        );
+      }
+    }
+  }
   if (output.length > 0) {
     getKernels().denseForward(
       false,
