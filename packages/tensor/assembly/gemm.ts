@@ -23,6 +23,8 @@ import {
   CHUNKS_BY_THREAD,
   COLUMN_BLOCKS,
   DONE,
+  JOB_KIND,
+  JOB_RANGE,
   K,
   KC,
   M,
@@ -44,6 +46,7 @@ import {
 } from "./layout";
 import { microKernel } from "./micro-kernel";
 import { packAPanel, packBPanel } from "./pack";
+import { rangeChunk } from "./range";
 import { TILE_COLUMNS, TILE_ROWS } from "./tile";
 import { packWindowsPanel } from "./windows-pack";
 
@@ -215,6 +218,15 @@ export function work(thread: i32): void {
     const chunk = claim();
     if (chunk < 0) return;
     const total = loadCounter(TOTAL);
+    if (load<i32>(JOB_KIND) === JOB_RANGE) {
+      rangeChunk(chunk);
+      fetchAdd(CHUNKS_BY_THREAD + thread * 4, 1);
+      const finished = fetchAdd(DONE, 1) + 1;
+      if (ASC_FEATURE_THREADS) {
+        if (finished === total) atomic.notify(DONE);
+      }
+      continue;
+    }
     const packAChunks = load<i32>(PACK_A_CHUNKS);
     const packChunks = packAChunks + load<i32>(PACK_B_CHUNKS);
     if (chunk < packChunks) {

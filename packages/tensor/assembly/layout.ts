@@ -96,6 +96,32 @@ export const WINDOW_GEOMETRY = 164;
 /** Byte address of the per-thread gather rows of window packing: TILE_ROWS × KC f32 per thread. */
 export const GATHER_ADDRESS = 212;
 
+/** What the published job is: JOB_GEMM (the words above) or JOB_RANGE (the RANGE_ words below). */
+export const JOB_KIND = 216;
+export const JOB_GEMM = 0;
+/**
+ * A memory-bound kernel split over threads: RANGE_UNITS units of work (bytes, elements or images, by kernel)
+ * in chunks of RANGE_UNITS_PER_CHUNK, each chunk the kernel on its own sub-range (assembly/range.ts).
+ */
+export const JOB_RANGE = 1;
+/** Which kernel a range job runs: RANGE_SCALED_ADD … RANGE_BINARY. */
+export const RANGE_KERNEL = 220;
+export const RANGE_UNITS = 224;
+export const RANGE_UNITS_PER_CHUNK = 228;
+/** Cleared to 0 by a chunk that met a non-finite result (the scaled add's answer); the driver sets it to 1. */
+export const RANGE_ALL_FINITE = 232;
+/** Byte address of a range job's arguments: 16 i32 from here, then 8 f64 from RANGE_FLOAT_ARGUMENTS. */
+export const RANGE_ARGUMENTS = 13312;
+export const RANGE_FLOAT_ARGUMENTS = 13376;
+/** scaledAdd: arguments out, p, u and f64 factor; units are elements. */
+export const RANGE_SCALED_ADD = 0;
+/** maxPoolForward: arguments input, output, argmax, then the geometry (height … outWidth); units are images. */
+export const RANGE_MAX_POOL = 1;
+/** adamUpdate: arguments g, m, v, mOut, vOut, out and six f64 coefficients; units are elements. */
+export const RANGE_ADAM = 2;
+/** binary: arguments op, out, a, b; units are bytes. */
+export const RANGE_BINARY = 3;
+
 /** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
 export const CHUNKS_BY_THREAD = 256;
 /** Upper bound of the thread count. */

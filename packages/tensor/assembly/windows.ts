@@ -29,9 +29,48 @@ export function maxPoolForward(
   outHeight: i32,
   outWidth: i32,
 ): void {
+  maxPoolImages(
+    input,
+    output,
+    argmax,
+    0,
+    batch,
+    height,
+    width,
+    channels,
+    kernelHeight,
+    kernelWidth,
+    strideHeight,
+    strideWidth,
+    padTop,
+    padLeft,
+    outHeight,
+    outWidth,
+  );
+}
+
+/** maxPoolForward over images firstImage … lastImage − 1 only (a range job's chunk: images are independent). */
+export function maxPoolImages(
+  input: usize,
+  output: usize,
+  argmax: usize,
+  firstImage: i32,
+  lastImage: i32,
+  height: i32,
+  width: i32,
+  channels: i32,
+  kernelHeight: i32,
+  kernelWidth: i32,
+  strideHeight: i32,
+  strideWidth: i32,
+  padTop: i32,
+  padLeft: i32,
+  outHeight: i32,
+  outWidth: i32,
+): void {
   const laneOffsets = i32x4(0, 1, 2, 3);
-  let index: usize = 0;
-  for (let n = 0; n < batch; n++) {
+  let index: usize = <usize>firstImage * <usize>outHeight * <usize>outWidth * <usize>channels;
+  for (let n = firstImage; n < lastImage; n++) {
     const image = n * height * width * channels;
     for (let oy = 0; oy < outHeight; oy++) {
       const top = oy * strideHeight - padTop;

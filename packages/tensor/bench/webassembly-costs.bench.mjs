@@ -5,7 +5,8 @@
 //   array (one memory.fill);
 // - Adam's step on the CNN's 225,578 parameters: the JavaScript reference loop against the module's float64
 //   lanes (the same bits; bit-exactness is why the lanes are float64, two per instruction, not float32's four);
-// - the CNN's convolutions on one thread and on two (implicit GEMMs whose panels are packed from the images).
+// - the CNN's convolutions on one thread and on two (implicit GEMMs whose panels are packed from the images);
+// - the memory-bound kernels that run as range jobs (max pooling, Adam, the scaled add) on one thread and two.
 //
 //   node bench/webassembly-costs.bench.mjs [--rounds 9]        (needs dist/ built; run on a quiet machine)
 //
@@ -181,6 +182,56 @@ for (const threads of [1, 2]) {
   if (getKernels() !== kernels)
     throw new Error("initKernels replaced the kernels: the resident arrays are gone");
   measure(convolutionCases(threads), 5);
+}
+
+// 3b. Memory-bound kernels on resident arrays, which run as range jobs over the threads above 256 KiB touched
+// (src/kernels/wasm/ranges.ts): the CNN's first max pooling, Adam's step on its parameters, the scaled add at
+// the MLP's first-layer size and below the threshold, and a 5.5 MB zero (one thread either way).
+function rangeCases(threads) {
+  const kernels = getKernels();
+  const r = createRandom(7);
+  const images = residentCopy(uniform(r, [64 * 26 * 26 * 32]).data);
+  const geometry = {
+    batch: 64,
+    height: 26,
+    width: 26,
+    channels: 32,
+    kernelHeight: 2,
+    kernelWidth: 2,
+    strideHeight: 2,
+    strideWidth: 2,
+    padTop: 0,
+    padLeft: 0,
+    outHeight: 13,
+    outWidth: 13,
+  };
+  const pooled = kernels.residentFloat32(64 * 13 * 13 * 32);
+  const winnersBlock = kernels.residentFloat32(pooled.length);
+  const winners = new Int32Array(winnersBlock.buffer, winnersBlock.byteOffset, pooled.length);
+  const [gR, mR] = [residentCopy(g), residentCopy(m)];
+  const vR = residentCopy(v);
+  const adamOutputs = [0, 1, 2].map(() => kernels.residentFloat32(parameters));
+  const cases = {
+    [`max pooling 64×26×26×32, 2×2, ${threads} thread(s)`]: () =>
+      kernels.maxPoolForward(images, geometry, pooled, winners),
+    [`Adam's step, ${parameters} parameters, ${threads} thread(s)`]: () =>
+      kernels.adamUpdate(gR, mR, vR, adamOutputs[0], adamOutputs[1], adamOutputs[2], coefficients),
+    [`zero 5.5 MB, ${threads} thread(s)`]: () => kernels.zero(residentMap),
+  };
+  for (const length of [8192, 100352]) {
+    const p = residentCopy(uniform(r, [length]).data);
+    const u = residentCopy(uniform(r, [length]).data);
+    const out = kernels.residentFloat32(length);
+    cases[`scaled add, ${length} elements, ${threads} thread(s)`] = () => kernels.scaledAdd(out, p, u, -0.01);
+  }
+  return cases;
+}
+console.log("3b. Memory-bound kernels on resident arrays (range jobs above 256 KiB)");
+for (const threads of [1, 2]) {
+  await initKernels({ threads });
+  if (getKernels() !== kernels)
+    throw new Error("initKernels replaced the kernels: the resident arrays are gone");
+  measure(rangeCases(threads), 20);
 }
 
 // 4. The 1024³ GEMM with relaxed SIMD's fused multiply-add and with plain SIMD128 (a multiply, then an add),

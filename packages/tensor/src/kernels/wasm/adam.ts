@@ -6,6 +6,7 @@
 import { adamUpdateByLoop } from "../js-elementwise.js";
 import type { AdamCoefficients } from "../kernels.js";
 import type { WasmEngine } from "./engine.js";
+import { adamResident } from "./ranges.js";
 
 /**
  * `Kernels.adamUpdate` for float32 arrays in the engine: in place when all six are resident, else `g`, `m` and
@@ -37,7 +38,7 @@ export function adamUpdateInEngine(
       number,
       number,
     ];
-    engine.residentElementwise.adamUpdate(gAt, mAt, vAt, mOutAt, vOutAt, outAt, even, ...scalars);
+    adamResident(engine, [gAt, mAt, vAt, mOutAt, vOutAt, outAt], even, scalars);
   } else {
     const bytes = even * 4;
     const base = engine.scratch(6 * bytes);

@@ -22,6 +22,7 @@ import {
   UNARY_RELU,
   UNARY_SQRT,
 } from "./generated/layout.js";
+import { binaryResident, scaledAddResident } from "./ranges.js";
 
 /** Elements per round trip of the binary and unary kernels: 64 KiB per operand stays in cache between copies. */
 const CHUNK_LENGTH = 16384;
@@ -196,7 +197,9 @@ function binaryInResidentMemory(
     const outBlock = outAddress < 0 ? take() : -1;
     const code = binaryCodes[op];
     const vectorLength = length & ~3;
-    for (let start = 0; start < vectorLength; start += CHUNK_LENGTH) {
+    // Everything resident: one call over the whole run, on both threads when it is large.
+    if (block === null) binaryResident(engine, op, outAddress, aAddress, bAddress, vectorLength * 4);
+    for (let start = 0; block !== null && start < vectorLength; start += CHUNK_LENGTH) {
       const count = Math.min(CHUNK_LENGTH, vectorLength - start);
       if (aBlock >= 0) stage(floats!, aBlock >> 2, a, rowLength, start, count);
       if (bBlock >= 0) stage(floats!, bBlock >> 2, b, rowLength, start, count);
@@ -253,7 +256,7 @@ export function scaledAddInEngine(
   const uAddress = engine.residentAddress(u, vectorLength);
   let finite: boolean;
   if (outAddress >= 0 && pAddress >= 0 && uAddress >= 0) {
-    finite = engine.residentElementwise.scaledAdd(outAddress, pAddress, uAddress, vectorLength, factor) === 1;
+    finite = scaledAddResident(engine, outAddress, pAddress, uAddress, vectorLength, factor);
   } else {
     const bytes = vectorLength * 4;
     const base = engine.scratch(3 * bytes);

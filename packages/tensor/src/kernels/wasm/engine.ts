@@ -17,6 +17,9 @@ import {
   FAILED,
   GATHER_ADDRESS,
   GENERATION_MASK,
+  JOB_GEMM,
+  JOB_KIND,
+  JOB_RANGE,
   K,
   KC,
   M,
@@ -31,6 +34,12 @@ import {
   PACKED,
   PACKED_A_ADDRESS,
   PACKED_B_ADDRESS,
+  RANGE_ALL_FINITE,
+  RANGE_ARGUMENTS,
+  RANGE_FLOAT_ARGUMENTS,
+  RANGE_KERNEL,
+  RANGE_UNITS,
+  RANGE_UNITS_PER_CHUNK,
   READY,
   SEQUENCE,
   SLEEPERS,
@@ -431,42 +440,87 @@ export class WasmEngine {
     if (beta !== 0 && residentC < 0) this.copyIn(c, m * n, cAddress);
     if (bias !== null && residentBias < 0) this.copyIn(bias, n, biasAddress);
 
-    const threads = this.threadsFor(m * n * k);
-    const pooled = this.pool !== undefined;
-    // Park the claim word (index bits all ones) while the parameters change; a worker still looping on the
-    // previous job then finds nothing to claim.
-    Atomics.store(words, word(NEXT), Atomics.load(words, word(NEXT)) | CHUNK_INDEX_MASK);
-
-    words[word(M)] = m;
-    words[word(N)] = n;
-    words[word(K)] = k;
-    words[word(TRANSPOSE_A)] = transposeA ? 1 : 0;
-    words[word(TRANSPOSE_B)] = transposeB ? 1 : 0;
-    floats[word(ALPHA)] = alpha;
-    floats[word(BETA)] = beta;
-    words[word(A_ADDRESS)] = aAddress;
-    words[word(B_ADDRESS)] = bAddress;
-    words[word(C_ADDRESS)] = cAddress;
-    words[word(PACKED_A_ADDRESS)] = packedAAddress;
-    words[word(PACKED_B_ADDRESS)] = packedBAddress;
-    words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
-    words[word(BIAS_ADDRESS)] = biasAddress;
-    words[word(ACTIVATION)] = activation;
-    words[word(A_WINDOWS)] = windows === null ? 0 : 1;
-    if (windows !== null) words.set(windows, word(WINDOW_GEOMETRY));
-    words[word(GATHER_ADDRESS)] = gatherAddress;
-    this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
-    words[word(PACK_A_PANELS)] = packAPanels;
-    words[word(PACK_B_PANELS)] = packBPanels;
-    words[word(CHUNK_ROW_PANELS)] = rowPanelsPerChunk;
-    words[word(CHUNK_COLUMN_PANELS)] = columnPanelsPerChunk;
-    words[word(COLUMN_BLOCKS)] = columnBlocks;
-    words[word(PACK_A_CHUNKS)] = packAChunks;
-    words[word(PACK_B_CHUNKS)] = packBChunks;
-    Atomics.store(words, word(TOTAL), total);
+    const threads = this.threadsFor(gemmOnThreads(m * n * k));
     const skipped = this.skipPackClaims ? packAChunks + packBChunks : 0;
+    this.runJob(total, threads, skipped, () => {
+      words[word(JOB_KIND)] = JOB_GEMM;
+      words[word(M)] = m;
+      words[word(N)] = n;
+      words[word(K)] = k;
+      words[word(TRANSPOSE_A)] = transposeA ? 1 : 0;
+      words[word(TRANSPOSE_B)] = transposeB ? 1 : 0;
+      floats[word(ALPHA)] = alpha;
+      floats[word(BETA)] = beta;
+      words[word(A_ADDRESS)] = aAddress;
+      words[word(B_ADDRESS)] = bAddress;
+      words[word(C_ADDRESS)] = cAddress;
+      words[word(PACKED_A_ADDRESS)] = packedAAddress;
+      words[word(PACKED_B_ADDRESS)] = packedBAddress;
+      words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
+      words[word(BIAS_ADDRESS)] = biasAddress;
+      words[word(ACTIVATION)] = activation;
+      words[word(A_WINDOWS)] = windows === null ? 0 : 1;
+      if (windows !== null) words.set(windows, word(WINDOW_GEOMETRY));
+      words[word(GATHER_ADDRESS)] = gatherAddress;
+      this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
+      words[word(PACK_A_PANELS)] = packAPanels;
+      words[word(PACK_B_PANELS)] = packBPanels;
+      words[word(CHUNK_ROW_PANELS)] = rowPanelsPerChunk;
+      words[word(CHUNK_COLUMN_PANELS)] = columnPanelsPerChunk;
+      words[word(COLUMN_BLOCKS)] = columnBlocks;
+      words[word(PACK_A_CHUNKS)] = packAChunks;
+      words[word(PACK_B_CHUNKS)] = packBChunks;
+      Atomics.store(words, word(PACKED), 0);
+    });
+    if (residentC < 0) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
+    return true;
+  }
+
+  /**
+   * Runs a memory-bound kernel of the module (`kernel`, one of layout.ts's RANGE_ codes) over `units` units of
+   * work split into chunks of `unitsPerChunk`, on `threads` threads (the calling thread included) when the
+   * pool can give them: each chunk is the kernel on its own sub-range (assembly/range.ts). `integers` (at
+   * most 16) and `reals` (at most 8) are its arguments, addresses of resident arrays among them. Returns
+   * false when a chunk met a non-finite result (only the scaled add reports one), else true.
+   */
+  runRange(
+    kernel: number,
+    units: number,
+    unitsPerChunk: number,
+    integers: readonly number[],
+    reals: readonly number[] = [],
+    threads = this.effectiveThreads,
+  ): boolean {
+    const words = this.words;
+    const total = Math.ceil(units / unitsPerChunk);
+    if (total >= CHUNK_INDEX_MASK)
+      throw new RangeError(`runRange: ${total} chunks, at most ${CHUNK_INDEX_MASK - 1}`);
+    const realWords = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
+    this.runJob(total, this.threadsFor(threads > 1), 0, () => {
+      words[word(JOB_KIND)] = JOB_RANGE;
+      words[word(RANGE_KERNEL)] = kernel;
+      words[word(RANGE_UNITS)] = units;
+      words[word(RANGE_UNITS_PER_CHUNK)] = unitsPerChunk;
+      words[word(RANGE_ALL_FINITE)] = 1;
+      words.set(integers, word(RANGE_ARGUMENTS));
+      realWords.set(reals);
+    });
+    return Atomics.load(words, word(RANGE_ALL_FINITE)) === 1;
+  }
+
+  /**
+   * Publishes a job of `total` chunks (the first `skipped` already counted as claimed and done) whose
+   * parameters `describe` writes, runs the calling thread's share and waits for every chunk. The claim word is
+   * parked (index bits all ones) while the parameters change: a worker still looping on the previous job then
+   * finds nothing to claim, and one that claims a chunk of this job reads parameters complete.
+   */
+  private runJob(total: number, threads: number, skipped: number, describe: () => void): void {
+    const words = this.words;
+    const pooled = this.pool !== undefined;
+    Atomics.store(words, word(NEXT), Atomics.load(words, word(NEXT)) | CHUNK_INDEX_MASK);
+    describe();
+    Atomics.store(words, word(TOTAL), total);
     Atomics.store(words, word(DONE), skipped);
-    Atomics.store(words, word(PACKED), 0);
     Atomics.store(words, word(THREADS), threads);
     this.generation = (this.generation + 1) & GENERATION_MASK;
     Atomics.store(words, word(NEXT), (this.generation << 16) | skipped);
@@ -477,8 +531,6 @@ export class WasmEngine {
     this.work(0);
     // A worker may hold a chunk even of a job it was not woken for: always wait when workers exist.
     if (pooled) this.waitForChunks(total);
-    if (residentC < 0) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
-    return true;
   }
 
   /** Copies the first `length` floats of `array` to byte `address` of the workspace. */
@@ -486,9 +538,10 @@ export class WasmEngine {
     this.floats.set(array.length === length ? array : array.subarray(0, length), address >> 2);
   }
 
-  private threadsFor(work: number): number {
+  /** The engine's threads when `wanted` and the pool can give them, else 1. */
+  private threadsFor(wanted: boolean): number {
     const threads = this.effectiveThreads;
-    if (threads <= 1 || !gemmOnThreads(work)) return 1;
+    if (threads <= 1 || !wanted) return 1;
     return this.ensurePool(threads - 1) ? threads : 1;
   }
 

@@ -170,3 +170,18 @@ export function scaledAddInWasm(length: number): boolean {
 export function reluBackwardInWasm(length: number, columns: number): boolean {
   return length >= RELU_BACKWARD_MINIMUM_LENGTH && columns % 4 === 0;
 }
+
+/**
+ * Range jobs (a memory-bound kernel on resident arrays split over the GEMM's threads, assembly/range.ts):
+ * below this many bytes touched the kernel stays on the calling thread, where publishing a job and waiting
+ * for the worker's last chunk would cost more than the second core saves.
+ */
+export const THREADED_RANGE_MINIMUM_BYTES = 256 * 1024;
+
+/** Bytes of work per range chunk (its outputs and inputs together stay in L2 while it runs). */
+export const RANGE_CHUNK_BYTES = 64 * 1024;
+
+/** Whether a resident memory-bound kernel touching `bytes` bytes runs as a range job over the threads. */
+export function rangeOnThreads(bytes: number): boolean {
+  return bytes >= THREADED_RANGE_MINIMUM_BYTES;
+}

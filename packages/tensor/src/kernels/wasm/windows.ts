@@ -5,6 +5,7 @@
 
 import type { WindowGeometry } from "../kernels.js";
 import type { GeometryArguments, WasmEngine } from "./engine.js";
+import { maxPoolResident } from "./ranges.js";
 
 /** The geometry in the order the module's window kernels (and the GEMM's window packing) take it. */
 export function geometryArguments(g: WindowGeometry): GeometryArguments {
@@ -40,12 +41,7 @@ export function maxPoolForwardInEngine(
   const outputAddress = engine.residentAddress(output, output.length);
   const argmaxAddress = engine.residentAddress(argmax, argmax.length);
   if (inputAddress >= 0 && outputAddress >= 0 && argmaxAddress >= 0) {
-    engine.residentElementwise.maxPoolForward(
-      inputAddress,
-      outputAddress,
-      argmaxAddress,
-      ...geometryArguments(g),
-    );
+    maxPoolResident(engine, inputAddress, outputAddress, argmaxAddress, geometryArguments(g));
     return true;
   }
   const inputBytes = input.length * 4;
