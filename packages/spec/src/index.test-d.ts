@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   Activation,
+  ArrayAllocator,
   FusedStep,
   FusedStepOptions,
   FusedStepResult,
@@ -10,6 +11,7 @@ import type {
   Regularizer,
   Tensor,
   TreePath,
+  UpdateOptions,
 } from "./index.js";
 
 describe("@descent/spec interfaces", () => {
@@ -62,6 +64,13 @@ describe("@descent/spec interfaces", () => {
     expectTypeOf<FusedStepOptions["allocate"]>().toEqualTypeOf<
       ((dtype: "float32" | "float64", length: number) => Float32Array | Float64Array) | undefined
     >();
+    // The caller's arrays for the next state and the updates: the same allocator type in both options.
+    expectTypeOf<Parameters<GradientTransformation<Counter>["update"]>[3]>().toEqualTypeOf<
+      UpdateOptions | undefined
+    >();
+    expectTypeOf<FusedStepOptions["allocateState"]>().toEqualTypeOf<ArrayAllocator | undefined>();
+    expectTypeOf<UpdateOptions["allocateUpdates"]>().toEqualTypeOf<ArrayAllocator | undefined>();
+    expectTypeOf<GradientTransformation["releasesGradients"]>().toEqualTypeOf<true | undefined>();
     // A declared step must return the transformation's own state type.
     expectTypeOf({
       init: () => ({ count: 0 }),

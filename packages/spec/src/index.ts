@@ -182,7 +182,7 @@ export interface GradientTransformation<State = unknown> {
    * One step: turns `gradients` (keyed like `params`) into the `updates` to add to `params`, and the next
    * state. Pure: `state` is not mutated.
    */
-  update(gradients: ParamTree, state: State, params: ParamTree): UpdateResult<State>;
+  update(gradients: ParamTree, state: State, params: ParamTree, options?: UpdateOptions): UpdateResult<State>;
   /**
    * Optional: checks the values of a state that came from outside (a checkpoint, JSON) against this
    * transformation's rules for `params` — counts whole and ≥ 0, second moments ≥ 0, … — and returns it
@@ -210,10 +210,42 @@ export interface GradientTransformation<State = unknown> {
    * parameters and the caller may recycle the gradients' arrays after the step.
    */
   readonly passesGradientsThrough?: true;
+  /**
+   * Optional, `true` for a transformation that writes its updates and next state into arrays of its own and
+   * keeps none of the gradients' arrays (`scaleByAdam`, `scaleByLearningRate`): after `update` or
+   * `fusedApply`, nothing returned refers to them, so a caller may recycle the gradients' arrays. A
+   * transformation that stores its input (a trace kept by reference) must not declare it.
+   */
+  readonly releasesGradients?: true;
 }
 
-/** Options of {@link GradientTransformation.fusedApply}. */
-export interface FusedStepOptions {
+/** Makes an array of `dtype` and `length` that its user fills completely (contents arbitrary). */
+export type ArrayAllocator = (dtype: FloatDType, length: number) => Float32Array | Float64Array;
+
+/**
+ * Options of {@link GradientTransformation.update}: where the step may write its arrays, for a caller that
+ * manages their memory (`fit` reuses them, and keeps them where the fast kernels work in place). A
+ * transformation may ignore them; the numbers are the same either way.
+ */
+export interface UpdateOptions {
+  /**
+   * Where to write each array of the next state (any contents; every element is written). Default: new
+   * arrays. The caller owns them: it may reuse one once the state holding it has been replaced by the next.
+   */
+  readonly allocateState?: ArrayAllocator;
+  /**
+   * Where to write each array of the updates (any contents; every element is written), for a caller that
+   * consumes the updates within the step: it may reuse them once it has applied them. Default: new arrays.
+   */
+  readonly allocateUpdates?: ArrayAllocator;
+}
+
+/**
+ * Options of {@link GradientTransformation.fusedApply}. `allocateState` is {@link UpdateOptions}'s, for every
+ * part's next state; `allocateUpdates` is where a chain's parts before the fused one may write their updates
+ * (the step consumes them itself; the caller may reuse them once the step returns).
+ */
+export interface FusedStepOptions extends UpdateOptions {
   /** Extra factor on the updates (`θ + s·updates`), applied after the optimizer's own scaling. Default 1. */
   readonly scale?: number;
   /** Where to write each new parameter (any contents; every element is overwritten). Default: a new array. */

@@ -54,6 +54,7 @@ export function trainingContext(run: TrainingRun, step: TrainingStep): TrainingC
       run.current = { ...run.current, state: value };
     },
     get optimizerState() {
+      exposeOptimizerState(run, step);
       return run.current.optimizerState;
     },
     set optimizerState(value: unknown) {
@@ -73,6 +74,14 @@ export function trainingContext(run: TrainingRun, step: TrainingStep): TrainingC
     set stopTraining(value: boolean) {
       run.stopTraining = value;
     },
-    checkpoint: () => runCheckpoint(run),
+    checkpoint: () => {
+      exposeOptimizerState(run, step);
+      return runCheckpoint(run);
+    },
   };
+}
+
+/** Replaces the run's optimizer state by what the step hands out (plain arrays): it is about to leave the loop. */
+function exposeOptimizerState(run: TrainingRun, step: TrainingStep): void {
+  run.current = { ...run.current, optimizerState: step.exposeState(run.current.optimizerState) };
 }

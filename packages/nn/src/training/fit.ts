@@ -158,11 +158,11 @@ export function* trainingSteps(
     throw nonFiniteErrorOfRun(run, step.expose, previous, [], Number.NaN, {}, data.inputs);
   if (run.stopTraining && run.history.stopReason === "completed") run.history.stopReason = "stopped";
   for (const callback of callbacks) callback.onTrainEnd?.(context);
-  const { state, optimizerState } = run.current;
+  const { state } = run.current;
   return {
     params: step.expose(run.current.params),
     state,
-    optimizerState,
+    optimizerState: step.exposeState(run.current.optimizerState),
     history: run.history,
     step: run.step,
   };

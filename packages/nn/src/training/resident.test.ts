@@ -2,7 +2,7 @@ import { valueAndGrad } from "@descent/autodiff";
 import { adam, momentum, sgd } from "@descent/optimizers";
 import type { GradientTransformation, ParamTree } from "@descent/spec";
 import { createRandom, normal, setThreadCount, Tensor, treeFlatten, useKernels } from "@descent/tensor";
-import { releaseResident, residentFloat32 } from "@descent/tensor/kernels";
+import { getKernels, releaseResident, residentFloat32, setKernels } from "@descent/tensor/kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dense, sequential } from "../layers/index.js";
 import { isTrackedOperand, tensorOfOperand } from "../layers/operands.js";
@@ -13,7 +13,7 @@ import { fit, fitWithPool } from "./fit.js";
 import { NonFiniteError } from "./non-finite.js";
 import { ResidentPool } from "./resident-pool.js";
 import { GradientArrays } from "./steps/gradient-arrays.js";
-import type { FitOptions } from "./types.js";
+import type { FitOptions, TrainingCheckpoint } from "./types.js";
 
 // Large enough that the GEMMs run in WebAssembly (and, with 2 threads, on both threads): 100 → 72 → 5.
 const features = 100;
@@ -43,6 +43,20 @@ function bitsOf(params: ParamTree): number[][] {
 
 function isShared(array: ArrayBufferView): boolean {
   return array.buffer instanceof SharedArrayBuffer;
+}
+
+/** The typed arrays of an optimizer state (tensors in nested arrays and objects), in walk order. */
+function stateArrays(state: unknown): ArrayBufferView[] {
+  if (state instanceof Tensor) return [state.data];
+  if (Array.isArray(state)) return state.flatMap(stateArrays);
+  if (typeof state === "object" && state !== null) return Object.values(state).flatMap(stateArrays);
+  return [];
+}
+
+function stateBits(state: unknown): number[][] {
+  return stateArrays(state).map((data) =>
+    Array.from(new Uint32Array(Float32Array.from(data as Float32Array).buffer)),
+  );
 }
 
 function sharedLeaves(params: ParamTree): number {
@@ -153,6 +167,70 @@ describe("fit with resident buffers", () => {
     });
     for (const { params, copy } of kept) expect(bitsOf(params)).toEqual(copy);
     expect(bitsOf(kept[kept.length - 1]!.params)).toEqual(bitsOf(result.params));
+  });
+
+  it("runs Adam's step in place on resident arrays, and hands out its state as plain copies that never change", () => {
+    setThreadCount(1);
+    const wasm = getKernels();
+    // Per call of the kernels' Adam step: were all six arrays (g, m, v and the three outputs) resident?
+    const inPlace: boolean[] = [];
+    setKernels({
+      ...wasm,
+      adamUpdate(g, m, v, mOut, vOut, out, coefficients) {
+        inPlace.push([g, m, v, mOut, vOut, out].every(isShared));
+        wasm.adamUpdate(g, m, v, mOut, vOut, out, coefficients);
+      },
+    });
+    try {
+      const options = {
+        optimizer: adam({ learningRate: 0.01 }),
+        loss: "softmaxCrossEntropyFromLogits",
+        epochs: 2,
+        batchSize: 32,
+      } as const;
+      const model = makeModel();
+      const quiet = fit(model, model.init(1), data, options);
+      // 10 steps × 4 parameters. The first step starts from init's plain moments and plain gradients; from
+      // the second on, the moments, updates and gradients are the run's resident arrays.
+      expect(inPlace).toHaveLength(40);
+      expect(inPlace.slice(0, 4)).toEqual([false, false, false, false]);
+      expect(inPlace.slice(4).every(Boolean)).toBe(true);
+      expect(stateArrays(quiet.optimizerState).some(isShared)).toBe(false);
+
+      // Callbacks read the state and take a checkpoint: they get plain copies, which later steps (reusing
+      // the arrays they replaced) never change, and the training is the same.
+      const kept: { state: unknown; copy: number[][] }[] = [];
+      let saved: { checkpoint: TrainingCheckpoint; params: ParamTree } | undefined;
+      const watched = fit(model, model.init(1), data, {
+        ...options,
+        callbacks: [
+          {
+            name: "keeper",
+            onStepEnd(context) {
+              if (context.step % 3 === 0) {
+                const state = context.optimizerState;
+                kept.push({ state, copy: stateBits(state) });
+              }
+              if (context.step === 4) saved = { checkpoint: context.checkpoint(), params: context.params };
+            },
+          },
+        ],
+      });
+      expect(bitsOf(watched.params)).toEqual(bitsOf(quiet.params));
+      expect(kept).toHaveLength(3);
+      for (const { state, copy } of kept) {
+        expect(stateArrays(state).some(isShared)).toBe(false);
+        expect(stateBits(state)).toEqual(copy);
+      }
+      expect(stateArrays(saved!.checkpoint.optimizerState).some(isShared)).toBe(false);
+      expect(stateBits(watched.optimizerState)).toEqual(stateBits(quiet.optimizerState));
+      // Resuming from the step-4 checkpoint ends where the uninterrupted run did.
+      const resumed = fit(model, saved!.params, data, { ...options, resume: saved!.checkpoint });
+      expect(bitsOf(resumed.params)).toEqual(bitsOf(quiet.params));
+      expect(stateBits(resumed.optimizerState)).toEqual(stateBits(quiet.optimizerState));
+    } finally {
+      setKernels(wasm);
+    }
   });
 
   it("reports a non-finite step with plain parameters", () => {

@@ -1,4 +1,4 @@
-import type { FusedStep, GradientTransformation, ParamTree } from "@descent/spec";
+import type { FusedStep, GradientTransformation, ParamTree, UpdateOptions } from "@descent/spec";
 import { ValueError } from "@descent/tensor";
 import { treeFinite } from "../core/scaled-apply.js";
 import type { StatesOf } from "../core/types.js";
@@ -19,7 +19,9 @@ import { requireTransformation } from "../core/validate.js";
  *
  * The chain declares `fusedApply` exactly when its last part does: the parts before it run `update`, and
  * the last part's one-pass step writes the new parameters. It declares `passesGradientsThrough` when
- * every part does.
+ * every part does, and `releasesGradients` when the first part that is not a pass-through does. Its
+ * `options.allocateState` reaches every part; in `fusedApply`, `options.allocateUpdates` reaches a part
+ * whose updates go to a part that declares `releasesGradients` (so they are dead when the step returns).
  *
  * @example
  * ```ts
@@ -42,25 +44,43 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
       for (const [i, part] of parts.entries()) part.validateState?.(states[i], params, `${path}[${i}]`);
       return state as State;
     },
-    update: (gradients, state, params) => {
+    update: (gradients, state, params, options) => {
       const states = checkedStates(state, parts.length);
       const nextStates: unknown[] = new Array(parts.length);
-      const updates = runParts(parts, parts.length, gradients, states, params, nextStates);
+      // Every part's next state goes where the caller says; the updates the chain returns stay new arrays.
+      const partOptions = stateOnly(options);
+      const updates = runParts(parts, parts.length, gradients, states, params, nextStates, () => partOptions);
       return { updates, state: nextStates as unknown as State };
     },
   };
   const last = parts[parts.length - 1];
   const passesThrough = parts.length > 0 && parts.every((part) => part.passesGradientsThrough === true);
-  if (last?.fusedApply === undefined) {
-    return passesThrough ? { ...transform, passesGradientsThrough: true } : transform;
-  }
+  // The first part that does not hand the gradients on untouched is the one that meets them: the chain
+  // keeps none of their arrays exactly when that part does not.
+  const firstWriter = parts.findIndex((part) => part.passesGradientsThrough !== true);
+  const releases = firstWriter >= 0 && parts[firstWriter]!.releasesGradients === true;
+  const declarations = {
+    ...(passesThrough ? { passesGradientsThrough: true as const } : {}),
+    ...(releases ? { releasesGradients: true as const } : {}),
+  };
+  if (last?.fusedApply === undefined) return { ...transform, ...declarations };
   const lastStep: FusedStep<unknown> = (gradients, state, params, options) =>
     last.fusedApply!(gradients, state, params, options);
-  const prefixPassesThrough = parts.slice(0, -1).every((part) => part.passesGradientsThrough === true);
+  const prefixPassesThrough = firstWriter === -1 || firstWriter === parts.length - 1;
+  // Part i may write its updates into the caller's step-long arrays when whoever consumes them keeps none:
+  // the next part that is not a pass-through declares releasesGradients.
+  const updatesConsumed = parts.slice(0, -1).map((_, i) => {
+    const consumer = parts.findIndex((part, j) => j > i && part.passesGradientsThrough !== true);
+    return consumer >= 0 && parts[consumer]!.releasesGradients === true;
+  });
   const fusedApply: FusedStep<State> = (gradients, state, params, options) => {
     const states = checkedStates(state, parts.length);
     const nextStates: unknown[] = new Array(parts.length);
-    const updates = runParts(parts, parts.length - 1, gradients, states, params, nextStates);
+    const withState = stateOnly(options);
+    const withUpdates = { ...withState, allocateUpdates: options?.allocateUpdates };
+    const updates = runParts(parts, parts.length - 1, gradients, states, params, nextStates, (i) =>
+      updatesConsumed[i] === true && options?.allocateUpdates !== undefined ? withUpdates : withState,
+    );
     const stepped = lastStep(updates, states[parts.length - 1], params, options);
     nextStates[parts.length - 1] = stepped.state;
     // Pass-through parts hand the gradients on untouched, so a non-finite gradient shows in the new
@@ -70,15 +90,21 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
       params: stepped.params,
       state: nextStates as unknown as State,
       finite,
-      gradientsReleased: prefixPassesThrough && stepped.gradientsReleased,
+      gradientsReleased: prefixPassesThrough ? stepped.gradientsReleased : releases,
     };
   };
-  return passesThrough
-    ? { ...transform, fusedApply, passesGradientsThrough: true }
-    : { ...transform, fusedApply };
+  return { ...transform, fusedApply, ...declarations };
 }
 
-/** Runs `update` of the first `count` parts in order, writing their next states; returns the last updates. */
+/** `options.allocateState` alone (the part options every part of a chain gets), or undefined without it. */
+function stateOnly(options: UpdateOptions | undefined): UpdateOptions | undefined {
+  return options?.allocateState === undefined ? undefined : { allocateState: options.allocateState };
+}
+
+/**
+ * Runs `update` of the first `count` parts in order with the options `optionsOf(i)` gives part i, writing
+ * their next states; returns the last updates.
+ */
 function runParts(
   parts: readonly GradientTransformation<unknown>[],
   count: number,
@@ -86,10 +112,15 @@ function runParts(
   states: readonly unknown[],
   params: ParamTree,
   nextStates: unknown[],
+  optionsOf: (part: number) => UpdateOptions | undefined,
 ): ParamTree {
   let updates = gradients;
   for (let i = 0; i < count; i++) {
-    const result = parts[i]!.update(updates, states[i], params);
+    const options = optionsOf(i);
+    const result =
+      options === undefined
+        ? parts[i]!.update(updates, states[i], params)
+        : parts[i]!.update(updates, states[i], params, options);
     updates = result.updates;
     nextStates[i] = result.state;
   }

@@ -1,4 +1,10 @@
-import type { ParamTree, Tensor as TensorLike } from "@descent/spec";
+import type {
+  ArrayAllocator,
+  FloatDType,
+  ParamTree,
+  Tensor as TensorLike,
+  UpdateOptions,
+} from "@descent/spec";
 import {
   allocate,
   type FlatTree,
@@ -8,15 +14,18 @@ import {
   treeUnflatten,
   ValueError,
 } from "@descent/tensor";
+import { describeArgument, rejectUnknownOptions, requireFunction } from "./validate.js";
 
 /** The gradients of one update taken apart. */
 export interface GradientLeaves {
   readonly flat: FlatTree;
+  /** The transform's name, for errors. */
+  readonly op: string;
 }
 
 /** Takes the gradients apart for an element-wise transform. */
 export function gradientLeaves(op: string, gradients: ParamTree): GradientLeaves {
-  return { flat: treeFlatten(gradients, { op, name: "gradients" }) };
+  return { flat: treeFlatten(gradients, { op, name: "gradients" }), op };
 }
 
 /** The leaves of a state tree, checked against the gradients (same names, same shapes). */
@@ -33,14 +42,73 @@ export function stateLeaves(
  * A new array for the update of leaf `k`. Why always new: transformations never write their inputs, and
  * reusing the previous transform's arrays inside a chain saved nothing measurable in `fit` (issue 17).
  */
-export function updateData(gradients: GradientLeaves, k: number): Float32Array | Float64Array {
+export function updateData(
+  gradients: GradientLeaves,
+  k: number,
+  allocateUpdates?: ArrayAllocator,
+): Float32Array | Float64Array {
   const leaf = gradients.flat.leaves[k]!;
+  if (allocateUpdates !== undefined)
+    return allocatedArray(
+      gradients.op,
+      "options.allocateUpdates",
+      allocateUpdates,
+      leaf.dtype,
+      leaf.data.length,
+    );
   return allocate(leaf.dtype, leaf.data.length);
 }
 
 /** A new array shaped and typed like the state leaf `leaf`, for its next value. */
 export function nextStateData(leaf: TensorLike): Float32Array | Float64Array {
   return leaf.dtype === "float64" ? new Float64Array(leaf.data.length) : new Float32Array(leaf.data.length);
+}
+
+/**
+ * {@link nextStateData} from the caller's `allocateState` when it gives one (`UpdateOptions.allocateState`):
+ * an array shaped and typed like `leaf` for its next value.
+ */
+export function nextStateArray(
+  op: string,
+  leaf: TensorLike,
+  allocateState: ArrayAllocator | undefined,
+): Float32Array | Float64Array {
+  if (allocateState === undefined) return nextStateData(leaf);
+  const dtype = leaf.dtype === "float64" ? "float64" : "float32";
+  return allocatedArray(op, "options.allocateState", allocateState, dtype, leaf.data.length);
+}
+
+/** `allocator(dtype, length)`, checked: a typed array of that dtype and length, or a `ValueError` naming `label`. */
+export function allocatedArray(
+  op: string,
+  label: string,
+  allocator: ArrayAllocator,
+  dtype: FloatDType,
+  length: number,
+): Float32Array | Float64Array {
+  const array: unknown = allocator(dtype, length);
+  const expected = dtype === "float64" ? Float64Array : Float32Array;
+  if (!(array instanceof expected) || array.length !== length) {
+    const got = ArrayBuffer.isView(array)
+      ? `a ${array.constructor.name} of ${(array as Float32Array).length} elements`
+      : describeArgument(array);
+    throw new ValueError(
+      op,
+      `${label}("${dtype}", ${length}) returned ${got}: return a ${expected.name} of exactly ${length} elements`,
+    );
+  }
+  return array;
+}
+
+/** The checked {@link UpdateOptions} of `op`'s update (unknown keys and non-functions are errors). */
+export function updateOptions(op: string, options: UpdateOptions | undefined): UpdateOptions {
+  if (options === undefined) return {};
+  rejectUnknownOptions(op, options, ["allocateState", "allocateUpdates"]);
+  for (const key of ["allocateState", "allocateUpdates"] as const) {
+    if (options[key] !== undefined)
+      requireFunction(op, `options.${key}`, options[key], "(dtype, length) => Float32Array | Float64Array");
+  }
+  return options;
 }
 
 /** Rebuilds the updates tree; a leaf whose array is the gradient's own (passed through) keeps its tensor. */

@@ -96,7 +96,7 @@ export function rejectUnknownOptions(op: string, options: object, known: readonl
 
 /**
  * `value` must be a gradient transformation: an object with `init` and `update` functions (`validateState` and
- * `fusedApply` functions or absent, `passesGradientsThrough` true or absent).
+ * `fusedApply` functions or absent, `passesGradientsThrough` and `releasesGradients` true or absent).
  */
 export function requireTransformation(op: string, name: string, value: unknown): void {
   const candidate = value as { init?: unknown; update?: unknown; validateState?: unknown } | null;
@@ -112,7 +112,11 @@ export function requireTransformation(op: string, name: string, value: unknown):
       `${name} = ${describeArgument(value)} is not a gradient transformation: pass an optimizer or transform such as adam() or scaleByAdam() (an object with init and update functions)`,
     );
   }
-  const declared = value as { fusedApply?: unknown; passesGradientsThrough?: unknown };
+  const declared = value as {
+    fusedApply?: unknown;
+    passesGradientsThrough?: unknown;
+    releasesGradients?: unknown;
+  };
   if (declared.fusedApply !== undefined && typeof declared.fusedApply !== "function") {
     throw new ValueError(
       op,
@@ -123,6 +127,12 @@ export function requireTransformation(op: string, name: string, value: unknown):
     throw new ValueError(
       op,
       `${name}.passesGradientsThrough = ${describeArgument(declared.passesGradientsThrough)}: declare it true (updates are the gradients, untouched and not kept) or leave it out`,
+    );
+  }
+  if (declared.releasesGradients !== undefined && declared.releasesGradients !== true) {
+    throw new ValueError(
+      op,
+      `${name}.releasesGradients = ${describeArgument(declared.releasesGradients)}: declare it true (the updates and state never share the gradients' arrays) or leave it out`,
     );
   }
 }

@@ -1,13 +1,15 @@
-import type { GradientTransformation, ParamTree } from "@descent/spec";
+import type { GradientTransformation, ParamTree, Tensor } from "@descent/spec";
 import { adamUpdate } from "@descent/tensor/kernels";
 import { z } from "zod";
 import {
   gradientLeaves,
+  nextStateArray,
   nextStateData,
   requireStateTree,
   stateLeaves,
   stateTree,
   updateData,
+  updateOptions,
   updatesTree,
 } from "../core/leaves.js";
 import {
@@ -81,8 +83,9 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       op,
       z.object({ count: stepCount, mu: finiteTree, nu: nonNegativeTree, nuMax: nonNegativeTree.nullable() }),
     ),
-    update: (gradients, state) => {
+    update: (gradients, state, _params, options) => {
       requireState(op, state);
+      const { allocateState, allocateUpdates } = updateOptions(op, options);
       const leaves = gradientLeaves(op, gradients);
       const mus = stateLeaves(op, leaves, state.mu, "state.mu");
       const nus = stateLeaves(op, leaves, state.nu, "state.nu");
@@ -92,16 +95,17 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       const count = requireStateCount(op, "state.count", state.count) + 1;
       const inverseCorrection1 = 1 / (1 - beta1 ** count);
       const inverseCorrection2 = 1 / (1 - beta2 ** count);
-      const nextMus = mus.map(nextStateData);
-      const nextNus = nus.map(nextStateData);
-      const nextMaxima = maxima?.map(nextStateData) ?? null;
+      const nextArray = (leaf: Tensor) => nextStateArray(op, leaf, allocateState);
+      const nextMus = mus.map(nextArray);
+      const nextNus = nus.map(nextArray);
+      const nextMaxima = maxima?.map(nextArray) ?? null;
       const outputs = leaves.flat.leaves.map((leaf, k) => {
         const g = leaf.data;
         const m = mus[k]!.data;
         const v = nus[k]!.data;
         const mOut = nextMus[k]!;
         const vOut = nextNus[k]!;
-        const out = updateData(leaves, k);
+        const out = updateData(leaves, k, allocateUpdates);
         if (maxima === null || nextMaxima === null) {
           // The active kernels' step (WebAssembly float64 lanes where available), with the reference loop's bits.
           adamUpdate(g, m, v, mOut, vOut, out, {
@@ -139,6 +143,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         },
       };
     },
+    // Its updates and moments are arrays of its own (new, or from `options`): the gradients' are not kept.
+    releasesGradients: true,
   };
 }
 

@@ -113,6 +113,8 @@ export function learningRateStep(
       const applied = scaledApply(op, gradients, params, sign * rate, scale, allocateParameter, layout);
       return { ...applied, state: { count: count + 1 }, gradientsReleased: true };
     },
+    // `update` scales into new arrays and `fusedApply` writes new parameters: the gradients are not kept.
+    releasesGradients: true,
   };
 }
 
@@ -122,7 +124,9 @@ function stepCountOf(op: string, state: ScaleByLearningRateState): number {
 }
 
 function fusedStepOptions(op: string, options: FusedStepOptions) {
-  rejectUnknownOptions(op, options, ["scale", "allocate", "layout"]);
+  // allocateState and allocateUpdates are accepted and not needed: the state is a count, and there are no
+  // parts before this one whose updates it would place.
+  rejectUnknownOptions(op, options, ["scale", "allocate", "layout", "allocateState", "allocateUpdates"]);
   const scale = requireFinite(op, "options.scale", options.scale ?? 1);
   if (options.allocate !== undefined)
     requireFunction(

@@ -7,6 +7,7 @@ import { momentum, nesterov, sgd } from "../aliases/sgd.js";
 import { chain } from "../combine/chain.js";
 import { exponentialDecay } from "../schedules/decay.js";
 import { createOptimizer } from "../state/create-optimizer.js";
+import { scaleByAdam } from "../transforms/adam.js";
 import { clipByValue } from "../transforms/clip.js";
 import { identity, scale, scaleByLearningRate } from "../transforms/scale.js";
 import { trace } from "../transforms/trace.js";
@@ -153,15 +154,28 @@ describe("fusedStep", () => {
     expect(fusedStep(overflow)!(steep, overflow.init(huge), huge).finite).toBe(false);
   });
 
-  it("says the gradients are released only when no transform before the learning rate may keep them", () => {
+  it("says the gradients are released only when the first transform to meet them declares it keeps none", () => {
     const params = tree([3, 1, 2], 1, "float64");
     const gradients = tree([3, 1, 2], 2, "float64");
     const released = (optimizer: GradientTransformation<unknown>) =>
       fusedStep(optimizer)!(gradients, optimizer.init(params), params).gradientsReleased;
+    // A transform that keeps its input by reference in its state, and declares nothing.
+    const keeper: GradientTransformation<{ last: ParamTree | null }> = {
+      init: () => ({ last: null }),
+      update: (updates) => ({ updates, state: { last: updates } }),
+    };
     expect(released(sgd({ learningRate: 0.1 }))).toBe(true);
     expect(released(scaleByLearningRate(0.1))).toBe(true);
     expect(released(momentum({ learningRate: 0.1 }))).toBe(false);
-    expect(released(adam())).toBe(false);
+    // scaleByAdam declares releasesGradients: its moments and updates are arrays of its own.
+    expect(released(adam())).toBe(true);
+    expect(adam().releasesGradients).toBe(true);
+    expect(released(chain(identity(), scaleByAdam(), scaleByLearningRate(0.1)))).toBe(true);
+    // The keeper only sees Adam's updates, never the gradients.
+    expect(released(chain(scaleByAdam(), keeper, scaleByLearningRate(0.1)))).toBe(true);
+    // The keeper meets the gradients first.
+    expect(released(chain(keeper, scaleByAdam(), scaleByLearningRate(0.1)))).toBe(false);
+    expect(chain(keeper, scaleByAdam(), scaleByLearningRate(0.1)).releasesGradients).toBeUndefined();
   });
 
   it("writes into the arrays the caller allocates, never into the inputs", () => {

@@ -3,7 +3,9 @@ import type { Constraint, ParamTree, TreeLayout } from "@descent/spec";
 import type { ResidentPool } from "../resident-pool.js";
 import { GradientArrays } from "./gradient-arrays.js";
 import { ParameterArrays } from "./parameter-arrays.js";
+import { StateArrays } from "./state-arrays.js";
 import type { StepResult, TrainingStep } from "./training-step.js";
+import { TransientArrays } from "./transient-arrays.js";
 
 /** Options of {@link fusedTrainingStep}. */
 export interface FusedTrainingStepOptions {
@@ -37,6 +39,8 @@ export function fusedTrainingStep(
   const { constraints, reuse, layout } = options;
   const parameters = reuse === false ? null : new ParameterArrays(reuse.pool, layout);
   const gradientArrays = reuse === false ? null : new GradientArrays(reuse.pool, layout);
+  const stateArrays = reuse === false ? null : new StateArrays(reuse.pool);
+  const updateArrays = reuse === false ? null : new TransientArrays(reuse.pool);
   // Constraints are user code returning the next parameters: the optimizer checks their trees itself.
   const optimizerLayout = constraints.length === 0 ? layout : undefined;
   return {
@@ -46,14 +50,20 @@ export function fusedTrainingStep(
         scale,
         allocate: parameters?.allocate,
         layout: optimizerLayout,
+        allocateState: stateArrays?.allocate,
+        allocateUpdates: updateArrays?.allocate,
       });
       let next = stepped.params;
       parameters?.adopt(next);
       gradientArrays?.settle(gradients, stepped.gradientsReleased);
+      // The updates were applied inside the step, and the state it replaced is no one's now.
+      updateArrays?.recycle();
+      stateArrays?.retire(optimizerState, stepped.state);
       for (const constraint of constraints) next = constraint.apply(next);
       return { params: next, optimizerState: stepped.state, finite: stepped.finite };
     },
     retire: (params: ParamTree) => parameters?.retire(params),
     expose: (params: ParamTree) => parameters?.expose(params) ?? params,
+    exposeState: (state: unknown) => stateArrays?.expose(state) ?? state,
   };
 }

@@ -38,5 +38,6 @@ export function plainStep(
     },
     retire() {},
     expose: (params: ParamTree) => params,
+    exposeState: (state: unknown) => state,
   };
 }

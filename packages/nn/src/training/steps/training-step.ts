@@ -36,4 +36,9 @@ export interface TrainingStep {
   retire(params: ParamTree): void;
   /** The tree to hand out of the loop in place of `params` (never written afterwards; plain arrays). */
   expose(params: ParamTree): ParamTree;
+  /**
+   * The optimizer state to hand out of the loop (and keep in its place) instead of `state`: the same
+   * object, or a copy with plain arrays where the step's own arrays were, which it may then reuse.
+   */
+  exposeState(state: unknown): unknown;
 }
