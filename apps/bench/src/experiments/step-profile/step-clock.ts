@@ -145,8 +145,8 @@ export class StepClock {
     const { update, fusedApply } = optimizer;
     return {
       ...optimizer,
-      update: (gradients, state, params) =>
-        this.timed("optimizer", () => update.call(optimizer, gradients, state, params)),
+      update: (gradients, state, params, options) =>
+        this.timed("optimizer", () => update.call(optimizer, gradients, state, params, options)),
       ...(fusedApply === undefined
         ? {}
         : {
