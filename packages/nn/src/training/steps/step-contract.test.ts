@@ -29,6 +29,7 @@ import { fusedTrainingStep } from "./fused-step.js";
 import { GradientArrays } from "./gradient-arrays.js";
 import { ParameterArrays } from "./parameter-arrays.js";
 import { plainStep } from "./plain-step.js";
+import { StateArrays } from "./state-arrays.js";
 import type { TrainingStep } from "./training-step.js";
 
 type MakeStep = (
@@ -321,5 +322,36 @@ describe("ParameterArrays", () => {
     expect(next).not.toBe(seen.w.data);
     expect(next).not.toBe(foreign.w.data);
     expect(next).not.toBe(made.w.data);
+  });
+});
+
+describe("StateArrays", () => {
+  it("takes back a replaced state's arrays except those the next state still holds, and hands out copies", () => {
+    const arrays = new StateArrays(null);
+    const kept = arrays.allocate("float32", 4);
+    const dropped = arrays.allocate("float32", 4);
+    const foreign = new Float32Array(4);
+    // A part may return some of its state's arrays unchanged (a constant it keeps): those are still live.
+    const previous = [
+      { a: new Tensor(kept, [4]), b: new Tensor(dropped, [4]), c: new Tensor(foreign, [4]) },
+      { count: 1 },
+    ];
+    const next = [{ a: new Tensor(kept, [4]) }, { count: 2 }];
+    arrays.retire(previous, next);
+    expect(arrays.allocate("float32", 4)).toBe(dropped);
+    const fresh = arrays.allocate("float32", 4);
+    expect(fresh).not.toBe(kept);
+    expect(fresh).not.toBe(foreign);
+    // Handed out: a copy with plain arrays and the same values; the original array goes back for reuse.
+    kept.fill(3);
+    const exposed = arrays.expose(next) as [{ a: Tensor }, { count: number }];
+    expect(exposed[0].a.data).not.toBe(kept);
+    expect(Array.from(exposed[0].a.data)).toEqual([3, 3, 3, 3]);
+    expect(exposed[0].a.shape).toEqual([4]);
+    expect(exposed[1]).toEqual({ count: 2 });
+    expect(arrays.allocate("float32", 4)).toBe(kept);
+    // A state holding none of its arrays is handed out as it is.
+    const plain = { m: new Tensor(new Float32Array(2), [2]), count: 3 };
+    expect(arrays.expose(plain)).toBe(plain);
   });
 });
