@@ -1,12 +1,7 @@
-import type {
-  ArrayAllocator,
-  FloatDType,
-  ParamTree,
-  Tensor as TensorLike,
-  UpdateOptions,
-} from "@descent/spec";
+import type { ArrayAllocator, ParamTree, Tensor as TensorLike, UpdateOptions } from "@descent/spec";
 import {
   allocate,
+  allocated,
   type FlatTree,
   Tensor,
   treeFlatten,
@@ -14,7 +9,7 @@ import {
   treeUnflatten,
   ValueError,
 } from "@descent/tensor";
-import { describeArgument, rejectUnknownOptions, requireFunction } from "./validate.js";
+import { rejectUnknownOptions, requireFunction } from "./validate.js";
 
 /** The gradients of one update taken apart. */
 export interface GradientLeaves {
@@ -49,13 +44,7 @@ export function updateData(
 ): Float32Array | Float64Array {
   const leaf = gradients.flat.leaves[k]!;
   if (allocateUpdates !== undefined)
-    return allocatedArray(
-      gradients.op,
-      "options.allocateUpdates",
-      allocateUpdates,
-      leaf.dtype,
-      leaf.data.length,
-    );
+    return allocated(gradients.op, allocateUpdates, leaf.dtype, leaf.data.length, "options.allocateUpdates");
   return allocate(leaf.dtype, leaf.data.length);
 }
 
@@ -75,29 +64,7 @@ export function nextStateArray(
 ): Float32Array | Float64Array {
   if (allocateState === undefined) return nextStateData(leaf);
   const dtype = leaf.dtype === "float64" ? "float64" : "float32";
-  return allocatedArray(op, "options.allocateState", allocateState, dtype, leaf.data.length);
-}
-
-/** `allocator(dtype, length)`, checked: a typed array of that dtype and length, or a `ValueError` naming `label`. */
-export function allocatedArray(
-  op: string,
-  label: string,
-  allocator: ArrayAllocator,
-  dtype: FloatDType,
-  length: number,
-): Float32Array | Float64Array {
-  const array: unknown = allocator(dtype, length);
-  const expected = dtype === "float64" ? Float64Array : Float32Array;
-  if (!(array instanceof expected) || array.length !== length) {
-    const got = ArrayBuffer.isView(array)
-      ? `a ${array.constructor.name} of ${(array as Float32Array).length} elements`
-      : describeArgument(array);
-    throw new ValueError(
-      op,
-      `${label}("${dtype}", ${length}) returned ${got}: return a ${expected.name} of exactly ${length} elements`,
-    );
-  }
-  return array;
+  return allocated(op, allocateState, dtype, leaf.data.length, "options.allocateState");
 }
 
 /** The checked {@link UpdateOptions} of `op`'s update (unknown keys and non-functions are errors). */

@@ -7,6 +7,7 @@ export {
   convolution2dBackward,
 } from "./convolution.js";
 export {
+  allocated,
   type GradientAllocator,
   type LinearActivation,
   type LinearBackwardOptions,

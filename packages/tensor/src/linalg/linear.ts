@@ -350,7 +350,18 @@ export function assertActivation(
   }
 }
 
-/** `take(dtype, length)`, checked (`label` names the option in the error): the array a result is written into. */
+/**
+ * The array a caller's allocator gives for a result, checked: `take(dtype, length)` must return a
+ * `Float32Array` (or `Float64Array` for `"float64"`) of exactly `length` elements. Every op and optimizer
+ * that takes an allocator option checks it through this one function.
+ *
+ * @throws {@link DTypeError} for an array of the other type or no array; {@link ValueError} for the wrong
+ *   length. Both name `op`, `label` (the option), what came back and the fix.
+ * @example
+ * ```ts
+ * const out = allocated("myOp", "options.allocate", (dtype, n) => new Float32Array(n), "float32", 16);
+ * ```
+ */
 export function allocated(
   op: string,
   take: GradientAllocator,
