@@ -6,7 +6,7 @@ export {
   treeUnflatten,
 } from "./flatten.js";
 export { layoutLeaves, structuresEqual, treeLayout } from "./layout.js";
-export { isTensorLike } from "./leaf.js";
+export { isPlainObject, isTensorLike } from "./leaf.js";
 export { treeMap, treeZip } from "./map.js";
 export { maskSelects, requireMask, resolveMask } from "./mask.js";
 export { type TreePairOptions, treeGet, treeLeavesLike } from "./match.js";

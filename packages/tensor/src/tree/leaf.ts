@@ -20,6 +20,12 @@ export function isTensorLike(value: unknown): value is TensorLike<DType> {
 /**
  * True for an object made by `{}`, `JSON.parse` or `Object.create(null)`: no class instance, no array. A tree
  * node (besides arrays, where a walk allows them) and a JSON object are such objects.
+ *
+ * @example
+ * ```ts
+ * isPlainObject({ count: 1 }); // true
+ * isPlainObject(tensor([1])); // false: a class instance
+ * ```
  */
 export function isPlainObject(value: unknown): value is object {
   if (typeof value !== "object" || value === null) return false;

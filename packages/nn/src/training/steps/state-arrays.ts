@@ -1,5 +1,5 @@
 import type { FloatDType } from "@descent/spec";
-import { allocate, isTensorLike, Tensor } from "@descent/tensor";
+import { allocate, isPlainObject, isTensorLike, Tensor } from "@descent/tensor";
 import type { ResidentPool } from "../resident-pool.js";
 import { type FloatArray, FreeLists } from "./free-lists.js";
 
@@ -70,23 +70,17 @@ function forEachArray(value: unknown, visit: (array: FloatArray) => void): void 
     for (const item of value) forEachArray(item, visit);
     return;
   }
-  if (isPlainNode(value)) for (const item of Object.values(value)) forEachArray(item, visit);
+  if (isPlainObject(value)) for (const item of Object.values(value)) forEachArray(item, visit);
 }
 
 /** `value` with every tensor replaced by `replace(tensor)`; arrays and plain objects rebuilt, the rest kept. */
 function mapTensors(value: unknown, replace: (tensor: Tensor) => Tensor): unknown {
   if (isTensorLike(value)) return replace(value as Tensor);
   if (Array.isArray(value)) return value.map((item) => mapTensors(item, replace));
-  if (isPlainNode(value)) {
+  if (isPlainObject(value)) {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) copy[key] = mapTensors(item, replace);
     return copy;
   }
   return value;
-}
-
-function isPlainNode(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }

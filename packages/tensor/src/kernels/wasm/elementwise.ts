@@ -180,13 +180,25 @@ function binaryInResidentMemory(
 ): boolean {
   const { aAddress, bAddress, outAddress } = addresses;
   const length = out.length;
+  const vectorLength = length & ~3;
+  const code = binaryCodes[op];
+  const tail = () => {
+    for (let index = vectorLength; index < length; index++)
+      out[index] = combine(op, operandValue(a, rowLength, index), operandValue(b, rowLength, index));
+  };
+  // Everything resident: one call over the whole run, on both threads when it is large.
+  if (aAddress >= 0 && bAddress >= 0 && outAddress >= 0) {
+    binaryResident(engine, code, outAddress, aAddress, bAddress, vectorLength * 4);
+    tail();
+    return true;
+  }
   const chunk = Math.min(CHUNK_LENGTH, length);
   const blocks = (aAddress < 0 ? 1 : 0) + (bAddress < 0 ? 1 : 0) + (outAddress < 0 ? 1 : 0);
-  const block = blocks === 0 ? null : engine.residentFloat32(blocks * chunk);
-  if (blocks > 0 && block === null) return false;
+  const block = engine.residentFloat32(blocks * chunk);
+  if (block === null) return false;
   try {
-    const floats = block === null ? null : new Float32Array(block.buffer);
-    let next = block === null ? 0 : block.byteOffset;
+    const floats = new Float32Array(block.buffer);
+    let next = block.byteOffset;
     const take = () => {
       const address = next;
       next += chunk * 4;
@@ -195,14 +207,10 @@ function binaryInResidentMemory(
     const aBlock = aAddress < 0 ? take() : -1;
     const bBlock = bAddress < 0 ? take() : -1;
     const outBlock = outAddress < 0 ? take() : -1;
-    const code = binaryCodes[op];
-    const vectorLength = length & ~3;
-    // Everything resident: one call over the whole run, on both threads when it is large.
-    if (block === null) binaryResident(engine, op, outAddress, aAddress, bAddress, vectorLength * 4);
-    for (let start = 0; block !== null && start < vectorLength; start += CHUNK_LENGTH) {
+    for (let start = 0; start < vectorLength; start += CHUNK_LENGTH) {
       const count = Math.min(CHUNK_LENGTH, vectorLength - start);
-      if (aBlock >= 0) stage(floats!, aBlock >> 2, a, rowLength, start, count);
-      if (bBlock >= 0) stage(floats!, bBlock >> 2, b, rowLength, start, count);
+      if (aBlock >= 0) stage(floats, aBlock >> 2, a, rowLength, start, count);
+      if (bBlock >= 0) stage(floats, bBlock >> 2, b, rowLength, start, count);
       engine.residentElementwise.binary(
         code,
         outBlock >= 0 ? outBlock : outAddress + start * 4,
@@ -210,12 +218,11 @@ function binaryInResidentMemory(
         bBlock >= 0 ? bBlock : bAddress + start * 4,
         count * 4,
       );
-      if (outBlock >= 0) out.set(floats!.subarray(outBlock >> 2, (outBlock >> 2) + count), start);
+      if (outBlock >= 0) out.set(floats.subarray(outBlock >> 2, (outBlock >> 2) + count), start);
     }
-    for (let index = vectorLength; index < length; index++)
-      out[index] = combine(op, operandValue(a, rowLength, index), operandValue(b, rowLength, index));
+    tail();
   } finally {
-    if (block !== null) engine.releaseResident(block);
+    engine.releaseResident(block);
   }
   return true;
 }

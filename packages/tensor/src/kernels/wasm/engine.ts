@@ -211,6 +211,8 @@ export class WasmEngine {
   private scratchFloats: Float32Array;
   private words: Int32Array;
   private floats: Float32Array;
+  /** The range jobs' float64 arguments (8 at RANGE_FLOAT_ARGUMENTS), renewed with the other views. */
+  private realArguments: Float64Array;
   private bytes: Uint8Array;
   private pool: WorkerPool | undefined;
   private readonly canBlock: boolean;
@@ -250,6 +252,7 @@ export class WasmEngine {
     this.tileColumns = (instance.exports.tileColumns as () => number)();
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
+    this.realArguments = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
     this.bytes = new Uint8Array(this.memory.buffer);
     this.canBlock = shared && probeCanBlock(this.words);
   }
@@ -495,7 +498,6 @@ export class WasmEngine {
     const total = Math.ceil(units / unitsPerChunk);
     if (total >= CHUNK_INDEX_MASK)
       throw new RangeError(`runRange: ${total} chunks, at most ${CHUNK_INDEX_MASK - 1}`);
-    const realWords = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
     this.runJob(total, this.threadsFor(threads > 1), 0, () => {
       words[word(JOB_KIND)] = JOB_RANGE;
       words[word(RANGE_KERNEL)] = kernel;
@@ -503,7 +505,7 @@ export class WasmEngine {
       words[word(RANGE_UNITS_PER_CHUNK)] = unitsPerChunk;
       words[word(RANGE_ALL_FINITE)] = 1;
       words.set(integers, word(RANGE_ARGUMENTS));
-      realWords.set(reals);
+      this.realArguments.set(reals);
     });
     return Atomics.load(words, word(RANGE_ALL_FINITE)) === 1;
   }
@@ -581,6 +583,7 @@ export class WasmEngine {
     }
     this.words = new Int32Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
+    this.realArguments = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
     this.bytes = new Uint8Array(this.memory.buffer);
     return true;
   }

@@ -10,37 +10,19 @@
 // on one thread. Every output element is computed by the same lanes from the same inputs whoever runs its
 // chunk, so the bits are those of the one-thread call (range-jobs.test.ts).
 
-import type { BinaryOp } from "../kernels.js";
 import type { GeometryArguments, WasmEngine } from "./engine.js";
-import {
-  BINARY_ADD,
-  BINARY_DIV,
-  BINARY_MUL,
-  BINARY_SUB,
-  RANGE_ADAM,
-  RANGE_BINARY,
-  RANGE_MAX_POOL,
-  RANGE_SCALED_ADD,
-} from "./generated/layout.js";
+import { RANGE_ADAM, RANGE_BINARY, RANGE_MAX_POOL, RANGE_SCALED_ADD } from "./generated/layout.js";
 import { RANGE_CHUNK_BYTES, rangeOnThreads } from "./thresholds.js";
 
-const binaryCodes: Readonly<Record<BinaryOp, number>> = {
-  add: BINARY_ADD,
-  sub: BINARY_SUB,
-  mul: BINARY_MUL,
-  div: BINARY_DIV,
-};
-
-/** out = a ∘ b over `bytes` bytes (whole vectors) of resident memory. */
+/** out = a ∘ b over `bytes` bytes (whole vectors) of resident memory, ∘ the module's `code` (BINARY_ADD …). */
 export function binaryResident(
   engine: WasmEngine,
-  op: BinaryOp,
+  code: number,
   out: number,
   a: number,
   b: number,
   bytes: number,
 ): void {
-  const code = binaryCodes[op];
   if (rangeOnThreads(3 * bytes)) engine.runRange(RANGE_BINARY, bytes, RANGE_CHUNK_BYTES, [code, out, a, b]);
   else engine.residentElementwise.binary(code, out, a, b, bytes);
 }
