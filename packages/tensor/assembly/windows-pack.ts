@@ -206,10 +206,65 @@ function packShallowWindowRows(
 }
 
 /**
+ * One pixel's group of a transposed panel (see packWindowColumns): the `rows` entries listed at `entries`
+ * read from the window whose corner is at (`top`, `left`), float offset `corner` in the image; entries
+ * outside the image and rows past `rows` are zeros.
+ */
+function packWindowColumn(
+  image: usize,
+  corner: i32,
+  top: i32,
+  left: i32,
+  rows: i32,
+  entries: usize,
+  target: usize,
+): void {
+  const g = geometry();
+  const height = g.height;
+  const width = g.width;
+  if (top >= 0 && top + g.kernelHeight <= height && left >= 0 && left + g.kernelWidth <= width) {
+    // The whole window is inside the image: no padding checks (the first convolution's weight gradient).
+    const cornerAddress = image + ((<usize>corner) << 2);
+    for (let row = 0; row < TILE_ROWS; row++) {
+      let value: f32 = 0;
+      if (row < rows)
+        value = load<f32>(cornerAddress + ((<usize>load<i32>(entries + <usize>row * 12, 8)) << 2));
+      store<f32>(target + ((<usize>row) << 2), value);
+    }
+    return;
+  }
+  for (let row = 0; row < TILE_ROWS; row++) {
+    let value: f32 = 0;
+    if (row < rows) {
+      const at = entries + <usize>row * 12;
+      const cellY = top + load<i32>(at);
+      const cellX = left + load<i32>(at, 4);
+      if (cellY >= 0 && cellY < height && cellX >= 0 && cellX < width)
+        value = load<f32>(image + ((<usize>(corner + load<i32>(at, 8))) << 2));
+    }
+    store<f32>(target + ((<usize>row) << 2), value);
+  }
+}
+
+/** ⌈numerator / divisor⌉ for a positive divisor (i32 division truncates toward zero). */
+function ceilDivideSigned(numerator: i32, divisor: i32): i32 {
+  return numerator > 0 ? (numerator + divisor - 1) / divisor : -(-numerator / divisor);
+}
+
+/** ⌊numerator / divisor⌋ for a positive divisor. */
+function floorDivideSigned(numerator: i32, divisor: i32): i32 {
+  return numerator >= 0 ? numerator / divisor : -((-numerator + divisor - 1) / divisor);
+}
+
+/**
  * Packs rows [i0, i0 + TILE_ROWS) × depth [p0, p0 + kc) of the transposed im2col matrix (row i = window entry
  * (ky, kx, c), depth p = output pixel), m rows: kc groups of TILE_ROWS, the layout of packAPanel with
  * `transposeA`. Rows past m are zeros. When the panel's entries share a window row, they are consecutive in
  * the image, and an in-bounds pixel's group is one load.
+ *
+ * The block is walked one output row at a time: along a row the window moves by a fixed stride, so the
+ * pixels whose whole group is inside the image (an interval of ox, found once per row) are copied in a loop
+ * without bounds checks or index arithmetic, and only the pixels at the image's edges take the checked path.
  */
 function packWindowColumns(
   image: usize,
@@ -224,8 +279,6 @@ function packWindowColumns(
   const height = g.height;
   const width = g.width;
   const channels = g.channels;
-  const kernelHeight = g.kernelHeight;
-  const kernelWidth = g.kernelWidth;
   const strideHeight = g.strideHeight;
   const strideWidth = g.strideWidth;
   const padTop = g.padTop;
@@ -241,51 +294,53 @@ function packWindowColumns(
   const firstOffset = load<i32>(entries, 8);
   const lastKx = load<i32>(entries + <usize>(rows - 1) * 12, 4);
   const contiguous = rows === TILE_ROWS && load<i32>(entries + <usize>(rows - 1) * 12) === firstKy;
+  // The ox whose group is inside the image when its window row is: left + firstKx ≥ 0 and left + lastKx <
+  // width, with left = ox·sw − pl.
+  const insideFrom = max(0, ceilDivideSigned(padLeft - firstKx, strideWidth));
+  const insideTo = min(outWidth, floorDivideSigned(width - 1 - lastKx + padLeft, strideWidth) + 1);
   const imageSize = height * width * channels;
+  const pixelStep = (<usize>(strideWidth * channels)) << 2;
   let ox = p0 % outWidth;
   let oy = (p0 / outWidth) % outHeight;
   let n = p0 / outWidth / outHeight;
-  for (let p = 0; p < kc; p++) {
+  let p = 0;
+  while (p < kc) {
+    const end = ox + min(kc - p, outWidth - ox);
     const top = oy * strideHeight - padTop;
-    const left = ox * strideWidth - padLeft;
-    const corner = n * imageSize + (top * width + left) * channels;
     const y = top + firstKy;
-    if (contiguous && y >= 0 && y < height && left + firstKx >= 0 && left + lastKx < width) {
-      const source = image + ((<usize>(corner + firstOffset)) << 2);
+    let from = end;
+    let to = end;
+    if (contiguous && y >= 0 && y < height) {
+      from = min(end, max(ox, insideFrom));
+      to = max(from, min(end, insideTo));
+    }
+    const rowCorner = n * imageSize + top * width * channels;
+    for (let x = ox; x < from; x++) {
+      const left = x * strideWidth - padLeft;
+      packWindowColumn(image, rowCorner + left * channels, top, left, rows, entries, target);
+      target += TILE_ROWS * 4;
+    }
+    let source =
+      image + ((<usize>(rowCorner + (from * strideWidth - padLeft) * channels + firstOffset)) << 2);
+    for (let x = from; x < to; x++) {
       if (TILE_ROWS === 2) store<u64>(target, load<u64>(source));
       else {
         v128.store(target, v128.load(source));
         store<u64>(target, load<u64>(source, 16), 16);
       }
-    } else if (top >= 0 && top + kernelHeight <= height && left >= 0 && left + kernelWidth <= width) {
-      // The whole window is inside the image: no padding checks (the first convolution's weight gradient).
-      const cornerAddress = image + ((<usize>corner) << 2);
-      for (let row = 0; row < TILE_ROWS; row++) {
-        let value: f32 = 0;
-        if (row < rows)
-          value = load<f32>(cornerAddress + ((<usize>load<i32>(entries + <usize>row * 12, 8)) << 2));
-        store<f32>(target + ((<usize>row) << 2), value);
-      }
-    } else {
-      for (let row = 0; row < TILE_ROWS; row++) {
-        let value: f32 = 0;
-        if (row < rows) {
-          const at = entries + <usize>row * 12;
-          const cellY = top + load<i32>(at);
-          const cellX = left + load<i32>(at, 4);
-          if (cellY >= 0 && cellY < height && cellX >= 0 && cellX < width)
-            value = load<f32>(image + ((<usize>(corner + load<i32>(at, 8))) << 2));
-        }
-        store<f32>(target + ((<usize>row) << 2), value);
-      }
+      target += TILE_ROWS * 4;
+      source += pixelStep;
     }
-    target += TILE_ROWS * 4;
-    if (++ox === outWidth) {
-      ox = 0;
-      if (++oy === outHeight) {
-        oy = 0;
-        n++;
-      }
+    for (let x = to; x < end; x++) {
+      const left = x * strideWidth - padLeft;
+      packWindowColumn(image, rowCorner + left * channels, top, left, rows, entries, target);
+      target += TILE_ROWS * 4;
+    }
+    p += end - ox;
+    ox = 0;
+    if (++oy === outHeight) {
+      oy = 0;
+      n++;
     }
   }
 }
