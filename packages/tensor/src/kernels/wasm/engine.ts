@@ -1,39 +1,20 @@
 import { DescentError } from "../../core/errors.js";
 import {
-  A_ADDRESS,
-  A_WINDOWS,
-  ACTIVATION,
-  ALPHA,
-  B_ADDRESS,
-  BETA,
-  BIAS_ADDRESS,
-  C_ADDRESS,
-  CHUNK_COLUMN_PANELS,
+  type ElementwiseExports,
+  elementwiseExports,
+  type GeometryArguments,
+} from "./elementwise-exports.js";
+import { align64, gemmChunks, gemmWorkspace, word, writeGemmJob } from "./gemm-job.js";
+import {
   CHUNK_INDEX_MASK,
-  CHUNK_ROW_PANELS,
   CHUNKS_BY_THREAD,
-  COLUMN_BLOCKS,
   DONE,
   FAILED,
-  GATHER_ADDRESS,
   GENERATION_MASK,
-  JOB_GEMM,
   JOB_KIND,
   JOB_RANGE,
-  K,
-  KC,
-  M,
   MAX_THREADS,
-  N,
   NEXT,
-  PACK_A_CHUNKS,
-  PACK_A_PANELS,
-  PACK_B_CHUNKS,
-  PACK_B_PANELS,
-  PACK_FLAGS_ADDRESS,
-  PACKED,
-  PACKED_A_ADDRESS,
-  PACKED_B_ADDRESS,
   RANGE_ALL_FINITE,
   RANGE_ARGUMENTS,
   RANGE_FLOAT_ARGUMENTS,
@@ -45,9 +26,6 @@ import {
   SLEEPERS,
   THREADS,
   TOTAL,
-  TRANSPOSE_A,
-  TRANSPOSE_B,
-  WINDOW_GEOMETRY,
   WORKSPACE_START,
 } from "./generated/layout.js";
 import { ResidentHeap } from "./resident-heap.js";
@@ -55,38 +33,7 @@ import { createKernelMemory, type WasmVariant } from "./support.js";
 import { gemmOnThreads } from "./thresholds.js";
 import { WorkerPool } from "./worker-pool.js";
 
-/** Rows of op(A) packed per pack chunk (about 128 rows × KC floats ≈ 128 KiB), rounded up to whole panels. */
-const PACK_A_ROWS_PER_CHUNK = 128;
-/** Columns of op(B) packed per pack chunk (128 columns × KC floats), rounded up to whole panels. */
-const PACK_B_COLUMNS_PER_CHUNK = 128;
-/**
- * Rows of C per compute chunk, rounded up to whole panels: a ~128 × KC block of packed A (~128 KiB) stays in
- * L2 while B slivers stream.
- */
-const COMPUTE_ROWS = 128;
-/** Compute chunks aimed for (columns are split when rows alone give fewer): enough to balance 2–8 threads. */
-const TARGET_COMPUTE_CHUNKS = 16;
-/**
- * Least multiply-adds per compute chunk, and least floats per pack chunk of A: a shallow product (the CNN's first
- * convolution: n = 32, k = 9) made 128-row chunks of ~1–2 µs each, and claiming and counting them on contended
- * atomics took as long as the work, so its 2 threads ran slower than 1 (bench/webassembly-costs.bench.mjs:
- * 1.58 ms against 1.31; 1.19 ms with these minimums). Deep products already pass both: their chunks are as before.
- */
-const COMPUTE_MINIMUM_WORK = 1 << 18;
-const PACK_A_MINIMUM_FLOATS = 8192;
 const PAGE_BYTES = 65536;
-
-const word = (byteOffset: number) => byteOffset >> 2;
-
-function align64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
-/** Whether two float ranges overlap (a negative address is no range). */
-function overlaps(first: number, firstLength: number, second: number, secondLength: number): boolean {
-  if (first < 0 || second < 0) return false;
-  return first < second + secondLength * 4 && second < first + firstLength * 4;
-}
 
 function probeCanBlock(words: Int32Array): boolean {
   try {
@@ -97,91 +44,12 @@ function probeCanBlock(words: Int32Array): boolean {
   }
 }
 
-/** The element-wise functions the kernel module exports (byte addresses and byte lengths; see assembly/). */
-export interface ElementwiseExports {
-  binary(op: number, out: number, a: number, b: number, bytes: number): void;
-  unary(op: number, out: number, x: number, bytes: number): void;
-  /** Sets `bytes` bytes at `address` to zero (assembly/elementwise.ts). */
-  zero(address: number, bytes: number): void;
-  reluBackward(g: number, y: number, out: number, bias: number, rows: number, rowBytes: number): void;
-  /** Returns 1 when every result is finite, else 0. */
-  scaledAdd(out: number, p: number, u: number, count: number, factor: number): number;
-  /** Adam's step (assembly/adam.ts): g, m, v, mOut, vOut, out addresses, an even count, then the coefficients. */
-  adamUpdate(
-    g: number,
-    m: number,
-    v: number,
-    mOut: number,
-    vOut: number,
-    out: number,
-    count: number,
-    beta1: number,
-    beta2: number,
-    inverseCorrection1: number,
-    inverseCorrection2: number,
-    epsilonRoot: number,
-    epsilon: number,
-  ): void;
-  /** Max pooling forward over NHWC (assembly/windows.ts): input, output, argmax addresses, then the geometry. */
-  maxPoolForward(input: number, output: number, argmax: number, ...geometry: GeometryArguments): void;
-  /**
-   * Max pooling backward, accumulating (assembly/windows.ts): cotangent, argmax, gradient addresses, outputs,
-   * inputs; 1 when every winner was inside the gradient, else 0.
-   */
-  maxPoolBackward(cotangent: number, argmax: number, gradient: number, count: number, length: number): number;
-  /** col2im, accumulating (assembly/windows.ts): columns and image addresses, then the geometry. */
-  columnsToImage(columns: number, image: number, ...geometry: GeometryArguments): void;
-  /** Average pooling forward over NHWC (assembly/average-pool.ts): input, output addresses, then the geometry. */
-  averagePoolForward(input: number, output: number, ...geometry: GeometryArguments): void;
-  /** Average pooling backward, accumulating (assembly/average-pool.ts): cotangent, gradient, the geometry. */
-  averagePoolBackward(cotangent: number, gradient: number, ...geometry: GeometryArguments): void;
-}
-
-/**
- * A window geometry as the window kernels of the module take it, in this order: batch, height, width, channels,
- * kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, outHeight, outWidth.
- */
-export type GeometryArguments = [
-  batch: number,
-  height: number,
-  width: number,
-  channels: number,
-  kernelHeight: number,
-  kernelWidth: number,
-  strideHeight: number,
-  strideWidth: number,
-  padTop: number,
-  padLeft: number,
-  outHeight: number,
-  outWidth: number,
-];
-
-function elementwiseExports(instance: WebAssembly.Instance): ElementwiseExports {
-  const exports = instance.exports as unknown as ElementwiseExports;
-  const { binary, unary, zero, reluBackward, scaledAdd, maxPoolForward, maxPoolBackward, columnsToImage } =
-    exports;
-  const { averagePoolForward, averagePoolBackward, adamUpdate } = exports;
-  return {
-    binary,
-    unary,
-    zero,
-    reluBackward,
-    scaledAdd,
-    adamUpdate,
-    maxPoolForward,
-    maxPoolBackward,
-    columnsToImage,
-    averagePoolForward,
-    averagePoolBackward,
-  };
-}
-
 /**
  * One instantiated kernel module with its memory and (when the memory is shared) its worker threads. Runs
  * float32 GEMMs: copies A, B (and C when β ≠ 0) into wasm memory, posts a job of pack and compute chunks that
- * the calling thread and the workers claim, waits for the last chunk and copies C out. The element-wise
- * kernels of the same module run on the calling thread through {@link WasmEngine.elementwise} and
- * {@link WasmEngine.scratch} (see elementwise.ts).
+ * the calling thread and the workers claim (cut and laid out by gemm-job.ts), waits for the last chunk and
+ * copies C out. The element-wise kernels of the same module run on the calling thread through
+ * {@link WasmEngine.elementwise} and {@link WasmEngine.scratch} (see elementwise.ts).
  */
 export class WasmEngine {
   /** Threads a large GEMM may use (the calling thread included). */
@@ -378,104 +246,40 @@ export class WasmEngine {
     activation = 0,
     windows: GeometryArguments | null = null,
   ): boolean {
-    const { tileRows, tileColumns } = this;
-    const rowPanels = Math.ceil(m / tileRows);
-    const columnPanels = Math.ceil(n / tileColumns);
-    const depthBlocks = Math.ceil(k / KC);
-    // Chunks grow for huge operands so that a job stays within the claim word's 16-bit index.
-    const packAPanels = Math.max(
-      Math.ceil(PACK_A_ROWS_PER_CHUNK / tileRows),
-      Math.ceil(PACK_A_MINIMUM_FLOATS / (tileRows * Math.min(k, KC))),
-      Math.ceil((rowPanels * depthBlocks) / 16384),
-    );
-    const packBPanels = Math.max(
-      Math.ceil(PACK_B_COLUMNS_PER_CHUNK / tileColumns),
-      Math.ceil((columnPanels * depthBlocks) / 16384),
-    );
-    const rowPanelsPerChunk = Math.max(
-      Math.ceil(COMPUTE_ROWS / tileRows),
-      Math.ceil(COMPUTE_MINIMUM_WORK / (tileRows * n * k)),
-      Math.ceil(rowPanels / 16384),
-    );
-    const packAChunks = depthBlocks * Math.ceil(rowPanels / packAPanels);
-    const packBChunks = depthBlocks * Math.ceil(columnPanels / packBPanels);
-    const rowBlocks = Math.ceil(rowPanels / rowPanelsPerChunk);
-    const wantedColumnBlocks = Math.min(columnPanels, Math.ceil(TARGET_COMPUTE_CHUNKS / rowBlocks));
-    const columnPanelsPerChunk = Math.ceil(columnPanels / wantedColumnBlocks);
-    const columnBlocks = Math.ceil(columnPanels / columnPanelsPerChunk);
-    const total = packAChunks + packBChunks + rowBlocks * columnBlocks;
+    const shape = { m, n, k, tileRows: this.tileRows, tileColumns: this.tileColumns };
+    const chunks = gemmChunks(shape);
+    const { packAChunks, packBChunks, total } = chunks;
     if (total >= CHUNK_INDEX_MASK) return false;
 
     const aLength = windows === null ? m * k : windows[0] * windows[1] * windows[2] * windows[3];
     const residentA = this.residentAddress(a, aLength);
     const residentB = this.residentAddress(b, k * n);
     const residentBias = bias === null ? -1 : this.residentAddress(bias, n);
-    let residentC = this.residentAddress(c, m * n);
-    // Computing in place while C overlaps an input would read results as operands: copy C then.
-    if (
-      residentC >= 0 &&
-      (overlaps(residentC, m * n, residentA, aLength) || overlaps(residentC, m * n, residentB, k * n))
-    )
-      residentC = -1;
-    let next = align64(this.heap.end);
-    const take = (bytes: number) => {
-      const address = next;
-      next = align64(next + bytes);
-      return address;
-    };
-    const aAddress = residentA >= 0 ? residentA : take(aLength * 4);
-    const bAddress = residentB >= 0 ? residentB : take(k * n * 4);
-    const cAddress = residentC >= 0 ? residentC : take(m * n * 4);
-    // One gather area per possible thread index: a worker still in a previous job's loop may claim chunks.
-    const gatherAddress = windows === null ? 0 : take(MAX_THREADS * tileRows * KC * 4);
-    const packedAAddress = take(rowPanels * tileRows * k * 4);
-    const packedBAddress = next;
-    const packFlagsAddress = packedBAddress + columnPanels * tileColumns * k * 4;
-    const flagsEnd = packFlagsAddress + packAChunks + packBChunks;
-    const biasAddress = bias === null ? 0 : residentBias >= 0 ? residentBias : align64(flagsEnd);
-    const workspaceEnd = bias === null || residentBias >= 0 ? flagsEnd : biasAddress + n * 4;
-    if (!this.reserve(workspaceEnd)) return false;
+    const residentC = this.residentAddress(c, m * n);
+    const workspace = gemmWorkspace(this.heap.end, shape, chunks, {
+      aLength,
+      windowed: windows !== null,
+      hasBias: bias !== null,
+      residentA,
+      residentB,
+      residentC,
+      residentBias,
+    });
+    const { aAddress, bAddress, cAddress, cResident, biasAddress } = workspace;
+    if (!this.reserve(workspace.end)) return false;
 
     const floats = this.floats;
     const words = this.words;
     if (residentA < 0) this.copyIn(a, aLength, aAddress);
     if (residentB < 0) this.copyIn(b, k * n, bAddress);
-    if (beta !== 0 && residentC < 0) this.copyIn(c, m * n, cAddress);
+    if (beta !== 0 && !cResident) this.copyIn(c, m * n, cAddress);
     if (bias !== null && residentBias < 0) this.copyIn(bias, n, biasAddress);
 
     const threads = this.threadsFor(gemmOnThreads(m * n * k));
     const skipped = this.skipPackClaims ? packAChunks + packBChunks : 0;
-    this.runJob(total, threads, skipped, () => {
-      words[word(JOB_KIND)] = JOB_GEMM;
-      words[word(M)] = m;
-      words[word(N)] = n;
-      words[word(K)] = k;
-      words[word(TRANSPOSE_A)] = transposeA ? 1 : 0;
-      words[word(TRANSPOSE_B)] = transposeB ? 1 : 0;
-      floats[word(ALPHA)] = alpha;
-      floats[word(BETA)] = beta;
-      words[word(A_ADDRESS)] = aAddress;
-      words[word(B_ADDRESS)] = bAddress;
-      words[word(C_ADDRESS)] = cAddress;
-      words[word(PACKED_A_ADDRESS)] = packedAAddress;
-      words[word(PACKED_B_ADDRESS)] = packedBAddress;
-      words[word(PACK_FLAGS_ADDRESS)] = packFlagsAddress;
-      words[word(BIAS_ADDRESS)] = biasAddress;
-      words[word(ACTIVATION)] = activation;
-      words[word(A_WINDOWS)] = windows === null ? 0 : 1;
-      if (windows !== null) words.set(windows, word(WINDOW_GEOMETRY));
-      words[word(GATHER_ADDRESS)] = gatherAddress;
-      this.bytes.fill(0, packFlagsAddress, packFlagsAddress + packAChunks + packBChunks);
-      words[word(PACK_A_PANELS)] = packAPanels;
-      words[word(PACK_B_PANELS)] = packBPanels;
-      words[word(CHUNK_ROW_PANELS)] = rowPanelsPerChunk;
-      words[word(CHUNK_COLUMN_PANELS)] = columnPanelsPerChunk;
-      words[word(COLUMN_BLOCKS)] = columnBlocks;
-      words[word(PACK_A_CHUNKS)] = packAChunks;
-      words[word(PACK_B_CHUNKS)] = packBChunks;
-      Atomics.store(words, word(PACKED), 0);
-    });
-    if (residentC < 0) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
+    const job = { shape, chunks, workspace, transposeA, transposeB, alpha, beta, activation, windows };
+    this.runJob(total, threads, skipped, () => writeGemmJob(words, floats, this.bytes, job));
+    if (!cResident) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
     return true;
   }
 

@@ -10,7 +10,8 @@
 // on one thread. Every output element is computed by the same lanes from the same inputs whoever runs its
 // chunk, so the bits are those of the one-thread call (range-jobs.test.ts).
 
-import type { GeometryArguments, WasmEngine } from "./engine.js";
+import type { GeometryArguments } from "./elementwise-exports.js";
+import type { WasmEngine } from "./engine.js";
 import { RANGE_ADAM, RANGE_BINARY, RANGE_MAX_POOL, RANGE_SCALED_ADD } from "./generated/layout.js";
 import { RANGE_CHUNK_BYTES, rangeOnThreads } from "./thresholds.js";
 

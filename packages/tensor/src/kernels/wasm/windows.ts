@@ -4,7 +4,8 @@
 // JavaScript, four per instruction in the module. Both give the JavaScript reference's bits.
 
 import type { WindowGeometry } from "../kernels.js";
-import type { GeometryArguments, WasmEngine } from "./engine.js";
+import type { GeometryArguments } from "./elementwise-exports.js";
+import type { WasmEngine } from "./engine.js";
 import { maxPoolResident } from "./ranges.js";
 
 /** The geometry in the order the module's window kernels (and the GEMM's window packing) take it. */
