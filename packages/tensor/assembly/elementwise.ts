@@ -55,11 +55,33 @@ export function unary(op: i32, out: usize, x: usize, bytes: usize): void {
  * random half-on mask mispredicts a JavaScript branch on every other element).
  */
 export function reluBackward(g: usize, y: usize, out: usize, bias: usize, rows: i32, rowBytes: usize): void {
+  reluBackwardColumns(g, y, out, bias, rows, rowBytes, 0, rowBytes);
+}
+
+/**
+ * reluBackward on the columns at bytes [first, last) of every row (multiples of 16), in blocks of 128 bytes
+ * (reluBackwardPair) and then the rest. Each column's bias sum still runs over the rows in order, so a split by
+ * columns (a range job's chunks) keeps every bit, and so does the block order: every cache line is read once.
+ */
+export function reluBackwardColumns(
+  g: usize,
+  y: usize,
+  out: usize,
+  bias: usize,
+  rows: i32,
+  rowBytes: usize,
+  first: usize,
+  last: usize,
+): void {
+  let block = first;
+  for (; block + 128 <= last; block += 128)
+    reluBackwardPair(g + block, y + block, out + block, bias + block, rows, rowBytes);
+  if (block === last) return;
   const ones = i32x4.splat(1);
   const zeros = f32x4.splat(0);
   const end = <usize>rows * rowBytes;
   for (let at: usize = 0; at < end; at += rowBytes) {
-    for (let j: usize = 0; j < rowBytes; j += 16) {
+    for (let j = block; j < last; j += 16) {
       const yv = v128.load(y + at + j);
       const factor = f32x4.convert_i32x4_s(v128.and(f32x4.gt(yv, zeros), ones));
       const value = v128.bitselect(yv, f32x4.mul(v128.load(g + at + j), factor), f32x4.ne(yv, yv));
@@ -67,4 +89,64 @@ export function reluBackward(g: usize, y: usize, out: usize, bias: usize, rows: 
       v128.store(bias + j, f32x4.add(v128.load(bias + j), value));
     }
   }
+}
+
+/** One vector of the relu backward: g·[y > 0], NaN where y is NaN. */
+function reluBackwardVector(g: v128, y: v128): v128 {
+  const factor = f32x4.convert_i32x4_s(v128.and(f32x4.gt(y, f32x4.splat(0)), i32x4.splat(1)));
+  return v128.bitselect(y, f32x4.mul(g, factor), f32x4.ne(y, y));
+}
+
+/**
+ * The relu backward on one 128-byte column block of every row (a pair of cache lines, which the cores'
+ * adjacent-line prefetch moves together, so it is also a range job's chunk): the eight bias vectors stay in
+ * registers over the rows and are stored once. Adding into the bias row in memory every row cost a store and
+ * a dependent load per vector: the CNN's first relu backward (43,264 rows of 32) ran 27 % faster on one thread
+ * this way, and split over two threads by 64-byte lines with the bias in memory it ran 2–4× slower than one
+ * (scratch measurements, 2026-12-07).
+ */
+function reluBackwardPair(g: usize, y: usize, out: usize, bias: usize, rows: i32, rowBytes: usize): void {
+  let bias0 = v128.load(bias);
+  let bias1 = v128.load(bias, 16);
+  let bias2 = v128.load(bias, 32);
+  let bias3 = v128.load(bias, 48);
+  let bias4 = v128.load(bias, 64);
+  let bias5 = v128.load(bias, 80);
+  let bias6 = v128.load(bias, 96);
+  let bias7 = v128.load(bias, 112);
+  const end = <usize>rows * rowBytes;
+  for (let at: usize = 0; at < end; at += rowBytes) {
+    const value0 = reluBackwardVector(v128.load(g + at), v128.load(y + at));
+    const value1 = reluBackwardVector(v128.load(g + at, 16), v128.load(y + at, 16));
+    const value2 = reluBackwardVector(v128.load(g + at, 32), v128.load(y + at, 32));
+    const value3 = reluBackwardVector(v128.load(g + at, 48), v128.load(y + at, 48));
+    v128.store(out + at, value0);
+    v128.store(out + at, value1, 16);
+    v128.store(out + at, value2, 32);
+    v128.store(out + at, value3, 48);
+    bias0 = f32x4.add(bias0, value0);
+    bias1 = f32x4.add(bias1, value1);
+    bias2 = f32x4.add(bias2, value2);
+    bias3 = f32x4.add(bias3, value3);
+    const value4 = reluBackwardVector(v128.load(g + at, 64), v128.load(y + at, 64));
+    const value5 = reluBackwardVector(v128.load(g + at, 80), v128.load(y + at, 80));
+    const value6 = reluBackwardVector(v128.load(g + at, 96), v128.load(y + at, 96));
+    const value7 = reluBackwardVector(v128.load(g + at, 112), v128.load(y + at, 112));
+    v128.store(out + at, value4, 64);
+    v128.store(out + at, value5, 80);
+    v128.store(out + at, value6, 96);
+    v128.store(out + at, value7, 112);
+    bias4 = f32x4.add(bias4, value4);
+    bias5 = f32x4.add(bias5, value5);
+    bias6 = f32x4.add(bias6, value6);
+    bias7 = f32x4.add(bias7, value7);
+  }
+  v128.store(bias, bias0);
+  v128.store(bias, bias1, 16);
+  v128.store(bias, bias2, 32);
+  v128.store(bias, bias3, 48);
+  v128.store(bias, bias4, 64);
+  v128.store(bias, bias5, 80);
+  v128.store(bias, bias6, 96);
+  v128.store(bias, bias7, 112);
 }

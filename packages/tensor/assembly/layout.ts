@@ -121,6 +121,8 @@ export const RANGE_MAX_POOL = 1;
 export const RANGE_ADAM = 2;
 /** binary: arguments op, out, a, b; units are bytes. */
 export const RANGE_BINARY = 3;
+/** reluBackward: arguments g, y, out, bias, rows, rowBytes; units are 16-byte column vectors of a row. */
+export const RANGE_RELU_BACKWARD = 4;
 
 /** Per-thread counters of chunks computed (i32 each, MAX_THREADS of them): lets tests see who did the work. */
 export const CHUNKS_BY_THREAD = 256;

@@ -1,13 +1,14 @@
 // Range jobs: a memory-bound kernel split over the threads of the GEMM's pool (the same claim words, the
 // same workers). Each chunk runs the kernel on its own sub-range of RANGE_UNITS, and every kernel here computes
-// each output from its own inputs only, so the bits do not depend on who ran which chunk. Why: these lanes do
+// each output from its own inputs only (the relu backward's chunks are column blocks, each with its own bias
+// sums over every row in order), so the bits do not depend on who ran which chunk. Why: these lanes do
 // more than move bytes (max pooling's compares and selects, Adam's float64 division and square root, the
 // scaled add's widening), so one thread does not saturate memory: the CNN's first pooling took 520 µs on one
 // thread and 333 µs on two, Adam's step on 225,578 parameters 455 and 281 µs (bench/webassembly-costs.bench.mjs,
 // section 3b). A plain memory.fill is already bound by memory and stays on one thread.
 
 import { adamUpdate } from "./adam";
-import { binary } from "./elementwise";
+import { binary, reluBackwardColumns } from "./elementwise";
 import {
   RANGE_ADAM,
   RANGE_ALL_FINITE,
@@ -16,6 +17,7 @@ import {
   RANGE_FLOAT_ARGUMENTS,
   RANGE_KERNEL,
   RANGE_MAX_POOL,
+  RANGE_RELU_BACKWARD,
   RANGE_SCALED_ADD,
   RANGE_UNITS,
   RANGE_UNITS_PER_CHUNK,
@@ -77,6 +79,17 @@ export function rangeChunk(chunk: i32): void {
       floatArgument(3),
       floatArgument(4),
       floatArgument(5),
+    );
+  } else if (kernel === RANGE_RELU_BACKWARD) {
+    reluBackwardColumns(
+      <usize>argument(0),
+      <usize>argument(1),
+      <usize>argument(2),
+      <usize>argument(3),
+      argument(4),
+      <usize>argument(5),
+      (<usize>start) << 4,
+      (<usize>(start + count)) << 4,
     );
   } else if (kernel === RANGE_MAX_POOL) {
     maxPoolImages(

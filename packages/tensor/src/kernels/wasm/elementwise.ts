@@ -22,7 +22,7 @@ import {
   UNARY_RELU,
   UNARY_SQRT,
 } from "./generated/layout.js";
-import { binaryResident, scaledAddResident } from "./ranges.js";
+import { binaryResident, reluBackwardResident, scaledAddResident } from "./ranges.js";
 
 /** Elements per round trip of the binary and unary kernels: 64 KiB per operand stays in cache between copies. */
 const CHUNK_LENGTH = 16384;
@@ -302,7 +302,8 @@ export function reluBackwardInEngine(
     if (bias !== null) {
       if (biasGradient === null) bias.fill(0);
       else bias.set(biasGradient);
-      engine.residentElementwise.reluBackward(
+      reluBackwardResident(
+        engine,
         gAddress,
         yAddress,
         outAddress,

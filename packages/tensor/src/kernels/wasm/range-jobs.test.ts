@@ -160,6 +160,33 @@ describe("range jobs of the wasm engine (memory-bound kernels on both threads)",
     });
   });
 
+  it("the relu backward splits by columns and gives the reference's values and bias sums", () => {
+    // 64 columns: two chunks of 128 bytes; 40: a partial last chunk (10 vectors, chunks of 8 and 2).
+    for (const columns of [64, 40]) {
+      const rows = Math.ceil(THREADED_RANGE_MINIMUM_BYTES / (3 * 4 * columns)) + 7;
+      const size = rows * columns;
+      const g = seededFloat32(size, 16);
+      // relu's outputs: about half of them 0.
+      const y = seededFloat32(size, 17).map((value) => Math.max(value, 0));
+      // An infinite cotangent on an active unit, a NaN output (its mask is NaN) and a −0 cotangent, in
+      // several chunks (NaN payloads of ∞·0 differ between runtimes: not drawn here).
+      g[3] = Number.POSITIVE_INFINITY;
+      y[3] = 1;
+      y[columns + 20] = Number.NaN;
+      g[7 * columns + 17] = -0;
+      const bias = seededFloat32(columns, 18);
+      const expectedOut = new Float32Array(size);
+      const expectedBias = Float32Array.from(bias);
+      jsKernels.reluBackward(g, y, expectedOut, expectedBias, columns);
+      const out = resident(new Float32Array(size).fill(Number.NaN));
+      const biasGradient = Float32Array.from(bias);
+      const ran = rangeJobs(() => kernels.reluBackward(resident(g), resident(y), out, biasGradient, columns));
+      expect(ran, `${columns} columns`).toBeGreaterThan(0);
+      expect(bitDifferences(out, bits(expectedOut)), `${columns} columns`).toBe(0);
+      expect(bitDifferences(biasGradient, bits(expectedBias)), `${columns} columns' bias`).toBe(0);
+    }
+  });
+
   it("max pooling of resident images splits by image and gives the reference's values and winners", () => {
     // 9 images of 24×24×16 (36 KiB each): one image a chunk would be 9 chunks; RANGE_CHUNK_BYTES packs
     // whole images, so the last chunk has fewer.

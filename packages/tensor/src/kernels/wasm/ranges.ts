@@ -12,7 +12,13 @@
 
 import type { GeometryArguments } from "./elementwise-exports.js";
 import type { WasmEngine } from "./engine.js";
-import { RANGE_ADAM, RANGE_BINARY, RANGE_MAX_POOL, RANGE_SCALED_ADD } from "./generated/layout.js";
+import {
+  RANGE_ADAM,
+  RANGE_BINARY,
+  RANGE_MAX_POOL,
+  RANGE_RELU_BACKWARD,
+  RANGE_SCALED_ADD,
+} from "./generated/layout.js";
 import { RANGE_CHUNK_BYTES, rangeOnThreads } from "./thresholds.js";
 
 /** out = a ∘ b over `bytes` bytes (whole vectors) of resident memory, ∘ the module's `code` (BINARY_ADD …). */
@@ -54,6 +60,39 @@ export function adamResident(
     return;
   }
   engine.residentElementwise.adamUpdate(...addresses, count, ...scalars);
+}
+
+/** Column vectors (16 bytes) per chunk of the relu backward: a 128-byte pair of cache lines of each row. */
+const RELU_BACKWARD_VECTORS_PER_CHUNK = 8;
+
+/**
+ * The relu backward over `rows` rows of `rowBytes` bytes of resident memory (see `Kernels.reluBackward`),
+ * bias sums into the resident row at `bias`. On threads it is split by columns, 128 bytes of each row per
+ * chunk, never by rows: a column's bias sum then still adds its rows in order, so the bits are the one-thread
+ * call's, and two threads never write the same pair of cache lines of `out` (rows of 64 columns or more).
+ */
+export function reluBackwardResident(
+  engine: WasmEngine,
+  g: number,
+  y: number,
+  out: number,
+  bias: number,
+  rows: number,
+  rowBytes: number,
+): void {
+  const vectors = rowBytes / 16;
+  if (vectors > RELU_BACKWARD_VECTORS_PER_CHUNK && rangeOnThreads(3 * rows * rowBytes)) {
+    engine.runRange(RANGE_RELU_BACKWARD, vectors, RELU_BACKWARD_VECTORS_PER_CHUNK, [
+      g,
+      y,
+      out,
+      bias,
+      rows,
+      rowBytes,
+    ]);
+    return;
+  }
+  engine.residentElementwise.reluBackward(g, y, out, bias, rows, rowBytes);
 }
 
 /** Max pooling of resident images (input, output and argmax resident), whole images per chunk. */
