@@ -4,7 +4,7 @@ import {
   elementwiseExports,
   type GeometryArguments,
 } from "./elementwise-exports.js";
-import { align64, gemmChunks, gemmWorkspace, word, writeGemmJob } from "./gemm-job.js";
+import { gemmChunks, gemmWorkspace, word, writeGemmJob } from "./gemm-job.js";
 import {
   CHUNK_INDEX_MASK,
   CHUNKS_BY_THREAD,
@@ -17,7 +17,6 @@ import {
   NEXT,
   RANGE_ALL_FINITE,
   RANGE_ARGUMENTS,
-  RANGE_FLOAT_ARGUMENTS,
   RANGE_KERNEL,
   RANGE_UNITS,
   RANGE_UNITS_PER_CHUNK,
@@ -26,23 +25,11 @@ import {
   SLEEPERS,
   THREADS,
   TOTAL,
-  WORKSPACE_START,
 } from "./generated/layout.js";
-import { ResidentHeap } from "./resident-heap.js";
-import { createKernelMemory, type WasmVariant } from "./support.js";
+import { KernelMemory } from "./kernel-memory.js";
+import type { WasmVariant } from "./support.js";
 import { gemmOnThreads } from "./thresholds.js";
 import { WorkerPool } from "./worker-pool.js";
-
-const PAGE_BYTES = 65536;
-
-function probeCanBlock(words: Int32Array): boolean {
-  try {
-    Atomics.wait(words, word(FAILED), -1, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * One instantiated kernel module with its memory and (when the memory is shared) its worker threads. Runs
@@ -63,7 +50,7 @@ export class WasmEngine {
   readonly tileRows: number;
   /** Columns of op(B) per micro-kernel tile of this module (16 for plain SIMD, 8 for relaxed SIMD). */
   readonly tileColumns: number;
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: KernelMemory;
   private readonly work: (thread: number) => void;
   /**
    * The element-wise entry points (assembly/elementwise.ts, assembly/scaled-add.ts) working on copies in
@@ -75,22 +62,8 @@ export class WasmEngine {
   readonly elementwise: ElementwiseExports;
   /** The same entry points on the main memory, for arrays resident in it (used in place, no copies). */
   readonly residentElementwise: ElementwiseExports;
-  private readonly scratchMemory: WebAssembly.Memory;
-  private scratchFloats: Float32Array;
-  private words: Int32Array;
-  private floats: Float32Array;
-  /** The range jobs' float64 arguments (8 at RANGE_FLOAT_ARGUMENTS), renewed with the other views. */
-  private realArguments: Float64Array;
-  private bytes: Uint8Array;
   private pool: WorkerPool | undefined;
-  private readonly canBlock: boolean;
   private generation = 0;
-  private readonly heap = new ResidentHeap(WORKSPACE_START);
-  /**
-   * Every `memory.buffer` object resident arrays were made on (a grow of a shared memory returns a new
-   * object over the same memory, and old views stay valid): an array over one of them is in this memory.
-   */
-  private readonly residentBuffers = new WeakSet<ArrayBufferLike>();
 
   /**
    * @param module - the build for `shared` memory; `unsharedModule` - the unshared build of the same variant,
@@ -102,27 +75,17 @@ export class WasmEngine {
     readonly shared: boolean,
     unsharedModule: WebAssembly.Module = module,
   ) {
-    this.memory = createKernelMemory(shared, 64);
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.memory = new KernelMemory(shared);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory.main } });
     this.work = instance.exports.work as (thread: number) => void;
     this.residentElementwise = elementwiseExports(instance);
-    if (shared) {
-      this.scratchMemory = createKernelMemory(false, 2);
-      this.elementwise = elementwiseExports(
-        new WebAssembly.Instance(unsharedModule, { env: { memory: this.scratchMemory } }),
-      );
-    } else {
-      this.scratchMemory = this.memory;
-      this.elementwise = this.residentElementwise;
-    }
-    this.scratchFloats = new Float32Array(this.scratchMemory.buffer);
+    this.elementwise = shared
+      ? elementwiseExports(
+          new WebAssembly.Instance(unsharedModule, { env: { memory: this.memory.scratchMemory } }),
+        )
+      : this.residentElementwise;
     this.tileRows = (instance.exports.tileRows as () => number)();
     this.tileColumns = (instance.exports.tileColumns as () => number)();
-    this.words = new Int32Array(this.memory.buffer);
-    this.floats = new Float32Array(this.memory.buffer);
-    this.realArguments = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
-    this.bytes = new Uint8Array(this.memory.buffer);
-    this.canBlock = shared && probeCanBlock(this.words);
   }
 
   /** Threads this runtime can actually use now: 1 without shared memory or workers. */
@@ -141,19 +104,19 @@ export class WasmEngine {
 
   /** Bytes of this engine's memory (it never shrinks: the high-water mark of heap and GEMM scratch). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory.memoryBytes;
   }
 
   /** Workers that have entered their loop. */
   get readyWorkers(): number {
-    return Atomics.load(this.words, word(READY));
+    return Atomics.load(this.memory.words, word(READY));
   }
 
   /** Compute chunks each thread ran since the engine started (index 0 = calling thread). */
   chunksByThread(): number[] {
     const counts: number[] = [];
     for (let thread = 0; thread < MAX_THREADS; thread++) {
-      counts.push(Atomics.load(this.words, word(CHUNKS_BY_THREAD) + thread));
+      counts.push(Atomics.load(this.memory.words, word(CHUNKS_BY_THREAD) + thread));
     }
     return counts;
   }
@@ -164,63 +127,29 @@ export class WasmEngine {
     this.pool = undefined;
   }
 
-  /**
-   * A Float32Array of `length` elements (contents unspecified) whose storage is this engine's memory, so
-   * {@link gemm} reads and writes it in place; null when the memory is not shared (an unshared memory's
-   * buffer detaches when it grows) or cannot grow enough. Give it back with {@link releaseResident}.
-   */
+  /** `length` floats in this engine's memory, used in place by the kernels, or null (see {@link KernelMemory}). */
   residentFloat32(length: number): Float32Array | null {
-    if (!this.shared || !Number.isInteger(length) || length < 1) return null;
-    if (!this.reserve(this.heap.endAfterGrowth(length))) return null;
-    const address = this.heap.allocate(length);
-    const buffer = this.memory.buffer;
-    this.residentBuffers.add(buffer);
-    return new Float32Array(buffer, address, length);
+    return this.memory.residentFloat32(length);
   }
 
   /** Returns a block from {@link residentFloat32} for reuse; anything else (or a second release) is ignored. */
   releaseResident(array: Float32Array): void {
-    if (this.residentBuffers.has(array.buffer)) this.heap.release(array.byteOffset, array.length);
+    this.memory.releaseResident(array);
   }
 
-  /**
-   * Byte address of `length` 4-byte elements of `array` (floats, or int32 indices laid over a resident float
-   * array) when they lie in this engine's resident heap, else -1.
-   */
+  /** Byte address of `length` 4-byte elements of `array` when they lie in the resident heap, else -1. */
   residentAddress(array: Float32Array | Int32Array, length: number): number {
-    if (!this.residentBuffers.has(array.buffer) || !this.heap.contains(array.byteOffset, length * 4))
-      return -1;
-    return array.byteOffset;
+    return this.memory.residentAddress(array, length);
   }
 
-  /**
-   * Byte address of `bytes` of scratch just past the resident heap (64-byte aligned), valid until the next
-   * kernel call; -1 when the memory cannot grow that far. Take {@link memoryFloats} after it: growing an
-   * unshared memory replaces its buffer.
-   */
+  /** Byte address of `bytes` of scratch for {@link elementwise}, or -1 (see {@link KernelMemory.scratch}). */
   scratch(bytes: number): number {
-    if (this.scratchMemory === this.memory) {
-      const address = align64(this.heap.end);
-      if (!this.reserve(address + bytes)) return -1;
-      this.scratchFloats = this.floats;
-      return address;
-    }
-    const end = WORKSPACE_START + bytes;
-    const current = this.scratchMemory.buffer.byteLength;
-    if (end > current) {
-      try {
-        this.scratchMemory.grow(Math.ceil((end - current) / PAGE_BYTES));
-      } catch {
-        return -1;
-      }
-      this.scratchFloats = new Float32Array(this.scratchMemory.buffer);
-    }
-    return WORKSPACE_START;
+    return this.memory.scratch(bytes);
   }
 
   /** A float32 view of the memory {@link elementwise} works on, current as of the last {@link scratch}. */
   get memoryFloats(): Float32Array {
-    return this.scratchFloats;
+    return this.memory.memoryFloats;
   }
 
   /**
@@ -256,7 +185,7 @@ export class WasmEngine {
     const residentB = this.residentAddress(b, k * n);
     const residentBias = bias === null ? -1 : this.residentAddress(bias, n);
     const residentC = this.residentAddress(c, m * n);
-    const workspace = gemmWorkspace(this.heap.end, shape, chunks, {
+    const workspace = gemmWorkspace(this.memory.heapEnd, shape, chunks, {
       aLength,
       windowed: windows !== null,
       hasBias: bias !== null,
@@ -266,19 +195,20 @@ export class WasmEngine {
       residentBias,
     });
     const { aAddress, bAddress, cAddress, cResident, biasAddress } = workspace;
-    if (!this.reserve(workspace.end)) return false;
+    const memory = this.memory;
+    if (!memory.reserve(workspace.end)) return false;
 
-    const floats = this.floats;
-    const words = this.words;
-    if (residentA < 0) this.copyIn(a, aLength, aAddress);
-    if (residentB < 0) this.copyIn(b, k * n, bAddress);
-    if (beta !== 0 && !cResident) this.copyIn(c, m * n, cAddress);
-    if (bias !== null && residentBias < 0) this.copyIn(bias, n, biasAddress);
+    const floats = memory.floats;
+    const words = memory.words;
+    if (residentA < 0) memory.copyIn(a, aLength, aAddress);
+    if (residentB < 0) memory.copyIn(b, k * n, bAddress);
+    if (beta !== 0 && !cResident) memory.copyIn(c, m * n, cAddress);
+    if (bias !== null && residentBias < 0) memory.copyIn(bias, n, biasAddress);
 
     const threads = this.threadsFor(gemmOnThreads(m * n * k));
     const skipped = this.skipPackClaims ? packAChunks + packBChunks : 0;
     const job = { shape, chunks, workspace, transposeA, transposeB, alpha, beta, activation, windows };
-    this.runJob(total, threads, skipped, () => writeGemmJob(words, floats, this.bytes, job));
+    this.runJob(total, threads, skipped, () => writeGemmJob(words, floats, memory.bytes, job));
     if (!cResident) c.set(floats.subarray(cAddress >> 2, (cAddress >> 2) + m * n));
     return true;
   }
@@ -298,7 +228,7 @@ export class WasmEngine {
     reals: readonly number[] = [],
     threads = this.effectiveThreads,
   ): boolean {
-    const words = this.words;
+    const words = this.memory.words;
     const total = Math.ceil(units / unitsPerChunk);
     if (total >= CHUNK_INDEX_MASK)
       throw new RangeError(`runRange: ${total} chunks, at most ${CHUNK_INDEX_MASK - 1}`);
@@ -309,7 +239,7 @@ export class WasmEngine {
       words[word(RANGE_UNITS_PER_CHUNK)] = unitsPerChunk;
       words[word(RANGE_ALL_FINITE)] = 1;
       words.set(integers, word(RANGE_ARGUMENTS));
-      this.realArguments.set(reals);
+      this.memory.realArguments.set(reals);
     });
     return Atomics.load(words, word(RANGE_ALL_FINITE)) === 1;
   }
@@ -321,7 +251,7 @@ export class WasmEngine {
    * finds nothing to claim, and one that claims a chunk of this job reads parameters complete.
    */
   private runJob(total: number, threads: number, skipped: number, describe: () => void): void {
-    const words = this.words;
+    const words = this.memory.words;
     const pooled = this.pool !== undefined;
     Atomics.store(words, word(NEXT), Atomics.load(words, word(NEXT)) | CHUNK_INDEX_MASK);
     describe();
@@ -339,11 +269,6 @@ export class WasmEngine {
     if (pooled) this.waitForChunks(total);
   }
 
-  /** Copies the first `length` floats of `array` to byte `address` of the workspace. */
-  private copyIn(array: Float32Array, length: number, address: number): void {
-    this.floats.set(array.length === length ? array : array.subarray(0, length), address >> 2);
-  }
-
   /** The engine's threads when `wanted` and the pool can give them, else 1. */
   private threadsFor(wanted: boolean): number {
     const threads = this.effectiveThreads;
@@ -352,12 +277,12 @@ export class WasmEngine {
   }
 
   private ensurePool(workers: number): boolean {
-    this.pool ??= new WorkerPool(this.module, this.memory);
+    this.pool ??= new WorkerPool(this.module, this.memory.main);
     return this.pool.grow(workers);
   }
 
   private waitForChunks(total: number): void {
-    const words = this.words;
+    const words = this.memory.words;
     let spins = 0;
     for (;;) {
       const done = Atomics.load(words, word(DONE));
@@ -368,27 +293,7 @@ export class WasmEngine {
           "a WebAssembly kernel worker crashed; call useKernels('js') to continue",
         );
       }
-      if (this.canBlock && ++spins > 2048) Atomics.wait(words, word(DONE), done, 5);
+      if (this.memory.canBlock && ++spins > 2048) Atomics.wait(words, word(DONE), done, 5);
     }
-  }
-
-  private reserve(bytes: number): boolean {
-    const current = this.memory.buffer.byteLength;
-    if (bytes <= current) return true;
-    const pages = Math.max(Math.ceil((bytes - current) / PAGE_BYTES), Math.ceil(current / PAGE_BYTES / 4));
-    try {
-      this.memory.grow(pages);
-    } catch {
-      try {
-        this.memory.grow(Math.ceil((bytes - current) / PAGE_BYTES));
-      } catch {
-        return false;
-      }
-    }
-    this.words = new Int32Array(this.memory.buffer);
-    this.floats = new Float32Array(this.memory.buffer);
-    this.realArguments = new Float64Array(this.memory.buffer, RANGE_FLOAT_ARGUMENTS, 8);
-    this.bytes = new Uint8Array(this.memory.buffer);
-    return true;
   }
 }
