@@ -246,6 +246,11 @@ function packWindowColumn(
   }
 }
 
+/** Byte offset from a window's corner of panel row `row` (listed at `entries`), 0 for a row past `rows`. */
+function entryByteOffset(entries: usize, row: i32, rows: i32): usize {
+  return row < rows && row < TILE_ROWS ? (<usize>load<i32>(entries + <usize>row * 12, 8)) << 2 : 0;
+}
+
 /** ⌈numerator / divisor⌉ for a positive divisor (i32 division truncates toward zero). */
 function ceilDivideSigned(numerator: i32, divisor: i32): i32 {
   return numerator > 0 ? (numerator + divisor - 1) / divisor : -(-numerator / divisor);
@@ -298,6 +303,17 @@ function packWindowColumns(
   // width, with left = ox·sw − pl.
   const insideFrom = max(0, ceilDivideSigned(padLeft - firstKx, strideWidth));
   const insideTo = min(outWidth, floorDivideSigned(width - 1 - lastKx + padLeft, strideWidth) + 1);
+  // The ox whose whole window is inside the image when its rows are: left ≥ 0 and left + kw ≤ width. For a
+  // panel whose entries span window rows (the first convolution's: 9 entries of one channel), each entry is
+  // then read at its fixed byte offset from the window's corner; rows past m read the corner and store 0.
+  const windowFrom = max(0, ceilDivideSigned(padLeft, strideWidth));
+  const windowTo = min(outWidth, floorDivideSigned(width - g.kernelWidth + padLeft, strideWidth) + 1);
+  const offset0 = entryByteOffset(entries, 0, rows);
+  const offset1 = entryByteOffset(entries, 1, rows);
+  const offset2 = entryByteOffset(entries, 2, rows);
+  const offset3 = entryByteOffset(entries, 3, rows);
+  const offset4 = entryByteOffset(entries, 4, rows);
+  const offset5 = entryByteOffset(entries, 5, rows);
   const imageSize = height * width * channels;
   const pixelStep = (<usize>(strideWidth * channels)) << 2;
   let ox = p0 % outWidth;
@@ -313,6 +329,9 @@ function packWindowColumns(
     if (contiguous && y >= 0 && y < height) {
       from = min(end, max(ox, insideFrom));
       to = max(from, min(end, insideTo));
+    } else if (!contiguous && top >= 0 && top + g.kernelHeight <= height) {
+      from = min(end, max(ox, windowFrom));
+      to = max(from, min(end, windowTo));
     }
     const rowCorner = n * imageSize + top * width * channels;
     for (let x = ox; x < from; x++) {
@@ -320,16 +339,32 @@ function packWindowColumns(
       packWindowColumn(image, rowCorner + left * channels, top, left, rows, entries, target);
       target += TILE_ROWS * 4;
     }
-    let source =
-      image + ((<usize>(rowCorner + (from * strideWidth - padLeft) * channels + firstOffset)) << 2);
-    for (let x = from; x < to; x++) {
-      if (TILE_ROWS === 2) store<u64>(target, load<u64>(source));
-      else {
-        v128.store(target, v128.load(source));
-        store<u64>(target, load<u64>(source, 16), 16);
+    if (contiguous) {
+      let source =
+        image + ((<usize>(rowCorner + (from * strideWidth - padLeft) * channels + firstOffset)) << 2);
+      for (let x = from; x < to; x++) {
+        if (TILE_ROWS === 2) store<u64>(target, load<u64>(source));
+        else {
+          v128.store(target, v128.load(source));
+          store<u64>(target, load<u64>(source, 16), 16);
+        }
+        target += TILE_ROWS * 4;
+        source += pixelStep;
       }
-      target += TILE_ROWS * 4;
-      source += pixelStep;
+    } else {
+      let corner = image + ((<usize>(rowCorner + (from * strideWidth - padLeft) * channels)) << 2);
+      for (let x = from; x < to; x++) {
+        store<f32>(target, load<f32>(corner + offset0));
+        store<f32>(target, select<f32>(load<f32>(corner + offset1), 0, rows > 1), 4);
+        if (TILE_ROWS === 6) {
+          store<f32>(target, select<f32>(load<f32>(corner + offset2), 0, rows > 2), 8);
+          store<f32>(target, select<f32>(load<f32>(corner + offset3), 0, rows > 3), 12);
+          store<f32>(target, select<f32>(load<f32>(corner + offset4), 0, rows > 4), 16);
+          store<f32>(target, select<f32>(load<f32>(corner + offset5), 0, rows > 5), 20);
+        }
+        target += TILE_ROWS * 4;
+        corner += pixelStep;
+      }
     }
     for (let x = to; x < end; x++) {
       const left = x * strideWidth - padLeft;
