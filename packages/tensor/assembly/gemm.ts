@@ -48,7 +48,7 @@ import { microKernel } from "./micro-kernel";
 import { packAPanel, packBPanel } from "./pack";
 import { rangeChunk } from "./range";
 import { TILE_COLUMNS, TILE_ROWS } from "./tile";
-import { packWindowsPanel } from "./windows-pack";
+import { packWindowsPanels } from "./windows-pack";
 
 function ceilDivide(value: i32, divisor: i32): i32 {
   return (value + divisor - 1) / divisor;
@@ -73,10 +73,14 @@ function packAChunk(chunk: i32, thread: i32): void {
   const transposeA = load<i32>(TRANSPOSE_A) !== 0;
   const packed = load<usize>(PACKED_A_ADDRESS);
   const windows = load<i32>(A_WINDOWS) !== 0;
+  if (windows) {
+    const target = sliverAddress(packed, p0, panels * TILE_ROWS, first, kc, TILE_ROWS);
+    packWindowsPanels(a, m, transposeA, first, last, p0, kc, target, thread);
+    return;
+  }
   for (let panel = first; panel < last; panel++) {
     const target = sliverAddress(packed, p0, panels * TILE_ROWS, panel, kc, TILE_ROWS);
-    if (windows) packWindowsPanel(a, m, transposeA, panel * TILE_ROWS, p0, kc, target, thread);
-    else packAPanel(a, m, k, transposeA, panel * TILE_ROWS, p0, kc, target);
+    packAPanel(a, m, k, transposeA, panel * TILE_ROWS, p0, kc, target);
   }
 }
 

@@ -96,11 +96,6 @@ function gatherWindowRow(image: usize, pixel: i32, p0: i32, kc: i32, target: usi
  * from there. Rows past m are zeros.
  */
 function packWindowRows(image: usize, m: i32, i0: i32, p0: i32, kc: i32, target: usize, thread: i32): void {
-  const g = geometry();
-  if (g.kernelWidth * g.channels < SHALLOW_SPAN) {
-    packShallowWindowRows(image, m, i0, p0, kc, target, thread);
-    return;
-  }
   const rows = min(TILE_ROWS, m - i0);
   const gather = gatherArea(thread);
   for (let row = 0; row < rows; row++)
@@ -144,14 +139,17 @@ function writeWindowEntries(first: i32, count: i32, target: usize): void {
 const SHALLOW_SPAN: i32 = 16;
 
 /**
- * packWindowRows for shallow windows: each entry of the panel read from the image at its window offset, with
- * the padding checks only for a pixel whose window leaves the image. The entries' offsets go to this thread's
- * gather area first (kc × 12 bytes: window row, window column, offset from the window's corner).
+ * packWindowRows for shallow windows, panels [firstPanel, lastPanel) of one depth block (consecutive in the
+ * packed slivers from `target`): each entry of a panel read from the image at its window offset, with the
+ * padding checks only for a pixel whose window leaves the image. The entries' offsets go to this thread's
+ * gather area once for all the panels (kc × 12 bytes: window row, window column, offset from the window's
+ * corner), and the output pixel advances by counters from panel to panel.
  */
-function packShallowWindowRows(
+function packShallowWindowPanels(
   image: usize,
   m: i32,
-  i0: i32,
+  firstPanel: i32,
+  lastPanel: i32,
   p0: i32,
   kc: i32,
   target: usize,
@@ -167,41 +165,45 @@ function packShallowWindowRows(
   const outWidth = g.outWidth;
   const entries = gatherArea(thread);
   writeWindowEntries(p0, kc, entries);
-  const rows = min(TILE_ROWS, m - i0);
   const imageSize = height * width * channels;
+  const i0 = firstPanel * TILE_ROWS;
   let ox = i0 % outWidth;
   let oy = (i0 / outWidth) % outHeight;
   let n = i0 / outWidth / outHeight;
-  for (let row = 0; row < TILE_ROWS; row++) {
-    let cell = target + ((<usize>row) << 2);
-    if (row >= rows) {
-      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) store<f32>(cell, 0);
-      continue;
-    }
-    const top = oy * g.strideHeight - g.padTop;
-    const left = ox * g.strideWidth - g.padLeft;
-    const corner = image + ((<usize>(n * imageSize + (top * width + left) * channels)) << 2);
-    if (top >= 0 && top + kernelHeight <= height && left >= 0 && left + kernelWidth <= width) {
-      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4)
-        store<f32>(cell, load<f32>(corner + ((<usize>load<i32>(entries + <usize>q * 12, 8)) << 2)));
-    } else {
-      for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) {
-        const at = entries + <usize>q * 12;
-        const y = top + load<i32>(at);
-        const x = left + load<i32>(at, 4);
-        let value: f32 = 0;
-        if (y >= 0 && y < height && x >= 0 && x < width)
-          value = load<f32>(corner + ((<usize>load<i32>(at, 8)) << 2));
-        store<f32>(cell, value);
+  for (let panel = firstPanel; panel < lastPanel; panel++) {
+    const rows = min(TILE_ROWS, m - panel * TILE_ROWS);
+    for (let row = 0; row < TILE_ROWS; row++) {
+      let cell = target + ((<usize>row) << 2);
+      if (row >= rows) {
+        for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) store<f32>(cell, 0);
+        continue;
+      }
+      const top = oy * g.strideHeight - g.padTop;
+      const left = ox * g.strideWidth - g.padLeft;
+      const corner = image + ((<usize>(n * imageSize + (top * width + left) * channels)) << 2);
+      if (top >= 0 && top + kernelHeight <= height && left >= 0 && left + kernelWidth <= width) {
+        for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4)
+          store<f32>(cell, load<f32>(corner + ((<usize>load<i32>(entries + <usize>q * 12, 8)) << 2)));
+      } else {
+        for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) {
+          const at = entries + <usize>q * 12;
+          const y = top + load<i32>(at);
+          const x = left + load<i32>(at, 4);
+          let value: f32 = 0;
+          if (y >= 0 && y < height && x >= 0 && x < width)
+            value = load<f32>(corner + ((<usize>load<i32>(at, 8)) << 2));
+          store<f32>(cell, value);
+        }
+      }
+      if (++ox === outWidth) {
+        ox = 0;
+        if (++oy === outHeight) {
+          oy = 0;
+          n++;
+        }
       }
     }
-    if (++ox === outWidth) {
-      ox = 0;
-      if (++oy === outHeight) {
-        oy = 0;
-        n++;
-      }
-    }
+    target += (<usize>kc * TILE_ROWS) << 2;
   }
 }
 
@@ -381,20 +383,30 @@ function packWindowColumns(
 }
 
 /**
- * packAPanel for an op(A) that is the im2col matrix of the images at `image` (`transposeA` false: m output
- * pixels × k window entries) or its transpose (m window entries × k output pixels), geometry in
+ * packAPanel for panels [firstPanel, lastPanel) of depth block [p0, p0 + kc), consecutive in the packed
+ * slivers from `target`, of an op(A) that is the im2col matrix of the images at `image` (`transposeA` false: m
+ * output pixels × k window entries) or its transpose (m window entries × k output pixels), geometry in
  * WINDOW_GEOMETRY; `thread` picks the scratch area.
  */
-export function packWindowsPanel(
+export function packWindowsPanels(
   image: usize,
   m: i32,
   transposeA: bool,
-  i0: i32,
+  firstPanel: i32,
+  lastPanel: i32,
   p0: i32,
   kc: i32,
   target: usize,
   thread: i32,
 ): void {
-  if (transposeA) packWindowColumns(image, m, i0, p0, kc, target, thread);
-  else packWindowRows(image, m, i0, p0, kc, target, thread);
+  const g = geometry();
+  if (!transposeA && g.kernelWidth * g.channels < SHALLOW_SPAN) {
+    packShallowWindowPanels(image, m, firstPanel, lastPanel, p0, kc, target, thread);
+    return;
+  }
+  const sliver = (<usize>kc * TILE_ROWS) << 2;
+  for (let panel = firstPanel; panel < lastPanel; panel++, target += sliver) {
+    if (transposeA) packWindowColumns(image, m, panel * TILE_ROWS, p0, kc, target, thread);
+    else packWindowRows(image, m, panel * TILE_ROWS, p0, kc, target, thread);
+  }
 }
