@@ -86,6 +86,9 @@ describe("@descent/spec interfaces", () => {
       GradientTransformation<Counter>
     >();
     expectTypeOf({ ...step, passesGradientsThrough: false }).not.toExtend<GradientTransformation<Counter>>();
+    // Declarations are `true` or absent: a `false` would read as a declaration to a truthiness check.
+    expectTypeOf<GradientTransformation["propagatesNonFinite"]>().toEqualTypeOf<true | undefined>();
+    expectTypeOf({ ...step, propagatesNonFinite: false }).not.toExtend<GradientTransformation<Counter>>();
   });
 
   it("activations and regularizers are plain values", () => {

@@ -217,6 +217,14 @@ export interface GradientTransformation<State = unknown> {
    * transformation that stores its input (a trace kept by reference) must not declare it.
    */
   readonly releasesGradients?: true;
+  /**
+   * Optional, `true` for a transformation whose update is non-finite (±∞ or NaN) wherever its gradient is
+   * (`scaleByAdam`: `m̂ / (√v̂ + ε)` is NaN for g = ±∞ or NaN). Declares that a non-finite gradient shows in
+   * the updates, so a `chain` whose earlier parts all declare it (or pass the gradients through) need not
+   * check the gradients themselves for its `finite` flag: the new parameters show it. A transformation that
+   * can hide one (clipping, masking, a trace that resets) must not declare it.
+   */
+  readonly propagatesNonFinite?: true;
 }
 
 /** Makes an array of `dtype` and `length` that its user fills completely (contents arbitrary). */

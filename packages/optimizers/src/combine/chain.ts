@@ -19,7 +19,9 @@ import { requireTransformation } from "../core/validate.js";
  *
  * The chain declares `fusedApply` exactly when its last part does: the parts before it run `update`, and
  * the last part's one-pass step writes the new parameters. It declares `passesGradientsThrough` when
- * every part does, and `releasesGradients` when the first part that is not a pass-through does. Its
+ * every part does, `releasesGradients` when the first part that is not a pass-through does, and
+ * `propagatesNonFinite` when every part passes the gradients through or declares it; its `fusedApply`
+ * checks the gradients for non-finite values itself only when a part before the last does neither. Its
  * `options.allocateState` reaches every part; in `fusedApply`, `options.allocateUpdates` reaches a part
  * whose updates go to a part that declares `releasesGradients` (so they are dead when the step returns).
  *
@@ -59,14 +61,22 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
   // keeps none of their arrays exactly when that part does not.
   const firstWriter = parts.findIndex((part) => part.passesGradientsThrough !== true);
   const releases = firstWriter >= 0 && parts[firstWriter]!.releasesGradients === true;
+  // A non-finite gradient reaches the updates through every part that passes it on or propagates it.
+  const showsNonFinite = (part: GradientTransformation<unknown>) =>
+    part.passesGradientsThrough === true || part.propagatesNonFinite === true;
+  const propagates = parts.length > 0 && parts.every(showsNonFinite);
   const declarations = {
     ...(passesThrough ? { passesGradientsThrough: true as const } : {}),
     ...(releases ? { releasesGradients: true as const } : {}),
+    ...(propagates ? { propagatesNonFinite: true as const } : {}),
   };
   if (last?.fusedApply === undefined) return { ...transform, ...declarations };
   const lastStep: FusedStep<unknown> = (gradients, state, params, options) =>
     last.fusedApply!(gradients, state, params, options);
   const prefixPassesThrough = firstWriter === -1 || firstWriter === parts.length - 1;
+  // The parts before the last hand a non-finite gradient on into the last part's updates, so the new
+  // parameters show it: no pass over the gradients (Adam's 225,578 on the peers' CNN took ~0.5 ms a step).
+  const prefixShowsNonFinite = parts.slice(0, -1).every(showsNonFinite);
   // Part i may write its updates into the caller's step-long arrays when whoever consumes them keeps none:
   // the next part that is not a pass-through declares releasesGradients.
   const updatesConsumed = parts.slice(0, -1).map((_, i) => {
@@ -83,9 +93,9 @@ export function chain<Transforms extends readonly GradientTransformation<unknown
     );
     const stepped = lastStep(updates, states[parts.length - 1], params, options);
     nextStates[parts.length - 1] = stepped.state;
-    // Pass-through parts hand the gradients on untouched, so a non-finite gradient shows in the new
-    // parameters; any other part might hide it (clipping, masking): check the gradients themselves.
-    const finite = stepped.finite && (prefixPassesThrough || treeFinite(gradients));
+    // Parts that pass the gradients on or propagate non-finite values make a non-finite gradient show in the
+    // new parameters; any other part might hide it (clipping, masking): check the gradients themselves.
+    const finite = stepped.finite && (prefixShowsNonFinite || treeFinite(gradients));
     return {
       params: stepped.params,
       state: nextStates as unknown as State,

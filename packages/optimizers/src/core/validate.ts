@@ -94,9 +94,17 @@ export function rejectUnknownOptions(op: string, options: object, known: readonl
   }
 }
 
+/** The optional declarations of a gradient transformation, each `true` or absent, and what declaring it says. */
+const DECLARATIONS = {
+  passesGradientsThrough: "updates are the gradients, untouched and not kept",
+  releasesGradients: "the updates and state never share the gradients' arrays",
+  propagatesNonFinite: "a non-finite gradient always gives a non-finite update",
+} as const;
+
 /**
  * `value` must be a gradient transformation: an object with `init` and `update` functions (`validateState` and
- * `fusedApply` functions or absent, `passesGradientsThrough` and `releasesGradients` true or absent).
+ * `fusedApply` functions or absent, `passesGradientsThrough`, `releasesGradients` and `propagatesNonFinite`
+ * true or absent).
  */
 export function requireTransformation(op: string, name: string, value: unknown): void {
   const candidate = value as { init?: unknown; update?: unknown; validateState?: unknown } | null;
@@ -112,28 +120,21 @@ export function requireTransformation(op: string, name: string, value: unknown):
       `${name} = ${describeArgument(value)} is not a gradient transformation: pass an optimizer or transform such as adam() or scaleByAdam() (an object with init and update functions)`,
     );
   }
-  const declared = value as {
-    fusedApply?: unknown;
-    passesGradientsThrough?: unknown;
-    releasesGradients?: unknown;
-  };
+  const declared = value as Record<string, unknown>;
   if (declared.fusedApply !== undefined && typeof declared.fusedApply !== "function") {
     throw new ValueError(
       op,
       `${name}.fusedApply = ${describeArgument(declared.fusedApply)} is not a function: declare fusedApply(gradients, state, params, options) or leave it out`,
     );
   }
-  if (declared.passesGradientsThrough !== undefined && declared.passesGradientsThrough !== true) {
-    throw new ValueError(
-      op,
-      `${name}.passesGradientsThrough = ${describeArgument(declared.passesGradientsThrough)}: declare it true (updates are the gradients, untouched and not kept) or leave it out`,
-    );
-  }
-  if (declared.releasesGradients !== undefined && declared.releasesGradients !== true) {
-    throw new ValueError(
-      op,
-      `${name}.releasesGradients = ${describeArgument(declared.releasesGradients)}: declare it true (the updates and state never share the gradients' arrays) or leave it out`,
-    );
+  for (const [key, meaning] of Object.entries(DECLARATIONS)) {
+    const flag = declared[key];
+    if (flag !== undefined && flag !== true) {
+      throw new ValueError(
+        op,
+        `${name}.${key} = ${describeArgument(flag)}: declare it true (${meaning}) or leave it out`,
+      );
+    }
   }
 }
 

@@ -145,6 +145,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
     },
     // Its updates and moments are arrays of its own (new, or from `options`): the gradients' are not kept.
     releasesGradients: true,
+    // g = ±∞ makes v̂ = +∞ and m̂ = ±∞ (or NaN), g = NaN makes both NaN: the update m̂ / (√v̂ + ε) is NaN.
+    propagatesNonFinite: true,
   };
 }
 

@@ -154,6 +154,70 @@ describe("fusedStep", () => {
     expect(fusedStep(overflow)!(steep, overflow.init(huge), huge).finite).toBe(false);
   });
 
+  it("scaleByAdam's update is non-finite wherever its gradient is, as its propagatesNonFinite declares", () => {
+    expect(scaleByAdam().propagatesNonFinite).toBe(true);
+    const sizes = [6, 3, 5] as const;
+    const params = tree(sizes, 11, "float32");
+    const badValues = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN];
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: sizes[0] - 1 }),
+        fc.constantFrom(...badValues),
+        fc.integer({ min: 1, max: 1000 }),
+        (amsgrad, finiteSteps, at, bad, seed) => {
+          const transform = scaleByAdam({ amsgrad });
+          // A few finite steps first, so the moments are not zero.
+          let state = transform.init(params);
+          for (let step = 0; step < finiteSteps; step++)
+            state = transform.update(tree(sizes, seed + step, "float32"), state, params).state;
+          const gradients = tree(sizes, seed + 99, "float32");
+          ((gradients.layer as ParamTree).weights as TensorLike).data[at] = bad;
+          const { updates } = transform.update(gradients, state, params);
+          const value = ((updates.layer as ParamTree).weights as TensorLike).data[at]!;
+          expect(Number.isFinite(value)).toBe(false);
+        },
+      ),
+      { numRuns: 60, seed: 19 },
+    );
+  });
+
+  it("skips its pass over the gradients only when every part before the last shows a non-finite gradient", () => {
+    const params = tree([4, 2, 3], 5, "float32");
+    const bad = tree([4, 2, 3], 6, "float32");
+    ((bad.layer as ParamTree).bias as TensorLike).data[1] = Number.NaN;
+    // Adam's chain: the NaN reaches the new parameters, and the step reports it.
+    const optimizer = adam({ learningRate: 0.01 });
+    expect(optimizer.propagatesNonFinite).toBeUndefined();
+    expect(fusedStep(optimizer)!(bad, optimizer.init(params), params).finite).toBe(false);
+    expect(chain(identity(), scaleByAdam()).propagatesNonFinite).toBe(true);
+    // A part that hides non-finite gradients (zeroes them): the chain trusts a declaration, so with a false
+    // one the NaN goes unreported, and without one the chain checks the gradients and reports it.
+    const hiding: GradientTransformation<Record<string, never>> = {
+      init: () => ({}),
+      update: (gradients, state) => ({
+        updates: {
+          layer: {
+            weights: (gradients.layer as ParamTree).weights as TensorLike,
+            bias: new Tensor(
+              Float32Array.from(((gradients.layer as ParamTree).bias as TensorLike).data, (value) =>
+                Number.isFinite(value) ? value : 0,
+              ),
+              [2],
+            ),
+          },
+          out: gradients.out as TensorLike,
+        },
+        state,
+      }),
+    };
+    const undeclared = chain(hiding, scaleByLearningRate(0.1));
+    expect(fusedStep(undeclared)!(bad, undeclared.init(params), params).finite).toBe(false);
+    const falselyDeclared = chain({ ...hiding, propagatesNonFinite: true }, scaleByLearningRate(0.1));
+    expect(fusedStep(falselyDeclared)!(bad, falselyDeclared.init(params), params).finite).toBe(true);
+  });
+
   it("says the gradients are released only when the first transform to meet them declares it keeps none", () => {
     const params = tree([3, 1, 2], 1, "float64");
     const gradients = tree([3, 1, 2], 2, "float64");
@@ -322,6 +386,9 @@ describe("the fast path is declared by the transformation, not looked up by iden
     );
     expect(() => chain({ ...identity(), passesGradientsThrough: false } as never)).toThrow(
       /chain: transforms\[0\] \(argument 1\)\.passesGradientsThrough = false: declare it true/,
+    );
+    expect(() => chain({ ...scaleByAdam(), propagatesNonFinite: "yes" } as never)).toThrow(
+      /chain: transforms\[0\] \(argument 1\)\.propagatesNonFinite = "yes": declare it true \(a non-finite gradient always gives a non-finite update\)/,
     );
   });
 });
