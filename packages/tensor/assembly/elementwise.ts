@@ -77,14 +77,10 @@ export function reluBackwardColumns(
   for (; block + 128 <= last; block += 128)
     reluBackwardPair(g + block, y + block, out + block, bias + block, rows, rowBytes);
   if (block === last) return;
-  const ones = i32x4.splat(1);
-  const zeros = f32x4.splat(0);
   const end = <usize>rows * rowBytes;
   for (let at: usize = 0; at < end; at += rowBytes) {
     for (let j = block; j < last; j += 16) {
-      const yv = v128.load(y + at + j);
-      const factor = f32x4.convert_i32x4_s(v128.and(f32x4.gt(yv, zeros), ones));
-      const value = v128.bitselect(yv, f32x4.mul(v128.load(g + at + j), factor), f32x4.ne(yv, yv));
+      const value = reluBackwardVector(v128.load(g + at + j), v128.load(y + at + j));
       v128.store(out + at + j, value);
       v128.store(bias + j, f32x4.add(v128.load(bias + j), value));
     }

@@ -185,15 +185,8 @@ function packShallowWindowPanels(
         for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4)
           store<f32>(cell, load<f32>(corner + ((<usize>load<i32>(entries + <usize>q * 12, 8)) << 2)));
       } else {
-        for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4) {
-          const at = entries + <usize>q * 12;
-          const y = top + load<i32>(at);
-          const x = left + load<i32>(at, 4);
-          let value: f32 = 0;
-          if (y >= 0 && y < height && x >= 0 && x < width)
-            value = load<f32>(corner + ((<usize>load<i32>(at, 8)) << 2));
-          store<f32>(cell, value);
-        }
+        for (let q = 0; q < kc; q++, cell += TILE_ROWS * 4)
+          store<f32>(cell, windowEntry(corner, top, left, entries + <usize>q * 12));
       }
       if (++ox === outWidth) {
         ox = 0;
@@ -208,42 +201,32 @@ function packShallowWindowPanels(
 }
 
 /**
- * One pixel's group of a transposed panel (see packWindowColumns): the `rows` entries listed at `entries`
- * read from the window whose corner is at (`top`, `left`), float offset `corner` in the image; entries
- * outside the image and rows past `rows` are zeros.
+ * Entry `at` of the window whose corner is at (`top`, `left`), byte address `corner` in the image (12 bytes at
+ * `at`, see writeWindowEntries: window row, window column, offset from the corner): 0 in the padding.
+ */
+function windowEntry(corner: usize, top: i32, left: i32, at: usize): f32 {
+  const g = geometry();
+  const y = top + load<i32>(at);
+  const x = left + load<i32>(at, 4);
+  if (y < 0 || y >= g.height || x < 0 || x >= g.width) return 0;
+  return load<f32>(corner + ((<usize>load<i32>(at, 8)) << 2));
+}
+
+/**
+ * One pixel's group of a transposed panel at an edge of the image (see packWindowColumns, which copies the
+ * pixels inside without checks): the `rows` entries listed at `entries` of the window whose corner is at
+ * (`top`, `left`), byte address `corner`; entries in the padding and rows past `rows` are zeros.
  */
 function packWindowColumn(
-  image: usize,
-  corner: i32,
+  corner: usize,
   top: i32,
   left: i32,
   rows: i32,
   entries: usize,
   target: usize,
 ): void {
-  const g = geometry();
-  const height = g.height;
-  const width = g.width;
-  if (top >= 0 && top + g.kernelHeight <= height && left >= 0 && left + g.kernelWidth <= width) {
-    // The whole window is inside the image: no padding checks (the first convolution's weight gradient).
-    const cornerAddress = image + ((<usize>corner) << 2);
-    for (let row = 0; row < TILE_ROWS; row++) {
-      let value: f32 = 0;
-      if (row < rows)
-        value = load<f32>(cornerAddress + ((<usize>load<i32>(entries + <usize>row * 12, 8)) << 2));
-      store<f32>(target + ((<usize>row) << 2), value);
-    }
-    return;
-  }
   for (let row = 0; row < TILE_ROWS; row++) {
-    let value: f32 = 0;
-    if (row < rows) {
-      const at = entries + <usize>row * 12;
-      const cellY = top + load<i32>(at);
-      const cellX = left + load<i32>(at, 4);
-      if (cellY >= 0 && cellY < height && cellX >= 0 && cellX < width)
-        value = load<f32>(image + ((<usize>(corner + load<i32>(at, 8))) << 2));
-    }
+    const value: f32 = row < rows ? windowEntry(corner, top, left, entries + <usize>row * 12) : 0;
     store<f32>(target + ((<usize>row) << 2), value);
   }
 }
@@ -338,7 +321,14 @@ function packWindowColumns(
     const rowCorner = n * imageSize + top * width * channels;
     for (let x = ox; x < from; x++) {
       const left = x * strideWidth - padLeft;
-      packWindowColumn(image, rowCorner + left * channels, top, left, rows, entries, target);
+      packWindowColumn(
+        image + ((<usize>(rowCorner + left * channels)) << 2),
+        top,
+        left,
+        rows,
+        entries,
+        target,
+      );
       target += TILE_ROWS * 4;
     }
     if (contiguous) {
@@ -370,7 +360,14 @@ function packWindowColumns(
     }
     for (let x = to; x < end; x++) {
       const left = x * strideWidth - padLeft;
-      packWindowColumn(image, rowCorner + left * channels, top, left, rows, entries, target);
+      packWindowColumn(
+        image + ((<usize>(rowCorner + left * channels)) << 2),
+        top,
+        left,
+        rows,
+        entries,
+        target,
+      );
       target += TILE_ROWS * 4;
     }
     p += end - ox;

@@ -4,7 +4,7 @@ import {
   elementwiseExports,
   type GeometryArguments,
 } from "./elementwise-exports.js";
-import { gemmChunks, gemmWorkspace, word, writeGemmJob } from "./gemm-job.js";
+import { gemmChunks, gemmWorkspace, writeGemmJob } from "./gemm-job.js";
 import {
   CHUNK_INDEX_MASK,
   CHUNKS_BY_THREAD,
@@ -26,7 +26,7 @@ import {
   THREADS,
   TOTAL,
 } from "./generated/layout.js";
-import { KernelMemory } from "./kernel-memory.js";
+import { KernelMemory, word } from "./kernel-memory.js";
 import type { WasmVariant } from "./support.js";
 import { gemmOnThreads } from "./thresholds.js";
 import { WorkerPool } from "./worker-pool.js";

@@ -31,6 +31,7 @@ import {
   TRANSPOSE_B,
   WINDOW_GEOMETRY,
 } from "./generated/layout.js";
+import { align64, word } from "./kernel-memory.js";
 
 /** Rows of op(A) packed per pack chunk (about 128 rows × KC floats ≈ 128 KiB), rounded up to whole panels. */
 const PACK_A_ROWS_PER_CHUNK = 128;
@@ -161,26 +162,6 @@ export interface GemmWorkspace {
   readonly biasAddress: number;
   /** The first byte past the workspace: the memory must reach it. */
   readonly end: number;
-}
-
-/**
- * `bytes` rounded up to a cache line.
- *
- * @example
- * align64(65); // 128
- */
-export function align64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
-/**
- * Index of the 4-byte word at `byteOffset` in an Int32Array or Float32Array over the module's memory.
- *
- * @example
- * words[word(JOB_KIND)] = JOB_GEMM;
- */
-export function word(byteOffset: number): number {
-  return byteOffset >> 2;
 }
 
 /** Whether two float ranges overlap (a negative address is no range). */

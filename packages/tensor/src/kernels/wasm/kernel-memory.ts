@@ -1,9 +1,28 @@
-import { align64, word } from "./gemm-job.js";
 import { FAILED, RANGE_FLOAT_ARGUMENTS, WORKSPACE_START } from "./generated/layout.js";
 import { ResidentHeap } from "./resident-heap.js";
 import { createKernelMemory } from "./support.js";
 
 const PAGE_BYTES = 65536;
+
+/**
+ * `bytes` rounded up to a cache line.
+ *
+ * @example
+ * align64(65); // 128
+ */
+export function align64(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+/**
+ * Index of the 4-byte word at `byteOffset` in an Int32Array or Float32Array over the module's memory.
+ *
+ * @example
+ * words[word(JOB_KIND)] = JOB_GEMM;
+ */
+export function word(byteOffset: number): number {
+  return byteOffset >> 2;
+}
 
 function probeCanBlock(words: Int32Array): boolean {
   try {
@@ -30,13 +49,13 @@ export class KernelMemory {
   /** Whether the calling thread can `Atomics.wait` on the main memory (it is shared, off a browser main thread). */
   readonly canBlock: boolean;
   /** An int32 view of the main memory (the layout words), renewed when it grows. */
-  words: Int32Array;
+  words!: Int32Array;
   /** A float32 view of the main memory, renewed when it grows. */
-  floats: Float32Array;
+  floats!: Float32Array;
   /** The range jobs' float64 arguments (8 at RANGE_FLOAT_ARGUMENTS), renewed with the other views. */
-  realArguments: Float64Array;
+  realArguments!: Float64Array;
   /** A byte view of the main memory, renewed when it grows. */
-  bytes: Uint8Array;
+  bytes!: Uint8Array;
   private scratchFloats: Float32Array;
   private readonly heap = new ResidentHeap(WORKSPACE_START);
   /**
@@ -50,10 +69,7 @@ export class KernelMemory {
     this.main = createKernelMemory(shared, 64);
     this.scratchMemory = shared ? createKernelMemory(false, 2) : this.main;
     this.scratchFloats = new Float32Array(this.scratchMemory.buffer);
-    this.words = new Int32Array(this.main.buffer);
-    this.floats = new Float32Array(this.main.buffer);
-    this.realArguments = new Float64Array(this.main.buffer, RANGE_FLOAT_ARGUMENTS, 8);
-    this.bytes = new Uint8Array(this.main.buffer);
+    this.renewViews();
     this.canBlock = shared && probeCanBlock(this.words);
   }
 
@@ -148,10 +164,16 @@ export class KernelMemory {
         return false;
       }
     }
-    this.words = new Int32Array(this.main.buffer);
-    this.floats = new Float32Array(this.main.buffer);
-    this.realArguments = new Float64Array(this.main.buffer, RANGE_FLOAT_ARGUMENTS, 8);
-    this.bytes = new Uint8Array(this.main.buffer);
+    this.renewViews();
     return true;
+  }
+
+  /** Makes the views over the main memory's current buffer (a grow replaces a shared memory's buffer object). */
+  private renewViews(): void {
+    const buffer = this.main.buffer;
+    this.words = new Int32Array(buffer);
+    this.floats = new Float32Array(buffer);
+    this.realArguments = new Float64Array(buffer, RANGE_FLOAT_ARGUMENTS, 8);
+    this.bytes = new Uint8Array(buffer);
   }
 }

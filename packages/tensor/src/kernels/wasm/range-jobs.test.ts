@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jsKernels } from "../js-kernels.js";
-import type { AdamCoefficients, WindowGeometry } from "../kernels.js";
+import type { AdamCoefficients, RowOperand, WindowGeometry } from "../kernels.js";
 import { seededFloat32 } from "../testing/float32-arrays.js";
 import { BINARY_MUL, RANGE_BINARY } from "./generated/layout.js";
 import { bitDifferences, bits } from "./testing/gemm-check.js";
@@ -51,6 +51,11 @@ describe("range jobs of the wasm engine (memory-bound kernels on both threads)",
     }
   }
 
+  /** `array` as a binary op's operand read whole, one row. */
+  function whole(array: Float32Array): RowOperand {
+    return { data: array, offsets: Int32Array.of(0), step: 1 };
+  }
+
   // Elements: above the threaded threshold, and not a whole number of chunks (the last one is partial).
   const length = THREADED_RANGE_MINIMUM_BYTES / 4 + RANGE_CHUNK_BYTES / 4 + 1000;
 
@@ -60,15 +65,8 @@ describe("range jobs of the wasm engine (memory-bound kernels on both threads)",
     const a = resident(seededFloat32(count, 12));
     const b = resident(seededFloat32(count, 13));
     const out = resident(new Float32Array(count + 4).fill(Number.NaN));
-    const row = Int32Array.of(0);
     const expected = new Float32Array(count);
-    jsKernels.binary(
-      "mul",
-      expected,
-      count,
-      { data: a, offsets: row, step: 1 },
-      { data: b, offsets: row, step: 1 },
-    );
+    jsKernels.binary("mul", expected, count, whole(a), whole(b));
     engine.runRange(RANGE_BINARY, bytes, RANGE_CHUNK_BYTES, [
       BINARY_MUL,
       out.byteOffset,
@@ -85,23 +83,8 @@ describe("range jobs of the wasm engine (memory-bound kernels on both threads)",
       const b = resident(seededFloat32(length, 3, 0.05));
       const out = resident(new Float32Array(length).fill(Number.NaN));
       const expected = new Float32Array(length);
-      const row = Int32Array.of(0);
-      jsKernels.binary(
-        op,
-        expected,
-        length,
-        { data: a, offsets: row, step: 1 },
-        { data: b, offsets: row, step: 1 },
-      );
-      const ran = rangeJobs(() =>
-        kernels.binary(
-          op,
-          out,
-          length,
-          { data: a, offsets: row, step: 1 },
-          { data: b, offsets: row, step: 1 },
-        ),
-      );
+      jsKernels.binary(op, expected, length, whole(a), whole(b));
+      const ran = rangeJobs(() => kernels.binary(op, out, length, whole(a), whole(b)));
       expect(ran, op).toBeGreaterThan(0);
       expect(bitDifferences(out, bits(expected)), op).toBe(0);
     }
@@ -232,16 +215,9 @@ describe("range jobs of the wasm engine (memory-bound kernels on both threads)",
     const a = resident(seededFloat32(count, 14));
     const b = resident(seededFloat32(count, 15));
     const out = resident(new Float32Array(count));
-    const row = Int32Array.of(0);
     const before = engine.chunksByThread()[1]!;
     for (let round = 0; round < 200 && engine.chunksByThread()[1]! === before; round++)
-      kernels.binary(
-        "add",
-        out,
-        count,
-        { data: a, offsets: row, step: 1 },
-        { data: b, offsets: row, step: 1 },
-      );
+      kernels.binary("add", out, count, whole(a), whole(b));
     expect(engine.chunksByThread()[1]! - before).toBeGreaterThan(0);
   });
 
