@@ -1,6 +1,7 @@
 import { type Finding, findingOf } from "../../experiment.js";
 import { formatNumber, median } from "../shared/measure.js";
 import type { FashionEpoch } from "./fashion-epoch.js";
+import { parityDemand, paritySentence } from "./parity.js";
 import type { TorchPython } from "./torch.js";
 import type { Outcome } from "./turns.js";
 import type { PeerRun, PeersSettings, PeerWorkload } from "./types.js";
@@ -23,6 +24,8 @@ export const targets = {
 export interface WorkloadOutcomes {
   readonly workload: PeerWorkload;
   readonly outcomes: readonly Outcome[];
+  /** FLOP of products one training sample costs (see `trainingFlopsPerSample`). */
+  readonly flopsPerSample: number;
 }
 
 /**
@@ -160,6 +163,10 @@ export function finding(
     `GEMM ${gemmSize}: ${mlpRan.map((outcome) => `${outcome.label} ${gflops(gemmOf(outcome))}`).join(", ")} GFLOP/s.`,
   );
   details.push(overheadFinding(mlpRan, settings.overheadShapes));
+  for (const workload of [mlp, cnn]) {
+    const sentence = torchParity(workload, gemmSize, gemmOf(descent));
+    if (sentence !== null) details.push(sentence);
+  }
   for (const { workload, outcomes } of [mlp, cnn]) {
     const ran = outcomes.filter((outcome) => outcome.run !== null);
     const epochs = workload.id === "mlp" ? settings.epochs : settings.cnn.epochs;
@@ -233,5 +240,29 @@ function overheadFinding(ran: readonly Outcome[], shapes: PeersSettings["overhea
       ? ""
       : `; into one result array reused across calls (\`add(a, b, { allocate })\`, no new array to zero and fault in) descent's ${shapeLabel(shapes[last]!)} add takes ${microseconds(reused)} µs`) +
     `. descent's ${shapeLabel(shapes[0]!)}-element add costs ${smallest < 1 ? "under" : "over"} a microsecond.`
+  );
+}
+
+/**
+ * What matching PyTorch's speed on `workload` asks of descent in this run: torch's samples/s × the workload's
+ * FLOP of products a sample, against descent's largest GEMM's rate (null when torch did not run).
+ */
+function torchParity(
+  { workload, outcomes, flopsPerSample }: WorkloadOutcomes,
+  gemmSize: number,
+  gemmGflops: number,
+): string | null {
+  const torch = outcomes.find((outcome) => outcome.label === "torch")?.run;
+  if (!torch || !(gemmGflops > 0)) return null;
+  const torchSpeed = samplesPerSecond(torch);
+  const demand = parityDemand(flopsPerSample, torchSpeed, samplesPerSecond(outcomes[0]!.run!), gemmGflops);
+  return paritySentence(
+    workload.id.toUpperCase(),
+    "torch",
+    flopsPerSample,
+    torchSpeed,
+    demand,
+    `${gemmSize}³`,
+    gemmGflops,
   );
 }

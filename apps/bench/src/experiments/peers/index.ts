@@ -16,6 +16,7 @@ import {
 import { fashionEpoch } from "./fashion-epoch.js";
 import { finding, samplesPerSecond, type WorkloadOutcomes } from "./finding.js";
 import { isolatedTrainer, plainDataset } from "./isolated.js";
+import { trainingFlopsPerSample } from "./parity.js";
 import type { IsolatedLibrary } from "./protocol.js";
 import { findTorchPython, type TorchPython, torchPeer } from "./torch.js";
 import { type Contender, measureInTurns, type Outcome, type TurnPlan } from "./turns.js";
@@ -188,9 +189,10 @@ export const peers = defineExperiment<PeersSettings>({
     const mlp = mlpWorkload(settings, mlpData.train.inputs.shape[1]!);
     const mlpModel = peerModel(mlp.inputShape[0]!, settings.hiddenSize, mlp.classes);
     const mlpParams = mlpModel.init(seed);
+    const mlpWeights = initialWeights(mlpModel, mlpParams);
     const mlpPlan: TurnPlan = { ...settings, count: settings.trainCount, failurePrefix: "not run" };
     const mlpOutcomes = await measureInTurns(
-      contenders(mlp, mlpData, initialWeights(mlpModel, mlpParams), settings, torch, kernels, seed),
+      contenders(mlp, mlpData, mlpWeights, settings, torch, kernels, seed),
       mlpPlan,
       seed,
       progress(0, 0.5),
@@ -204,6 +206,7 @@ export const peers = defineExperiment<PeersSettings>({
     };
     const model = cnnModel(cnn.classes);
     const cnnParams = model.init(seed);
+    const cnnWeights = initialWeights(model, cnnParams, CNN_FLATTEN_HWC);
     const cnnPlan: TurnPlan = {
       ...settings.cnn,
       settleSeconds: settings.settleSeconds,
@@ -216,15 +219,7 @@ export const peers = defineExperiment<PeersSettings>({
       failurePrefix: "cannot train",
     };
     const cnnOutcomes = await measureInTurns(
-      contenders(
-        cnn,
-        cnnData,
-        initialWeights(model, cnnParams, CNN_FLATTEN_HWC),
-        settings,
-        torch,
-        kernels,
-        seed,
-      ),
+      contenders(cnn, cnnData, cnnWeights, settings, torch, kernels, seed),
       cnnPlan,
       seed,
       progress(0.5, 1),
@@ -238,8 +233,16 @@ export const peers = defineExperiment<PeersSettings>({
     const fashionSeconds = "seconds" in fashion ? fashion.seconds : null;
 
     const workloads: WorkloadOutcomes[] = [
-      { workload: mlp, outcomes: mlpOutcomes },
-      { workload: cnn, outcomes: cnnOutcomes },
+      {
+        workload: mlp,
+        outcomes: mlpOutcomes,
+        flopsPerSample: trainingFlopsPerSample(mlp.inputShape, mlpWeights.layers),
+      },
+      {
+        workload: cnn,
+        outcomes: cnnOutcomes,
+        flopsPerSample: trainingFlopsPerSample(cnn.inputShape, cnnWeights.layers),
+      },
     ];
     const rows = workloads.flatMap(({ workload, outcomes }) => {
       const descentSpeed = samplesPerSecond(outcomes[0]!.run!);
