@@ -48,6 +48,7 @@ describe("parityDemand and its sentence", () => {
     const under = parityDemand(409_088, 100_000, 80_000, 90);
     const within = paritySentence("MLP", "torch", 409_088, 100_000, under, "1024³", 90);
     expect(within).toContain("40.9 GFLOP/s for the whole step, 45 % of");
+    expect(within).toContain("would have 55 % of torch's step time");
     expect(within).not.toContain("out of reach");
   });
 });

@@ -96,7 +96,10 @@ export function paritySentence(
     `training sample at ${peerLabel}'s ${formatNumber(peerSamplesPerSecond)} samples/s is ` +
     `${formatNumber(demand.neededGflops, 1)} GFLOP/s for the whole step, ${percent(demand.shareOfGemm)} of ` +
     `descent's ${gemmLabel} GEMM rate in this run (${formatNumber(gemmGflops, 1)} GFLOP/s, its largest measured product)` +
-    `${demand.shareOfGemm >= 1 ? ": out of reach even with every other part of the step free" : ", with every other part of the step (pooling, activations, loss, optimizer, JavaScript) inside that budget"}; ` +
+    (demand.shareOfGemm >= 1
+      ? ": out of reach even with every other part of the step free; "
+      : `: with every product at that rate, the rest of the step (activations, pooling, loss, optimizer, JavaScript) ` +
+        `would have ${percent(1 - demand.shareOfGemm)} of ${peerLabel}'s step time; `) +
     `descent's step ran ${formatNumber(demand.descentGflops, 1)} GFLOP/s (${percent(demand.descentGflops / gemmGflops)} of it).`
   );
 }
