@@ -47,10 +47,14 @@ const elementCount = (shape: readonly number[]) => shape.reduce((product, size) 
 /** Microseconds for a finding: two significant digits below 10. */
 const microseconds = (value: number) => formatNumber(value, value < 1 ? 2 : value < 10 ? 1 : 0);
 
+/** The run of the peer `label`, or null/undefined when it did not run or is not in `outcomes`. */
+const runOf = (outcomes: readonly Outcome[], label: string) =>
+  outcomes.find((outcome) => outcome.label === label)?.run;
+
 /** descent's samples/s ÷ the peer `label`'s, or null when that peer did not run. */
 function ratioOver({ outcomes }: WorkloadOutcomes, label: string): number | null {
   const descent = outcomes[0]!.run!;
-  const peer = outcomes.find((outcome) => outcome.label === label)?.run;
+  const peer = runOf(outcomes, label);
   return peer ? samplesPerSecond(descent) / samplesPerSecond(peer) : null;
 }
 
@@ -208,7 +212,7 @@ function largeAddCheck(
 ): { met: boolean; text: string } | null {
   const last = shapes.length - 1;
   if (last < 0 || shapeLabel(shapes[last]!) !== "256x1024") return null;
-  const wasm = outcomes.find((outcome) => outcome.label === "tfjs-wasm")?.run;
+  const wasm = runOf(outcomes, "tfjs-wasm");
   const descent = outcomes[0]!.run;
   if (!wasm || !descent) return null;
   const ratio = descent.addMicroseconds[last]! / wasm.addMicroseconds[last]!;
@@ -252,17 +256,13 @@ function torchParity(
   gemmSize: number,
   gemmGflops: number,
 ): string | null {
-  const torch = outcomes.find((outcome) => outcome.label === "torch")?.run;
+  const torch = runOf(outcomes, "torch");
   if (!torch || !(gemmGflops > 0)) return null;
-  const torchSpeed = samplesPerSecond(torch);
-  const demand = parityDemand(flopsPerSample, torchSpeed, samplesPerSecond(outcomes[0]!.run!), gemmGflops);
-  return paritySentence(
-    workload.id.toUpperCase(),
-    "torch",
+  const demand = parityDemand(
     flopsPerSample,
-    torchSpeed,
-    demand,
-    `${gemmSize}³`,
+    samplesPerSecond(torch),
+    samplesPerSecond(outcomes[0]!.run!),
     gemmGflops,
   );
+  return paritySentence(workload.id.toUpperCase(), "torch", demand, `${gemmSize}³`);
 }

@@ -39,14 +39,14 @@ describe("parityDemand and its sentence", () => {
 
   it("says out of reach when the peer's speed needs more than descent's fastest product", () => {
     const over = parityDemand(15_396_864, 7_000, 3_000, 90);
-    const text = paritySentence("CNN", "torch", 15_396_864, 7_000, over, "1024³", 90);
+    const text = paritySentence("CNN", "torch", over, "1024³");
     expect(text).toContain(
       "107.8 GFLOP/s for the whole step, 120 % of descent's 1024³ GEMM rate in this run (90.0 GFLOP/s",
     );
     expect(text).toContain("out of reach even with every other part of the step free");
     expect(text).toContain("descent's step ran 46.2 GFLOP/s (51 % of it)");
     const under = parityDemand(409_088, 100_000, 80_000, 90);
-    const within = paritySentence("MLP", "torch", 409_088, 100_000, under, "1024³", 90);
+    const within = paritySentence("MLP", "torch", under, "1024³");
     expect(within).toContain("40.9 GFLOP/s for the whole step, 45 % of");
     expect(within).toContain("would have 55 % of torch's step time");
     expect(within).not.toContain("out of reach");

@@ -53,6 +53,12 @@ export function trainingFlopsPerSample(
 
 /** What matching a peer's training speed asks of descent, from figures of one run. */
 export interface ParityDemand {
+  /** The workload's FLOP of products a training sample. */
+  readonly flopsPerSample: number;
+  /** The peer's samples/s in the run. */
+  readonly peerSamplesPerSecond: number;
+  /** descent's largest GEMM's rate in the run, GFLOP/s. */
+  readonly gemmGflops: number;
   /** The peer's samples/s × FLOP per sample: the rate every product of the step would need. */
   readonly neededGflops: number;
   /** `neededGflops` ÷ descent's fastest product rate in the run (its largest GEMM): 1 or more is out of reach. */
@@ -64,7 +70,7 @@ export interface ParityDemand {
 /**
  * `neededGflops = peerSamplesPerSecond · flopsPerSample / 1e9`, `shareOfGemm = neededGflops / gemmGflops`.
  *
- * @example parityDemand(15.4e6, 5000, 2700, 87) // { neededGflops: 77, shareOfGemm: 0.885…, descentGflops: 41.58 }
+ * @example parityDemand(15.4e6, 5000, 2700, 87) // { …, neededGflops: 77, shareOfGemm: 0.885…, descentGflops: 41.58 }
  */
 export function parityDemand(
   flopsPerSample: number,
@@ -74,6 +80,9 @@ export function parityDemand(
 ): ParityDemand {
   const neededGflops = (peerSamplesPerSecond * flopsPerSample) / 1e9;
   return {
+    flopsPerSample,
+    peerSamplesPerSecond,
+    gemmGflops,
     neededGflops,
     shareOfGemm: neededGflops / gemmGflops,
     descentGflops: (descentSamplesPerSecond * flopsPerSample) / 1e9,
@@ -84,12 +93,10 @@ export function parityDemand(
 export function paritySentence(
   workloadLabel: string,
   peerLabel: string,
-  flopsPerSample: number,
-  peerSamplesPerSecond: number,
   demand: ParityDemand,
   gemmLabel: string,
-  gemmGflops: number,
 ): string {
+  const { flopsPerSample, peerSamplesPerSecond, gemmGflops } = demand;
   const percent = (value: number) => `${formatNumber(value * 100, 0)} %`;
   return (
     `${workloadLabel}, what matching ${peerLabel} asks: ${formatNumber(flopsPerSample / 1e6, 2)} MFLOP of products a ` +
